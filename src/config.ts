@@ -1,0 +1,174 @@
+// The one place environment variables are interpreted. `loadConfig` is pure: it takes
+// the environment as an argument and reports every problem at once, so an operator
+// fixes a deployment in one round instead of one variable per restart.
+import path from "node:path";
+import { z } from "zod";
+
+export type DatabaseConfig =
+  | { kind: "pglite"; dataDir: string }
+  | { kind: "postgres"; url: string; poolSize: number };
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  database: DatabaseConfig;
+  /** Directory for embedded data and generated secrets. */
+  dataDir: string;
+  redisUrl?: string;
+  migrateOnStart: boolean;
+  bootstrapAdmin?: { email: string; password: string };
+  /** 32-byte key for contact data at rest; when absent one is kept in dataDir. */
+  encryptionKey?: Buffer;
+  sessionTtlSeconds: number;
+  /** Seconds SIGTERM waits for in-flight work before closing connections. */
+  shutdownGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const bool = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      if (/^(1|true|yes|on)$/i.test(value)) return true;
+      if (/^(0|false|no|off)$/i.test(value)) return false;
+      ctx.addIssue({ code: "custom", message: `${name} must be true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const int = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      const n = Number(value);
+      if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be an integer from ${min} to ${max}, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const postgresUrl = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === "") return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "DATABASE_URL is not a valid URL" });
+      return z.NEVER;
+    }
+    if (!["postgres:", "postgresql:"].includes(url.protocol) || !url.hostname) {
+      ctx.addIssue({
+        code: "custom",
+        message: "DATABASE_URL must look like postgres://user@host:5432/database",
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const env = z
+  .object({
+    PORT: int("PORT", 4000, 0, 65535),
+    HOST: z.string().optional().default("0.0.0.0"),
+    NODE_ENV: z.string().optional(),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: (issue) =>
+          `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${String(issue.input)}"`,
+      })
+      .optional()
+      .default("info"),
+    DATABASE_URL: postgresUrl,
+    DATABASE_POOL_SIZE: int("DATABASE_POOL_SIZE", 10, 1, 500),
+    DATA_DIR: z.string().optional().default("./data"),
+    REDIS_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^rediss?:\/\/.+/.test(v), {
+        message: "REDIS_URL must look like redis://host:6379",
+      }),
+    MIGRATE_ON_START: bool("MIGRATE_ON_START", true),
+    CASEFLOW_ADMIN_EMAIL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^[^@\s]+@[^@\s]+$/.test(v), {
+        message: "CASEFLOW_ADMIN_EMAIL must be an e-mail address",
+      }),
+    CASEFLOW_ADMIN_PASSWORD: z
+      .string()
+      .optional()
+      .refine((v) => !v || v.length >= 10, {
+        message: "CASEFLOW_ADMIN_PASSWORD must be at least 10 characters",
+      }),
+    CASEFLOW_ENCRYPTION_KEY: z
+      .string()
+      .optional()
+      .refine((v) => !v || Buffer.from(v, "base64").length === 32, {
+        message: "CASEFLOW_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)",
+      }),
+    SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 24 * 7, 1, 24 * 365),
+    SHUTDOWN_GRACE_SECONDS: int("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
+  })
+  .superRefine((e, ctx) => {
+    if (Boolean(e.CASEFLOW_ADMIN_EMAIL) !== Boolean(e.CASEFLOW_ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "CASEFLOW_ADMIN_EMAIL and CASEFLOW_ADMIN_PASSWORD must be given together",
+      });
+    }
+    if (e.NODE_ENV === "production" && e.DATABASE_URL && !e.CASEFLOW_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "CASEFLOW_ENCRYPTION_KEY is required in production on PostgreSQL, so every instance shares it",
+      });
+    }
+  });
+
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production: e.NODE_ENV === "production",
+    logLevel: e.LOG_LEVEL,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
+    dataDir,
+    redisUrl: e.REDIS_URL || undefined,
+    migrateOnStart: e.MIGRATE_ON_START,
+    bootstrapAdmin:
+      e.CASEFLOW_ADMIN_EMAIL && e.CASEFLOW_ADMIN_PASSWORD
+        ? { email: e.CASEFLOW_ADMIN_EMAIL.toLowerCase(), password: e.CASEFLOW_ADMIN_PASSWORD }
+        : undefined,
+    encryptionKey: e.CASEFLOW_ENCRYPTION_KEY
+      ? Buffer.from(e.CASEFLOW_ENCRYPTION_KEY, "base64")
+      : undefined,
+    sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+  };
+}

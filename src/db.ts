@@ -1,0 +1,82 @@
+// Opens the database the config names: PGlite in a folder (embedded default) or
+// PostgreSQL through a connection pool. Both speak the PostgreSQL dialect, so the
+// schema, migrations and queries are the same.
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { DatabaseConfig } from "./config.js";
+import { applyMigrations } from "./db/migrator.js";
+import { PrismaClient } from "./generated/prisma/client.js";
+
+export type Prisma = PrismaClient;
+
+export interface Db {
+  prisma: PrismaClient;
+  kind: DatabaseConfig["kind"];
+  /** Where the data lives, for the start line: a folder or a URL without its password. */
+  location: string;
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** Called with each SQL statement Prisma sends; tests count them. */
+  onQuery?: (sql: string) => void;
+}
+
+function describeUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "****";
+  return parsed.toString();
+}
+
+export async function createDb(config: DatabaseConfig, options: DbOptions = {}): Promise<Db> {
+  let adapter: SqlMigrationAwareDriverAdapterFactory;
+  let closeDriver: () => Promise<void>;
+  let location: string;
+  if (config.kind === "pglite") {
+    if (!config.dataDir.startsWith("memory://")) await mkdir(config.dataDir, { recursive: true });
+    const pglite = await PGlite.create(config.dataDir);
+    adapter = new PrismaPGlite(pglite);
+    closeDriver = () => pglite.close();
+    location = config.dataDir;
+  } else {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    // An idle client's network error must not crash the process; the next query reconnects.
+    pool.on("error", () => {});
+    adapter = new PrismaPg(pool);
+    closeDriver = () => pool.end();
+    location = describeUrl(config.url);
+  }
+
+  const prisma = new PrismaClient({
+    adapter,
+    log: options.onQuery ? [{ emit: "event", level: "query" }] : [],
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    prisma.$on("query" as never, (event: { query: string }) => onQuery(event.query));
+  }
+
+  return {
+    prisma,
+    kind: config.kind,
+    location,
+    adapter,
+    migrate: () => applyMigrations(adapter),
+    ping: async () => {
+      await prisma.$queryRawUnsafe("SELECT 1");
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}

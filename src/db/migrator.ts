@@ -1,0 +1,145 @@
+// Runs Prisma's migrations without the native schema engine, which these machines
+// cannot download: Prisma's own WebAssembly build of the engine talks to the database
+// through the same driver adapter the app uses. It records `_prisma_migrations` exactly
+// as `prisma migrate deploy` does, so the normal CLI can take over on the same folder.
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
+import type {
+  MigrationList,
+  SchemaEngine as SchemaEngineInstance,
+} from "@prisma/schema-engine-wasm";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const schemaPath = path.join(projectRoot, "prisma/schema.prisma");
+export const migrationsDir = path.join(projectRoot, "prisma/migrations");
+
+const noFilters = { externalTables: [], externalEnums: [] };
+
+type SchemaEngineClass = {
+  new: (
+    options: { datamodels: [string, string][] },
+    log: (line: string) => void,
+    adapter: object,
+  ) => Promise<SchemaEngineInstance>;
+};
+
+let engineClass: Promise<SchemaEngineClass> | undefined;
+
+/**
+ * Node 20 cannot `import` a .wasm file and the package exports neither the .wasm nor
+ * its package.json, so the module is instantiated by hand from the entry's folder.
+ */
+function loadSchemaEngine(): Promise<SchemaEngineClass> {
+  engineClass ??= (async () => {
+    const entry = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm");
+    const dir = path.dirname(entry);
+    const glue = await import(pathToFileURL(path.join(dir, "schema_engine_bg.js")).href);
+    const bytes = await readFile(path.join(dir, "schema_engine_bg.wasm"));
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return glue.SchemaEngine as SchemaEngineClass;
+  })();
+  return engineClass;
+}
+
+async function withEngine<T>(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  work: (engine: SchemaEngineInstance, schema: string) => Promise<T>,
+): Promise<T> {
+  const SchemaEngine = await loadSchemaEngine();
+  const schema = await readFile(schemaPath, "utf8");
+  const engine = await SchemaEngine.new(
+    { datamodels: [[schemaPath, schema]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(adapter),
+  );
+  try {
+    return await work(engine, schema);
+  } finally {
+    engine.free();
+  }
+}
+
+export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const lockPath = path.join(dir, "migration_lock.toml");
+  return {
+    baseDir: dir,
+    lockfile: { path: lockPath, content: await readFile(lockPath, "utf8").catch(() => null) },
+    shadowDbInitScript: "",
+    migrationDirectories: await Promise.all(
+      names.map(async (name) => ({
+        path: name,
+        migrationFile: {
+          path: "migration.sql",
+          content: await readFile(path.join(dir, name, "migration.sql"), "utf8").then(
+            (value) => ({ tag: "ok" as const, value }),
+            (error: Error) => ({ tag: "error" as const, value: error.message }),
+          ),
+        },
+      })),
+    ),
+  };
+}
+
+/** Applies every pending migration; returns the names it applied (none on a second run). */
+export async function applyMigrations(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  dir = migrationsDir,
+): Promise<string[]> {
+  const migrationsList = await readMigrations(dir);
+  return withEngine(adapter, async (engine) => {
+    const { appliedMigrationNames } = await engine.applyMigrations({
+      migrationsList,
+      filters: noFilters,
+    });
+    return appliedMigrationNames;
+  });
+}
+
+/** What the history check reports: edited, failed or unapplied migrations. */
+export async function diagnoseMigrations(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  dir = migrationsDir,
+) {
+  const migrationsList = await readMigrations(dir);
+  return withEngine(adapter, (engine) =>
+    engine.diagnoseMigrationHistory({
+      migrationsList,
+      optInToShadowDatabase: false,
+      filters: noFilters,
+    }),
+  );
+}
+
+/**
+ * The SQL that takes a database holding every committed migration to the schema file.
+ * `adapter` must point at a scratch database: the migrations are applied to it first.
+ * Returns an empty string when the schema and the migrations already agree.
+ */
+export async function diffSchemaAgainstMigrations(
+  scratch: SqlMigrationAwareDriverAdapterFactory,
+  dir = migrationsDir,
+): Promise<string> {
+  await applyMigrations(scratch, dir);
+  return withEngine(scratch, async (engine, schema) => {
+    const files = [{ path: schemaPath, content: schema }];
+    const { stdout } = await engine.diff({
+      from: { tag: "schemaDatasource", files, configDir: projectRoot },
+      to: { tag: "schemaDatamodel", files },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    const sql = (stdout ?? "").trim();
+    return sql === "-- This is an empty migration." ? "" : sql;
+  });
+}
