@@ -22,6 +22,8 @@ export interface Config {
   /** 32-byte key for contact data at rest; when absent one is kept in dataDir. */
   encryptionKey?: Buffer;
   sessionTtlSeconds: number;
+  /** IANA time zone whose calendar date goes into ticket numbers. */
+  numberingTimeZone: string;
   /** Seconds SIGTERM waits for in-flight work before closing connections. */
   shutdownGraceSeconds: number;
 }
@@ -124,30 +126,46 @@ const env = z
       .refine((v) => !v || Buffer.from(v, "base64").length === 32, {
         message: "CASEFLOW_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)",
       }),
+    TICKET_NUMBER_TIME_ZONE: z
+      .string()
+      .optional()
+      .default("UTC")
+      .refine(
+        (zone) => {
+          try {
+            new Intl.DateTimeFormat("en-US", { timeZone: zone });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: "TICKET_NUMBER_TIME_ZONE must be an IANA time zone such as Asia/Shanghai" },
+      ),
     SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 24 * 7, 1, 24 * 365),
     SHUTDOWN_GRACE_SECONDS: int("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
-  })
-  .superRefine((e, ctx) => {
-    if (Boolean(e.CASEFLOW_ADMIN_EMAIL) !== Boolean(e.CASEFLOW_ADMIN_PASSWORD)) {
-      ctx.addIssue({
-        code: "custom",
-        message: "CASEFLOW_ADMIN_EMAIL and CASEFLOW_ADMIN_PASSWORD must be given together",
-      });
-    }
-    if (e.NODE_ENV === "production" && e.DATABASE_URL && !e.CASEFLOW_ENCRYPTION_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        message:
-          "CASEFLOW_ENCRYPTION_KEY is required in production on PostgreSQL, so every instance shares it",
-      });
-    }
   });
+
+/** Rules across variables; checked on the raw values so they report alongside the rest. */
+function crossCheck(source: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (Boolean(source.CASEFLOW_ADMIN_EMAIL) !== Boolean(source.CASEFLOW_ADMIN_PASSWORD)) {
+    problems.push("CASEFLOW_ADMIN_EMAIL and CASEFLOW_ADMIN_PASSWORD must be given together");
+  }
+  if (source.NODE_ENV === "production" && source.DATABASE_URL && !source.CASEFLOW_ENCRYPTION_KEY) {
+    problems.push(
+      "CASEFLOW_ENCRYPTION_KEY is required in production on PostgreSQL, so every instance shares it",
+    );
+  }
+  return problems;
+}
 
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = env.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
+    ...crossCheck(source),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   return {
@@ -169,6 +187,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ? Buffer.from(e.CASEFLOW_ENCRYPTION_KEY, "base64")
       : undefined,
     sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
+    numberingTimeZone: e.TICKET_NUMBER_TIME_ZONE,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
   };
 }

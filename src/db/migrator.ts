@@ -2,6 +2,7 @@
 // cannot download: Prisma's own WebAssembly build of the engine talks to the database
 // through the same driver adapter the app uses. It records `_prisma_migrations` exactly
 // as `prisma migrate deploy` does, so the normal CLI can take over on the same folder.
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -15,7 +16,18 @@ import type {
   SchemaEngine as SchemaEngineInstance,
 } from "@prisma/schema-engine-wasm";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The folder holding prisma/, found by walking up so it works from src/ and from dist/. */
+function findProjectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "prisma", "schema.prisma"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("Cannot find prisma/schema.prisma above " + import.meta.url);
+    dir = parent;
+  }
+  return dir;
+}
+
+const projectRoot = findProjectRoot();
 export const schemaPath = path.join(projectRoot, "prisma/schema.prisma");
 export const migrationsDir = path.join(projectRoot, "prisma/migrations");
 
@@ -30,6 +42,16 @@ type SchemaEngineClass = {
 };
 
 let engineClass: Promise<SchemaEngineClass> | undefined;
+
+// @types/node 20 does not declare the WebAssembly global that Node 20 has.
+const { WebAssembly } = globalThis as unknown as {
+  WebAssembly: {
+    instantiate(
+      bytes: Uint8Array,
+      imports: Record<string, unknown>,
+    ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  };
+};
 
 /**
  * Node 20 cannot `import` a .wasm file and the package exports neither the .wasm nor

@@ -1,0 +1,79 @@
+// Passwords, bearer tokens and contact encryption. Nothing secret is stored in clear:
+// passwords are scrypt hashes, bearer tokens SHA-256 hashes, contact data AES-256-GCM.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from "node:crypto";
+
+const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCallback(password, salt, keylen, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, SCRYPT);
+  return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64"), key.toString("base64")].join("$");
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !key) return false;
+  const expected = Buffer.from(key, "base64");
+  const actual = await scrypt(password, Buffer.from(salt, "base64"), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+/** Kinds of bearer token, told apart by their prefix. */
+export type BearerKind = "session" | "api";
+const PREFIX: Record<BearerKind, string> = { session: "cfs_", api: "cft_" };
+
+export function newBearerToken(kind: BearerKind): string {
+  return PREFIX[kind] + randomBytes(32).toString("base64url");
+}
+
+export function bearerKind(token: string): BearerKind | null {
+  if (token.startsWith(PREFIX.session)) return "session";
+  if (token.startsWith(PREFIX.api)) return "api";
+  return null;
+}
+
+/** Bearer tokens are long and random, so a fast hash is enough to store them safely. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}
+
+/** AES-256-GCM for personal data at rest: `v1.<iv>.<tag>.<ciphertext>` in base64url. */
+export class ContactCipher {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new Error("The contact encryption key must be 32 bytes");
+  }
+  encrypt(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
+    const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+    return ["v1", iv, cipher.getAuthTag(), body].map((part) =>
+      typeof part === "string" ? part : part.toString("base64url"),
+    ).join(".");
+  }
+  decrypt(sealed: string): string {
+    const [version, iv, tag, body] = sealed.split(".");
+    if (version !== "v1" || !iv || !tag || body === undefined) throw new Error("Unknown ciphertext format");
+    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64url"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+  }
+}

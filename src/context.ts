@@ -1,0 +1,33 @@
+// Everything a resolver may use for one request (or one subscription): who is asking,
+// the database, the clock, per-request loaders and the event bus.
+import { GraphQLError } from "graphql";
+import type { ContactCipher } from "./auth/secrets.js";
+import type { Clock } from "./clock.js";
+import type { Viewer } from "./domain/access.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+
+/** Long-lived parts of the app that every request shares. */
+export interface AppServices {
+  prisma: PrismaClient;
+  clock: Clock;
+  cipher: ContactCipher;
+  sessionTtlSeconds: number;
+  /** IANA zone in which ticket numbers take their date. */
+  numberingTimeZone: string;
+}
+
+export interface Context extends AppServices {
+  viewer: Viewer | null;
+  /** The error to throw when a field needs a signed-in viewer and there is none. */
+  unauthenticated(): GraphQLError;
+}
+
+export function unauthenticatedError(message = "Sign in or send an API token"): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+  });
+}
+
+export function createContext(services: AppServices, viewer: Viewer | null): Context {
+  return { ...services, viewer, unauthenticated: () => unauthenticatedError() };
+}

@@ -1,0 +1,34 @@
+// The only reader of process.env: validate the configuration, build the app, serve,
+// and stop gracefully on SIGTERM/SIGINT.
+import { ConfigError, loadConfig } from "./config.js";
+import { createApp } from "./server.js";
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = await createApp(config);
+await app.start();
+
+let signalled = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
+    app.logger.info({ signal }, "shutting down");
+    // A hard deadline, in case something refuses to close.
+    setTimeout(() => process.exit(1), (config.shutdownGraceSeconds + 5) * 1000).unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error) => {
+        app.logger.error({ err: error }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,45 @@
+import { login, logout } from "../resolvers/auth.js";
+import { InvalidCredentialsError, ValidationError } from "../errors.js";
+import { builder } from "./builder.js";
+
+const LoginInput = builder.inputType("LoginInput", {
+  description: "Credentials of a person.",
+  fields: (t) => ({
+    email: t.string({ required: true, description: "Sign-in e-mail address." }),
+    password: t.string({ required: true, description: "Password." }),
+  }),
+});
+
+const LoginPayload = builder.objectRef<{ token: string; userId: string }>("LoginPayload").implement({
+  description: "A new session.",
+  fields: (t) => ({
+    token: t.exposeString("token", {
+      description: "Bearer token for the Authorization header. Shown once.",
+    }),
+    user: t.prismaField({
+      type: "User",
+      description: "The person signed in.",
+      grantScopes: ["readUser"],
+      resolve: (query, payload, _args, ctx) =>
+        ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
+    }),
+  }),
+});
+
+builder.mutationField("login", (t) =>
+  t.field({
+    type: LoginPayload,
+    description: "Signs in with e-mail and password and returns a session token.",
+    errors: { types: [InvalidCredentialsError, ValidationError] },
+    args: { input: t.arg({ type: LoginInput, required: true, description: "E-mail and password." }) },
+    resolve: (_root, { input }, ctx) => login(ctx, input.email, input.password),
+  }),
+);
+
+builder.mutationField("logout", (t) =>
+  t.boolean({
+    description: "Ends the current session. Returns false for API tokens, which are revoked instead.",
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, ctx) => logout(ctx),
+  }),
+);

@@ -1,0 +1,91 @@
+// Schema builder setup only: plugins, scalars, auth scopes and empty root types.
+// Each domain's types live in their own file beside this one.
+import SchemaBuilder from "@pothos/core";
+import DataloaderPlugin from "@pothos/plugin-dataloader";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import type { Context } from "../context.js";
+import type { TokenScope } from "../domain/access.js";
+import { hasRole, hasScope } from "../domain/access.js";
+import { getDatamodel } from "../generated/pothos-prisma-types.js";
+import type PrismaTypes from "../generated/pothos-prisma-types.js";
+import { ForbiddenError } from "../errors.js";
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  AuthScopes: {
+    authenticated: boolean;
+    /** A person signed in (not an integration token). */
+    user: boolean;
+    supervisor: boolean;
+    manager: boolean;
+    admin: boolean;
+    scope: TokenScope;
+  };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      authenticated: ctx.viewer !== null,
+      user: ctx.viewer?.kind === "user",
+      supervisor: hasRole(ctx.viewer, "SUPERVISOR"),
+      manager: hasRole(ctx.viewer, "MANAGER"),
+      admin: hasRole(ctx.viewer, "ADMIN"),
+      scope: (scope) => hasScope(ctx.viewer, scope),
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer === null
+        ? ctx.unauthenticated()
+        : new ForbiddenError("You are not allowed to do this"),
+  },
+  errors: {
+    directResult: true,
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${pascal(fieldName)}Result`,
+      description: "The outcome of a write: its payload, or an expected error implementing Error.",
+    },
+    defaultResultOptions: { name: ({ fieldName }) => `${pascal(fieldName)}Success` },
+  },
+  prisma: {
+    // The client is only used for type information and node lookups; every request
+    // uses the Prisma client of its own app through the context.
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    idFieldOptions: { description: "Global id: opaque, stable, accepted by `node(id:)`." },
+    nodeQueryOptions: {
+      description: "Fetches any object by its global id.",
+      args: { id: { description: "A global id." } },
+    },
+    nodesQueryOptions: {
+      description: "Fetches objects by their global ids.",
+      args: { ids: { description: "Global ids; at most 100." } },
+    },
+    defaultConnectionTypeOptions: { description: "A page of results." },
+    defaultEdgeTypeOptions: { description: "One result and its cursor." },
+    pageInfoTypeOptions: { description: "Where this page sits in the whole list." },
+    nodeTypeOptions: { description: "An object with a global id." },
+  },
+});
+
+
+builder.queryType({ description: "Reads." });
+builder.mutationType({ description: "Writes: each returns a result union of its payload and typed errors." });

@@ -1,0 +1,11 @@
+// Assembles the schema: importing a domain file registers its types on the builder.
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "./builder.js";
+import "./scalars.js";
+import "./enums.js";
+import "./errors.js";
+import "./system.js";
+import "./user.js";
+import "./auth.js";
+
+export const schema = lexicographicSortSchema(builder.toSchema());

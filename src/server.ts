@@ -1,0 +1,197 @@
+// Builds the whole app from a validated config: database, schema, HTTP (GraphQL over
+// POST/GET and SSE, GraphiQL, /health, /ready) and graphql-ws on the same port and
+// path. Tests build it exactly as production does; only main.ts reads the environment.
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { ExecutionArgs } from "graphql";
+import { GraphQLError } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import pino, { type Logger } from "pino";
+import { WebSocketServer } from "ws";
+import { authenticate } from "./auth/authenticate.js";
+import { ContactCipher } from "./auth/secrets.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import { createContext, unauthenticatedError, type AppServices, type Context } from "./context.js";
+import { createDb, type Db, type DbOptions } from "./db.js";
+import { ensureBootstrapAdmin, seedDefaults } from "./db/seed.js";
+import type { Viewer } from "./domain/access.js";
+import { schema } from "./schema/index.js";
+
+export const GRAPHQL_PATH = "/graphql";
+
+export interface AppOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Called with every SQL statement; tests count them. */
+  onQuery?: DbOptions["onQuery"];
+}
+
+interface ServerContext {
+  req?: IncomingMessage;
+  /** Set for graphql-ws operations: the viewer authenticated at connection_init. */
+  socketViewer?: Viewer | null;
+}
+
+export interface App {
+  config: Config;
+  db: Db;
+  services: AppServices;
+  yoga: YogaServerInstance<ServerContext, Context>;
+  logger: Logger;
+  /** Listens on `port` (0 picks a free one); resolves to the bound port. */
+  start(port?: number): Promise<{ port: number; url: string }>;
+  /** Stops accepting work, lets in-flight requests finish, closes sockets and the database. */
+  stop(): Promise<void>;
+}
+
+async function loadEncryptionKey(config: Config): Promise<Buffer> {
+  if (config.encryptionKey) return config.encryptionKey;
+  // Embedded installs keep a generated key beside their data so they work with no setup.
+  const file = path.join(config.dataDir, "encryption.key");
+  const existing = await readFile(file, "utf8").catch(() => null);
+  if (existing) return Buffer.from(existing.trim(), "base64");
+  await mkdir(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  await writeFile(file, key.toString("base64"), { mode: 0o600, flag: "wx" }).catch(async () => {
+    // Another process wrote it first; use theirs.
+  });
+  return Buffer.from((await readFile(file, "utf8")).trim(), "base64");
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "caseflow" } });
+  const db = await createDb(config.database, { onQuery: options.onQuery });
+  try {
+    if (config.migrateOnStart) {
+      const applied = await db.migrate();
+      if (applied.length) logger.info({ applied }, "applied database migrations");
+    }
+    if (await seedDefaults(db.prisma)) logger.info("installed default tiers, SLA policies, calendar and routing");
+    if (config.bootstrapAdmin) await ensureBootstrapAdmin(db.prisma, config.bootstrapAdmin, logger);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const services: AppServices = {
+    prisma: db.prisma,
+    clock: options.clock ?? systemClock,
+    cipher: new ContactCipher(await loadEncryptionKey(config)),
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    numberingTimeZone: config.numberingTimeZone,
+  };
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: config.production ? false : { subscriptionsProtocol: "WS", title: "caseflow" },
+    maskedErrors: true,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(" ")),
+      info: (...args) => logger.info(args.map(String).join(" ")),
+      warn: (...args) => logger.warn(args.map(String).join(" ")),
+      error: (...args) => logger.error({ err: args[0] }, "unexpected error"),
+    },
+    context: async ({ req, socketViewer, request }) => {
+      if (socketViewer !== undefined) return createContext(services, socketViewer);
+      const auth = await authenticate(services.prisma, services.clock, request.headers.get("authorization") ?? req?.headers.authorization);
+      if (!auth.ok) throw unauthenticatedError(auth.reason);
+      return createContext(services, auth.viewer);
+    },
+    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() })],
+  });
+
+  const httpServer: Server = createServer(yoga);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage; viewer?: Viewer | null }>(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        const auth = await authenticate(
+          services.prisma,
+          services.clock,
+          typeof authorization === "string" ? authorization : null,
+        );
+        if (!auth.ok) return false; // graphql-ws closes with 4403 Forbidden
+        ctx.extra.viewer = auth.viewer;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const enveloped = yoga.getEnveloped({
+          req: ctx.extra.request,
+          socketViewer: ctx.extra.viewer ?? null,
+          params: payload,
+        } as ServerContext);
+        let document;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error")];
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length) return errors;
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        return args;
+      },
+    },
+    wsServer,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const app: App = {
+    config,
+    db,
+    services,
+    yoga,
+    logger,
+    start: (port = config.port) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, config.host, () => {
+          const bound = (httpServer.address() as AddressInfo).port;
+          const url = `http://localhost:${bound}${GRAPHQL_PATH}`;
+          logger.info({ url, database: db.kind, location: db.location }, `caseflow listening on ${url} (${db.kind}: ${db.location})`);
+          resolve({ port: bound, url });
+        });
+      }),
+    stop: () => {
+      stopping ??= (async () => {
+        const grace = config.shutdownGraceSeconds * 1000;
+        const closed = new Promise<void>((resolve) =>
+          httpServer.listening ? httpServer.close(() => resolve()) : resolve(),
+        );
+        httpServer.closeIdleConnections();
+        // 1001 "going away" tells graphql-ws clients to reconnect elsewhere.
+        for (const socket of wsServer.clients) socket.close(1001, "Server shutting down");
+        await wsHandle.dispose();
+        const timer = setTimeout(() => httpServer.closeAllConnections(), grace);
+        await closed;
+        clearTimeout(timer);
+        await db.close();
+        logger.info("caseflow stopped");
+      })();
+      return stopping;
+    },
+  };
+  return app;
+}
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => ReturnType<typeof import("graphql").execute>;
+  subscribe: (args: ExecutionArgs) => ReturnType<typeof import("graphql").subscribe>;
+}

@@ -1,0 +1,83 @@
+// Builds a real app for a test file: its own database (in-memory PGlite, or a fresh
+// PostgreSQL database when DATABASE_URL is set), a movable clock, and helpers to send
+// GraphQL through yoga.fetch exactly as HTTP clients do.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import pino from "pino";
+import { AdjustableClock } from "../../src/clock.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createApp, type App } from "../../src/server.js";
+
+export interface TestApp extends App {
+  clock: AdjustableClock;
+  /** SQL statements sent since the counter was last reset. */
+  queries: string[];
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; data: T; errors?: { message: string; extensions?: Record<string, any> }[] }>;
+  close(): Promise<void>;
+}
+
+/** A database of its own for one test file; dropped again by `drop`. */
+export async function freshDatabase(): Promise<{ database: Config["database"]; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return { database: { kind: "pglite", dataDir: "memory://" }, drop: async () => {} };
+  const name = `caseflow_t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    database: { kind: "postgres", url: url.toString(), poolSize: 10 },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ LOG_LEVEL: "silent", CASEFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64") }),
+    ...overrides,
+  };
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const { database, drop } = await freshDatabase();
+  const clock = new AdjustableClock();
+  const queries: string[] = [];
+  const app = await createApp(testConfig({ database, ...overrides }), {
+    clock,
+    logger: pino({ level: "silent" }),
+    onQuery: (sql) => queries.push(sql),
+  });
+  return Object.assign(app, {
+    clock,
+    queries,
+    async gql(query: string, variables?: Record<string, unknown>, options: { token?: string; headers?: Record<string, string> } = {}) {
+      const response = await app.yoga.fetch("http://caseflow.test/graphql", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data: any; errors?: any[] };
+      return { status: response.status, data: body.data, errors: body.errors };
+    },
+    async close() {
+      await app.stop();
+      await drop();
+    },
+  });
+}

@@ -1,0 +1,113 @@
+// The server as an operator runs it: a real process, started twice on one data folder,
+// stopped with SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { createTestApp } from "./helpers/app.js";
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  logs: string[];
+  exited: Promise<number | null>;
+}
+
+async function startServer(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start line:\n${logs.join("")}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      logs.push(chunk.toString());
+      const match = /"url":"([^"]+)"/.exec(logs.join(""));
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1].replace("localhost", "127.0.0.1"));
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then((code) => reject(new Error(`exited with ${code}:\n${logs.join("")}`)));
+  });
+  return { child, url, logs, exited };
+}
+
+const gql = async (url: string, query: string, variables = {}) =>
+  (await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  }).then((r) => r.json())) as { data: any; errors?: unknown[] };
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe("embedded server process", () => {
+  it("starts on an empty folder, seeds once, keeps its data across restarts and stops on SIGTERM", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-"));
+    dirs.push(dataDir);
+    const env = {
+      DATA_DIR: dataDir,
+      CASEFLOW_ADMIN_EMAIL: "Admin@Example.com",
+      CASEFLOW_ADMIN_PASSWORD: "correct horse battery",
+    };
+
+    const first = await startServer(env);
+    const startLine = first.logs.join("").split("\n").find((l) => l.includes("listening"))!;
+    expect(JSON.parse(startLine)).toMatchObject({ database: "pglite", location: path.join(dataDir, "pglite") });
+    expect(first.logs.join("")).toMatch(/installed default tiers/);
+    expect((await gql(first.url, "{ health }")).data).toEqual({ health: "ok" });
+    const login = await gql(first.url, `mutation($e: String!, $p: String!) {
+      login(input: { email: $e, password: $p }) { ... on LoginPayload { token user { email role } } }
+    }`, { e: "admin@example.com", p: "correct horse battery" });
+    expect(login.data.login.user).toEqual({ email: "admin@example.com", role: "ADMIN" });
+
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = await startServer(env);
+    expect(second.logs.join("")).not.toMatch(/installed default tiers/);
+    expect(second.logs.join("")).not.toMatch(/applied database migrations/);
+    expect(second.logs.join("")).not.toMatch(/created the bootstrap administrator/);
+    // The session from the first run is still valid: the data survived the restart.
+    const me = await fetch(second.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${login.data.login.token}` },
+      body: JSON.stringify({ query: "{ me { email } }" }),
+    }).then((r) => r.json());
+    expect(me).toEqual({ data: { me: { email: "admin@example.com" } } });
+
+    // SIGTERM closes open WebSockets with 1001 (going away) and exits cleanly.
+    const socket = new WebSocket(second.url.replace("http", "ws"), "graphql-transport-ws");
+    await new Promise((resolve) => socket.on("open", resolve));
+    const closeCode = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+    const stopStarted = Date.now();
+    second.child.kill("SIGTERM");
+    expect(await closeCode).toBe(1001);
+    expect(await second.exited).toBe(0);
+    expect(Date.now() - stopStarted).toBeLessThan(15_000);
+  }, 120_000);
+});
+
+describe("readiness", () => {
+  it("reports 503 on /ready once the database is unreachable, while /health stays up", async () => {
+    const app = await createTestApp();
+    try {
+      expect((await app.yoga.fetch("http://caseflow.test/ready")).status).toBe(200);
+      await app.db.close();
+      expect((await app.yoga.fetch("http://caseflow.test/ready")).status).toBe(503);
+      expect((await app.yoga.fetch("http://caseflow.test/health")).status).toBe(200);
+    } finally {
+      await app.close().catch(() => {});
+    }
+  });
+});

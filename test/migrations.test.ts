@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { createDb } from "../src/db.js";
+import { diagnoseMigrations, readMigrations } from "../src/db/migrator.js";
+import { freshDatabase } from "./helpers/app.js";
+
+describe("offline migrations", () => {
+  it("applies every migration once; a second run applies none and the history is clean", async () => {
+    const { database, drop } = await freshDatabase();
+    const db = await createDb(database);
+    try {
+      const all = (await readMigrations()).migrationDirectories.map((m) => m.path);
+      expect(all.length).toBeGreaterThan(0);
+      expect(await db.migrate()).toEqual(all);
+      expect(await db.migrate()).toEqual([]);
+      const history = await diagnoseMigrations(db.adapter);
+      expect(history.failedMigrationNames).toEqual([]);
+      expect(history.editedMigrationNames).toEqual([]);
+      expect(history.history).toBeNull();
+      const rows = await db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
+      );
+      expect(Number(rows[0]?.n)).toBe(all.length);
+    } finally {
+      await db.close();
+      await drop();
+    }
+  });
+
+  it("committed migrations match prisma/schema.prisma", async () => {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    const { diffSchemaAgainstMigrations } = await import("../src/db/migrator.js");
+    const scratch = await PGlite.create();
+    try {
+      expect(await diffSchemaAgainstMigrations(new PrismaPGlite(scratch))).toBe("");
+    } finally {
+      await scratch.close();
+    }
+  });
+});
