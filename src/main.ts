@@ -13,7 +13,17 @@ try {
 }
 
 const app = await createApp(config);
-await app.start();
+try {
+  await app.start();
+} catch (error) {
+  const { code } = error as { code?: string };
+  app.logger.fatal(
+    { code },
+    code === "EADDRINUSE" ? `port ${config.port} is already in use; set PORT` : `cannot listen: ${String(error)}`,
+  );
+  await app.stop();
+  process.exit(1);
+}
 
 let signalled = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -109,6 +109,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const httpServer: Server = createServer(yoga);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
+  wsServer.on("error", () => {});
   const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage; viewer?: Viewer | null }>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
