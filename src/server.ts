@@ -9,7 +9,7 @@ import path from "node:path";
 import type { ExecutionArgs } from "graphql";
 import { GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import pino, { type Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { authenticate } from "./auth/authenticate.js";
@@ -20,6 +20,7 @@ import { createContext, unauthenticatedError, type AppServices, type Context } f
 import { createDb, type Db, type DbOptions } from "./db.js";
 import { ensureBootstrapAdmin, seedDefaults } from "./db/seed.js";
 import type { Viewer } from "./domain/access.js";
+import { DomainError, ValidationError } from "./errors.js";
 import { schema } from "./schema/index.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -91,7 +92,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: config.production ? false : { subscriptionsProtocol: "WS", title: "caseflow" },
-    maskedErrors: true,
+    maskedErrors: {
+      // Expected failures on fields without a result union (queries) keep their
+      // message and code; everything else is masked by yoga's default.
+      maskError: (error, message, isDev) => {
+        const original = error instanceof GraphQLError ? error.originalError : undefined;
+        if (original instanceof DomainError && error instanceof GraphQLError) {
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: {
+              code: original.code,
+              ...(original instanceof ValidationError ? { field: original.field } : {}),
+            },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
       info: (...args) => logger.info(args.map(String).join(" ")),

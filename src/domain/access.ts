@@ -39,10 +39,17 @@ export function hasRole(viewer: Viewer | null, role: Role): boolean {
   return RANK[viewer.role] >= RANK[role];
 }
 
+/** Scopes that include others: writing cases includes reading and commenting; commenting needs reading. */
+const IMPLIED: Partial<Record<TokenScope, readonly TokenScope[]>> = {
+  "tickets:write": ["tickets:read", "comments:write"],
+  "comments:write": ["tickets:read"],
+};
+
+/** People are limited by role, not scopes; a token by its scopes (admin includes all). */
 export function hasScope(viewer: Viewer | null, scope: TokenScope): boolean {
   if (!viewer) return false;
   if (viewer.kind === "user") return true;
-  return viewer.scopes.includes(scope) || viewer.scopes.includes("admin");
+  return viewer.scopes.some((granted) => granted === scope || granted === "admin" || IMPLIED[granted]?.includes(scope));
 }
 
 /** The facts about a case that decide who may see it. */
@@ -56,7 +63,7 @@ export interface TicketAccessFacts {
 export function canSeeTicket(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") {
-    if (!hasScope(viewer, "tickets:read") && !hasScope(viewer, "tickets:write")) return false;
+    if (!hasScope(viewer, "tickets:read")) return false;
     return viewer.teamIds.length === 0 || (ticket.teamId !== null && viewer.teamIds.includes(ticket.teamId));
   }
   if (hasRole(viewer, "MANAGER")) return true;
@@ -68,13 +75,11 @@ export function canSeeTicket(viewer: Viewer | null, ticket: TicketAccessFacts): 
 }
 
 export function canEditTicket(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
-  if (!viewer || !canSeeTicket(viewer, ticket)) return false;
-  return viewer.kind === "user" || hasScope(viewer, "tickets:write");
+  return canSeeTicket(viewer, ticket) && hasScope(viewer, "tickets:write");
 }
 
 export function canComment(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
-  if (!viewer || !canSeeTicket(viewer, ticket)) return false;
-  return viewer.kind === "user" || hasScope(viewer, "comments:write") || hasScope(viewer, "tickets:write");
+  return canSeeTicket(viewer, ticket) && hasScope(viewer, "comments:write");
 }
 
 /** Whether the viewer acts as a member of the team that owns the case. */
@@ -94,4 +99,21 @@ export function canViewContact(viewer: Viewer | null): boolean {
 export function visibleTeams(viewer: Viewer): "all" | readonly string[] {
   if (viewer.kind === "token") return viewer.teamIds.length === 0 ? "all" : viewer.teamIds;
   return hasRole(viewer, "MANAGER") ? "all" : viewer.teamIds;
+}
+
+/**
+ * canSeeTicket as a query condition, for lists and look-ups. Kept beside canSeeTicket
+ * so the two forms of the rule change together.
+ */
+export function visibleTicketsWhere(viewer: Viewer) {
+  const teams = visibleTeams(viewer);
+  if (viewer.kind === "token") return teams === "all" ? {} : { teamId: { in: [...teams] } };
+  if (teams === "all") return {};
+  return {
+    OR: [
+      { teamId: { in: [...teams] } },
+      { assigneeId: viewer.userId },
+      { submittedById: viewer.userId },
+    ],
+  };
 }

@@ -65,3 +65,13 @@ export const CommentVisibilityEnum = builder.enumType("CommentVisibility", {
     PUBLIC: { description: "A reply the customer sees." },
   } as const,
 });
+
+export const AvailabilityEnum = builder.enumType("Availability", {
+  description: "Whether a person can take work now.",
+  values: {
+    AVAILABLE: { description: "Working and free to take cases." },
+    BUSY: { description: "Working, but at capacity." },
+    AWAY: { description: "Briefly away." },
+    OFFLINE: { description: "Not working." },
+  } as const,
+});

@@ -6,6 +6,10 @@ import "./enums.js";
 import "./errors.js";
 import "./system.js";
 import "./user.js";
+import "./team.js";
+import "./token.js";
 import "./auth.js";
+import "./ticket.js";
+import "./comment.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

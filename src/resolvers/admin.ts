@@ -1,0 +1,163 @@
+// People, teams and integration tokens. Only administrators reach these (the schema's
+// auth scopes say so); the functions here check input and keep invariants.
+import type { Context } from "../context.js";
+import { hashPassword, hashToken, newBearerToken } from "../auth/secrets.js";
+import { TOKEN_SCOPES, type TokenScope } from "../domain/access.js";
+import { email as emailRule, parseInput, password as passwordRule, personName, teamName, text } from "../domain/input.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import type { Availability, Role } from "../generated/prisma/enums.js";
+import { decodeId, decodeIds } from "./ids.js";
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
+
+async function assertTeamsExist(ctx: Context, teamIds: string[], field: string) {
+  const found = await ctx.prisma.team.count({ where: { id: { in: teamIds } } });
+  if (found !== teamIds.length) throw ValidationError.of(field, "names a team that does not exist");
+}
+
+export async function createUser(
+  ctx: Context,
+  args: { email: string; name: string; password: string; role: Role; teamIds?: string[] | null; canViewContact?: boolean | null },
+) {
+  const email = parseInput(emailRule, args.email, "input.email");
+  const name = parseInput(personName, args.name, "input.name");
+  const password = parseInput(passwordRule, args.password, "input.password");
+  const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
+  await assertTeamsExist(ctx, teamIds, "input.teamIds");
+  try {
+    return await ctx.prisma.user.create({
+      data: {
+        email,
+        name,
+        role: args.role,
+        canViewContact: args.canViewContact ?? false,
+        passwordHash: await hashPassword(password),
+        memberships: { create: teamIds.map((teamId) => ({ teamId })) },
+      },
+      select: { id: true },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw ValidationError.of("input.email", "is already in use");
+    throw error;
+  }
+}
+
+export async function updateUser(
+  ctx: Context,
+  args: {
+    id: string;
+    name?: string | null;
+    role?: Role | null;
+    active?: boolean | null;
+    canViewContact?: boolean | null;
+    availability?: Availability | null;
+    onCall?: boolean | null;
+    password?: string | null;
+  },
+) {
+  const id = decodeId("input.id", args.id, "User");
+  const name = args.name === null || args.name === undefined ? undefined : parseInput(personName, args.name, "input.name");
+  const password = args.password ? parseInput(passwordRule, args.password, "input.password") : undefined;
+  if (ctx.viewer?.kind === "user" && ctx.viewer.userId === id && (args.active === false || (args.role && args.role !== "ADMIN"))) {
+    throw ValidationError.of(args.active === false ? "input.active" : "input.role", "administrators cannot lock themselves out");
+  }
+  const exists = await ctx.prisma.user.findUnique({ where: { id }, select: { id: true } });
+  if (!exists) throw new NotFoundError("User", args.id);
+  return ctx.prisma.$transaction(async (tx) => {
+    const user = await tx.user.update({
+      where: { id },
+      data: {
+        name,
+        role: args.role ?? undefined,
+        active: args.active ?? undefined,
+        canViewContact: args.canViewContact ?? undefined,
+        availability: args.availability ?? undefined,
+        onCall: args.onCall ?? undefined,
+        ...(password ? { passwordHash: await hashPassword(password) } : {}),
+      },
+      select: { id: true },
+    });
+    // A new password or a deactivation ends every open session at once.
+    if (password || args.active === false) {
+      await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: ctx.clock.now() } });
+    }
+    return user;
+  });
+}
+
+export async function createTeam(ctx: Context, args: { name: string; description?: string | null }) {
+  const name = parseInput(teamName, args.name, "input.name");
+  const description = args.description ? parseInput(text(500), args.description, "input.description") : null;
+  try {
+    return await ctx.prisma.team.create({ data: { name, description }, select: { id: true } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw ValidationError.of("input.name", "is already taken by another team");
+    throw error;
+  }
+}
+
+async function resolveMembership(ctx: Context, args: { teamId: string; userId: string }) {
+  const teamId = decodeId("input.teamId", args.teamId, "Team");
+  const userId = decodeId("input.userId", args.userId, "User");
+  const [team, user] = await Promise.all([
+    ctx.prisma.team.findUnique({ where: { id: teamId }, select: { id: true } }),
+    ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }),
+  ]);
+  if (!team) throw new NotFoundError("Team", args.teamId);
+  if (!user) throw new NotFoundError("User", args.userId);
+  return { teamId, userId };
+}
+
+export async function addTeamMember(ctx: Context, args: { teamId: string; userId: string }) {
+  const key = await resolveMembership(ctx, args);
+  await ctx.prisma.teamMember.createMany({ data: [key], skipDuplicates: true });
+  return key;
+}
+
+export async function removeTeamMember(ctx: Context, args: { teamId: string; userId: string }) {
+  const key = await resolveMembership(ctx, args);
+  const { count } = await ctx.prisma.teamMember.deleteMany({ where: key });
+  if (count === 0) throw ValidationError.of("input.userId", "is not a member of this team");
+  return key;
+}
+
+export async function createApiToken(
+  ctx: Context,
+  args: { name: string; scopes: string[]; teamIds?: string[] | null; expiresAt?: Date | null },
+) {
+  const name = parseInput(text(100), args.name, "input.name");
+  if (!args.scopes.length) throw ValidationError.of("input.scopes", "grant at least one scope");
+  const unknown = args.scopes.find((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
+  if (unknown) throw ValidationError.of("input.scopes", `"${unknown}" is not a scope; use ${TOKEN_SCOPES.join(", ")}`);
+  if (args.expiresAt && args.expiresAt <= ctx.clock.now()) throw ValidationError.of("input.expiresAt", "must be in the future");
+  const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
+  await assertTeamsExist(ctx, teamIds, "input.teamIds");
+  const token = newBearerToken("api");
+  const apiToken = await ctx.prisma.apiToken.create({
+    data: {
+      name,
+      prefix: token.slice(0, 10),
+      tokenHash: hashToken(token),
+      scopes: [...new Set(args.scopes as TokenScope[])],
+      expiresAt: args.expiresAt,
+      createdById: ctx.viewer?.kind === "user" ? ctx.viewer.userId : null,
+      teams: { create: teamIds.map((teamId) => ({ teamId })) },
+    },
+    select: { id: true },
+  });
+  return { token, apiTokenId: apiToken.id };
+}
+
+export async function revokeApiToken(ctx: Context, args: { id: string }) {
+  const id = decodeId("input.id", args.id, "ApiToken");
+  const { count } = await ctx.prisma.apiToken.updateMany({
+    where: { id, revokedAt: null },
+    data: { revokedAt: ctx.clock.now() },
+  });
+  if (count === 0) {
+    const exists = await ctx.prisma.apiToken.findUnique({ where: { id }, select: { id: true } });
+    if (!exists) throw new NotFoundError("ApiToken", args.id);
+    throw ValidationError.of("input.id", "this token is already revoked");
+  }
+  return { apiTokenId: id };
+}

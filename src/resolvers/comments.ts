@@ -1,0 +1,68 @@
+// Comments are how colleagues hand a case over: every update someone needs to pick the
+// case up is a comment. A customer's reply to a case waiting on them sends it back to
+// the team through the workflow's own rule.
+import type { Context } from "../context.js";
+import { actsForTeam, canComment, canSeeTicket } from "../domain/access.js";
+import { commentBody, parseInput } from "../domain/input.js";
+import type { RedactionKind } from "../domain/privacy.js";
+import { ForbiddenError, NotFoundError } from "../errors.js";
+import type { CommentVisibility } from "../generated/prisma/enums.js";
+import { recordEvent } from "./audit.js";
+import { decodeId } from "./ids.js";
+import { addCommentRow, redactField, saveTicket, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
+
+export interface CommentResult extends TicketResult {
+  commentId: string;
+}
+
+async function comment(
+  ctx: Context,
+  globalTicketId: string,
+  rawBody: string,
+  visibility: CommentVisibility,
+  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY",
+): Promise<CommentResult> {
+  const viewer = viewerOf(ctx);
+  const body = parseInput(commentBody, rawBody, "input.body");
+  const id = decodeId("input.ticketId", globalTicketId, "Ticket");
+  return ctx.prisma.$transaction(async (tx) => {
+    const now = ctx.clock.now();
+    const ticket = await tx.ticket.findUnique({ where: { id } });
+    if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError("Ticket", globalTicketId);
+    if (!canComment(viewer, ticket)) throw new ForbiddenError("Your token may not comment (needs comments:write)");
+    const redactions = new Set<RedactionKind>();
+    const row = await addCommentRow(tx, viewer, ticket.id, now, redactField(body, redactions)!, visibility, kind);
+    // A public reply from the owning team is a first response, as much as picking the case up is.
+    const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && actsForTeam(viewer, ticket.teamId);
+    await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
+    await recordEvent(tx, viewer, ticket.id, now, {
+      type: "COMMENTED",
+      after: {
+        commentId: row.id,
+        visibility,
+        kind,
+        ...(firstResponse ? { firstResponse: true } : {}),
+        ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
+      },
+    });
+    return { ticketId: ticket.id, commentId: row.id };
+  });
+}
+
+export function addComment(ctx: Context, args: { ticketId: string; body: string; visibility?: CommentVisibility | null }) {
+  const visibility = args.visibility ?? "INTERNAL";
+  return comment(ctx, args.ticketId, args.body, visibility, visibility === "PUBLIC" ? "REPLY" : "NOTE");
+}
+
+/**
+ * Records what the customer said. On a case waiting on the customer (INFORM_CUSTOMER)
+ * the reply sends it back to NOT_STARTED; otherwise it is kept as a public comment.
+ */
+export async function recordCustomerReply(ctx: Context, args: { ticketId: string; body: string }): Promise<TicketResult> {
+  const id = decodeId("input.ticketId", args.ticketId, "Ticket");
+  const ticket = await ctx.prisma.ticket.findUnique({ where: { id }, select: { status: true } });
+  if (ticket?.status === "INFORM_CUSTOMER") {
+    return transitionTicket(ctx, { id: args.ticketId, to: "NOT_STARTED", note: parseInput(commentBody, args.body, "input.body") });
+  }
+  return comment(ctx, args.ticketId, args.body, "PUBLIC", "CUSTOMER_REPLY");
+}

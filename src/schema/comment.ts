@@ -1,0 +1,92 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { addComment, recordCustomerReply, type CommentResult } from "../resolvers/comments.js";
+import type { TicketResult } from "../resolvers/tickets.js";
+import { builder } from "./builder.js";
+import { CommentVisibilityEnum } from "./enums.js";
+import { ticketWriteErrors } from "./errors.js";
+import { ActorRef, ticketPayload, type ActorShape } from "./ticket.js";
+
+const CommentKindEnum = builder.enumType("CommentKind", {
+  description: "Where a comment came from.",
+  values: {
+    NOTE: { description: "An internal note between colleagues." },
+    REPLY: { description: "A public reply to the customer." },
+    CUSTOMER_REPLY: { description: "What the customer said." },
+    SYSTEM: { description: "Written by caseflow." },
+  } as const,
+});
+
+// Comments are reached through their case, which already decided the viewer may see it.
+builder.prismaObject("Comment", {
+  description: "A note or reply on a case.",
+  fields: (t) => ({
+    id: t.id({ description: "Global id of the comment.", resolve: (c) => encodeGlobalID("Comment", c.id) }),
+    body: t.exposeString("body", { description: "Text, with personal data redacted." }),
+    visibility: t.expose("visibility", { type: CommentVisibilityEnum, description: "INTERNAL or PUBLIC." }),
+    kind: t.expose("kind", { type: CommentKindEnum, description: "Note, reply or the customer's words." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
+    author: t.field({
+      type: ActorRef,
+      description: "Who wrote it.",
+      select: { author: { select: { id: true, name: true } }, authorToken: { select: { name: true } }, kind: true },
+      resolve: (c): ActorShape => ({
+        kind: c.author ? "USER" : c.authorToken ? "TOKEN" : c.kind === "CUSTOMER_REPLY" ? "CUSTOMER" : "SYSTEM",
+        user: c.author,
+        tokenName: c.authorToken?.name ?? null,
+      }),
+    }),
+  }),
+});
+
+const AddCommentPayload = builder.objectRef<CommentResult>("AddCommentPayload").implement({
+  description: "The new comment and its case.",
+  fields: (t) => ({
+    comment: t.prismaField({
+      type: "Comment",
+      description: "The comment.",
+      resolve: (query, { commentId }, _args, ctx) => ctx.prisma.comment.findUniqueOrThrow({ ...query, where: { id: commentId } }),
+    }),
+    ticket: t.prismaField({
+      type: "Ticket",
+      description: "The case after the change.",
+      grantScopes: ["writtenTicket"],
+      resolve: (query, { ticketId }, _args, ctx) => ctx.prisma.ticket.findUniqueOrThrow({ ...query, where: { id: ticketId } }),
+    }),
+  }),
+});
+
+const AddCommentInput = builder.inputType("AddCommentInput", {
+  description: "A note or reply.",
+  fields: (t) => ({
+    ticketId: t.id({ required: true, description: "The case." }),
+    body: t.string({ required: true, description: "Text, up to 10,000 characters." }),
+    visibility: t.field({ type: CommentVisibilityEnum, description: "INTERNAL (default) or PUBLIC." }),
+  }),
+});
+
+const RecordCustomerReplyInput = builder.inputType("RecordCustomerReplyInput", {
+  description: "What the customer said.",
+  fields: (t) => ({
+    ticketId: t.id({ required: true, description: "The case." }),
+    body: t.string({ required: true, description: "The customer's words." }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  addComment: t.field({
+    type: AddCommentPayload,
+    description: "Adds a note or a public reply. A public reply by the owning team counts as first response.",
+    authScopes: { scope: "comments:write" },
+    errors: { types: ticketWriteErrors },
+    args: { input: t.arg({ type: AddCommentInput, required: true, description: "The comment." }) },
+    resolve: (_root, { input }, ctx) => addComment(ctx, { ...input, ticketId: String(input.ticketId) }),
+  }),
+  recordCustomerReply: t.field({
+    type: ticketPayload("RecordCustomerReplyPayload", "The case after the customer's reply."),
+    description: "Records the customer's reply; a case in INFORM_CUSTOMER goes back to NOT_STARTED.",
+    authScopes: { scope: "comments:write" },
+    errors: { types: ticketWriteErrors },
+    args: { input: t.arg({ type: RecordCustomerReplyInput, required: true, description: "The reply." }) },
+    resolve: (_root, { input }, ctx): Promise<TicketResult> => recordCustomerReply(ctx, { ...input, ticketId: String(input.ticketId) }),
+  }),
+}));
