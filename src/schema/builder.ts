@@ -18,6 +18,7 @@ const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   Scalars: {
@@ -35,6 +36,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // Fields are non-null unless they say otherwise: clients can rely on what is always there.
+  defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
@@ -83,6 +86,18 @@ export const builder = new SchemaBuilder<{
     defaultEdgeTypeOptions: { description: "One result and its cursor." },
     pageInfoTypeOptions: { description: "Where this page sits in the whole list." },
     nodeTypeOptions: { description: "An object with a global id." },
+    cursorFieldOptions: { description: "Opaque position of this result; pass as `after` or `before`." },
+    nodeFieldOptions: { description: "The result.", nullable: false },
+    edgesFieldOptions: { description: "The results of this page, each with its cursor.", nullable: false },
+    pageInfoFieldOptions: { description: "Where this page sits in the whole list." },
+    hasNextPageFieldOptions: { description: "Whether results follow this page." },
+    hasPreviousPageFieldOptions: { description: "Whether results precede this page." },
+    startCursorFieldOptions: { description: "Cursor of the first result of this page." },
+    endCursorFieldOptions: { description: "Cursor of the last result of this page." },
+    firstArgOptions: { description: "Return the first n results (at most 100)." },
+    lastArgOptions: { description: "Return the last n results (at most 100)." },
+    afterArgOptions: { description: "Return results after this cursor." },
+    beforeArgOptions: { description: "Return results before this cursor." },
   },
 });
 

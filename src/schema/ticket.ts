@@ -172,13 +172,13 @@ export const TicketRef = builder.prismaNode("Ticket", {
       maxSize: 100,
       description: "Comments and replies, oldest first. `last: 3` gives the latest three.",
       query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-    }),
+    }, { name: "CommentConnection", description: "A page of comments." }, { name: "CommentEdge", description: "A comment and its cursor." }),
     events: t.relatedConnection("events", {
       cursor: "seq",
       maxSize: 100,
       description: "The audit trail, oldest first.",
       query: { orderBy: { seq: "asc" } },
-    }),
+    }, { name: "TicketEventConnection", description: "A page of audit events." }, { name: "TicketEventEdge", description: "An audit event and its cursor." }),
     availableTransitions: t.field({
       type: [TicketStatusEnum],
       description: "The statuses the viewer may move the case to now.",
@@ -270,7 +270,11 @@ builder.queryFields((t) => ({
         where: ticketListWhere(ctx.viewer!, normalizeFilter(filter)),
         orderBy: [...ORDER[orderBy ?? "NEWEST"]] as never,
       }),
-  }),
+  }, {
+    name: "TicketConnection",
+    description: "A page of cases.",
+    fields: (c) => ({ totalCount: c.int({ nullable: false, description: "How many cases match, on all pages.", resolve: (connection) => (connection as unknown as { totalCount: number }).totalCount }) }),
+  }, { name: "TicketEdge", description: "A case and its cursor." }),
 }));
 
 // ─── changing cases ─────────────────────────────────────────────────────────

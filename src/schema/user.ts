@@ -61,7 +61,11 @@ builder.queryFields((t) => ({
     totalCount: (_parent, args, ctx) => ctx.prisma.user.count({ where: userWhere(args) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.user.findMany({ ...query, where: userWhere(args), orderBy: [{ name: "asc" }, { id: "asc" }] }),
-  }),
+  }, {
+    name: "UserConnection",
+    description: "A page of people.",
+    fields: (c) => ({ totalCount: c.int({ nullable: false, description: "How many people match, on all pages.", resolve: (connection) => (connection as unknown as { totalCount: number }).totalCount }) }),
+  }, { name: "UserEdge", description: "A person and their cursor." }),
 }));
 
 function userWhere(args: { search?: string | null; teamId?: string | number | null; includeInactive?: boolean | null }) {
