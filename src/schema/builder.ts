@@ -35,7 +35,9 @@ export const builder = new SchemaBuilder<{
     scope: TokenScope;
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // ErrorsPlugin before ScopeAuthPlugin: a refused scope on a mutation becomes the
+  // ForbiddenError member of its result union instead of a top-level error.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   // Fields are non-null unless they say otherwise: clients can rely on what is always there.
   defaultFieldNullability: false,
   scopeAuth: {
@@ -104,3 +106,9 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({ description: "Reads." });
 builder.mutationType({ description: "Writes: each returns a result union of its payload and typed errors." });
+
+/** prismaConnection hands totalCount over as a number or as a function that counts lazily. */
+export function totalCountOf(connection: unknown): number | Promise<number> {
+  const { totalCount } = connection as { totalCount: number | (() => number | Promise<number>) };
+  return typeof totalCount === "function" ? totalCount() : totalCount;
+}
