@@ -6,6 +6,7 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError } from "graphql";
 import type { Context } from "../context.js";
 import type { TokenScope } from "../domain/access.js";
 import { hasRole, hasScope } from "../domain/access.js";
@@ -111,4 +112,23 @@ builder.mutationType({ description: "Writes: each returns a result union of its 
 export function totalCountOf(connection: unknown): number | Promise<number> {
   const { totalCount } = connection as { totalCount: number | (() => number | Promise<number>) };
   return typeof totalCount === "function" ? totalCount() : totalCount;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Every connection's `maxSize`: asking for more than 100 results is refused with a
+ * clear error rather than silently cut to 100, so a client never mistakes a clipped
+ * page for the whole list.
+ */
+export function maxPageSize(args: { first?: number | null; last?: number | null }): number {
+  for (const name of ["first", "last"] as const) {
+    const value = args[name];
+    if (value !== null && value !== undefined && value > MAX_PAGE_SIZE) {
+      throw new GraphQLError(`"${name}" must be at most ${MAX_PAGE_SIZE}, got ${value}; page with "after"/"before"`, {
+        extensions: { code: "VALIDATION", field: name },
+      });
+    }
+  }
+  return MAX_PAGE_SIZE;
 }

@@ -16,7 +16,7 @@ import {
   visibleTicketWhere,
   type TicketResult,
 } from "../resolvers/tickets.js";
-import { builder, totalCountOf } from "./builder.js";
+import { builder, maxPageSize, totalCountOf } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
 import { UserRef } from "./user.js";
@@ -169,13 +169,13 @@ export const TicketRef = builder.prismaNode("Ticket", {
     }),
     comments: t.relatedConnection("comments", {
       cursor: "id",
-      maxSize: 100,
+      maxSize: maxPageSize,
       description: "Comments and replies, oldest first. `last: 3` gives the latest three.",
       query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     }, { name: "CommentConnection", description: "A page of comments." }, { name: "CommentEdge", description: "A comment and its cursor." }),
     events: t.relatedConnection("events", {
       cursor: "seq",
-      maxSize: 100,
+      maxSize: maxPageSize,
       description: "The audit trail, oldest first.",
       query: { orderBy: { seq: "asc" } },
     }, { name: "TicketEventConnection", description: "A page of audit events." }, { name: "TicketEventEdge", description: "An audit event and its cursor." }),
@@ -253,7 +253,7 @@ builder.queryFields((t) => ({
   tickets: t.prismaConnection({
     type: "Ticket",
     cursor: "id",
-    maxSize: 100,
+    maxSize: maxPageSize,
     defaultSize: 20,
     description: "Cases the viewer may see, filtered and sorted. At most 100 per page.",
     authScopes: { scope: "tickets:read" },

@@ -1,6 +1,6 @@
 import { createUser, updateUser } from "../resolvers/admin.js";
 import { decodeId } from "../resolvers/ids.js";
-import { builder, totalCountOf } from "./builder.js";
+import { builder, maxPageSize, totalCountOf } from "./builder.js";
 import { AvailabilityEnum, RoleEnum } from "./enums.js";
 import { commonErrors } from "./errors.js";
 import { TeamRef } from "./team.js";
@@ -49,7 +49,7 @@ builder.queryFields((t) => ({
   users: t.prismaConnection({
     type: "User",
     cursor: "id",
-    maxSize: 100,
+    maxSize: maxPageSize,
     defaultSize: 50,
     description: "People, by name. Any signed-in viewer may list colleagues.",
     authScopes: { authenticated: true },
