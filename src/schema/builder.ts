@@ -16,7 +16,7 @@ import { ForbiddenError } from "../errors.js";
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
-export const builder = new SchemaBuilder<{
+interface TypeOptions {
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
@@ -35,7 +35,9 @@ export const builder = new SchemaBuilder<{
     admin: boolean;
     scope: TokenScope;
   };
-}>({
+}
+
+export const builder = new SchemaBuilder<TypeOptions>({
   // ErrorsPlugin before ScopeAuthPlugin: a refused scope on a mutation becomes the
   // ForbiddenError member of its result union instead of a top-level error.
   plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
@@ -104,6 +106,9 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+
+/** The builder's resolved schema types, for helpers that take field builders. */
+export type Types = typeof builder.$inferSchemaTypes;
 
 builder.queryType({ description: "Reads." });
 builder.mutationType({ description: "Writes: each returns a result union of its payload and typed errors." });

@@ -4,7 +4,7 @@ import type { TicketResult } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
-import { ActorRef, ticketPayload, type ActorShape } from "./ticket.js";
+import { ActorRef, changedTicketField, ticketPayload, type ActorShape } from "./ticket.js";
 
 const CommentKindEnum = builder.enumType("CommentKind", {
   description: "Where a comment came from.",
@@ -46,12 +46,7 @@ const AddCommentPayload = builder.objectRef<CommentResult>("AddCommentPayload").
       description: "The comment.",
       resolve: (query, { commentId }, _args, ctx) => ctx.prisma.comment.findUniqueOrThrow({ ...query, where: { id: commentId } }),
     }),
-    ticket: t.prismaField({
-      type: "Ticket",
-      description: "The case after the change.",
-      grantScopes: ["writtenTicket"],
-      resolve: (query, { ticketId }, _args, ctx) => ctx.prisma.ticket.findUniqueOrThrow({ ...query, where: { id: ticketId } }),
-    }),
+    ticket: changedTicketField(t),
   }),
 });
 

@@ -16,7 +16,7 @@ import {
   visibleTicketWhere,
   type TicketResult,
 } from "../resolvers/tickets.js";
-import { builder, maxPageSize, totalCountOf } from "./builder.js";
+import { builder, maxPageSize, totalCountOf, type Types } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
 import { UserRef } from "./user.js";
@@ -279,18 +279,23 @@ builder.queryFields((t) => ({
 
 // ─── changing cases ─────────────────────────────────────────────────────────
 
+/**
+ * The case as it is after a write, reloaded with the client's selection. The writer
+ * may see it even when the write moved it out of their sight (another team).
+ */
+export const changedTicketField = <T extends TicketResult>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) =>
+  t.prismaField({
+    type: "Ticket",
+    description: "The case after the change.",
+    grantScopes: ["writtenTicket"],
+    resolve: (query, { ticketId }, _args, ctx) => ctx.prisma.ticket.findUniqueOrThrow({ ...query, where: { id: ticketId } }),
+  });
+
 /** Every ticket write's payload carries the case as it is after the write. */
 function ticketPayload(name: string, description: string) {
   return builder.objectRef<TicketResult>(name).implement({
     description,
-    fields: (t) => ({
-      ticket: t.prismaField({
-        type: "Ticket",
-        description: "The case after the change.",
-        grantScopes: ["writtenTicket"],
-        resolve: (query, { ticketId }, _args, ctx) => ctx.prisma.ticket.findUniqueOrThrow({ ...query, where: { id: ticketId } }),
-      }),
-    }),
+    fields: (t) => ({ ticket: changedTicketField(t) }),
   });
 }
 
