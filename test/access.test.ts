@@ -62,6 +62,11 @@ describe("who sees which cases", () => {
     expect((await app.gql(TICKET, { id: handed.id }, { token: agentA.token })).data.ticket).toEqual({ number: handed.number });
   });
 
+  it("answers a malformed id on a query with a VALIDATION error naming the argument", async () => {
+    const result = await app.gql(TICKET, { id: "not-an-id" }, { token: agentA.token });
+    expect(result.errors?.[0]).toMatchObject({ message: "id: is not a valid Ticket id", extensions: { code: "VALIDATION", field: "id" } });
+  });
+
   it("refuses anonymous reads with UNAUTHENTICATED", async () => {
     const result = await app.gql(LIST);
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");

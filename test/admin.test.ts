@@ -35,8 +35,8 @@ describe("people and teams", () => {
     expect((await app.gql(LOGIN, { i: { email: "wang.fang@example.com", password: "wrong password" } })).data.login).toMatchObject({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
     expect((await app.gql(LOGIN, { i: { email: "nobody@example.com", password: "wrong password" } })).data.login.message).toBe("Wrong e-mail or password");
 
-    const logout = await app.gql(`mutation { logout }`, {}, { token: login.data.login.token });
-    expect(logout.data.logout).toBe(true);
+    const logout = await app.gql(`mutation { logout { ... on LogoutPayload { loggedOut } } }`, {}, { token: login.data.login.token });
+    expect(logout.data.logout).toEqual({ loggedOut: true });
     expect((await app.gql(`{ me { name } }`, {}, { token: login.data.login.token })).status).toBe(401);
   });
 
@@ -80,12 +80,14 @@ describe("people and teams", () => {
   it("lists people, teams, the seeded tiers and finds a person by global id", async () => {
     const result = await app.gql(`query($id: ID!) {
       users(first: 100) { totalCount edges { node { id } } }
-      teams { name }
+      teams { totalCount edges { node { name } } }
+      tags(prefix: "") { totalCount }
       tiers { level name }
       node(id: $id) { ... on User { role } }
     }`, { id: supervisor.gid }, { token: admin.token });
     expect(result.data.users.totalCount).toBe(result.data.users.edges.length);
-    expect(result.data.teams.map((t: any) => t.name)).toEqual(expect.arrayContaining(["Answer-Desk", "Complaints-Desk", "Product", "Tech-Support"]));
+    expect(result.data.teams.totalCount).toBe(result.data.teams.edges.length);
+    expect(result.data.teams.edges.map((e: any) => e.node.name)).toEqual(expect.arrayContaining(["Answer-Desk", "Complaints-Desk", "Product", "Tech-Support"]));
     expect(result.data.tiers).toEqual([1, 2, 3, 4].map((level) => ({ level, name: `L${level}` })));
     expect(result.data.node).toEqual({ role: "SUPERVISOR" });
   });

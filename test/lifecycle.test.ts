@@ -106,6 +106,10 @@ describe("readiness", () => {
       await app.db.close();
       expect((await app.yoga.fetch("http://caseflow.test/ready")).status).toBe(503);
       expect((await app.yoga.fetch("http://caseflow.test/health")).status).toBe(200);
+      // An unexpected failure (here: the database is gone) is masked: no SQL, no stack.
+      const failed = await app.gql("{ teams { totalCount } }", {}, { token: "cfs_anything" });
+      expect(failed.errors?.[0]?.message).toBe("Unexpected error.");
+      expect(JSON.stringify(failed)).not.toMatch(/SELECT|prisma|pglite|\.ts:\d+|\.js:\d+|stack/i);
     } finally {
       await app.close().catch(() => {});
     }

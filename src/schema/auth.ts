@@ -30,16 +30,27 @@ builder.mutationField("login", (t) =>
   t.field({
     type: LoginPayload,
     description: "Signs in with e-mail and password and returns a session token.",
-    errors: { types: [InvalidCredentialsError, ValidationError] },
+    errors: { types: [InvalidCredentialsError] },
     args: { input: t.arg({ type: LoginInput, required: true, description: "E-mail and password." }) },
     resolve: (_root, { input }, ctx) => login(ctx, input.email, input.password),
   }),
 );
 
+const LogoutPayload = builder.objectRef<{ loggedOut: boolean }>("LogoutPayload").implement({
+  description: "The end of a session.",
+  fields: (t) => ({
+    loggedOut: t.exposeBoolean("loggedOut", {
+      description: "True when a session ended; false for API tokens, which are revoked instead.",
+    }),
+  }),
+});
+
 builder.mutationField("logout", (t) =>
-  t.boolean({
-    description: "Ends the current session. Returns false for API tokens, which are revoked instead.",
+  t.field({
+    type: LogoutPayload,
+    description: "Ends the current session: its token stops working at once.",
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => logout(ctx),
+    errors: { types: [ValidationError] },
+    resolve: async (_root, _args, ctx) => ({ loggedOut: await logout(ctx) }),
   }),
 );

@@ -114,7 +114,7 @@ builder.queryType({ description: "Reads." });
 builder.mutationType({ description: "Writes: each returns a result union of its payload and typed errors." });
 
 /** prismaConnection hands totalCount over as a number or as a function that counts lazily. */
-export function totalCountOf(connection: unknown): number | Promise<number> {
+function totalCountOf(connection: unknown): number | Promise<number> {
   const { totalCount } = connection as { totalCount: number | (() => number | Promise<number>) };
   return typeof totalCount === "function" ? totalCount() : totalCount;
 }
@@ -137,3 +137,13 @@ export function maxPageSize(args: { first?: number | null; last?: number | null 
   }
   return MAX_PAGE_SIZE;
 }
+
+/** The `totalCount` field of a connection whose resolver passes `totalCount`. */
+export const totalCountField =
+  (what: string) =>
+  (t: PothosSchemaTypes.ObjectFieldBuilder<Types, object>) => ({
+    totalCount: t.int({
+      description: `How many ${what} match, on all pages.`,
+      resolve: (connection) => totalCountOf(connection),
+    }),
+  });

@@ -1,5 +1,5 @@
 import { addTeamMember, createTeam, removeTeamMember } from "../resolvers/admin.js";
-import { builder } from "./builder.js";
+import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors } from "./errors.js";
 
 export const TeamRef = builder.prismaNode("Team", {
@@ -29,32 +29,46 @@ builder.prismaObject("Tag", {
   }),
 });
 
+const tagWhere = (prefix: string | null | undefined) =>
+  prefix?.trim() ? { name: { startsWith: prefix.trim().toLowerCase() } } : undefined;
+
 builder.queryFields((t) => ({
-  teams: t.prismaField({
-    type: ["Team"],
-    description: "Every team, by name.",
-    authScopes: { authenticated: true },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.team.findMany({ ...query, orderBy: { name: "asc" } }),
-  }),
+  teams: t.prismaConnection(
+    {
+      type: "Team",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 100,
+      description: "Teams, by name.",
+      authScopes: { authenticated: true },
+      totalCount: (_connection, _args, ctx) => ctx.prisma.team.count(),
+      resolve: (query, _root, _args, ctx) => ctx.prisma.team.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    },
+    { name: "TeamConnection", description: "A page of teams.", fields: totalCountField("teams") },
+    { name: "TeamEdge", description: "A team and its cursor." },
+  ),
   tiers: t.prismaField({
     type: ["Tier"],
-    description: "The support tiers, lowest first.",
+    description: "The four support tiers, lowest first (a fixed, short list).",
     authScopes: { authenticated: true },
     resolve: (query, _root, _args, ctx) => ctx.prisma.tier.findMany({ ...query, orderBy: { level: "asc" } }),
   }),
-  tags: t.prismaField({
-    type: ["Tag"],
-    description: "Tags in use, by name.",
-    authScopes: { authenticated: true },
-    args: { prefix: t.arg.string({ description: "Only tags starting with this (case-insensitive)." }) },
-    resolve: (query, _root, { prefix }, ctx) =>
-      ctx.prisma.tag.findMany({
-        ...query,
-        where: prefix ? { name: { startsWith: prefix.trim().toLowerCase() } } : undefined,
-        orderBy: { name: "asc" },
-        take: 500,
-      }),
-  }),
+  tags: t.prismaConnection(
+    {
+      type: "Tag",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 100,
+      description: "Tags in use, by name.",
+      authScopes: { authenticated: true },
+      args: { prefix: t.arg.string({ description: "Only tags starting with this (case-insensitive)." }) },
+      totalCount: (_connection, { prefix }, ctx) => ctx.prisma.tag.count({ where: tagWhere(prefix) }),
+      resolve: (query, _root, { prefix }, ctx) =>
+        ctx.prisma.tag.findMany({ ...query, where: tagWhere(prefix), orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    },
+    { name: "TagConnection", description: "A page of tags.", fields: totalCountField("tags") },
+    { name: "TagEdge", description: "A tag and its cursor." },
+  ),
 }));
 
 const TeamPayload = builder.objectRef<{ id: string }>("TeamPayload").implement({

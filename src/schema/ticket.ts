@@ -16,7 +16,7 @@ import {
   visibleTicketWhere,
   type TicketResult,
 } from "../resolvers/tickets.js";
-import { builder, maxPageSize, totalCountOf, type Types } from "./builder.js";
+import { builder, maxPageSize, totalCountField, type Types } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
 import { UserRef } from "./user.js";
@@ -273,7 +273,7 @@ builder.queryFields((t) => ({
   }, {
     name: "TicketConnection",
     description: "A page of cases.",
-    fields: (c) => ({ totalCount: c.int({ nullable: false, description: "How many cases match, on all pages.", resolve: (connection) => totalCountOf(connection) }) }),
+    fields: totalCountField("cases"),
   }, { name: "TicketEdge", description: "A case and its cursor." }),
 }));
 

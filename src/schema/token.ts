@@ -1,6 +1,6 @@
 import { TOKEN_SCOPES } from "../domain/access.js";
 import { createApiToken, revokeApiToken } from "../resolvers/admin.js";
-import { builder } from "./builder.js";
+import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors } from "./errors.js";
 import { TeamRef } from "./team.js";
 
@@ -26,19 +26,25 @@ builder.prismaNode("ApiToken", {
 });
 
 builder.queryField("apiTokens", (t) =>
-  t.prismaField({
-    type: ["ApiToken"],
-    description: "Every API token, newest first. Administrators only.",
-    authScopes: { admin: true },
-    args: { includeRevoked: t.arg.boolean({ description: "Also revoked tokens (default false)." }) },
-    resolve: (query, _root, { includeRevoked }, ctx) =>
-      ctx.prisma.apiToken.findMany({
-        ...query,
-        where: includeRevoked ? undefined : { revokedAt: null },
-        orderBy: { createdAt: "desc" },
-      }),
-  }),
+  t.prismaConnection(
+    {
+      type: "ApiToken",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 50,
+      description: "API tokens, newest first. Administrators only.",
+      authScopes: { admin: true },
+      args: { includeRevoked: t.arg.boolean({ description: "Also revoked tokens (default false)." }) },
+      totalCount: (_connection, { includeRevoked }, ctx) => ctx.prisma.apiToken.count({ where: tokenWhere(includeRevoked) }),
+      resolve: (query, _root, { includeRevoked }, ctx) =>
+        ctx.prisma.apiToken.findMany({ ...query, where: tokenWhere(includeRevoked), orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+    },
+    { name: "ApiTokenConnection", description: "A page of API tokens.", fields: totalCountField("tokens") },
+    { name: "ApiTokenEdge", description: "An API token and its cursor." },
+  ),
 );
+
+const tokenWhere = (includeRevoked: boolean | null | undefined) => (includeRevoked ? undefined : { revokedAt: null });
 
 
 const CreateApiTokenPayload = builder.objectRef<{ token: string; apiTokenId: string }>("CreateApiTokenPayload").implement({

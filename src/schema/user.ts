@@ -1,6 +1,6 @@
 import { createUser, updateUser } from "../resolvers/admin.js";
 import { decodeId } from "../resolvers/ids.js";
-import { builder, maxPageSize, totalCountOf } from "./builder.js";
+import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { AvailabilityEnum, RoleEnum } from "./enums.js";
 import { commonErrors } from "./errors.js";
 import { TeamRef } from "./team.js";
@@ -64,7 +64,7 @@ builder.queryFields((t) => ({
   }, {
     name: "UserConnection",
     description: "A page of people.",
-    fields: (c) => ({ totalCount: c.int({ nullable: false, description: "How many people match, on all pages.", resolve: (connection) => totalCountOf(connection) }) }),
+    fields: totalCountField("people"),
   }, { name: "UserEdge", description: "A person and their cursor." }),
 }));
 
