@@ -24,6 +24,9 @@ export interface Config {
   sessionTtlSeconds: number;
   /** IANA time zone whose calendar date goes into ticket numbers. */
   numberingTimeZone: string;
+  /** Whether this instance scans for due SLA alerts (every instance may; each alert fires once). */
+  slaMonitor: boolean;
+  slaMonitorIntervalMs: number;
   /** Seconds SIGTERM waits for in-flight work before closing connections. */
   shutdownGraceSeconds: number;
 }
@@ -143,6 +146,8 @@ const env = z
       ),
     SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 24 * 7, 1, 24 * 365),
     SHUTDOWN_GRACE_SECONDS: int("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
+    SLA_MONITOR: bool("SLA_MONITOR", true),
+    SLA_MONITOR_INTERVAL_MS: int("SLA_MONITOR_INTERVAL_MS", 250, 50, 60_000),
   });
 
 /** Rules across variables; checked on the raw values so they report alongside the rest. */
@@ -189,5 +194,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
     numberingTimeZone: e.TICKET_NUMBER_TIME_ZONE,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    slaMonitor: e.SLA_MONITOR,
+    slaMonitorIntervalMs: e.SLA_MONITOR_INTERVAL_MS,
   };
 }

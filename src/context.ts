@@ -5,12 +5,14 @@ import type { ContactCipher } from "./auth/secrets.js";
 import type { Clock } from "./clock.js";
 import type { Viewer } from "./domain/access.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import type { Realtime } from "./realtime/pubsub.js";
 
 /** Long-lived parts of the app that every request shares. */
 export interface AppServices {
   prisma: PrismaClient;
   clock: Clock;
   cipher: ContactCipher;
+  realtime: Realtime;
   sessionTtlSeconds: number;
   /** IANA zone in which ticket numbers take their date. */
   numberingTimeZone: string;

@@ -21,6 +21,8 @@ import { createDb, type Db, type DbOptions } from "./db.js";
 import { ensureBootstrapAdmin, seedDefaults } from "./db/seed.js";
 import type { Viewer } from "./domain/access.js";
 import { DomainError, ValidationError } from "./errors.js";
+import { createRealtime, type Realtime } from "./realtime/pubsub.js";
+import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { schema } from "./schema/index.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -44,6 +46,9 @@ export interface App {
   services: AppServices;
   yoga: YogaServerInstance<ServerContext, Context>;
   logger: Logger;
+  realtime: Realtime;
+  /** Null when SLA_MONITOR is off on this instance. */
+  slaMonitor: SlaMonitor | null;
   /** Listens on `port` (0 picks a free one); resolves to the bound port. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** Stops accepting work, lets in-flight requests finish, closes sockets and the database. */
@@ -79,9 +84,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
 
+  const realtime = createRealtime(config.redisUrl);
   const services: AppServices = {
     prisma: db.prisma,
     clock: options.clock ?? systemClock,
+    realtime,
     cipher: new ContactCipher(await loadEncryptionKey(config)),
     sessionTtlSeconds: config.sessionTtlSeconds,
     numberingTimeZone: config.numberingTimeZone,
@@ -124,6 +131,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() })],
   });
+
+  const slaMonitor: SlaMonitor | null = config.slaMonitor
+    ? startSlaMonitor({ prisma: db.prisma, realtime, clock: services.clock, logger, intervalMs: config.slaMonitorIntervalMs })
+    : null;
 
   const httpServer: Server = createServer(yoga);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
@@ -179,6 +190,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services,
     yoga,
     logger,
+    realtime,
+    slaMonitor,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -202,6 +215,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const timer = setTimeout(() => httpServer.closeAllConnections(), grace);
         await closed;
         clearTimeout(timer);
+        await slaMonitor?.stop();
+        await realtime.close();
         await db.close();
         logger.info("caseflow stopped");
       })();

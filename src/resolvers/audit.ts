@@ -1,7 +1,9 @@
 // The audit trail: every change to a case is one immutable TicketEvent row, written in
 // the same transaction as the change (a database trigger refuses updates and deletes).
 import type { Viewer } from "../domain/access.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { publishOutbox } from "../realtime/publish.js";
+import type { Realtime } from "../realtime/pubsub.js";
 
 export const TICKET_EVENT_TYPES = {
   CREATED: "The case was created.",
@@ -32,9 +34,39 @@ export interface EventRecord {
   note?: string | null;
 }
 
-export async function recordEvent(tx: Tx, viewer: Viewer | null, ticketId: string, at: Date, event: EventRecord) {
-  return tx.ticketEvent.create({
+/** Events written in a transaction, to publish once it has committed (never before). */
+export type Outbox = { seq: bigint; ticketId: string; type: TicketEventType }[];
+
+const outboxes = new WeakMap<Tx, Outbox>();
+
+/**
+ * Runs `work` in one transaction; the events it records are published once the
+ * transaction has committed, and not at all if it rolls back.
+ */
+export async function inTransaction<T>(
+  services: { prisma: PrismaClient; realtime: Realtime },
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const outbox: Outbox = [];
+  const result = await services.prisma.$transaction(async (tx) => {
+    outboxes.set(tx, outbox);
+    return work(tx);
+  });
+  await publishOutbox(services.realtime, services.prisma, outbox);
+  return result;
+}
+
+export async function recordEvent(
+  tx: Tx,
+  viewer: Viewer | null,
+  ticketId: string,
+  at: Date,
+  event: EventRecord,
+) {
+  const row = await tx.ticketEvent.create({
     data: { ticketId, at, ...actorOf(viewer), type: event.type, before: event.before, after: event.after, note: event.note },
     select: { seq: true },
   });
+  outboxes.get(tx)?.push({ seq: row.seq, ticketId, type: event.type });
+  return row;
 }

@@ -7,8 +7,9 @@ import { commentBody, parseInput } from "../domain/input.js";
 import type { RedactionKind } from "../domain/privacy.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
-import { recordEvent } from "./audit.js";
+import { inTransaction, recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
+import { slaOnPublicReply } from "./sla.js";
 import { addCommentRow, redactField, saveTicket, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
 
 export interface CommentResult extends TicketResult {
@@ -25,7 +26,7 @@ async function comment(
   const viewer = viewerOf(ctx);
   const body = parseInput(commentBody, rawBody, "input.body");
   const id = decodeId("input.ticketId", globalTicketId, "Ticket");
-  return ctx.prisma.$transaction(async (tx) => {
+  return inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await tx.ticket.findUnique({ where: { id } });
     if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError("Ticket", globalTicketId);
@@ -35,6 +36,7 @@ async function comment(
     // A public reply from the owning team is a first response, as much as picking the case up is.
     const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && actsForTeam(viewer, ticket.teamId);
     await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
+    if (kind === "REPLY") await slaOnPublicReply(tx, ticket, actsForTeam(viewer, ticket.teamId), now);
     await recordEvent(tx, viewer, ticket.id, now, {
       type: "COMMENTED",
       after: {

@@ -26,8 +26,9 @@ import { assertTransition, transitionEffects } from "../domain/workflow.js";
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, CommentVisibility, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
-import { recordEvent, type Tx } from "./audit.js";
+import { inTransaction, recordEvent, type Tx } from "./audit.js";
 import { decodeId } from "./ids.js";
+import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
 export interface TicketResult {
@@ -224,7 +225,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
   if (earlier) return { ticketId: earlier.id };
 
   try {
-    const ticketId = await ctx.prisma.$transaction(async (tx) => {
+    const ticketId = await inTransaction(ctx, async (tx) => {
       const now = ctx.clock.now();
       const tags = input.tags ?? [];
       let owningTeam = teamId;
@@ -324,7 +325,7 @@ export async function updateTicket(ctx: Context, args: UpdateTicketArgs): Promis
   const viewer = viewerOf(ctx);
   const input = parseInput(updateTicketInput, args);
   const teamId = args.teamId ? decodeId("input.teamId", args.teamId, "Team") : undefined;
-  await ctx.prisma.$transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
     if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
@@ -373,6 +374,9 @@ export async function updateTicket(ctx: Context, args: UpdateTicketArgs): Promis
       ...(teamId && ticket.assigneeId ? { assigneeId: null } : {}),
       updatedAt: now,
     } as Prisma.TicketUncheckedUpdateManyInput);
+    if (after.priority !== undefined || after.teamId !== undefined) {
+      await slaOnPolicyChange(tx, { id: ticket.id, tierId: ticket.tierId, priority: (after.priority as Priority | undefined) ?? ticket.priority, teamId: (after.teamId as string | undefined) ?? ticket.teamId });
+    }
     await recordEvent(tx, viewer, ticket.id, now, {
       type: "UPDATED",
       before: before as Prisma.InputJsonValue,
@@ -399,11 +403,12 @@ export async function transitionTicket(ctx: Context, args: TransitionArgs): Prom
   const note = args.note === null || args.note === undefined ? null : parseInput(text(10000), args.note, "input.note");
   const resolution = args.resolution ? parseInput(resolutionText, args.resolution, "input.resolution") : args.resolution;
   let ticketId = "";
-  await ctx.prisma.$transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
     ticketId = ticket.id;
     assertTransition(viewer, ticket, { to: args.to, note, resolution });
+    await explainBreaches(tx, ticket.id, args.breachReason === null || args.breachReason === undefined ? null : parseInput(reasonText, args.breachReason, "input.breachReason"));
     const customerReplied = ticket.status === "INFORM_CUSTOMER" && args.to === "NOT_STARTED";
     const redactions = new Set<RedactionKind>();
     const safeNote = redactField(note, redactions);
@@ -413,6 +418,7 @@ export async function transitionTicket(ctx: Context, args: TransitionArgs): Prom
       ...(safeResolution ? { resolution: safeResolution } : {}),
       updatedAt: now,
     });
+    await slaOnTransition(tx, ticket, ticket.status, args.to, now);
     if (safeNote) {
       await addCommentRow(tx, viewer, ticket.id, now, safeNote, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
     }
@@ -420,7 +426,7 @@ export async function transitionTicket(ctx: Context, args: TransitionArgs): Prom
       type: "STATUS_CHANGED",
       before: { status: ticket.status },
       after: { status: args.to, ...(safeResolution ? { resolution: safeResolution } : {}) },
-      note: safeNote ?? (args.breachReason ? parseInput(reasonText, args.breachReason, "input.breachReason") : null),
+      note: safeNote ?? args.breachReason?.trim() ?? null,
     });
   });
   return { ticketId };
@@ -432,7 +438,7 @@ export async function assignTicket(ctx: Context, args: { id: string; assigneeId?
   const viewer = viewerOf(ctx);
   const assigneeId = args.assigneeId ? decodeId("input.assigneeId", args.assigneeId, "User") : null;
   let ticketId = "";
-  await ctx.prisma.$transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
     ticketId = ticket.id;
@@ -458,7 +464,7 @@ export async function escalateTicket(ctx: Context, args: { id: string; tierLevel
   const viewer = viewerOf(ctx);
   const why = parseInput(reasonText, args.reason, "input.reason");
   let ticketId = "";
-  await ctx.prisma.$transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
     ticketId = ticket.id;
@@ -474,6 +480,7 @@ export async function escalateTicket(ctx: Context, args: { id: string; tierLevel
       throw ValidationError.of("input.tierLevel", `must be above the current tier (L${current.level})`);
     }
     await saveTicket(tx, ticket, args.expectedVersion, { tierId: target.id, updatedAt: now });
+    await slaOnPolicyChange(tx, { ...ticket, tierId: target.id });
     await recordEvent(tx, viewer, ticket.id, now, {
       type: "ESCALATED",
       before: { tierLevel: current?.level ?? null },
@@ -488,7 +495,7 @@ export async function changeTags(ctx: Context, args: { ticketId: string; tags: s
   const viewer = viewerOf(ctx);
   const names = parseInput(tagList.refine((t) => t.length > 0, "name at least one tag"), args.tags, "input.tags");
   let ticketId = "";
-  await ctx.prisma.$transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await loadForWrite(tx, viewer, args.ticketId, null, "input.ticketId");
     ticketId = ticket.id;

@@ -1,0 +1,72 @@
+// The event bus between writes and live subscribers. In one process it is in memory;
+// with REDIS_URL it goes through Redis, so every instance behind a load balancer sees
+// every event. Messages carry ids and the access facts of the case; subscribers load
+// the entity again under their own permissions.
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { createPubSub, type PubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
+import type { TicketAccessFacts } from "../domain/access.js";
+import type { SlaKind } from "../domain/sla.js";
+import type { Priority, TicketStatus } from "../generated/prisma/enums.js";
+
+/** What a subscriber needs to decide, without a query, whether an event is for it. */
+export interface TicketFacts extends TicketAccessFacts {
+  status: TicketStatus;
+  priority: Priority;
+}
+
+export interface TicketEventMessage {
+  /** TicketEvent.seq as a string (JSON has no bigint). */
+  seq: string;
+  ticketId: string;
+  type: string;
+  facts: TicketFacts;
+}
+
+export interface SlaAlertMessage {
+  /** `<targetId>:<kind>`: one per target, cycle and kind. */
+  id: string;
+  ticketId: string;
+  kind: "WARNING" | "BREACH";
+  target: SlaKind;
+  dueAt: string;
+  at: string;
+  facts: TicketFacts;
+}
+
+/** Credentials that stopped being valid: live streams opened with them end. */
+export interface RevocationMessage {
+  tokenId?: string;
+  sessionId?: string;
+  userId?: string;
+}
+
+export type Topics = {
+  "ticket-event": [TicketEventMessage];
+  "sla-alert": [SlaAlertMessage];
+  "credentials-revoked": [RevocationMessage];
+};
+
+export interface Realtime {
+  pubsub: PubSub<Topics>;
+  kind: "memory" | "redis";
+  close(): Promise<void>;
+}
+
+export function createRealtime(redisUrl?: string): Realtime {
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), kind: "memory", close: async () => {} };
+  const options = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  const publishClient = new Redis(redisUrl, options);
+  const subscribeClient = new Redis(redisUrl, options);
+  // ioredis reconnects by itself; an unhandled 'error' event would end the process.
+  publishClient.on("error", () => {});
+  subscribeClient.on("error", () => {});
+  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  return {
+    pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
+    kind: "redis",
+    close: async () => {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// Fires SLA warnings and breaches on time, exactly once, with any number of instances.
+// Every instance scans the index of pending checks a few times a second; an alert is
+// owned by whichever transaction flips its warnedAt/breachedAt from NULL first (a
+// conditional UPDATE), so there is no leader to lose. Alerts that fell due while every
+// instance was down are found by the first scan after one comes back.
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import { alertDue, schedule, type SlaKind } from "../domain/sla.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { inTransaction, recordEvent, type Tx } from "../resolvers/audit.js";
+import { calendarRules } from "../resolvers/sla.js";
+import { loadTicketFacts } from "./publish.js";
+import type { Realtime, SlaAlertMessage } from "./pubsub.js";
+
+export interface SlaMonitorOptions {
+  prisma: PrismaClient;
+  realtime: Realtime;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+  /** How many due targets one scan handles; the rest wait for the next scan. */
+  batchSize?: number;
+}
+
+export interface SlaMonitor {
+  /** One scan: fires what is due now; resolves to the number of alerts this instance fired. */
+  tick(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The highest tier a breach can push a case to. */
+const TOP_TIER = 4;
+
+export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
+  const { prisma, realtime, clock, logger, intervalMs, batchSize = 200 } = options;
+  let running: Promise<number> | null = null;
+  let stopped = false;
+
+  async function fire(targetId: string, now: Date): Promise<Omit<SlaAlertMessage, "facts"> | null> {
+    return inTransaction({ prisma, realtime }, async (tx) => {
+      const target = await tx.slaTarget.findUnique({ where: { id: targetId }, include: { calendar: true, ticket: { select: { priority: true, tierId: true } } } });
+      if (!target) return null;
+      const kind = alertDue(target, now);
+      if (!kind) {
+        // Nothing owed (met, paused, or a stale check time): recompute when to look again.
+        const next = target.metAt || target.pausedAt || target.breachedAt ? null : schedule(calendarRules(target.calendar), target).nextCheckAt;
+        await tx.slaTarget.updateMany({ where: { id: target.id, nextCheckAt: target.nextCheckAt }, data: { nextCheckAt: next } });
+        return null;
+      }
+      const claim =
+        kind === "WARNING"
+          ? await tx.slaTarget.updateMany({
+              where: { id: target.id, warnedAt: null, breachedAt: null, metAt: null, pausedAt: null },
+              data: { warnedAt: now, nextCheckAt: target.dueAt },
+            })
+          : await tx.slaTarget.updateMany({
+              where: { id: target.id, breachedAt: null, metAt: null, pausedAt: null },
+              data: { breachedAt: now, nextCheckAt: null, ...(target.warnedAt ? {} : { warnedAt: now }) },
+            });
+      if (claim.count === 0) return null; // another instance fired it
+      const dueAt = kind === "WARNING" ? target.warnAt! : target.dueAt!;
+      await recordEvent(tx, null, target.ticketId, now, {
+        type: kind === "WARNING" ? "SLA_WARNING" : "SLA_BREACHED",
+        after: { target: target.kind, cycle: target.cycle, dueAt: target.dueAt!.toISOString() },
+      });
+      if (kind === "BREACH" && target.kind === "RESOLUTION" && target.ticket.priority === "HIGH") {
+        await escalateOneTier(tx, target.ticketId, target.ticket.tierId, now);
+      }
+      return {
+        id: `${target.id}:${kind}`,
+        ticketId: target.ticketId,
+        kind,
+        target: target.kind as SlaKind,
+        dueAt: dueAt.toISOString(),
+        at: now.toISOString(),
+      };
+    });
+  }
+
+  async function scan(): Promise<number> {
+    const now = clock.now();
+    const due = await prisma.slaTarget.findMany({
+      where: { nextCheckAt: { lte: now } },
+      orderBy: { nextCheckAt: "asc" },
+      take: batchSize,
+      select: { id: true },
+    });
+    const fired: Omit<SlaAlertMessage, "facts">[] = [];
+    for (const { id } of due) {
+      try {
+        const message = await fire(id, now);
+        if (message) fired.push(message);
+      } catch (error) {
+        logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
+      }
+    }
+    if (fired.length) {
+      const facts = await loadTicketFacts(prisma, fired.map((m) => m.ticketId));
+      for (const message of fired) {
+        const ticketFacts = facts.get(message.ticketId);
+        if (ticketFacts) realtime.pubsub.publish("sla-alert", { ...message, facts: ticketFacts });
+      }
+      logger.info({ alerts: fired.map((m) => m.id) }, "SLA alerts fired");
+    }
+    return fired.length;
+  }
+
+  function tick(): Promise<number> {
+    // One scan at a time per instance; a slow scan is not stacked on.
+    running ??= scan().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  const timer = setInterval(() => {
+    if (!stopped) tick().catch((error) => logger.error({ err: error }, "SLA scan failed"));
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    tick,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => 0);
+    },
+  };
+}
+
+/** A HIGH case that missed its resolution target goes one tier up, by the system. */
+async function escalateOneTier(tx: Tx, ticketId: string, tierId: string | null, now: Date) {
+  const current = tierId ? await tx.tier.findUnique({ where: { id: tierId } }) : null;
+  const level = current?.level ?? 0;
+  if (level >= TOP_TIER) return;
+  const next = await tx.tier.findFirst({ where: { level: { gt: level } }, orderBy: { level: "asc" } });
+  if (!next) return;
+  await tx.ticket.update({ where: { id: ticketId }, data: { tierId: next.id, version: { increment: 1 }, updatedAt: now } });
+  await recordEvent(tx, null, ticketId, now, {
+    type: "ESCALATED",
+    before: { tierLevel: current?.level ?? null },
+    after: { tierLevel: next.level },
+    note: "Automatic: a HIGH case missed its resolution target",
+  });
+}

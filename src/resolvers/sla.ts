@@ -1,0 +1,150 @@
+// Keeps a case's SLA targets in step with what happens to it. Each function runs inside
+// the transaction of the write that caused it, so a target never disagrees with its
+// case. The clock rules themselves are in src/domain/sla.ts.
+import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../domain/business-time.js";
+import {
+  budgetOf,
+  meetClock,
+  pauseClock,
+  resumeClock,
+  schedule,
+  selectPolicy,
+  type SlaKind,
+  type TargetClock,
+} from "../domain/sla.js";
+import { ValidationError } from "../errors.js";
+import type { Prisma, SlaTarget } from "../generated/prisma/client.js";
+import type { TicketStatus } from "../generated/prisma/enums.js";
+import type { Tx } from "./audit.js";
+
+export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null | undefined): CalendarRules {
+  if (!calendar) return ALWAYS_OPEN;
+  return {
+    timeZone: calendar.timeZone,
+    weeklyHours: (calendar.weeklyHours ?? []) as OpeningWindow[],
+    holidays: (calendar.holidays ?? []) as string[],
+  };
+}
+
+interface SlaSubject {
+  id: string;
+  priority: Prisma.TicketGetPayload<object>["priority"];
+  teamId: string | null;
+  tierId: string | null;
+}
+
+/** The policy and calendar that apply to a case now. */
+async function slaSettings(tx: Tx, ticket: SlaSubject) {
+  const [tier, policies, team, fallback] = await Promise.all([
+    ticket.tierId ? tx.tier.findUnique({ where: { id: ticket.tierId }, select: { level: true } }) : null,
+    tx.slaPolicy.findMany({ where: { priority: ticket.priority }, include: { calendar: true } }),
+    ticket.teamId ? tx.team.findUnique({ where: { id: ticket.teamId }, include: { calendar: true } }) : null,
+    tx.businessCalendar.findFirst({ where: { isDefault: true } }),
+  ]);
+  const policy = selectPolicy(policies, { priority: ticket.priority, teamId: ticket.teamId, tierLevel: tier?.level ?? null });
+  // The policy's calendar, else the owning team's, else the installation's default.
+  const calendar = policy?.calendar ?? team?.calendar ?? fallback;
+  return { policy, calendarId: calendar?.id ?? null, rules: calendarRules(calendar) };
+}
+
+type Settings = Awaited<ReturnType<typeof slaSettings>>;
+
+function latest(targets: SlaTarget[], kind: SlaKind): SlaTarget | undefined {
+  return targets.filter((t) => t.kind === kind).sort((a, b) => b.cycle - a.cycle)[0];
+}
+
+const isOpen = (t: SlaTarget | undefined): t is SlaTarget => Boolean(t && !t.metAt);
+
+async function start(tx: Tx, ticketId: string, settings: Settings, kind: SlaKind, cycle: number, now: Date) {
+  if (!settings.policy) return;
+  const clock = {
+    budgetSeconds: budgetOf(settings.policy, kind),
+    consumedSeconds: 0,
+    warningBeforeSeconds: settings.policy.warningBeforeSeconds,
+    startedAt: now,
+    warnedAt: null,
+    breachedAt: null,
+  };
+  await tx.slaTarget.create({
+    data: { ticketId, kind, cycle, calendarId: settings.calendarId, ...clock, ...schedule(settings.rules, clock) },
+  });
+}
+
+async function update(tx: Tx, target: SlaTarget, data: Prisma.SlaTargetUncheckedUpdateInput) {
+  await tx.slaTarget.update({ where: { id: target.id }, data });
+}
+
+/** Starts, pauses, resumes and meets targets as a case moves. */
+export async function slaOnTransition(tx: Tx, ticket: SlaSubject, from: TicketStatus, to: TicketStatus, now: Date) {
+  const settings = await slaSettings(tx, ticket);
+  const targets = await tx.slaTarget.findMany({ where: { ticketId: ticket.id } });
+  const firstResponse = latest(targets, "FIRST_RESPONSE");
+  const resolution = latest(targets, "RESOLUTION");
+  const followUp = latest(targets, "FOLLOW_UP");
+
+  if (from === "NEW" && to === "NOT_STARTED") {
+    if (!firstResponse) await start(tx, ticket.id, settings, "FIRST_RESPONSE", 1, now);
+    if (!resolution) await start(tx, ticket.id, settings, "RESOLUTION", 1, now);
+  }
+  if (to === "TEAM_CHECKING" && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(now));
+  if (to === "INFORM_CUSTOMER") {
+    if (isOpen(resolution) && !resolution.pausedAt) await update(tx, resolution, pauseClock(settings.rules, resolution, now));
+    await start(tx, ticket.id, settings, "FOLLOW_UP", (followUp?.cycle ?? 0) + 1, now);
+  }
+  if (from === "INFORM_CUSTOMER") {
+    if (isOpen(followUp)) await update(tx, followUp, meetClock(now));
+    if (to === "NOT_STARTED" && isOpen(resolution) && resolution.pausedAt) await update(tx, resolution, resumeClock(settings.rules, resolution, now));
+    // The answer that closed the case was given when the clock stopped.
+    if (to === "DONE" && isOpen(resolution)) await update(tx, resolution, meetClock(resolution.pausedAt ?? now));
+  }
+  if (from === "DONE" && to === "NOT_STARTED") await start(tx, ticket.id, settings, "RESOLUTION", (resolution?.cycle ?? 0) + 1, now);
+}
+
+/** A public reply: the owning team's first response, or a follow-up while the customer is awaited. */
+export async function slaOnPublicReply(tx: Tx, ticket: SlaSubject & { status: TicketStatus }, byOwningTeam: boolean, now: Date) {
+  const targets = await tx.slaTarget.findMany({ where: { ticketId: ticket.id } });
+  const firstResponse = latest(targets, "FIRST_RESPONSE");
+  if (byOwningTeam && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(now));
+  const followUp = latest(targets, "FOLLOW_UP");
+  if (ticket.status === "INFORM_CUSTOMER" && isOpen(followUp)) {
+    await update(tx, followUp, meetClock(now));
+    await start(tx, ticket.id, await slaSettings(tx, ticket), "FOLLOW_UP", followUp.cycle + 1, now);
+  }
+}
+
+/** After a priority, team or tier change, open targets take the budgets of the policy that now applies. */
+export async function slaOnPolicyChange(tx: Tx, ticket: SlaSubject) {
+  const settings = await slaSettings(tx, ticket);
+  if (!settings.policy) return;
+  const open = await tx.slaTarget.findMany({ where: { ticketId: ticket.id, metAt: null } });
+  for (const target of open) {
+    const clock: TargetClock = {
+      ...target,
+      budgetSeconds: budgetOf(settings.policy, target.kind as SlaKind),
+      warningBeforeSeconds: settings.policy.warningBeforeSeconds,
+    };
+    if (clock.budgetSeconds === target.budgetSeconds && clock.warningBeforeSeconds === target.warningBeforeSeconds) continue;
+    await update(tx, target, {
+      budgetSeconds: clock.budgetSeconds,
+      warningBeforeSeconds: clock.warningBeforeSeconds,
+      ...(target.pausedAt ? {} : schedule(settings.rules, clock)),
+    });
+  }
+}
+
+/**
+ * Moving a case on after it missed a target needs a reason. Returns nothing when no
+ * unexplained breach is pending; records the reason on the breached targets otherwise.
+ */
+export async function explainBreaches(tx: Tx, ticketId: string, reason: string | null | undefined) {
+  const unexplained = await tx.slaTarget.findMany({
+    where: { ticketId, breachedAt: { not: null }, breachReason: null },
+    select: { id: true, kind: true },
+  });
+  if (!unexplained.length) return;
+  if (!reason?.trim()) {
+    const kinds = [...new Set(unexplained.map((t) => t.kind))].join(" and ");
+    throw ValidationError.of("input.breachReason", `is required: the case missed its ${kinds} target; say why`);
+  }
+  await tx.slaTarget.updateMany({ where: { id: { in: unexplained.map((t) => t.id) } }, data: { breachReason: reason.trim() } });
+}
