@@ -151,7 +151,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           services.clock,
           typeof authorization === "string" ? authorization : null,
         );
-        if (!auth.ok) return false; // graphql-ws closes with 4403 Forbidden
+        // Live connections need credentials; graphql-ws closes with 4403 Forbidden otherwise.
+        if (!auth.ok || !auth.viewer) return false;
         ctx.extra.viewer = auth.viewer;
         return true;
       },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createTestApp, type TestApp } from "./helpers/app.js";
+import { seedUser } from "./helpers/seed.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -77,8 +78,10 @@ describe("HTTP pipeline", () => {
 
 describe("graphql-ws on the same port and path", () => {
   let port: number;
+  let token: string;
   beforeAll(async () => {
     ({ port } = await app.start(0));
+    ({ token } = await seedUser(app, "AGENT"));
   });
 
   it("completes the graphql-transport-ws handshake and runs an operation", async () => {
@@ -86,6 +89,7 @@ describe("graphql-ws on the same port and path", () => {
       url: `ws://127.0.0.1:${port}/graphql`,
       webSocketImpl: WebSocket,
       retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
     });
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
@@ -101,12 +105,13 @@ describe("graphql-ws on the same port and path", () => {
     }
   });
 
-  it("closes a connection whose credentials are invalid with 4403", async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, "graphql-transport-ws");
-    const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
-    socket.on("open", () =>
-      socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: "Bearer cfs_forged" } })),
-    );
-    expect(await closed).toBe(4403);
+  it("closes a connection without credentials, or with invalid ones, with 4403", async () => {
+    for (const payload of [{}, { authorization: "Bearer cfs_forged" }]) {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, "graphql-transport-ws");
+      const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+      socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload })));
+      expect(await closed).toBe(4403);
+    }
   });
+
 });

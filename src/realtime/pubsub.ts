@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import type { TicketAccessFacts } from "../domain/access.js";
 import type { SlaKind } from "../domain/sla.js";
 import type { Priority, TicketStatus } from "../generated/prisma/enums.js";
+import { ShortLivedCache } from "./streams.js";
 
 /** What a subscriber needs to decide, without a query, whether an event is for it. */
 export interface TicketFacts extends TicketAccessFacts {
@@ -49,12 +50,14 @@ export type Topics = {
 
 export interface Realtime {
   pubsub: PubSub<Topics>;
+  /** Loads shared by this instance's subscribers of one event. */
+  cache: ShortLivedCache;
   kind: "memory" | "redis";
   close(): Promise<void>;
 }
 
 export function createRealtime(redisUrl?: string): Realtime {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), kind: "memory", close: async () => {} };
+  if (!redisUrl) return { pubsub: createPubSub<Topics>(), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
   const options = { maxRetriesPerRequest: null, lazyConnect: false } as const;
   const publishClient = new Redis(redisUrl, options);
   const subscribeClient = new Redis(redisUrl, options);
@@ -64,6 +67,7 @@ export function createRealtime(redisUrl?: string): Realtime {
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
+    cache: new ShortLivedCache(),
     kind: "redis",
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);

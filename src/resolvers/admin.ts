@@ -63,7 +63,7 @@ export async function updateUser(
   }
   const exists = await ctx.prisma.user.findUnique({ where: { id }, select: { id: true } });
   if (!exists) throw new NotFoundError("User", args.id);
-  return ctx.prisma.$transaction(async (tx) => {
+  const user = await ctx.prisma.$transaction(async (tx) => {
     const user = await tx.user.update({
       where: { id },
       data: {
@@ -83,6 +83,8 @@ export async function updateUser(
     }
     return user;
   });
+  if (password || args.active === false) ctx.realtime.pubsub.publish("credentials-revoked", { userId: id });
+  return user;
 }
 
 export async function createTeam(ctx: Context, args: { name: string; description?: string | null }) {
@@ -159,5 +161,7 @@ export async function revokeApiToken(ctx: Context, args: { id: string }) {
     if (!exists) throw new NotFoundError("ApiToken", args.id);
     throw ValidationError.of("input.id", "this token is already revoked");
   }
+  // Open live streams of this token end at once, on every instance.
+  ctx.realtime.pubsub.publish("credentials-revoked", { tokenId: id });
   return { apiTokenId: id };
 }

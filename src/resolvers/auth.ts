@@ -28,5 +28,6 @@ export async function logout(ctx: Context): Promise<boolean> {
     where: { id: ctx.viewer.sessionId },
     data: { revokedAt: ctx.clock.now() },
   });
+  ctx.realtime.pubsub.publish("credentials-revoked", { sessionId: ctx.viewer.sessionId });
   return true;
 }

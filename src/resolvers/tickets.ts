@@ -84,7 +84,7 @@ export function ticketListWhere(viewer: Viewer, filter: TicketFilter | null | un
 }
 
 /** A single case's condition: its id, and only if the viewer may see it. */
-export function visibleTicketWhere(viewer: Viewer, where: { id: string } | { number: string }): Prisma.TicketWhereInput {
+export function visibleTicketWhere(viewer: Viewer, where: { id: string } | { number: string } | Record<string, never>): Prisma.TicketWhereInput {
   return { AND: [where, visibleTicketsWhere(viewer)] };
 }
 

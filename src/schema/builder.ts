@@ -111,6 +111,7 @@ export const builder = new SchemaBuilder<TypeOptions>({
 export type Types = typeof builder.$inferSchemaTypes;
 
 builder.queryType({ description: "Reads." });
+builder.subscriptionType({ description: "Live events, over graphql-ws or server-sent events." });
 builder.mutationType({ description: "Writes: each returns a result union of its payload and typed errors." });
 
 /** prismaConnection hands totalCount over as a number or as a function that counts lazily. */

@@ -11,5 +11,7 @@ import "./token.js";
 import "./auth.js";
 import "./ticket.js";
 import "./comment.js";
+import "./ticket-events.js";
+import "./sla.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());
