@@ -408,8 +408,12 @@ export async function transitionTicket(ctx: Context, args: TransitionArgs): Prom
     const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
     ticketId = ticket.id;
     assertTransition(viewer, ticket, { to: args.to, note, resolution });
-    await explainBreaches(tx, ticket.id, args.breachReason === null || args.breachReason === undefined ? null : parseInput(reasonText, args.breachReason, "input.breachReason"));
     const customerReplied = ticket.status === "INFORM_CUSTOMER" && args.to === "NOT_STARTED";
+    // Staff moving a late case on say why; a customer's reply is never held up for it
+    // (the reason is still owed at the team's next move).
+    if (!customerReplied) {
+      await explainBreaches(tx, ticket.id, args.breachReason === null || args.breachReason === undefined ? null : parseInput(reasonText, args.breachReason, "input.breachReason"));
+    }
     const redactions = new Set<RedactionKind>();
     const safeNote = redactField(note, redactions);
     const safeResolution = args.to === "DONE" ? redactField(resolution, redactions) : undefined;

@@ -8,6 +8,8 @@ export interface Collector<T = any> {
   errors: unknown[];
   /** Resolves once `count` results have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<T[]>;
+  /** Resolves once `count` of the results satisfy `match`. */
+  waitForMatching(match: (value: T) => boolean, count: number, timeoutMs?: number): Promise<T[]>;
   stop(): void;
   completed: Promise<void>;
 }
@@ -15,15 +17,25 @@ export interface Collector<T = any> {
 function collector<T>(): Collector<T> & { push(value: T): void; fail(error: unknown): void; complete(): void } {
   const received: T[] = [];
   const errors: unknown[] = [];
-  const waiters: { count: number; resolve: (v: T[]) => void }[] = [];
+  const waiters: { done: () => boolean; resolve: () => void }[] = [];
   let complete!: () => void;
   const completed = new Promise<void>((resolve) => (complete = resolve));
   const check = () => {
-    for (const w of [...waiters]) if (received.length >= w.count) {
+    for (const w of [...waiters]) if (w.done()) {
       waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(received.slice());
+      w.resolve();
     }
   };
+  const waitForMatching = (match: (value: T) => boolean, count: number, timeoutMs = 10_000) =>
+    new Promise<T[]>((resolve, reject) => {
+      const matching = () => received.filter(match);
+      const timer = setTimeout(
+        () => reject(new Error(`waited ${timeoutMs} ms for ${count} results, got ${matching().length}: ${JSON.stringify(received)} errors: ${JSON.stringify(errors)}`)),
+        timeoutMs,
+      );
+      waiters.push({ done: () => matching().length >= count, resolve: () => (clearTimeout(timer), resolve(matching())) });
+      check();
+    });
   return {
     received,
     errors,
@@ -38,12 +50,8 @@ function collector<T>(): Collector<T> & { push(value: T): void; fail(error: unkn
       complete();
     },
     complete: () => complete(),
-    waitFor: (count, timeoutMs = 10_000) =>
-      new Promise<T[]>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for ${count} results, got ${received.length}: ${JSON.stringify(received)} errors: ${JSON.stringify(errors)}`)), timeoutMs);
-        waiters.push({ count, resolve: (v) => (clearTimeout(timer), resolve(v)) });
-        check();
-      }),
+    waitForMatching,
+    waitFor: (count, timeoutMs) => waitForMatching(() => true, count, timeoutMs),
   };
 }
 

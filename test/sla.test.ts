@@ -1,0 +1,143 @@
+// SLA targets shortened to seconds, watched over real subscriptions.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "graphql-ws";
+import { createTestApp, type TestApp } from "./helpers/app.js";
+import { subscribeWs, wsClient } from "./helpers/live.js";
+import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+
+let app: TestApp;
+let port: number;
+let team: Awaited<ReturnType<typeof seedTeam>>;
+let agent: TestUser;
+let admin: TestUser;
+let client: Client;
+
+const ALERTS = `subscription($filter: SlaAlertFilter) { slaAlerts(filter: $filter) { id kind target dueAt at ticket { number tier { level } } } }`;
+const SLA = `query($id: ID!) { ticket(id: $id) { tier { level } sla { pausedSince targets { kind cycle state dueAt remainingSeconds metAt breachedAt breachReason } } } }`;
+
+beforeAll(async () => {
+  app = await createTestApp({ slaMonitorIntervalMs: 100 });
+  ({ port } = await app.start(0));
+  team = await seedTeam(app, "CS-Payment");
+  agent = await seedUser(app, "AGENT", [team.id]);
+  admin = await seedUser(app, "ADMIN");
+  const policy = await app.gql(`mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename ... on SlaPolicyPayload { slaPolicy { name team { name } } } ... on Error { message } } }`, {
+    i: { name: "Payments HIGH (test)", priority: "HIGH", teamId: team.gid, firstResponseSeconds: 2, resolutionSeconds: 3, followUpSeconds: 2, warningBeforeSeconds: 1 },
+  }, { token: admin.token });
+  expect(policy.data.upsertSlaPolicy).toMatchObject({ __typename: "SlaPolicyPayload", slaPolicy: { team: { name: "CS-Payment" } } });
+  client = wsClient(port, agent.token);
+});
+afterAll(async () => {
+  await client.dispose();
+  await app.close();
+});
+
+const sla = async (id: string) => (await app.gql(SLA, { id }, { token: agent.token })).data.ticket;
+const target = (s: any, kind: string) => s.sla.targets.find((t: any) => t.kind === kind);
+
+describe("SLA clocks", () => {
+  it("start when a case is submitted, in business time of the most specific policy", async () => {
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
+    expect((await sla(ticket.id)).sla.targets).toEqual([]);
+    await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" });
+    const state = await sla(ticket.id);
+    expect(state.sla.targets.map((t: any) => [t.kind, t.state, t.cycle])).toEqual([["FIRST_RESPONSE", "ON_TRACK", 1], ["RESOLUTION", "ON_TRACK", 1]]);
+    expect(target(state, "FIRST_RESPONSE").remainingSeconds).toBeLessThanOrEqual(2);
+    // The default MEDIUM policy of the seeds applies to other cases: 2 h first response.
+    const medium = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "MEDIUM" });
+    await moveVia(app, agent.token, { id: medium.id, to: "NOT_STARTED" });
+    expect(target(await sla(medium.id), "FIRST_RESPONSE").remainingSeconds).toBeGreaterThan(7190);
+  });
+
+  it("fires a warning and a breach once each, within a second of due, and escalates a HIGH case that misses resolution", async () => {
+    const alerts = await subscribeWs(client, ALERTS, { filter: { teamId: team.gid } });
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
+    await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" });
+    // First response: warning at 1 s, breach at 2 s; resolution: warning at 2 s, breach at 3 s.
+    const forThisCase = (a: any) => a.slaAlerts.ticket.number === ticket.number;
+    const received = (await alerts.waitForMatching(forThisCase, 4, 8000)).map((a: any) => a.slaAlerts);
+    await new Promise((r) => setTimeout(r, 600)); // anything duplicated would arrive now
+    const mine = alerts.received.map((a: any) => a.slaAlerts).filter((a: any) => a.ticket.number === ticket.number);
+    expect(mine.map((a: any) => `${a.target}:${a.kind}`).sort()).toEqual(["FIRST_RESPONSE:BREACH", "FIRST_RESPONSE:WARNING", "RESOLUTION:BREACH", "RESOLUTION:WARNING"]);
+    expect(new Set(mine.map((a: any) => a.id)).size).toBe(4);
+    for (const alert of received) {
+      const lateness = Date.parse(alert.at) - Date.parse(alert.dueAt);
+      expect(lateness).toBeGreaterThanOrEqual(0);
+      expect(lateness).toBeLessThan(1000);
+    }
+    alerts.stop();
+
+    const state = await sla(ticket.id);
+    expect(state.tier.level).toBe(2);
+    expect(target(state, "RESOLUTION")).toMatchObject({ state: "BREACHED" });
+    expect(target(state, "RESOLUTION").remainingSeconds).toBeLessThan(0);
+    const events = await app.db.prisma.ticketEvent.findMany({ where: { ticket: { number: ticket.number } }, orderBy: { seq: "asc" } });
+    expect(events.filter((e) => e.type === "SLA_BREACHED")).toHaveLength(2);
+    expect(events.filter((e) => e.type === "SLA_WARNING")).toHaveLength(2);
+    expect(events.find((e) => e.type === "ESCALATED")).toMatchObject({ actorKind: "SYSTEM", after: { tierLevel: 2 } });
+
+    // Moving the late case on needs a reason, which is kept with the breach.
+    const refused = await moveVia(app, agent.token, { id: ticket.id, to: "TEAM_CHECKING" });
+    expect(refused).toMatchObject({ __typename: "ValidationError", field: "input.breachReason" });
+    const moved = await moveVia(app, agent.token, { id: ticket.id, to: "TEAM_CHECKING", breachReason: "payments provider outage" });
+    expect(moved.__typename).toBe("TransitionTicketPayload");
+    expect(target(await sla(ticket.id), "RESOLUTION").breachReason).toBe("payments provider outage");
+    // Once explained, later moves need no new reason.
+    expect((await moveVia(app, agent.token, { id: ticket.id, to: "INFORM_CUSTOMER", note: "refund reissued" })).__typename).toBe("TransitionTicketPayload");
+  });
+
+  it("pauses resolution while waiting on the customer and resumes on their reply", async () => {
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
+    for (const input of [{ to: "NOT_STARTED" }, { to: "TEAM_CHECKING" }, { to: "INFORM_CUSTOMER", note: "please confirm the amount" }]) {
+      expect((await moveVia(app, agent.token, { id: ticket.id, ...input })).__typename).toBe("TransitionTicketPayload");
+    }
+    const waiting = await sla(ticket.id);
+    expect(target(waiting, "FIRST_RESPONSE").state).toBe("MET");
+    expect(target(waiting, "RESOLUTION")).toMatchObject({ state: "PAUSED", dueAt: null });
+    expect(waiting.sla.pausedSince).not.toBeNull();
+    expect(target(waiting, "FOLLOW_UP")).toMatchObject({ state: "ON_TRACK", cycle: 1 });
+    const budget = target(waiting, "RESOLUTION").remainingSeconds;
+
+    // Longer than the whole resolution budget: a paused clock does not breach.
+    await new Promise((r) => setTimeout(r, 3500));
+    const still = await sla(ticket.id);
+    expect(target(still, "RESOLUTION")).toMatchObject({ state: "PAUSED", breachedAt: null, remainingSeconds: budget });
+    expect(target(still, "FOLLOW_UP").state).toBe("BREACHED");
+
+    await app.gql(`mutation($i: RecordCustomerReplyInput!) { recordCustomerReply(input: $i) { __typename } }`, { i: { ticketId: ticket.id, body: "It was 30 yuan" } }, { token: agent.token });
+    const resumed = await sla(ticket.id);
+    expect(target(resumed, "RESOLUTION").state).toMatch(/ON_TRACK|AT_RISK/);
+    expect(resumed.sla.pausedSince).toBeNull();
+    expect(target(resumed, "FOLLOW_UP").metAt).not.toBeNull();
+  });
+
+  it("meets resolution at the answer when the case is closed, and starts a new cycle when reopened", async () => {
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
+    for (const input of [{ to: "NOT_STARTED" }, { to: "TEAM_CHECKING" }, { to: "INFORM_CUSTOMER", note: "done" }, { to: "DONE", resolution: "refunded" }, { to: "NOT_STARTED", note: "again" }]) {
+      expect((await moveVia(app, agent.token, { id: ticket.id, ...input })).__typename).toBe("TransitionTicketPayload");
+    }
+    const rows = await app.db.prisma.slaTarget.findMany({ where: { ticket: { number: ticket.number }, kind: "RESOLUTION" }, orderBy: { cycle: "asc" } });
+    expect(rows.map((r) => [r.cycle, Boolean(r.metAt), Boolean(r.pausedAt)])).toEqual([[1, true, true], [2, false, false]]);
+    expect(rows[0]!.metAt).toEqual(rows[0]!.pausedAt);
+    expect(target(await sla(ticket.id), "RESOLUTION").cycle).toBe(2);
+  });
+});
+
+describe("SLA settings", () => {
+  it("validates calendars part by part and uses a team's calendar", async () => {
+    const UPSERT = `mutation($i: UpsertBusinessCalendarInput!) { upsertBusinessCalendar(input: $i) { __typename ... on BusinessCalendarPayload { businessCalendar { id name timeZone weeklyHours { day start end } holidays } } ... on ValidationError { issues { field } } } }`;
+    const bad = await app.gql(UPSERT, { i: { name: "Bad", timeZone: "Mars/Base", weeklyHours: [{ day: 8, start: "09:00", end: "08:00" }], holidays: ["2024-02-30x"] } }, { token: admin.token });
+    expect(bad.data.upsertBusinessCalendar.issues.map((i: any) => i.field)).toEqual(["input.timeZone", "input.weeklyHours.0.day", "input.weeklyHours.0.end", "input.holidays.0"]);
+    const good = await app.gql(UPSERT, { i: { name: "Shanghai office", timeZone: "Asia/Shanghai", weeklyHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: "09:00", end: "18:00" })), holidays: ["2024-10-01"] } }, { token: admin.token });
+    expect(good.data.upsertBusinessCalendar.businessCalendar).toMatchObject({ name: "Shanghai office", timeZone: "Asia/Shanghai", holidays: ["2024-10-01"] });
+    const byAgent = await app.gql(UPSERT, { i: { name: "x", timeZone: "UTC", weeklyHours: [] } }, { token: agent.token });
+    expect(byAgent.data.upsertBusinessCalendar.__typename).toBe("ForbiddenError");
+  });
+
+  it("refuses a second policy for the same priority, team and tier", async () => {
+    const result = await app.gql(`mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename ... on ValidationError { field message } } }`, {
+      i: { name: "Duplicate", priority: "HIGH", teamId: team.gid, firstResponseSeconds: 60, resolutionSeconds: 60, followUpSeconds: 60 },
+    }, { token: admin.token });
+    expect(result.data.upsertSlaPolicy).toMatchObject({ __typename: "ValidationError", field: "input.priority" });
+  });
+});
