@@ -3,7 +3,7 @@
 import { Repeater } from "graphql-yoga";
 import { unauthenticatedError, type Context } from "../context.js";
 import type { Viewer } from "../domain/access.js";
-import type { RevocationMessage } from "./pubsub.js";
+import type { RevocationMessage, Topics } from "./pubsub.js";
 
 export function isRevoked(viewer: Viewer | null, message: RevocationMessage): boolean {
   if (!viewer) return false;
@@ -11,13 +11,22 @@ export function isRevoked(viewer: Viewer | null, message: RevocationMessage): bo
   return message.sessionId === viewer.sessionId || message.userId === viewer.userId;
 }
 
-export function untilRevoked<T>(ctx: Context, source: AsyncGenerator<T>): AsyncIterable<T> {
-  return new Repeater<T>(async (push, stop) => {
+/**
+ * A subscription's stream: `consume` reads the topic and yields what the subscriber
+ * gets. The stream ends when the client stops, when the topic ends, or, with
+ * UNAUTHENTICATED, the moment the credentials it was opened with are revoked on any
+ * instance. It owns the topic subscription so it can end a consumer that is waiting.
+ */
+export function liveStream<K extends keyof Topics, T>(
+  ctx: Context,
+  topic: K,
+  consume: (live: AsyncIterable<Topics[K][0]>) => AsyncGenerator<T>,
+): AsyncIterable<T> {
+  return new Repeater<T>((push, stop) => {
+    const live = listenNow(ctx.realtime.pubsub.subscribe(topic as never) as Repeater<Topics[K][0]>);
     const revocations = ctx.realtime.pubsub.subscribe("credentials-revoked");
-    void stop.then(() => {
-      void revocations.return?.();
-      void source.return(undefined);
-    });
+    const items = consume(live);
+    void stop.then(() => Promise.allSettled([live.return(), revocations.return(), items.return(undefined)]));
     void (async () => {
       for await (const message of revocations) {
         if (isRevoked(ctx.viewer, message)) {
@@ -26,13 +35,56 @@ export function untilRevoked<T>(ctx: Context, source: AsyncGenerator<T>): AsyncI
         }
       }
     })();
-    try {
-      for await (const item of source) await push(item);
-      stop();
-    } catch (error) {
-      stop(error);
-    }
+    void (async () => {
+      try {
+        for await (const item of items) await push(item);
+        stop();
+      } catch (error) {
+        stop(error);
+      }
+    })();
   });
+}
+
+/** A subscriber this far behind is cut off rather than allowed to grow without bound. */
+const MAX_BACKLOG = 10_000;
+
+/**
+ * Starts listening at once and keeps what arrives until it is read. yoga's topic
+ * subscriptions attach their listener on the first read, which would drop the events
+ * that commit while a stream is still replaying its backlog.
+ */
+function listenNow<T>(source: Repeater<T>): Repeater<T> & AsyncIterable<T> {
+  const queue: T[] = [];
+  const reader: { wake: (() => void) | null } = { wake: null };
+  let ended = false;
+  let failure: unknown = null;
+  void (async () => {
+    try {
+      for await (const value of source) {
+        if (queue.length >= MAX_BACKLOG) throw new Error("The subscriber fell too far behind");
+        queue.push(value);
+        reader.wake?.();
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      ended = true;
+      reader.wake?.();
+    }
+  })();
+  return new Repeater<T>(async (push, stop) => {
+    void stop.then(() => source.return());
+    for (;;) {
+      if (queue.length) {
+        await push(queue.shift()!);
+        continue;
+      }
+      if (ended) return failure ? stop(failure) : stop();
+      await new Promise<void>((resolve) => (reader.wake = resolve));
+      reader.wake = null;
+    }
+  }) as Repeater<T> & AsyncIterable<T>;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { canSeeTicket } from "../domain/access.js";
 import { clockState, type SlaKind } from "../domain/sla.js";
 import type { SlaAlertMessage } from "../realtime/pubsub.js";
-import { untilRevoked } from "../realtime/streams.js";
+import { liveStream } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
 import { calendarRules } from "../resolvers/sla.js";
 import { upsertBusinessCalendar, upsertSlaPolicy } from "../resolvers/sla-config.js";
@@ -290,15 +290,15 @@ builder.subscriptionField("slaAlerts", (t) =>
       const teamId = filter?.teamId ? decodeId("filter.teamId", String(filter.teamId), "Team") : null;
       const priorities = filter?.priorities ?? null;
       const viewer = ctx.viewer;
-      async function* alerts() {
-        for await (const alert of ctx.realtime.pubsub.subscribe("sla-alert")) {
+      async function* alerts(live: AsyncIterable<SlaAlertMessage>) {
+        for await (const alert of live) {
           if (!canSeeTicket(viewer, alert.facts)) continue;
           if (teamId && alert.facts.teamId !== teamId) continue;
           if (priorities?.length && !priorities.includes(alert.facts.priority)) continue;
           yield alert;
         }
       }
-      return untilRevoked(ctx, alerts());
+      return liveStream(ctx, "sla-alert", alerts);
     },
     resolve: (alert) => alert,
   }),

@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { canSeeTicket } from "../domain/access.js";
 import type { TicketEventMessage, TicketFacts } from "../realtime/pubsub.js";
 import { TICKET_FACTS } from "../realtime/publish.js";
-import { untilRevoked } from "../realtime/streams.js";
+import { liveStream } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
 import { visibleTicketWhere } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
@@ -45,11 +45,14 @@ function wanted(ctx: Context, ticketId: string, facts: TicketFacts, filter: Want
 /** Replayed in pages of this many events. */
 const REPLAY_PAGE = 500;
 
-async function* ticketEventStream(ctx: Context, filter: Wanted, after: bigint | null): AsyncGenerator<TicketEventMessage> {
-  // Subscribe before reading the backlog, so events committed meanwhile are buffered.
-  const live = ctx.realtime.pubsub.subscribe("ticket-event");
-  try {
-    const replayed = new Set<string>();
+/** `live` is subscribed before the backlog is read, so events committed meanwhile wait in it. */
+async function* ticketEventStream(
+  ctx: Context,
+  live: AsyncIterable<TicketEventMessage>,
+  filter: Wanted,
+  after: bigint | null,
+): AsyncGenerator<TicketEventMessage> {
+  const replayed = new Set<string>();
     for (let cursor = after; cursor !== null; ) {
       const rows = await ctx.prisma.ticketEvent.findMany({
         where: { seq: { gt: cursor }, ticket: visibleTicketWhere(ctx.viewer!, {}) },
@@ -69,9 +72,6 @@ async function* ticketEventStream(ctx: Context, filter: Wanted, after: bigint | 
       if (replayed.delete(message.seq)) continue;
       if (wanted(ctx, message.ticketId, message.facts, filter)) yield message;
     }
-  } finally {
-    await live.return?.(undefined);
-  }
 }
 
 function parseCursor(after: string | null | undefined): bigint | null {
@@ -102,7 +102,8 @@ builder.subscriptionField("ticketEvents", (t) =>
         statuses: filter?.statuses ?? null,
         priorities: filter?.priorities ?? null,
       };
-      return untilRevoked(ctx, ticketEventStream(ctx, wantedEvents, parseCursor(after)));
+      const cursor = parseCursor(after);
+      return liveStream(ctx, "ticket-event", (live) => ticketEventStream(ctx, live, wantedEvents, cursor));
     },
     resolve: (query, message: TicketEventMessage, _args, ctx) =>
       ctx.realtime.cache.get(`event:${message.seq}:${JSON.stringify(query)}`, () =>
