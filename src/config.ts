@@ -17,6 +17,8 @@ export interface Config {
   /** Directory for embedded data and generated secrets. */
   dataDir: string;
   redisUrl?: string;
+  /** Prefix of the Redis channels, for deployments that share one Redis. */
+  redisChannelPrefix: string;
   migrateOnStart: boolean;
   bootstrapAdmin?: { email: string; password: string };
   /** 32-byte key for contact data at rest; when absent one is kept in dataDir. */
@@ -110,6 +112,7 @@ const env = z
       .refine((v) => !v || /^rediss?:\/\/.+/.test(v), {
         message: "REDIS_URL must look like redis://host:6379",
       }),
+    REDIS_CHANNEL_PREFIX: z.string().optional().default("caseflow:"),
     MIGRATE_ON_START: bool("MIGRATE_ON_START", true),
     CASEFLOW_ADMIN_EMAIL: z
       .string()
@@ -183,6 +186,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       : { kind: "pglite", dataDir: path.join(dataDir, "pglite") },
     dataDir,
     redisUrl: e.REDIS_URL || undefined,
+    redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     migrateOnStart: e.MIGRATE_ON_START,
     bootstrapAdmin:
       e.CASEFLOW_ADMIN_EMAIL && e.CASEFLOW_ADMIN_PASSWORD

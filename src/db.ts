@@ -40,12 +40,14 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
   let adapter: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
   let location: string;
+  let migrate: () => Promise<string[]>;
   if (config.kind === "pglite") {
     if (!config.dataDir.startsWith("memory://")) await mkdir(config.dataDir, { recursive: true });
     const pglite = await PGlite.create(config.dataDir);
     adapter = new PrismaPGlite(pglite);
     closeDriver = () => pglite.close();
     location = config.dataDir;
+    migrate = () => applyMigrations(adapter);
   } else {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
     // An idle client's network error must not crash the process; the next query reconnects.
@@ -53,6 +55,17 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     adapter = new PrismaPg(pool);
     closeDriver = () => pool.end();
     location = describeUrl(config.url);
+    // The schema engine holds a session-level advisory lock while it migrates, so that
+    // instances starting together take turns. Lock and unlock must use one connection.
+    migrate = async () => {
+      const single = new pg.Pool({ connectionString: config.url, max: 1 });
+      single.on("error", () => {});
+      try {
+        return await applyMigrations(new PrismaPg(single));
+      } finally {
+        await single.end();
+      }
+    };
   }
 
   const prisma = new PrismaClient({
@@ -70,7 +83,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     kind: config.kind,
     location,
     adapter,
-    migrate: () => applyMigrations(adapter),
+    migrate,
     ping: async () => {
       await prisma.$queryRawUnsafe("SELECT 1");
     },

@@ -84,7 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
 
-  const realtime = createRealtime(config.redisUrl);
+  const realtime = createRealtime(config.redisUrl, config.redisChannelPrefix);
   const services: AppServices = {
     prisma: db.prisma,
     clock: options.clock ?? systemClock,
@@ -199,7 +199,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         httpServer.listen(port, config.host, () => {
           const bound = (httpServer.address() as AddressInfo).port;
           const url = `http://localhost:${bound}${GRAPHQL_PATH}`;
-          logger.info({ url, database: db.kind, location: db.location }, `caseflow listening on ${url} (${db.kind}: ${db.location})`);
+          logger.info(
+            { url, database: db.kind, location: db.location, events: realtime.kind },
+            `caseflow listening on ${url} (${db.kind}: ${db.location}; events: ${realtime.kind})`,
+          );
           resolve({ port: bound, url });
         });
       }),

@@ -56,7 +56,20 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(redisUrl?: string): Realtime {
+/**
+ * Channel names get a prefix, so deployments (or test runs) that share one Redis do not
+ * hear each other.
+ */
+function prefixed(target: EventTarget, prefix: string): EventTarget {
+  return {
+    addEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => target.addEventListener(prefix + type, listener),
+    removeEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => target.removeEventListener(prefix + type, listener),
+    dispatchEvent: (event: Event) =>
+      target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: (event as CustomEvent).detail })),
+  };
+}
+
+export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:"): Realtime {
   if (!redisUrl) return { pubsub: createPubSub<Topics>(), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
   const options = { maxRetriesPerRequest: null, lazyConnect: false } as const;
   const publishClient = new Redis(redisUrl, options);
@@ -66,7 +79,7 @@ export function createRealtime(redisUrl?: string): Realtime {
   subscribeClient.on("error", () => {});
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
-    pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }),
+    pubsub: createPubSub<Topics>({ eventTarget: prefixed(eventTarget as unknown as EventTarget, channelPrefix) as never }),
     cache: new ShortLivedCache(),
     kind: "redis",
     close: async () => {

@@ -61,6 +61,8 @@ export function wsClient(port: number, token: string): Client {
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    // Tests close sockets on purpose (server stops, revocations); results say what happened.
+    onNonLazyError: () => {},
     connectionParams: { authorization: `Bearer ${token}` },
   });
 }
