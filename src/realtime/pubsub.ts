@@ -2,6 +2,7 @@
 // with REDIS_URL it goes through Redis, so every instance behind a load balancer sees
 // every event. Messages carry ids and the access facts of the case; subscribers load
 // the entity again under their own permissions.
+import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
@@ -70,7 +71,12 @@ function prefixed(target: EventTarget, prefix: string): EventTarget {
 }
 
 export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:"): Realtime {
-  if (!redisUrl) return { pubsub: createPubSub<Topics>(), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
+  if (!redisUrl) {
+    // Every live subscription is one listener; thousands are expected, not a leak.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return { pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
+  }
   const options = { maxRetriesPerRequest: null, lazyConnect: false } as const;
   const publishClient = new Redis(redisUrl, options);
   const subscribeClient = new Redis(redisUrl, options);
