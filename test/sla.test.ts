@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "graphql-ws";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { subscribeWs, wsClient } from "./helpers/live.js";
+import { subscribeSse, subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -84,6 +84,15 @@ describe("SLA clocks", () => {
     expect(target(await sla(ticket.id), "RESOLUTION").breachReason).toBe("payments provider outage");
     // Once explained, later moves need no new reason.
     expect((await moveVia(app, agent.token, { id: ticket.id, to: "INFORM_CUSTOMER", note: "refund reissued" })).__typename).toBe("TransitionTicketPayload");
+  });
+
+  it("delivers the same alerts over server-sent events", async () => {
+    const feed = await subscribeSse(`http://127.0.0.1:${port}/graphql`, agent.token, ALERTS, { filter: { priorities: ["HIGH"] } });
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
+    await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" });
+    const alerts = await feed.waitForMatching((a: any) => a.slaAlerts.ticket.number === ticket.number, 4, 8000);
+    expect(alerts.map((a: any) => `${a.slaAlerts.target}:${a.slaAlerts.kind}`).sort()).toEqual(["FIRST_RESPONSE:BREACH", "FIRST_RESPONSE:WARNING", "RESOLUTION:BREACH", "RESOLUTION:WARNING"]);
+    feed.stop();
   });
 
   it("pauses resolution while waiting on the customer and resumes on their reply", async () => {
