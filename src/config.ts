@@ -29,6 +29,8 @@ export interface Config {
   /** Whether this instance scans for due SLA alerts (every instance may; each alert fires once). */
   slaMonitor: boolean;
   slaMonitorIntervalMs: number;
+  /** Satisfaction surveys: how long after DONE to send, and how long the link works. */
+  survey: { delaySeconds: number; ttlSeconds: number };
   /** Seconds SIGTERM waits for in-flight work before closing connections. */
   shutdownGraceSeconds: number;
 }
@@ -149,6 +151,8 @@ const env = z
       ),
     SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 24 * 7, 1, 24 * 365),
     SHUTDOWN_GRACE_SECONDS: int("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
+    SURVEY_DELAY_SECONDS: int("SURVEY_DELAY_SECONDS", 0, 0, 86_400),
+    SURVEY_TTL_HOURS: int("SURVEY_TTL_HOURS", 7 * 24, 1, 24 * 90),
     SLA_MONITOR: bool("SLA_MONITOR", true),
     SLA_MONITOR_INTERVAL_MS: int("SLA_MONITOR_INTERVAL_MS", 250, 50, 60_000),
   });
@@ -198,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
     numberingTimeZone: e.TICKET_NUMBER_TIME_ZONE,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    survey: { delaySeconds: e.SURVEY_DELAY_SECONDS, ttlSeconds: e.SURVEY_TTL_HOURS * 3600 },
     slaMonitor: e.SLA_MONITOR,
     slaMonitorIntervalMs: e.SLA_MONITOR_INTERVAL_MS,
   };

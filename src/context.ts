@@ -14,6 +14,7 @@ export interface AppServices {
   cipher: ContactCipher;
   realtime: Realtime;
   sessionTtlSeconds: number;
+  survey: { delaySeconds: number; ttlSeconds: number };
   /** IANA zone in which ticket numbers take their date. */
   numberingTimeZone: string;
 }

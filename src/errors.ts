@@ -84,3 +84,8 @@ export class InvalidCredentialsError extends DomainError {
     super("Wrong e-mail or password");
   }
 }
+
+/** A survey link that is unknown, expired or already used; `message` says which. */
+export class SurveyUnavailableError extends DomainError {
+  readonly code = "SURVEY_UNAVAILABLE";
+}

@@ -91,6 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     realtime,
     cipher: new ContactCipher(await loadEncryptionKey(config)),
     sessionTtlSeconds: config.sessionTtlSeconds,
+    survey: config.survey,
     numberingTimeZone: config.numberingTimeZone,
   };
 

@@ -38,8 +38,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** Kinds of bearer token, told apart by their prefix. */
-export type BearerKind = "session" | "api";
-const PREFIX: Record<BearerKind, string> = { session: "cfs_", api: "cft_" };
+export type BearerKind = "session" | "api" | "survey";
+const PREFIX: Record<BearerKind, string> = { session: "cfs_", api: "cft_", survey: "cfv_" };
 
 export function newBearerToken(kind: BearerKind): string {
   return PREFIX[kind] + randomBytes(32).toString("base64url");

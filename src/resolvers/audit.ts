@@ -15,12 +15,14 @@ export const TICKET_EVENT_TYPES = {
   TAGGED: "Tags were added or removed.",
   SLA_WARNING: "An SLA target is about to be missed.",
   SLA_BREACHED: "An SLA target was missed.",
+  SURVEY_ANSWERED: "The customer answered the satisfaction survey.",
 } as const;
 export type TicketEventType = keyof typeof TICKET_EVENT_TYPES;
 
 export type Tx = Prisma.TransactionClient;
 
-export function actorOf(viewer: Viewer | null) {
+export function actorOf(viewer: Viewer | null | "customer") {
+  if (viewer === "customer") return { actorKind: "CUSTOMER" as const };
   if (!viewer) return { actorKind: "SYSTEM" as const };
   return viewer.kind === "user"
     ? { actorKind: "USER" as const, actorUserId: viewer.userId }
@@ -58,7 +60,7 @@ export async function inTransaction<T>(
 
 export async function recordEvent(
   tx: Tx,
-  viewer: Viewer | null,
+  viewer: Viewer | null | "customer",
   ticketId: string,
   at: Date,
   event: EventRecord,

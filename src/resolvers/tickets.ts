@@ -29,6 +29,7 @@ import type { Channel, CommentVisibility, Priority, TicketStatus, TicketType } f
 import { inTransaction, recordEvent, type Tx } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
+import { issueSurvey } from "./surveys.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
 export interface TicketResult {
@@ -397,16 +398,20 @@ export interface TransitionArgs {
   breachReason?: string | null;
 }
 
+export interface TransitionResult extends TicketResult {
+  /** The one-time token of the satisfaction survey a move to DONE issued. */
+  surveyToken?: string;
+  surveySendAt?: Date;
+}
+
 /** Moves a case; a note is kept as a comment (the customer's reply when going back). */
-export async function transitionTicket(ctx: Context, args: TransitionArgs): Promise<TicketResult> {
+export async function transitionTicket(ctx: Context, args: TransitionArgs): Promise<TransitionResult> {
   const viewer = viewerOf(ctx);
   const note = args.note === null || args.note === undefined ? null : parseInput(text(10000), args.note, "input.note");
   const resolution = args.resolution ? parseInput(resolutionText, args.resolution, "input.resolution") : args.resolution;
-  let ticketId = "";
-  await inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (tx): Promise<TransitionResult> => {
     const now = ctx.clock.now();
     const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
-    ticketId = ticket.id;
     assertTransition(viewer, ticket, { to: args.to, note, resolution });
     const customerReplied = ticket.status === "INFORM_CUSTOMER" && args.to === "NOT_STARTED";
     // Staff moving a late case on say why; a customer's reply is never held up for it
@@ -432,8 +437,8 @@ export async function transitionTicket(ctx: Context, args: TransitionArgs): Prom
       after: { status: args.to, ...(safeResolution ? { resolution: safeResolution } : {}) },
       note: safeNote ?? args.breachReason?.trim() ?? null,
     });
+    return { ticketId: ticket.id, ...(args.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
   });
-  return { ticketId };
 }
 
 // ─── assignment, escalation, tags ───────────────────────────────────────────

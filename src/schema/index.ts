@@ -13,5 +13,6 @@ import "./ticket.js";
 import "./comment.js";
 import "./ticket-events.js";
 import "./sla.js";
+import "./survey.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

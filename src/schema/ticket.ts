@@ -15,6 +15,7 @@ import {
   updateTicket,
   visibleTicketWhere,
   type TicketResult,
+  type TransitionResult,
 } from "../resolvers/tickets.js";
 import { builder, maxPageSize, totalCountField, type Types } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";
@@ -399,6 +400,24 @@ const TagsInput = builder.inputType("TicketTagsInput", {
   }),
 });
 
+const TransitionTicketPayload = builder.objectRef<TransitionResult>("TransitionTicketPayload").implement({
+  description: "The moved case.",
+  fields: (t) => ({
+    ticket: changedTicketField(t),
+    surveyToken: t.string({
+      nullable: true,
+      description: "When the move closed the case: the one-time token of its satisfaction survey, for the customer. Shown only here.",
+      resolve: (r) => r.surveyToken ?? null,
+    }),
+    surveySendAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When to send the survey to the customer.",
+      resolve: (r) => r.surveySendAt ?? null,
+    }),
+  }),
+});
+
 const writeScopes = { scope: "tickets:write" } as const;
 const idOf = <T extends { id: string | number }>(input: T) => ({ ...input, id: String(input.id) });
 const optionalId = (id: string | number | null | undefined) => (id === null || id === undefined ? id : String(id));
@@ -422,7 +441,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => updateTicket(ctx, { ...idOf(input), teamId: optionalId(input.teamId) }),
   }),
   transitionTicket: t.field({
-    type: ticketPayload("TransitionTicketPayload", "The moved case."),
+    type: TransitionTicketPayload,
     description: "Moves a case to its next status. Refused moves name the allowed ones.",
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },

@@ -1,0 +1,40 @@
+import type { Context } from "../context.js";
+import { hashToken, newBearerToken } from "../auth/secrets.js";
+import { parseInput, text } from "../domain/input.js";
+import { needsReview, surveyRefusal, surveyWindow } from "../domain/surveys.js";
+import { redact } from "../domain/privacy.js";
+import { SurveyUnavailableError } from "../errors.js";
+import type { SurveyRating } from "../generated/prisma/enums.js";
+import { inTransaction, recordEvent, type Tx } from "./audit.js";
+
+/** Issues the survey of a case that just reached DONE; the token is returned once and stored hashed. */
+export async function issueSurvey(tx: Tx, ctx: Context, ticketId: string, doneAt: Date) {
+  const token = newBearerToken("survey");
+  const window = surveyWindow(doneAt, ctx.survey);
+  await tx.survey.create({ data: { ticketId, tokenHash: hashToken(token), ...window, createdAt: doneAt } });
+  return { surveyToken: token, surveySendAt: window.sendAt };
+}
+
+export async function submitSurvey(ctx: Context, args: { token: string; rating: SurveyRating; comment?: string | null }) {
+  const comment = args.comment ? redact(parseInput(text(2000), args.comment, "input.comment")).text : null;
+  return inTransaction(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const survey = await tx.survey.findUnique({ where: { tokenHash: hashToken(args.token.trim()) } });
+    const refusal = surveyRefusal(survey, now);
+    if (refusal || !survey) throw new SurveyUnavailableError(refusal!);
+    // Answered once: a concurrent second answer finds answeredAt already set.
+    const { count } = await tx.survey.updateMany({
+      where: { id: survey.id, answeredAt: null },
+      data: { rating: args.rating, comment, answeredAt: now },
+    });
+    if (count === 0) throw new SurveyUnavailableError(surveyRefusal({ ...survey, answeredAt: now }, now)!);
+    if (needsReview(args.rating)) {
+      await tx.ticket.update({ where: { id: survey.ticketId }, data: { needsReview: true, version: { increment: 1 }, updatedAt: now } });
+    }
+    await recordEvent(tx, "customer", survey.ticketId, now, {
+      type: "SURVEY_ANSWERED",
+      after: { rating: args.rating, ...(needsReview(args.rating) ? { needsReview: true } : {}) },
+    });
+    return { rating: args.rating };
+  });
+}
