@@ -85,8 +85,10 @@ export function resumeClock(rules: CalendarRules, clock: TargetClock, now: Date)
   return { startedAt: now, pausedAt: null, ...schedule(rules, { ...clock, startedAt: now }) };
 }
 
-export function meetClock(at: Date) {
-  return { metAt: at, nextCheckAt: null };
+/** Keeping a target records how much business time it took, pauses excluded. */
+export function meetClock(rules: CalendarRules, clock: TargetClock, at: Date) {
+  const running = clock.pausedAt ? 0 : Math.max(0, businessSecondsBetween(rules, clock.startedAt, at));
+  return { metAt: at, nextCheckAt: null, elapsedSeconds: clock.consumedSeconds + running };
 }
 
 /** How a target stands at `now`, and the business seconds left (negative once overdue). */

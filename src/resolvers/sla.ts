@@ -86,16 +86,16 @@ export async function slaOnTransition(tx: Tx, ticket: SlaSubject, from: TicketSt
     if (!firstResponse) await start(tx, ticket.id, settings, "FIRST_RESPONSE", 1, now);
     if (!resolution) await start(tx, ticket.id, settings, "RESOLUTION", 1, now);
   }
-  if (to === "TEAM_CHECKING" && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(now));
+  if (to === "TEAM_CHECKING" && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(settings.rules, firstResponse, now));
   if (to === "INFORM_CUSTOMER") {
     if (isOpen(resolution) && !resolution.pausedAt) await update(tx, resolution, pauseClock(settings.rules, resolution, now));
     await start(tx, ticket.id, settings, "FOLLOW_UP", (followUp?.cycle ?? 0) + 1, now);
   }
   if (from === "INFORM_CUSTOMER") {
-    if (isOpen(followUp)) await update(tx, followUp, meetClock(now));
+    if (isOpen(followUp)) await update(tx, followUp, meetClock(settings.rules, followUp, now));
     if (to === "NOT_STARTED" && isOpen(resolution) && resolution.pausedAt) await update(tx, resolution, resumeClock(settings.rules, resolution, now));
     // The answer that closed the case was given when the clock stopped.
-    if (to === "DONE" && isOpen(resolution)) await update(tx, resolution, meetClock(resolution.pausedAt ?? now));
+    if (to === "DONE" && isOpen(resolution)) await update(tx, resolution, meetClock(settings.rules, resolution, resolution.pausedAt ?? now));
   }
   if (from === "DONE" && to === "NOT_STARTED") await start(tx, ticket.id, settings, "RESOLUTION", (resolution?.cycle ?? 0) + 1, now);
 }
@@ -104,11 +104,14 @@ export async function slaOnTransition(tx: Tx, ticket: SlaSubject, from: TicketSt
 export async function slaOnPublicReply(tx: Tx, ticket: SlaSubject & { status: TicketStatus }, byOwningTeam: boolean, now: Date) {
   const targets = await tx.slaTarget.findMany({ where: { ticketId: ticket.id } });
   const firstResponse = latest(targets, "FIRST_RESPONSE");
-  if (byOwningTeam && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(now));
   const followUp = latest(targets, "FOLLOW_UP");
-  if (ticket.status === "INFORM_CUSTOMER" && isOpen(followUp)) {
-    await update(tx, followUp, meetClock(now));
-    await start(tx, ticket.id, await slaSettings(tx, ticket), "FOLLOW_UP", followUp.cycle + 1, now);
+  const waiting = ticket.status === "INFORM_CUSTOMER" && isOpen(followUp);
+  if (!(byOwningTeam && isOpen(firstResponse)) && !waiting) return;
+  const settings = await slaSettings(tx, ticket);
+  if (byOwningTeam && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(settings.rules, firstResponse, now));
+  if (waiting) {
+    await update(tx, followUp, meetClock(settings.rules, followUp, now));
+    await start(tx, ticket.id, settings, "FOLLOW_UP", followUp.cycle + 1, now);
   }
 }
 

@@ -14,5 +14,6 @@ import "./comment.js";
 import "./ticket-events.js";
 import "./sla.js";
 import "./survey.js";
+import "./report.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SlaTarget" ADD COLUMN     "elapsedSeconds" INTEGER;

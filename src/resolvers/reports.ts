@@ -1,0 +1,137 @@
+// Reports are aggregated by the database, one statement per figure, never by loading
+// cases into JavaScript. Every statement is bounded by the period and the team.
+import type { Context } from "../context.js";
+import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
+import { OPEN_STATUSES } from "../domain/workflow.js";
+import { ForbiddenError, ValidationError } from "../errors.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { hasRole } from "../domain/access.js";
+import { decodeId } from "./ids.js";
+
+export interface ReportArgs {
+  from: Date;
+  to: Date;
+  teamId?: string | null;
+}
+
+const count = (value: unknown) => Number(value ?? 0);
+const seconds = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value)));
+
+/** Which teams the viewer may report on: managers and report tokens all (or their teams), supervisors their own. */
+function reportTeam(ctx: Context, teamId: string | null): string | null {
+  const viewer = ctx.viewer!;
+  if (viewer.kind === "token") {
+    if (viewer.teamIds.length && (!teamId || !viewer.teamIds.includes(teamId))) {
+      throw ValidationError.of("teamId", "this token reports only on its teams: name one of them");
+    }
+    return teamId;
+  }
+  if (hasRole(viewer, "MANAGER")) return teamId;
+  if (hasRole(viewer, "SUPERVISOR") && teamId && viewer.teamIds.includes(teamId)) return teamId;
+  throw new ForbiddenError("Managers report on any team; supervisors on their own teams (pass teamId)");
+}
+
+export async function buildReport(ctx: Context, args: ReportArgs) {
+  if (!(args.from < args.to)) throw ValidationError.of("period.to", "must be after period.from");
+  if (args.to.getTime() - args.from.getTime() > 366 * 86_400_000) throw ValidationError.of("period", "may span at most 366 days");
+  const teamId = reportTeam(ctx, args.teamId ? decodeId("teamId", args.teamId, "Team") : null);
+  const { from, to } = args;
+  const team = (column: string) => (teamId ? Prisma.sql`AND ${Prisma.raw(column)} = ${teamId}::uuid` : Prisma.empty);
+  const created = Prisma.sql`t."createdAt" >= ${from} AND t."createdAt" < ${to} ${team('t."teamId"')}`;
+  const backlogFrom = new Date(to.getTime() - BACKLOG_WEEKS * 7 * 86_400_000);
+  const db = ctx.prisma;
+  const open = Prisma.join(OPEN_STATUSES.map((s) => Prisma.sql`${s}::"TicketStatus"`));
+
+  const [totals, channels, types, tags, subcategories, durations, attainment, csat, moves, agents, teams, backlog] = await Promise.all([
+    db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Ticket" t WHERE ${created}`,
+    db.$queryRaw<{ key: string; n: bigint }[]>`SELECT t.channel::text AS key, count(*) AS n FROM "Ticket" t WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    db.$queryRaw<{ key: string; n: bigint }[]>`SELECT t.type::text AS key, count(*) AS n FROM "Ticket" t WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    db.$queryRaw<{ key: string; n: bigint }[]>`
+      SELECT g.name AS key, count(*) AS n FROM "Ticket" t JOIN "TicketTag" tt ON tt."ticketId" = t.id JOIN "Tag" g ON g.id = tt."tagId"
+      WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+    db.$queryRaw<{ key: string; n: bigint }[]>`
+      SELECT t.subcategory AS key, count(*) AS n FROM "Ticket" t WHERE ${created} AND t.subcategory IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+    db.$queryRaw<{ kind: string; avg: number | null; p90: number | null; n: bigint }[]>`
+      SELECT s.kind::text AS kind, avg(s."elapsedSeconds")::float8 AS avg,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY s."elapsedSeconds")::float8 AS p90, count(*) AS n
+      FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
+      WHERE s."metAt" >= ${from} AND s."metAt" < ${to} AND s."elapsedSeconds" IS NOT NULL
+        AND s.kind IN ('FIRST_RESPONSE', 'RESOLUTION') ${team('t."teamId"')}
+      GROUP BY 1`,
+    db.$queryRaw<{ priority: string; kept: bigint; missed: bigint }[]>`
+      SELECT t.priority::text AS priority,
+             count(*) FILTER (WHERE s."breachedAt" IS NULL) AS kept,
+             count(*) FILTER (WHERE s."breachedAt" IS NOT NULL) AS missed
+      FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
+      WHERE s.kind IN ('FIRST_RESPONSE', 'RESOLUTION')
+        AND ((s."metAt" >= ${from} AND s."metAt" < ${to}) OR (s."breachedAt" >= ${from} AND s."breachedAt" < ${to}))
+        ${team('t."teamId"')}
+      GROUP BY 1 ORDER BY 1`,
+    db.$queryRaw<{ rating: string; n: bigint }[]>`
+      SELECT v.rating::text AS rating, count(*) AS n FROM "Survey" v JOIN "Ticket" t ON t.id = v."ticketId"
+      WHERE v."answeredAt" >= ${from} AND v."answeredAt" < ${to} ${team('t."teamId"')} GROUP BY 1`,
+    db.$queryRaw<{ closed: bigint; reopened: bigint }[]>`
+      SELECT count(*) FILTER (WHERE e.after->>'status' = 'DONE') AS closed,
+             count(*) FILTER (WHERE e.before->>'status' = 'DONE' AND e.after->>'status' = 'NOT_STARTED') AS reopened
+      FROM "TicketEvent" e JOIN "Ticket" t ON t.id = e."ticketId"
+      WHERE e.type = 'STATUS_CHANGED' AND e.at >= ${from} AND e.at < ${to} ${team('t."teamId"')}`,
+    db.$queryRaw<{ id: string; name: string; n: bigint }[]>`
+      SELECT u.id::text AS id, u.name, count(*) AS n FROM "Ticket" t JOIN "User" u ON u.id = t."assigneeId"
+      WHERE t.status IN (${open}) ${team('t."teamId"')} GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+    db.$queryRaw<{ id: string; name: string; n: bigint }[]>`
+      SELECT m.id::text AS id, m.name, count(*) AS n FROM "Ticket" t JOIN "Team" m ON m.id = t."teamId"
+      WHERE t.status IN (${open}) ${team('t."teamId"')} GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+    db.$queryRaw<{ open: bigint; resolved: bigint }[]>`
+      SELECT (SELECT count(*) FROM "Ticket" t WHERE t.status IN (${open}) ${team('t."teamId"')}) AS open,
+             (SELECT count(*) FROM "TicketEvent" e JOIN "Ticket" t ON t.id = e."ticketId"
+               WHERE e.type = 'STATUS_CHANGED' AND e.after->>'status' = 'DONE'
+                 AND e.at >= ${backlogFrom} AND e.at < ${to} ${team('t."teamId"')}) AS resolved`,
+  ]);
+
+  const duration = (kind: string) => {
+    const row = durations.find((d) => d.kind === kind);
+    return { count: count(row?.n), averageSeconds: seconds(row?.avg), p90Seconds: seconds(row?.p90) };
+  };
+  const ratings = Object.fromEntries(csat.map((r) => [r.rating, count(r.n)]));
+  const answered = csat.reduce((sum, r) => sum + count(r.n), 0);
+  const closed = count(moves[0]?.closed);
+  const reopened = count(moves[0]?.reopened);
+  const openCases = count(backlog[0]?.open);
+  const resolvedRecently = count(backlog[0]?.resolved);
+
+  return {
+    from,
+    to,
+    teamId,
+    totalCases: count(totals[0]?.n),
+    byChannel: channels.map((r) => ({ key: r.key, count: count(r.n) })),
+    byType: types.map((r) => ({ key: r.key, count: count(r.n) })),
+    topTags: tags.map((r) => ({ key: r.key, count: count(r.n) })),
+    topSubcategories: subcategories.map((r) => ({ key: r.key, count: count(r.n) })),
+    firstResponse: duration("FIRST_RESPONSE"),
+    resolution: duration("RESOLUTION"),
+    slaAttainment: attainment.map((r) => ({
+      priority: r.priority,
+      kept: count(r.kept),
+      missed: count(r.missed),
+      share: share(count(r.kept), count(r.kept) + count(r.missed)),
+    })),
+    csat: {
+      answered,
+      satisfied: ratings.SATISFIED ?? 0,
+      neutral: ratings.NEUTRAL ?? 0,
+      unsatisfied: ratings.UNSATISFIED ?? 0,
+      satisfiedShare: share(ratings.SATISFIED ?? 0, answered),
+    },
+    closed,
+    reopened,
+    reopenRate: share(reopened, closed),
+    agentLoad: agents.map((r) => ({ userId: r.id, name: r.name, openCases: count(r.n) })),
+    teamLoad: teams.map((r) => ({ teamId: r.id, name: r.name, openCases: count(r.n) })),
+    openCases,
+    resolvedLastFourWeeks: resolvedRecently,
+    backlogRatio: backlogRatio(openCases, resolvedRecently),
+  };
+}
+
+export type Report = Awaited<ReturnType<typeof buildReport>>;
