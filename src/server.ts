@@ -24,6 +24,7 @@ import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { schema } from "./schema/index.js";
+import { useCsvExport } from "./http/export.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -130,7 +131,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (!auth.ok) throw unauthenticatedError(auth.reason);
       return createContext(services, auth.viewer);
     },
-    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() })],
+    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }), useCsvExport(services)],
   });
 
   const slaMonitor: SlaMonitor | null = config.slaMonitor

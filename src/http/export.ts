@@ -1,0 +1,64 @@
+// GET /export/tickets.csv?status=NOT_STARTED,TEAM_CHECKING&teamId=…: the cases a viewer
+// may see, as CSV for spreadsheets, streamed. Same credentials and filters as `tickets`.
+import type { Plugin } from "graphql-yoga";
+import { authenticate } from "../auth/authenticate.js";
+import { createContext, type AppServices } from "../context.js";
+import { DomainError, ValidationError } from "../errors.js";
+import { exportTickets, filterFromQuery } from "../resolvers/export.js";
+
+export const EXPORT_PATH = "/export/tickets.csv";
+
+const problem = (status: number, code: string, message: string, field?: string) =>
+  new Response(JSON.stringify({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+export function useCsvExport(services: AppServices): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname !== EXPORT_PATH) return;
+      if (request.method !== "GET") return endResponse(problem(405, "METHOD_NOT_ALLOWED", "Use GET"));
+      const auth = await authenticate(services.prisma, services.clock, request.headers.get("authorization"));
+      if (!auth.ok || !auth.viewer) return endResponse(problem(401, "UNAUTHENTICATED", auth.ok ? "Send a bearer token" : auth.reason));
+      const ctx = createContext(services, auth.viewer);
+      let rows: AsyncGenerator<string>;
+      let first: IteratorResult<string>;
+      try {
+        rows = exportTickets(ctx, filterFromQuery(url.searchParams));
+        first = await rows.next(); // surfaces bad filters and refusals before the 200 is sent
+      } catch (error) {
+        if (error instanceof DomainError) {
+          const status = error.code === "FORBIDDEN" ? 403 : 400;
+          return endResponse(problem(status, error.code, error.message, error instanceof ValidationError ? error.field : undefined));
+        }
+        throw error;
+      }
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (!first.done) controller.enqueue(encoder.encode(`\ufeff${first.value}`)); // BOM: Excel reads UTF-8
+        },
+        async pull(controller) {
+          const next = await rows.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+        async cancel() {
+          await rows.return(undefined);
+        },
+      });
+      const day = services.clock.now().toISOString().slice(0, 10);
+      endResponse(
+        new Response(body, {
+          status: 200,
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": `attachment; filename="caseflow-tickets-${day}.csv"`,
+            "cache-control": "no-store",
+          },
+        }),
+      );
+    },
+  };
+}
