@@ -30,6 +30,7 @@ import { inTransaction, recordEvent, type Tx } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
 import { issueSurvey } from "./surveys.js";
+import { acknowledge } from "./auto-replies.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
 export interface TicketResult {
@@ -290,6 +291,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
         },
       });
+      await acknowledge(tx, ticket.id, now);
       return ticket.id;
     });
     return { ticketId };

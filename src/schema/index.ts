@@ -15,5 +15,6 @@ import "./ticket-events.js";
 import "./sla.js";
 import "./survey.js";
 import "./report.js";
+import "./auto-reply.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

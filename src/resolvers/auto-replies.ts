@@ -1,0 +1,42 @@
+// Automatic acknowledgements: a public reply from a per-channel template when a case
+// arrives, so the customer knows it was received and under which number.
+import type { Context } from "../context.js";
+import { parseInput, text } from "../domain/input.js";
+import { renderTemplate, unknownPlaceholders } from "../domain/templates.js";
+import { ValidationError } from "../errors.js";
+import type { Channel } from "../generated/prisma/enums.js";
+import { recordEvent, type Tx } from "./audit.js";
+
+export function checkTemplate(template: string, field: string): string {
+  const body = parseInput(text(5000), template, field);
+  const unknown = unknownPlaceholders(body);
+  if (unknown.length) {
+    throw ValidationError.of(field, `unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `{{${n}}}`).join(", ")}`);
+  }
+  return body;
+}
+
+export async function upsertAutoReply(ctx: Context, args: { channel: Channel; template: string; enabled?: boolean | null }) {
+  const template = checkTemplate(args.template, "input.template");
+  const enabled = args.enabled ?? true;
+  await ctx.prisma.autoReply.upsert({ where: { channel: args.channel }, create: { channel: args.channel, template, enabled }, update: { template, enabled } });
+  return { channel: args.channel };
+}
+
+/** Posts the channel's acknowledgement on a new case, inside the creating transaction. */
+export async function acknowledge(tx: Tx, ticketId: string, at: Date) {
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { customer: true } });
+  const reply = await tx.autoReply.findUnique({ where: { channel: ticket.channel } });
+  if (!reply?.enabled) return;
+  const body = renderTemplate(reply.template, {
+    "customer.name": ticket.customer?.name ?? ticket.accountId,
+    "customer.accountId": ticket.accountId,
+    "ticket.number": ticket.number,
+    "ticket.title": ticket.title,
+    "ticket.status": ticket.status,
+    "ticket.priority": ticket.priority,
+    "ticket.dueAt": ticket.dueAt?.toISOString() ?? "",
+  });
+  const comment = await tx.comment.create({ data: { ticketId, body, visibility: "PUBLIC", kind: "SYSTEM", createdAt: at }, select: { id: true } });
+  await recordEvent(tx, null, ticketId, at, { type: "COMMENTED", after: { commentId: comment.id, visibility: "PUBLIC", kind: "SYSTEM", autoReply: true } });
+}
