@@ -1,5 +1,6 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { addComment, recordCustomerReply, type CommentResult } from "../resolvers/comments.js";
+import { MARKERS, react } from "../resolvers/reactions.js";
 import type { TicketResult } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum } from "./enums.js";
@@ -25,6 +26,15 @@ builder.prismaObject("Comment", {
     visibility: t.expose("visibility", { type: CommentVisibilityEnum, description: "INTERNAL or PUBLIC." }),
     kind: t.expose("kind", { type: CommentKindEnum, description: "Note, reply or the customer's words." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
+    reactions: t.field({
+      type: [ReactionSummaryRef],
+      description: "Status markers (👀 on it, ✅ resolved): how many and who.",
+      select: { reactions: { select: { emoji: true, user: { select: { id: true, name: true } } }, orderBy: { createdAt: "asc" } } },
+      resolve: (c) =>
+        Object.keys(MARKERS)
+          .map((emoji) => ({ emoji, users: c.reactions.filter((r) => r.emoji === emoji).map((r) => r.user) }))
+          .filter((r) => r.users.length),
+    }),
     author: t.field({
       type: ActorRef,
       description: "Who wrote it.",
@@ -34,6 +44,34 @@ builder.prismaObject("Comment", {
         user: c.author,
         tokenName: c.authorToken?.name ?? null,
       }),
+    }),
+  }),
+});
+
+const ReactionSummaryRef = builder.objectRef<{ emoji: string; users: { id: string; name: string }[] }>("ReactionSummary").implement({
+  description: "One status marker on a comment.",
+  fields: (t) => ({
+    emoji: t.exposeString("emoji", { description: "👀 (someone is on it) or ✅ (resolved)." }),
+    count: t.int({ description: "How many people put it.", resolve: (r) => r.users.length }),
+    names: t.stringList({ description: "Who, in the order they put it.", resolve: (r) => r.users.map((u) => u.name) }),
+  }),
+});
+
+const ReactInput = builder.inputType("ReactInput", {
+  description: "A status marker on a comment.",
+  fields: (t) => ({
+    commentId: t.id({ required: true, description: "The comment." }),
+    emoji: t.string({ required: true, description: "👀 or ✅." }),
+  }),
+});
+
+const ReactPayload = builder.objectRef<{ commentId: string; ticketId: string }>("ReactPayload").implement({
+  description: "The comment with its markers.",
+  fields: (t) => ({
+    comment: t.prismaField({
+      type: "Comment",
+      description: "The comment.",
+      resolve: (query, { commentId }, _args, ctx) => ctx.prisma.comment.findUniqueOrThrow({ ...query, where: { id: commentId } }),
     }),
   }),
 });
@@ -68,6 +106,22 @@ const RecordCustomerReplyInput = builder.inputType("RecordCustomerReplyInput", {
 });
 
 builder.mutationFields((t) => ({
+  react: t.field({
+    type: ReactPayload,
+    description: "Puts a status marker (👀 on it, ✅ resolved) on a comment; putting it twice changes nothing.",
+    authScopes: { user: true },
+    errors: { types: ticketWriteErrors },
+    args: { input: t.arg({ type: ReactInput, required: true, description: "The marker." }) },
+    resolve: (_root, { input }, ctx) => react(ctx, { commentId: String(input.commentId), emoji: input.emoji }, "add"),
+  }),
+  unreact: t.field({
+    type: ReactPayload,
+    description: "Takes back one's own status marker from a comment.",
+    authScopes: { user: true },
+    errors: { types: ticketWriteErrors },
+    args: { input: t.arg({ type: ReactInput, required: true, description: "The marker." }) },
+    resolve: (_root, { input }, ctx) => react(ctx, { commentId: String(input.commentId), emoji: input.emoji }, "remove"),
+  }),
   addComment: t.field({
     type: AddCommentPayload,
     description: "Adds a note or a public reply. A public reply by the owning team counts as first response.",
