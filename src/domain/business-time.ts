@@ -51,7 +51,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** Milliseconds to add to a UTC instant to get its wall-clock time in `timeZone`. */
-export function offsetAt(timeZone: string, instant: number): number {
+function offsetAt(timeZone: string, instant: number): number {
   const parts = formatter(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));

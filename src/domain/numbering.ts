@@ -26,5 +26,3 @@ export function numberingDay(at: Date, timeZone: string): string {
 export function formatTicketNumber(channel: Channel, day: string, sequence: number): string {
   return `${CHANNEL_PREFIX[channel]}-${day}-${String(sequence).padStart(3, "0")}`;
 }
-
-export const TICKET_NUMBER_PATTERN = /^[A-Z]{2,3}-\d{8}-\d{3,}$/;

@@ -37,7 +37,7 @@ export interface TicketResult {
   ticketId: string;
 }
 
-function viewerOf(ctx: Context): Viewer {
+export function viewerOf(ctx: Context): Viewer {
   if (!ctx.viewer) throw ctx.unauthenticated();
   return ctx.viewer;
 }
@@ -117,7 +117,7 @@ async function loadForWrite(
  * Applies `data` only if nobody changed the case since it was read: the version in the
  * WHERE clause makes the update lose cleanly instead of overwriting a concurrent write.
  */
-async function saveTicket(tx: Tx, ticket: Ticket, expectedVersion: number | null | undefined, data: Prisma.TicketUncheckedUpdateManyInput) {
+export async function saveTicket(tx: Tx, ticket: Ticket, expectedVersion: number | null | undefined, data: Prisma.TicketUncheckedUpdateManyInput) {
   const { count } = await tx.ticket.updateMany({
     where: { id: ticket.id, version: ticket.version },
     data: { ...data, version: { increment: 1 } },
@@ -128,7 +128,7 @@ async function saveTicket(tx: Tx, ticket: Ticket, expectedVersion: number | null
   }
 }
 
-function redactField(value: string | null | undefined, kinds: Set<RedactionKind>): string | null | undefined {
+export function redactField(value: string | null | undefined, kinds: Set<RedactionKind>): string | null | undefined {
   if (value === null || value === undefined) return value;
   const redacted = redact(value);
   redacted.kinds.forEach((kind) => kinds.add(kind));
@@ -536,7 +536,7 @@ export async function changeTags(ctx: Context, args: { ticketId: string; tags: s
 
 // ─── comments ───────────────────────────────────────────────────────────────
 
-async function addCommentRow(
+export async function addCommentRow(
   tx: Tx,
   viewer: Viewer,
   ticketId: string,
@@ -558,5 +558,3 @@ async function addCommentRow(
     select: { id: true },
   });
 }
-
-export { addCommentRow, loadForWrite, saveTicket, redactField, viewerOf };

@@ -120,7 +120,7 @@ function totalCountOf(connection: unknown): number | Promise<number> {
   return typeof totalCount === "function" ? totalCount() : totalCount;
 }
 
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 /**
  * Every connection's `maxSize`: asking for more than 100 results is refused with a
