@@ -119,6 +119,18 @@ describe("createTicket", () => {
     expect(sequence).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
+  it("escalates a customer's second complaint one tier automatically", async () => {
+    const TIER = `query($id: ID!) { ticket(id: $id) { tier { level } events { edges { node { type note actor { kind } } } } } }`;
+    const first = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "COMPLAINT" });
+    const question = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "INQUIRY" });
+    const second = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "COMPLAINT" });
+    for (const [ticket, level] of [[first, 1], [question, 1], [second, 2]] as const) {
+      expect((await app.gql(TIER, { id: ticket.id }, { token: agent.token })).data.ticket.tier.level).toBe(level);
+    }
+    const events = (await app.gql(TIER, { id: second.id }, { token: agent.token })).data.ticket.events.edges.map((e: any) => e.node);
+    expect(events.at(-1)).toEqual({ type: "ESCALATED", note: "Automatic: a repeat complaint from this customer", actor: { kind: "SYSTEM" } });
+  });
+
   it("is refused to anonymous callers with UNAUTHENTICATED", async () => {
     const result = await app.gql(CREATE, { input: ticketInput() });
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");

@@ -7,7 +7,8 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { alertDue, schedule, type SlaKind } from "../domain/sla.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { inTransaction, recordEvent, type Tx } from "../resolvers/audit.js";
+import { inTransaction, recordEvent } from "../resolvers/audit.js";
+import { escalateOneTier } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla.js";
 import { loadTicketFacts } from "./publish.js";
 import type { Realtime, SlaAlertMessage } from "./pubsub.js";
@@ -27,9 +28,6 @@ export interface SlaMonitor {
   tick(): Promise<number>;
   stop(): Promise<void>;
 }
-
-/** The highest tier a breach can push a case to. */
-const TOP_TIER = 4;
 
 export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
   const { prisma, realtime, clock, logger, intervalMs, batchSize = 200 } = options;
@@ -64,7 +62,7 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
         after: { target: target.kind, cycle: target.cycle, dueAt: target.dueAt!.toISOString() },
       });
       if (kind === "BREACH" && target.kind === "RESOLUTION" && target.ticket.priority === "HIGH") {
-        await escalateOneTier(tx, target.ticketId, target.ticket.tierId, now);
+        await escalateOneTier(tx, target.ticketId, target.ticket.tierId, now, "Automatic: a HIGH case missed its resolution target");
       }
       return {
         id: `${target.id}:${kind}`,
@@ -126,20 +124,4 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       await running?.catch(() => 0);
     },
   };
-}
-
-/** A HIGH case that missed its resolution target goes one tier up, by the system. */
-async function escalateOneTier(tx: Tx, ticketId: string, tierId: string | null, now: Date) {
-  const current = tierId ? await tx.tier.findUnique({ where: { id: tierId } }) : null;
-  const level = current?.level ?? 0;
-  if (level >= TOP_TIER) return;
-  const next = await tx.tier.findFirst({ where: { level: { gt: level } }, orderBy: { level: "asc" } });
-  if (!next) return;
-  await tx.ticket.update({ where: { id: ticketId }, data: { tierId: next.id, version: { increment: 1 }, updatedAt: now } });
-  await recordEvent(tx, null, ticketId, now, {
-    type: "ESCALATED",
-    before: { tierLevel: current?.level ?? null },
-    after: { tierLevel: next.level },
-    note: "Automatic: a HIGH case missed its resolution target",
-  });
 }

@@ -31,6 +31,7 @@ import { decodeId } from "./ids.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
 import { issueSurvey } from "./surveys.js";
 import { acknowledge } from "./auto-replies.js";
+import { escalateRepeatComplaint } from "./escalation.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
 export interface TicketResult {
@@ -291,6 +292,9 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
         },
       });
+      if (args.type === "COMPLAINT") {
+        await escalateRepeatComplaint(tx, { id: ticket.id, accountId: input.accountId, tierId: tier?.id ?? null }, now);
+      }
       await acknowledge(tx, ticket.id, now);
       return ticket.id;
     });
