@@ -2,8 +2,29 @@
 // credentials they were opened with are revoked on any instance.
 import { Repeater } from "graphql-yoga";
 import { unauthenticatedError, type Context } from "../context.js";
-import type { Viewer } from "../domain/access.js";
-import type { RevocationMessage, Topics } from "./pubsub.js";
+import { canSeeTicket, type Viewer } from "../domain/access.js";
+import type { RevocationMessage, TicketFacts, Topics } from "./pubsub.js";
+
+/** What a subscriber asked for; omitted (null) parts match everything. */
+export interface LiveFilter {
+  teamId?: string | null;
+  ticketId?: string | null;
+  statuses?: readonly string[] | null;
+  priorities?: readonly string[] | null;
+  assigneeId?: string | null;
+}
+
+/** Whether a case's event goes to this subscriber: it may see the case, and the filter matches. */
+export function wantedBy(viewer: Viewer | null, ticketId: string, facts: TicketFacts, filter: LiveFilter): boolean {
+  return (
+    canSeeTicket(viewer, facts) &&
+    (!filter.teamId || facts.teamId === filter.teamId) &&
+    (!filter.ticketId || ticketId === filter.ticketId) &&
+    (!filter.statuses?.length || filter.statuses.includes(facts.status)) &&
+    (!filter.priorities?.length || filter.priorities.includes(facts.priority)) &&
+    (!filter.assigneeId || facts.assigneeId === filter.assigneeId)
+  );
+}
 
 export function isRevoked(viewer: Viewer | null, message: RevocationMessage): boolean {
   if (!viewer) return false;

@@ -2,15 +2,14 @@
 // case up is a comment. A customer's reply to a case waiting on them sends it back to
 // the team through the workflow's own rule.
 import type { Context } from "../context.js";
-import { actsForTeam, canComment, canSeeTicket } from "../domain/access.js";
+import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
 import type { RedactionKind } from "../domain/privacy.js";
-import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
 import { inTransaction, recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
-import { addCommentRow, redactField, saveTicket, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
+import { addCommentRow, permitted, redactField, saveTicket, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
 
 export interface CommentResult extends TicketResult {
   commentId: string;
@@ -29,8 +28,7 @@ async function comment(
   return inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await tx.ticket.findUnique({ where: { id } });
-    if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError("Ticket", globalTicketId);
-    if (!canComment(viewer, ticket)) throw new ForbiddenError("Your token may not comment (needs comments:write)");
+    permitted(viewer, ticket, globalTicketId, canComment, "Your token may not comment (needs comments:write)");
     const redactions = new Set<RedactionKind>();
     const row = await addCommentRow(tx, viewer, ticket.id, now, redactField(body, redactions)!, visibility, kind);
     // A public reply from the owning team is a first response, as much as picking the case up is.

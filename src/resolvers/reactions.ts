@@ -1,11 +1,11 @@
 // Quick status markers on comments: 👀 someone is on it, ✅ resolved. Visible at a glance
 // as counts and names; each person marks a comment with each marker at most once.
 import type { Context } from "../context.js";
-import { canComment, canSeeTicket } from "../domain/access.js";
-import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
+import { canComment } from "../domain/access.js";
+import { ForbiddenError, ValidationError } from "../errors.js";
 import { inTransaction, recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
-import { viewerOf } from "./tickets.js";
+import { permitted, viewerOf } from "./tickets.js";
 
 export const MARKERS = { "👀": "Someone is on it.", "✅": "Resolved." } as const;
 
@@ -17,19 +17,19 @@ export async function react(ctx: Context, args: { commentId: string; emoji: stri
   const commentId = decodeId("input.commentId", args.commentId, "Comment");
   return inTransaction(ctx, async (tx) => {
     const comment = await tx.comment.findUnique({ where: { id: commentId }, include: { ticket: true } });
-    if (!comment || !canSeeTicket(viewer, comment.ticket)) throw new NotFoundError("Comment", args.commentId);
-    if (!canComment(viewer, comment.ticket)) throw new ForbiddenError("You may not mark comments on this case");
+    const ticket = comment?.ticket ?? null;
+    permitted(viewer, ticket, args.commentId, canComment, "You may not mark comments on this case", "Comment");
     const key = { commentId, userId: viewer.userId, emoji };
     const changed =
       mode === "add"
         ? (await tx.commentReaction.createMany({ data: [{ ...key, createdAt: ctx.clock.now() }], skipDuplicates: true })).count
         : (await tx.commentReaction.deleteMany({ where: key })).count;
     if (changed) {
-      await recordEvent(tx, viewer, comment.ticketId, ctx.clock.now(), {
+      await recordEvent(tx, viewer, ticket.id, ctx.clock.now(), {
         type: "COMMENTED",
         after: { commentId, marker: emoji, [mode === "add" ? "added" : "removed"]: true },
       });
     }
-    return { commentId, ticketId: comment.ticketId };
+    return { commentId, ticketId: ticket.id };
   });
 }

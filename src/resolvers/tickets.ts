@@ -8,6 +8,7 @@ import {
   canSeeTicket,
   hasRole,
   visibleTicketsWhere,
+  type TicketAccessFacts,
   type Viewer,
 } from "../domain/access.js";
 import {
@@ -87,11 +88,34 @@ export function ticketListWhere(viewer: Viewer, filter: TicketFilter | null | un
 }
 
 /** A single case's condition: its id, and only if the viewer may see it. */
-export function visibleTicketWhere(viewer: Viewer, where: { id: string } | { number: string } | Record<string, never>): Prisma.TicketWhereInput {
+export function visibleTicketWhere(viewer: Viewer, where: { id: string } | { number: string }): Prisma.TicketWhereInput {
   return { AND: [where, visibleTicketsWhere(viewer)] };
 }
 
 // ─── shared write steps ─────────────────────────────────────────────────────
+
+/**
+ * The gate of every write on a case: a case the viewer may not see is NOT_FOUND, so its
+ * existence does not leak; one they may see but not change this way is FORBIDDEN.
+ */
+export function permitted<T extends TicketAccessFacts>(
+  viewer: Viewer,
+  ticket: T | null,
+  globalId: string,
+  may: (viewer: Viewer, ticket: T) => boolean,
+  refusal: string,
+  entity = "Ticket",
+): asserts ticket is T {
+  if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError(entity, globalId);
+  if (!may(viewer, ticket)) throw new ForbiddenError(refusal);
+}
+
+/** A token limited to teams writes only cases of those teams. */
+function assertWithinTokenTeams(viewer: Viewer, teamId: string | null) {
+  if (viewer.kind === "token" && !actsForTeam(viewer, teamId)) {
+    throw ValidationError.of("input.teamId", "must be one of the teams this token is limited to");
+  }
+}
 
 /**
  * Loads a case for a write. Invisible cases are NOT_FOUND so their existence does not
@@ -104,10 +128,8 @@ async function loadForWrite(
   expectedVersion?: number | null,
   field = "input.id",
 ): Promise<Ticket> {
-  const id = decodeId(field, globalId, "Ticket");
-  const ticket = await tx.ticket.findUnique({ where: { id } });
-  if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError("Ticket", globalId);
-  if (!canEditTicket(viewer, ticket)) throw new ForbiddenError("Your token may read this case but not change it (needs tickets:write)");
+  const ticket = await tx.ticket.findUnique({ where: { id: decodeId(field, globalId, "Ticket") } });
+  permitted(viewer, ticket, globalId, canEditTicket, "Your token may read this case but not change it (needs tickets:write)");
   if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== ticket.version) {
     throw new VersionConflictError(expectedVersion, ticket.version);
   }
@@ -238,9 +260,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
         const rules = await tx.routingRule.findMany({ where: { enabled: true } });
         owningTeam = route(rules as unknown as RoutingRule[], { type: args.type, channel: args.channel, priority: args.priority, tags })?.actions.teamId ?? null;
       }
-      if (viewer.kind === "token" && viewer.teamIds.length && !(owningTeam && viewer.teamIds.includes(owningTeam))) {
-        throw ValidationError.of("input.teamId", "must be one of the teams this token is limited to");
-      }
+      assertWithinTokenTeams(viewer, owningTeam);
       if (assigneeId) await assertAssignable(tx, assigneeId, owningTeam, "input.assigneeId");
 
       const redactions = new Set<RedactionKind>();
@@ -370,9 +390,7 @@ export async function updateTicket(ctx: Context, args: UpdateTicketArgs): Promis
     if (!Object.keys(after).length && !customerChanged) {
       throw ValidationError.of("input", "changes nothing: send at least one field with a new value");
     }
-    if (teamId && viewer.kind === "token" && viewer.teamIds.length && !viewer.teamIds.includes(teamId)) {
-      throw ValidationError.of("input.teamId", "must be one of the teams this token is limited to");
-    }
+    if (teamId) assertWithinTokenTeams(viewer, teamId);
     const customerId = customerChanged ? await upsertCustomer(ctx, tx, accountId, input.requester) : undefined;
     await saveTicket(tx, ticket, args.expectedVersion, {
       ...(after as Prisma.TicketUncheckedUpdateManyInput),

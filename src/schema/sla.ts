@@ -1,9 +1,8 @@
 // Service levels: each case's SLA state, the policies and calendars behind it, and the
 // live alerts that fire when a target is about to be missed or is missed.
-import { canSeeTicket } from "../domain/access.js";
 import { clockState, type SlaKind } from "../domain/sla.js";
 import type { SlaAlertMessage } from "../realtime/pubsub.js";
-import { liveStream } from "../realtime/streams.js";
+import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
 import { calendarRules } from "../resolvers/sla.js";
 import { upsertBusinessCalendar, upsertSlaPolicy } from "../resolvers/sla-config.js";
@@ -287,16 +286,12 @@ builder.subscriptionField("slaAlerts", (t) =>
     authScopes: { scope: "tickets:read" },
     args: { filter: t.arg({ type: SlaAlertFilter, description: "Which alerts." }) },
     subscribe: (_root, { filter }, ctx) => {
-      const teamId = filter?.teamId ? decodeId("filter.teamId", String(filter.teamId), "Team") : null;
-      const priorities = filter?.priorities ?? null;
-      const viewer = ctx.viewer;
+      const wanted: LiveFilter = {
+        teamId: filter?.teamId ? decodeId("filter.teamId", String(filter.teamId), "Team") : null,
+        priorities: filter?.priorities ?? null,
+      };
       async function* alerts(live: AsyncIterable<SlaAlertMessage>) {
-        for await (const alert of live) {
-          if (!canSeeTicket(viewer, alert.facts)) continue;
-          if (teamId && alert.facts.teamId !== teamId) continue;
-          if (priorities?.length && !priorities.includes(alert.facts.priority)) continue;
-          yield alert;
-        }
+        for await (const alert of live) if (wantedBy(ctx.viewer, alert.ticketId, alert.facts, wanted)) yield alert;
       }
       return liveStream(ctx, "sla-alert", alerts);
     },

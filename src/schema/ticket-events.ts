@@ -3,12 +3,11 @@
 // with nothing lost or repeated at the seam.
 import { GraphQLError } from "graphql";
 import type { Context } from "../context.js";
-import { canSeeTicket } from "../domain/access.js";
-import type { TicketEventMessage, TicketFacts } from "../realtime/pubsub.js";
+import { visibleTicketsWhere } from "../domain/access.js";
+import type { TicketEventMessage } from "../realtime/pubsub.js";
 import { TICKET_FACTS } from "../realtime/publish.js";
-import { liveStream } from "../realtime/streams.js";
+import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
-import { visibleTicketWhere } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { PriorityEnum, TicketStatusEnum } from "./enums.js";
 
@@ -23,25 +22,6 @@ const TicketEventFilter = builder.inputType("TicketEventFilter", {
   }),
 });
 
-interface Wanted {
-  teamId: string | null;
-  ticketId: string | null;
-  statuses: readonly string[] | null;
-  priorities: readonly string[] | null;
-  assigneeId: string | null;
-}
-
-function wanted(ctx: Context, ticketId: string, facts: TicketFacts, filter: Wanted): boolean {
-  return (
-    canSeeTicket(ctx.viewer, facts) &&
-    (!filter.teamId || facts.teamId === filter.teamId) &&
-    (!filter.ticketId || ticketId === filter.ticketId) &&
-    (!filter.statuses?.length || filter.statuses.includes(facts.status)) &&
-    (!filter.priorities?.length || filter.priorities.includes(facts.priority)) &&
-    (!filter.assigneeId || facts.assigneeId === filter.assigneeId)
-  );
-}
-
 /** Replayed in pages of this many events. */
 const REPLAY_PAGE = 500;
 
@@ -49,13 +29,13 @@ const REPLAY_PAGE = 500;
 async function* ticketEventStream(
   ctx: Context,
   live: AsyncIterable<TicketEventMessage>,
-  filter: Wanted,
+  filter: LiveFilter,
   after: bigint | null,
 ): AsyncGenerator<TicketEventMessage> {
   const replayed = new Set<string>();
     for (let cursor = after; cursor !== null; ) {
       const rows = await ctx.prisma.ticketEvent.findMany({
-        where: { seq: { gt: cursor }, ticket: visibleTicketWhere(ctx.viewer!, {}) },
+        where: { seq: { gt: cursor }, ticket: visibleTicketsWhere(ctx.viewer!) },
         orderBy: { seq: "asc" },
         take: REPLAY_PAGE,
         select: { seq: true, ticketId: true, type: true, ticket: { select: TICKET_FACTS } },
@@ -63,14 +43,14 @@ async function* ticketEventStream(
       for (const { ticket: { id: _id, ...facts }, ...row } of rows) {
         const message = { seq: row.seq.toString(), ticketId: row.ticketId, type: row.type, facts };
         replayed.add(message.seq);
-        if (wanted(ctx, row.ticketId, facts, filter)) yield message;
+        if (wantedBy(ctx.viewer, row.ticketId, facts, filter)) yield message;
       }
       cursor = rows.length === REPLAY_PAGE ? rows.at(-1)!.seq : null;
     }
     for await (const message of live) {
       // Events that committed during the replay arrive here too; deliver each once.
       if (replayed.delete(message.seq)) continue;
-      if (wanted(ctx, message.ticketId, message.facts, filter)) yield message;
+      if (wantedBy(ctx.viewer, message.ticketId, message.facts, filter)) yield message;
     }
 }
 
@@ -95,7 +75,7 @@ builder.subscriptionField("ticketEvents", (t) =>
     subscribe: (_root, { filter, after }, ctx) => {
       const id = (value: string | number | null | undefined, field: string, type: string) =>
         value === null || value === undefined ? null : decodeId(`filter.${field}`, String(value), type);
-      const wantedEvents: Wanted = {
+      const wantedEvents: LiveFilter = {
         teamId: id(filter?.teamId, "teamId", "Team"),
         ticketId: id(filter?.ticketId, "ticketId", "Ticket"),
         assigneeId: id(filter?.assigneeId, "assigneeId", "User"),
