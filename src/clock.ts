@@ -6,13 +6,21 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that starts at the real time and that tests move forward explicitly. */
+/**
+ * A clock that starts at the real time and that tests move forward explicitly. Frozen,
+ * it stands still between moves, so durations a test computes by hand are exact.
+ */
 export class AdjustableClock implements Clock {
   private offsetMs = 0;
+  private frozenAt: number | null = null;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   }
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
+  }
+  freeze(): void {
+    this.frozenAt = this.now().getTime();
+    this.offsetMs = 0;
   }
 }

@@ -28,6 +28,8 @@ const REPORT = `query($period: PeriodInput!, $teamId: ID) { report(period: $peri
 beforeAll(async () => {
   // The monitor only runs when the test says so, at the instants the test chooses.
   app = await createTestApp({ slaMonitorIntervalMs: 60_000 });
+  // Time moves only when the test moves it: the durations below are exact to the second.
+  app.clock.freeze();
   team = await seedTeam(app, "CS-Payment");
   agent = await seedUser(app, "AGENT", [team.id], { name: "Zhang Wei" });
   manager = await seedUser(app, "MANAGER");
