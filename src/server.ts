@@ -25,6 +25,7 @@ import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { schema } from "./schema/index.js";
 import { useCsvExport } from "./http/export.js";
+import { useInputErrorCodes } from "./http/input-errors.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -131,7 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (!auth.ok) throw unauthenticatedError(auth.reason);
       return createContext(services, auth.viewer);
     },
-    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }), useCsvExport(services)],
+    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }), useCsvExport(services), useInputErrorCodes()],
   });
 
   const slaMonitor: SlaMonitor | null = config.slaMonitor

@@ -94,6 +94,10 @@ describe("createTicket", () => {
     const result = await app.gql(CREATE, { input: ticketInput({ channel: "FAX" }) }, { token: agent.token });
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.message).toMatch(/"input\.channel".*FAX/s);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: "VALIDATION", field: "input.channel" });
+    const missing = await app.gql(CREATE, { input: { ...ticketInput(), title: undefined } }, { token: agent.token });
+    expect(missing.status).toBe(400);
+    expect(missing.errors?.[0]?.extensions).toEqual({ code: "VALIDATION", field: "input" });
     expect(await count()).toBe(before);
   });
 
