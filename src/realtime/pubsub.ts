@@ -36,6 +36,30 @@ export interface SlaAlertMessage {
   facts: TicketFacts;
 }
 
+/** Who an alert is for: supervisors of its teams (and everyone above), or managers. */
+export type AlertAudience = "SUPERVISORS" | "MANAGERS";
+
+export interface AlertMessage {
+  id: string;
+  kind: string;
+  audience: AlertAudience;
+  teamIds: string[];
+  ticketId: string | null;
+  incidentId: string | null;
+  message: string;
+  at: string;
+}
+
+/** A change to an incident; subscribers reload it under their own permissions. */
+export interface IncidentEventMessage {
+  /** The timeline entry (IncidentUpdate) the change wrote. */
+  updateId: string;
+  incidentId: string;
+  kind: string;
+  teamIds: string[];
+  responderIds: string[];
+}
+
 /** Credentials that stopped being valid: live streams opened with them end. */
 export interface RevocationMessage {
   tokenId?: string;
@@ -47,6 +71,8 @@ export type Topics = {
   "ticket-event": [TicketEventMessage];
   "sla-alert": [SlaAlertMessage];
   "credentials-revoked": [RevocationMessage];
+  alert: [AlertMessage];
+  "incident-event": [IncidentEventMessage];
 };
 
 export interface Realtime {

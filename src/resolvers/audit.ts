@@ -16,6 +16,12 @@ export const TICKET_EVENT_TYPES = {
   SLA_WARNING: "An SLA target is about to be missed.",
   SLA_BREACHED: "An SLA target was missed.",
   SURVEY_ANSWERED: "The customer answered the satisfaction survey.",
+  RULE_FIRED: "A routing rule or tag trigger changed the case.",
+  RULE_LOOP_STOPPED: "A rule that would undo another rule's change was stopped.",
+  MACRO_APPLIED: "A macro was applied; its changes follow as their own events.",
+  INCIDENT_LINKED: "The case was linked to an incident.",
+  SWARM_STARTED: "A swarm was opened on the case.",
+  SWARM_CLOSED: "The case's swarm was closed.",
 } as const;
 export type TicketEventType = keyof typeof TICKET_EVENT_TYPES;
 
@@ -39,7 +45,18 @@ export interface EventRecord {
 /** Events written in a transaction, to publish once it has committed (never before). */
 export type Outbox = { seq: bigint; ticketId: string; type: TicketEventType }[];
 
-const outboxes = new WeakMap<Tx, Outbox>();
+interface Pending {
+  events: Outbox;
+  /** Other live messages of the transaction (alerts, incident events). */
+  publications: ((realtime: Realtime) => void)[];
+}
+
+const pending = new WeakMap<Tx, Pending>();
+
+/** Publishes a live message once the transaction has committed; never if it rolls back. */
+export function publishAfterCommit(tx: Tx, publish: (realtime: Realtime) => void) {
+  pending.get(tx)?.publications.push(publish);
+}
 
 /**
  * Runs `work` in one transaction; the events it records are published once the
@@ -49,12 +66,13 @@ export async function inTransaction<T>(
   services: { prisma: PrismaClient; realtime: Realtime },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  const outbox: Outbox = [];
+  const outbox: Pending = { events: [], publications: [] };
   const result = await services.prisma.$transaction(async (tx) => {
-    outboxes.set(tx, outbox);
+    pending.set(tx, outbox);
     return work(tx);
   });
-  await publishOutbox(services.realtime, services.prisma, outbox);
+  await publishOutbox(services.realtime, services.prisma, outbox.events);
+  for (const publish of outbox.publications) publish(services.realtime);
   return result;
 }
 
@@ -69,6 +87,6 @@ export async function recordEvent(
     data: { ticketId, at, ...actorOf(viewer), type: event.type, before: event.before, after: event.after, note: event.note },
     select: { seq: true },
   });
-  outboxes.get(tx)?.push({ seq: row.seq, ticketId, type: event.type });
+  pending.get(tx)?.events.push({ seq: row.seq, ticketId, type: event.type });
   return row;
 }

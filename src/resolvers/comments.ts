@@ -9,7 +9,8 @@ import type { CommentVisibility } from "../generated/prisma/enums.js";
 import { inTransaction, recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
-import { addCommentRow, permitted, redactField, saveTicket, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
+import { addCommentRow, redactField, saveTicket } from "./ticket-rows.js";
+import { permitted, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
 
 export interface CommentResult extends TicketResult {
   commentId: string;

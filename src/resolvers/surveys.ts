@@ -5,6 +5,7 @@ import { needsReview, surveyRefusal, surveyWindow } from "../domain/surveys.js";
 import { redact } from "../domain/privacy.js";
 import { SurveyUnavailableError } from "../errors.js";
 import type { SurveyRating } from "../generated/prisma/enums.js";
+import { raiseAlert } from "../realtime/alerts.js";
 import { inTransaction, recordEvent, type Tx } from "./audit.js";
 
 /** Issues the survey of a case that just reached DONE; the token is returned once and stored hashed. */
@@ -29,7 +30,19 @@ export async function submitSurvey(ctx: Context, args: { token: string; rating: 
     });
     if (count === 0) throw new SurveyUnavailableError(surveyRefusal({ ...survey, answeredAt: now }, now)!);
     if (needsReview(args.rating)) {
-      await tx.ticket.update({ where: { id: survey.ticketId }, data: { needsReview: true, version: { increment: 1 }, updatedAt: now } });
+      const ticket = await tx.ticket.update({
+        where: { id: survey.ticketId },
+        data: { needsReview: true, version: { increment: 1 }, updatedAt: now },
+        select: { number: true, teamId: true },
+      });
+      raiseAlert(tx, {
+        kind: "SURVEY_UNSATISFIED",
+        audience: "SUPERVISORS",
+        teamIds: [ticket.teamId],
+        ticketId: survey.ticketId,
+        message: `The customer of ${ticket.number} is not satisfied${comment ? `: ${comment}` : ""}`,
+        at: now,
+      });
     }
     await recordEvent(tx, "customer", survey.ticketId, now, {
       type: "SURVEY_ANSWERED",

@@ -21,18 +21,20 @@ import {
   updateTicketInput,
 } from "../domain/input.js";
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
-import { maskContact, redact, type RedactionKind } from "../domain/privacy.js";
-import { route, type RoutingRule } from "../domain/routing.js";
+import { maskContact, type RedactionKind } from "../domain/privacy.js";
+import { evaluateRules } from "../domain/rules.js";
 import { assertTransition, transitionEffects } from "../domain/workflow.js";
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
-import type { Channel, CommentVisibility, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
+import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
 import { inTransaction, recordEvent, type Tx } from "./audit.js";
-import { decodeId } from "./ids.js";
-import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
-import { issueSurvey } from "./surveys.js";
 import { acknowledge } from "./auto-replies.js";
 import { escalateRepeatComplaint } from "./escalation.js";
+import { decodeId } from "./ids.js";
+import { enabledRules, recordFirings, runRules } from "./rules.js";
+import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
+import { issueSurvey } from "./surveys.js";
+import { addCommentRow, ensureTags, redactField, saveTicket, tagNamesOf } from "./ticket-rows.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
 export interface TicketResult {
@@ -92,7 +94,21 @@ export function visibleTicketWhere(viewer: Viewer, where: { id: string } | { num
   return { AND: [where, visibleTicketsWhere(viewer)] };
 }
 
-// ─── shared write steps ─────────────────────────────────────────────────────
+// ─── the frame of every write ───────────────────────────────────────────────
+
+/** What every step of one write shares: its transaction, its viewer, its instant. */
+export interface Write {
+  tx: Tx;
+  ctx: Context;
+  viewer: Viewer;
+  now: Date;
+}
+
+/** Runs `work` as one write of the signed-in viewer, in one transaction. */
+export function write<T>(ctx: Context, work: (w: Write) => Promise<T>): Promise<T> {
+  const viewer = viewerOf(ctx);
+  return inTransaction(ctx, (tx) => work({ tx, ctx, viewer, now: ctx.clock.now() }));
+}
 
 /**
  * The gate of every write on a case: a case the viewer may not see is NOT_FOUND, so its
@@ -121,48 +137,18 @@ function assertWithinTokenTeams(viewer: Viewer, teamId: string | null) {
  * Loads a case for a write. Invisible cases are NOT_FOUND so their existence does not
  * leak; a stale expectedVersion is a conflict before any rule judges the newer state.
  */
-async function loadForWrite(
-  tx: Tx,
-  viewer: Viewer,
+export async function loadForWrite(
+  w: Write,
   globalId: string,
   expectedVersion?: number | null,
   field = "input.id",
 ): Promise<Ticket> {
-  const ticket = await tx.ticket.findUnique({ where: { id: decodeId(field, globalId, "Ticket") } });
-  permitted(viewer, ticket, globalId, canEditTicket, "Your token may read this case but not change it (needs tickets:write)");
+  const ticket = await w.tx.ticket.findUnique({ where: { id: decodeId(field, globalId, "Ticket") } });
+  permitted(w.viewer, ticket, globalId, canEditTicket, "Your token may read this case but not change it (needs tickets:write)");
   if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== ticket.version) {
     throw new VersionConflictError(expectedVersion, ticket.version);
   }
   return ticket;
-}
-
-/**
- * Applies `data` only if nobody changed the case since it was read: the version in the
- * WHERE clause makes the update lose cleanly instead of overwriting a concurrent write.
- */
-export async function saveTicket(tx: Tx, ticket: Ticket, expectedVersion: number | null | undefined, data: Prisma.TicketUncheckedUpdateManyInput) {
-  const { count } = await tx.ticket.updateMany({
-    where: { id: ticket.id, version: ticket.version },
-    data: { ...data, version: { increment: 1 } },
-  });
-  if (count === 0) {
-    const current = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { version: true } });
-    throw new VersionConflictError(expectedVersion ?? ticket.version, current.version);
-  }
-}
-
-export function redactField(value: string | null | undefined, kinds: Set<RedactionKind>): string | null | undefined {
-  if (value === null || value === undefined) return value;
-  const redacted = redact(value);
-  redacted.kinds.forEach((kind) => kinds.add(kind));
-  return redacted.text;
-}
-
-async function ensureTags(tx: Tx, names: readonly string[]): Promise<{ id: string; name: string }[]> {
-  if (!names.length) return [];
-  // INSERT … ON CONFLICT DO NOTHING: concurrent writers may introduce the same new tag.
-  await tx.tag.createMany({ data: names.map((name) => ({ name })), skipDuplicates: true });
-  return tx.tag.findMany({ where: { name: { in: [...names] } }, select: { id: true, name: true } });
 }
 
 async function assertTeamExists(tx: Tx, teamId: string, field: string) {
@@ -250,27 +236,31 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
   if (earlier) return { ticketId: earlier.id };
 
   try {
-    const ticketId = await inTransaction(ctx, async (tx) => {
-      const now = ctx.clock.now();
-      const tags = input.tags ?? [];
-      let owningTeam = teamId;
-      if (owningTeam) {
-        await assertTeamExists(tx, owningTeam, "input.teamId");
-      } else {
-        const rules = await tx.routingRule.findMany({ where: { enabled: true } });
-        owningTeam = route(rules as unknown as RoutingRule[], { type: args.type, channel: args.channel, priority: args.priority, tags })?.actions.teamId ?? null;
-      }
+    const ticketId = await write(ctx, async (w) => {
+      const { tx, now } = w;
+      if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
+      // Routing rules and tag triggers decide team, tier, priority, tags and flags
+      // before the case exists, so it is written once, whole.
+      const [rules, tiers] = await Promise.all([enabledRules(tx), tx.tier.findMany({ orderBy: { level: "asc" }, select: { id: true, level: true } })]);
+      const evaluation = evaluateRules(
+        rules,
+        { type: args.type, channel: args.channel, priority: args.priority, tags: input.tags ?? [], teamId, tierLevel: tiers[0]?.level ?? 1, atRisk: false },
+        "CREATED",
+        { teamFixed: teamId !== null, assigned: assigneeId !== null },
+      );
+      const { facts } = evaluation;
+      const owningTeam = facts.teamId;
       assertWithinTokenTeams(viewer, owningTeam);
       if (assigneeId) await assertAssignable(tx, assigneeId, owningTeam, "input.assigneeId");
 
       const redactions = new Set<RedactionKind>();
       const description = redactField(input.description, redactions);
       const details = redactField(input.details, redactions);
-      const [tier, customerId, number, tagRows] = await Promise.all([
-        tx.tier.findFirst({ orderBy: { level: "asc" }, select: { id: true } }),
+      const tier = tiers.find((t) => t.level >= facts.tierLevel) ?? tiers.at(-1);
+      const [customerId, number, tagRows] = await Promise.all([
         upsertCustomer(ctx, tx, input.accountId, input.requester),
         nextTicketNumber(ctx, tx, args.channel, now),
-        ensureTags(tx, tags),
+        ensureTags(tx, facts.tags),
       ]);
       const ticket = await tx.ticket.create({
         data: {
@@ -281,12 +271,13 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           channel: args.channel,
           type: args.type,
           subcategory: input.subcategory,
-          priority: args.priority,
+          priority: facts.priority,
           severity: input.severity,
           description,
           details,
           teamId: owningTeam,
           tierId: tier?.id,
+          atRisk: facts.atRisk,
           assigneeId,
           customerId,
           dueAt: input.dueAt,
@@ -298,20 +289,22 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           tags: { create: tagRows.map((tag) => ({ tagId: tag.id, addedAt: now })) },
           attachments: { create: (input.attachments ?? []).map((a) => ({ ...a, createdAt: now })) },
         },
-        select: { id: true },
+        select: { id: true, number: true, teamId: true, version: true },
       });
+      // The CREATED event shows the case as the submitter sent it; each rule's change follows as its own event.
       await recordEvent(tx, viewer, ticket.id, now, {
         type: "CREATED",
         after: {
           number,
           status: "NEW",
           priority: args.priority,
-          teamId: owningTeam,
+          teamId,
           assigneeId,
-          tags: tagRows.map((t) => t.name).sort(),
+          tags: [...(input.tags ?? [])].sort(),
           ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
         },
       });
+      await recordFirings(w, ticket, evaluation);
       if (args.type === "COMPLAINT") {
         await escalateRepeatComplaint(tx, { id: ticket.id, accountId: input.accountId, tierId: tier?.id ?? null }, now);
       }
@@ -329,9 +322,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
 
 // ─── update ─────────────────────────────────────────────────────────────────
 
-export interface UpdateTicketArgs {
-  id: string;
-  expectedVersion?: number | null;
+export interface TicketFieldChanges {
   title?: string | null;
   accountId?: string | null;
   externalRef?: string | null;
@@ -346,80 +337,94 @@ export interface UpdateTicketArgs {
   dueAt?: Date | null;
 }
 
+export interface UpdateTicketArgs extends TicketFieldChanges {
+  id: string;
+  expectedVersion?: number | null;
+}
+
 const AUDITED_FIELDS = ["title", "accountId", "externalRef", "type", "subcategory", "priority", "severity", "teamId", "description", "details", "dueAt"] as const;
 
-export async function updateTicket(ctx: Context, args: UpdateTicketArgs): Promise<TicketResult> {
-  const viewer = viewerOf(ctx);
-  const input = parseInput(updateTicketInput, args);
-  const teamId = args.teamId ? decodeId("input.teamId", args.teamId, "Team") : undefined;
-  await inTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
-    if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
-    const redactions = new Set<RedactionKind>();
-    const candidate: Partial<Record<(typeof AUDITED_FIELDS)[number], unknown>> = {
-      title: input.title ?? undefined,
-      accountId: input.accountId ?? undefined,
-      externalRef: input.externalRef ?? undefined,
-      type: args.type ?? undefined,
-      subcategory: input.subcategory ?? undefined,
-      priority: args.priority ?? undefined,
-      severity: input.severity ?? undefined,
-      teamId,
-      description: redactField(input.description, redactions) ?? undefined,
-      details: redactField(input.details, redactions) ?? undefined,
-      dueAt: input.dueAt ?? undefined,
-    };
-    const title = (candidate.title as string | undefined) ?? ticket.title;
-    const accountId = (candidate.accountId as string | undefined) ?? ticket.accountId;
-    if (!title.includes(accountId)) {
-      throw ValidationError.of(candidate.title ? "input.title" : "input.accountId", `the title must contain the account ID (${accountId})`);
+/** Changes a case's fields (teamId already decoded), with one UPDATED event. */
+export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldChanges, expectedVersion?: number | null) {
+  const { tx, ctx, viewer, now } = w;
+  const input = parseInput(updateTicketInput, changes);
+  const teamId = changes.teamId ?? undefined;
+  if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
+  const redactions = new Set<RedactionKind>();
+  const candidate: Partial<Record<(typeof AUDITED_FIELDS)[number], unknown>> = {
+    title: input.title ?? undefined,
+    accountId: input.accountId ?? undefined,
+    externalRef: input.externalRef ?? undefined,
+    type: changes.type ?? undefined,
+    subcategory: input.subcategory ?? undefined,
+    priority: changes.priority ?? undefined,
+    severity: input.severity ?? undefined,
+    teamId,
+    description: redactField(input.description, redactions) ?? undefined,
+    details: redactField(input.details, redactions) ?? undefined,
+    dueAt: input.dueAt ?? undefined,
+  };
+  const title = (candidate.title as string | undefined) ?? ticket.title;
+  const accountId = (candidate.accountId as string | undefined) ?? ticket.accountId;
+  if (!title.includes(accountId)) {
+    throw ValidationError.of(candidate.title ? "input.title" : "input.accountId", `the title must contain the account ID (${accountId})`);
+  }
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const field of AUDITED_FIELDS) {
+    const next = candidate[field];
+    const current = ticket[field];
+    const same = next instanceof Date && current instanceof Date ? next.getTime() === current.getTime() : next === current;
+    if (next !== undefined && !same) {
+      before[field] = current instanceof Date ? current.toISOString() : current;
+      after[field] = next instanceof Date ? next.toISOString() : next;
     }
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const field of AUDITED_FIELDS) {
-      const next = candidate[field];
-      const current = ticket[field];
-      const same = next instanceof Date && current instanceof Date ? next.getTime() === current.getTime() : next === current;
-      if (next !== undefined && !same) {
-        before[field] = current instanceof Date ? current.toISOString() : current;
-        after[field] = next instanceof Date ? next.toISOString() : next;
-      }
-    }
-    const customerChanged = Boolean(input.requester?.name || input.requester?.contact);
-    if (!Object.keys(after).length && !customerChanged) {
-      throw ValidationError.of("input", "changes nothing: send at least one field with a new value");
-    }
-    if (teamId) assertWithinTokenTeams(viewer, teamId);
-    const customerId = customerChanged ? await upsertCustomer(ctx, tx, accountId, input.requester) : undefined;
-    await saveTicket(tx, ticket, args.expectedVersion, {
-      ...(after as Prisma.TicketUncheckedUpdateManyInput),
-      ...(customerId ? { customerId } : {}),
-      // A case moved to another team loses an assignee who is not in it.
-      ...(teamId && ticket.assigneeId ? { assigneeId: null } : {}),
-      updatedAt: now,
-    } as Prisma.TicketUncheckedUpdateManyInput);
-    if (after.priority !== undefined || after.teamId !== undefined) {
-      await slaOnPolicyChange(tx, { id: ticket.id, tierId: ticket.tierId, priority: (after.priority as Priority | undefined) ?? ticket.priority, teamId: (after.teamId as string | undefined) ?? ticket.teamId });
-    }
-    await recordEvent(tx, viewer, ticket.id, now, {
-      type: "UPDATED",
-      before: before as Prisma.InputJsonValue,
-      after: { ...after, ...(customerChanged ? { requester: "changed" } : {}), ...(redactions.size ? { redacted: [...redactions].sort() } : {}) } as Prisma.InputJsonValue,
-    });
+  }
+  const customerChanged = Boolean(input.requester?.name || input.requester?.contact);
+  if (!Object.keys(after).length && !customerChanged) {
+    throw ValidationError.of("input", "changes nothing: send at least one field with a new value");
+  }
+  if (teamId) assertWithinTokenTeams(viewer, teamId);
+  const customerId = customerChanged ? await upsertCustomer(ctx, tx, accountId, input.requester) : undefined;
+  await saveTicket(tx, ticket, expectedVersion, {
+    ...(after as Prisma.TicketUncheckedUpdateManyInput),
+    ...(customerId ? { customerId } : {}),
+    // A case moved to another team loses an assignee who is not in it.
+    ...(teamId && ticket.assigneeId ? { assigneeId: null } : {}),
+    updatedAt: now,
+  } as Prisma.TicketUncheckedUpdateManyInput);
+  if (after.priority !== undefined || after.teamId !== undefined) {
+    await slaOnPolicyChange(tx, { id: ticket.id, tierId: ticket.tierId, priority: (after.priority as Priority | undefined) ?? ticket.priority, teamId: (after.teamId as string | undefined) ?? ticket.teamId });
+  }
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "UPDATED",
+    before: before as Prisma.InputJsonValue,
+    after: { ...after, ...(customerChanged ? { requester: "changed" } : {}), ...(redactions.size ? { redacted: [...redactions].sort() } : {}) } as Prisma.InputJsonValue,
   });
-  return { ticketId: decodeId("input.id", args.id, "Ticket") };
+}
+
+export async function updateTicket(ctx: Context, args: UpdateTicketArgs): Promise<TicketResult> {
+  const teamId = args.teamId ? decodeId("input.teamId", args.teamId, "Team") : undefined;
+  return write(ctx, async (w) => {
+    const ticket = await loadForWrite(w, args.id, args.expectedVersion);
+    await updateStep(w, ticket, { ...args, teamId }, args.expectedVersion);
+    await runRules(w, ticket.id);
+    return { ticketId: ticket.id };
+  });
 }
 
 // ─── workflow ───────────────────────────────────────────────────────────────
 
-export interface TransitionArgs {
-  id: string;
+export interface MoveRequest {
   to: TicketStatus;
-  expectedVersion?: number | null;
   note?: string | null;
   resolution?: string | null;
   breachReason?: string | null;
+}
+
+export interface TransitionArgs extends MoveRequest {
+  id: string;
+  expectedVersion?: number | null;
 }
 
 export interface TransitionResult extends TicketResult {
@@ -428,155 +433,149 @@ export interface TransitionResult extends TicketResult {
   surveySendAt?: Date;
 }
 
-/** Moves a case; a note is kept as a comment (the customer's reply when going back). */
-export async function transitionTicket(ctx: Context, args: TransitionArgs): Promise<TransitionResult> {
-  const viewer = viewerOf(ctx);
-  const note = args.note === null || args.note === undefined ? null : parseInput(text(10000), args.note, "input.note");
-  const resolution = args.resolution ? parseInput(resolutionText, args.resolution, "input.resolution") : args.resolution;
-  return inTransaction(ctx, async (tx): Promise<TransitionResult> => {
-    const now = ctx.clock.now();
-    const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
-    assertTransition(viewer, ticket, { to: args.to, note, resolution });
-    const customerReplied = ticket.status === "INFORM_CUSTOMER" && args.to === "NOT_STARTED";
-    // Staff moving a late case on say why; a customer's reply is never held up for it
-    // (the reason is still owed at the team's next move).
-    if (!customerReplied) {
-      await explainBreaches(tx, ticket.id, args.breachReason === null || args.breachReason === undefined ? null : parseInput(reasonText, args.breachReason, "input.breachReason"));
-    }
-    const redactions = new Set<RedactionKind>();
-    const safeNote = redactField(note, redactions);
-    const safeResolution = args.to === "DONE" ? redactField(resolution, redactions) : undefined;
-    await saveTicket(tx, ticket, args.expectedVersion, {
-      ...transitionEffects(ticket.status, args.to, now, ticket.firstRespondedAt),
-      ...(safeResolution ? { resolution: safeResolution } : {}),
-      updatedAt: now,
-    });
-    await slaOnTransition(tx, ticket, ticket.status, args.to, now);
-    if (safeNote) {
-      await addCommentRow(tx, viewer, ticket.id, now, safeNote, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
-    }
-    await recordEvent(tx, viewer, ticket.id, now, {
-      type: "STATUS_CHANGED",
-      before: { status: ticket.status },
-      after: { status: args.to, ...(safeResolution ? { resolution: safeResolution } : {}) },
-      note: safeNote ?? args.breachReason?.trim() ?? null,
-    });
-    return { ticketId: ticket.id, ...(args.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
+/**
+ * Moves a case through the workflow's rules. The note is kept as a comment (the
+ * customer's reply when going back) unless the caller already posted it.
+ */
+export async function moveStep(
+  w: Write,
+  ticket: Ticket,
+  request: MoveRequest,
+  expectedVersion?: number | null,
+  options: { noteIsPosted?: boolean } = {},
+): Promise<TransitionResult> {
+  const { tx, ctx, viewer, now } = w;
+  const note = request.note === null || request.note === undefined ? null : parseInput(text(10000), request.note, "input.note");
+  const resolution = request.resolution ? parseInput(resolutionText, request.resolution, "input.resolution") : request.resolution;
+  assertTransition(viewer, ticket, { to: request.to, note, resolution });
+  const customerReplied = ticket.status === "INFORM_CUSTOMER" && request.to === "NOT_STARTED";
+  // Staff moving a late case on say why; a customer's reply is never held up for it
+  // (the reason is still owed at the team's next move).
+  const breachReason = request.breachReason === null || request.breachReason === undefined ? null : parseInput(reasonText, request.breachReason, "input.breachReason");
+  if (!customerReplied) await explainBreaches(tx, ticket.id, breachReason);
+  const redactions = new Set<RedactionKind>();
+  const safeNote = redactField(note, redactions);
+  const safeResolution = request.to === "DONE" ? redactField(resolution, redactions) : undefined;
+  await saveTicket(tx, ticket, expectedVersion, {
+    ...transitionEffects(ticket.status, request.to, now, ticket.firstRespondedAt),
+    ...(safeResolution ? { resolution: safeResolution } : {}),
+    updatedAt: now,
   });
+  await slaOnTransition(tx, ticket, ticket.status, request.to, now);
+  if (safeNote && !options.noteIsPosted) {
+    await addCommentRow(tx, viewer, ticket.id, now, safeNote, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
+  }
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "STATUS_CHANGED",
+    before: { status: ticket.status },
+    after: { status: request.to, ...(safeResolution ? { resolution: safeResolution } : {}) },
+    note: safeNote ?? breachReason ?? null,
+  });
+  return { ticketId: ticket.id, ...(request.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
+}
+
+export function transitionTicket(ctx: Context, args: TransitionArgs): Promise<TransitionResult> {
+  return write(ctx, async (w) => moveStep(w, await loadForWrite(w, args.id, args.expectedVersion), args, args.expectedVersion));
 }
 
 // ─── assignment, escalation, tags ───────────────────────────────────────────
 
-export async function assignTicket(ctx: Context, args: { id: string; assigneeId?: string | null; expectedVersion?: number | null }): Promise<TicketResult> {
-  const viewer = viewerOf(ctx);
+/** Assigns or unassigns: agents take or drop cases themselves; handing a case to someone else is a supervisor's call. */
+export async function assignStep(w: Write, ticket: Ticket, assigneeId: string | null, expectedVersion?: number | null, note?: string) {
+  const { tx, viewer, now } = w;
+  const selfService =
+    viewer.kind === "user" &&
+    (assigneeId === viewer.userId || (assigneeId === null && ticket.assigneeId === viewer.userId));
+  const mayAssign = hasRole(viewer, "SUPERVISOR") || (viewer.kind === "token" ? actsForTeam(viewer, ticket.teamId) : selfService && actsForTeam(viewer, ticket.teamId));
+  if (!mayAssign) throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
+  if (assigneeId === ticket.assigneeId) throw ValidationError.of("input.assigneeId", "is already the assignee");
+  if (assigneeId) await assertAssignable(tx, assigneeId, ticket.teamId, "input.assigneeId");
+  await saveTicket(tx, ticket, expectedVersion, { assigneeId, updatedAt: now });
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "ASSIGNED",
+    before: { assigneeId: ticket.assigneeId },
+    after: { assigneeId },
+    note: note ?? null,
+  });
+}
+
+export function assignTicket(ctx: Context, args: { id: string; assigneeId?: string | null; expectedVersion?: number | null }): Promise<TicketResult> {
   const assigneeId = args.assigneeId ? decodeId("input.assigneeId", args.assigneeId, "User") : null;
-  let ticketId = "";
-  await inTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
-    ticketId = ticket.id;
-    // Agents take or drop cases themselves; handing a case to someone else is a supervisor's call.
-    const selfService =
-      viewer.kind === "user" &&
-      (assigneeId === viewer.userId || (assigneeId === null && ticket.assigneeId === viewer.userId));
-    const mayAssign = hasRole(viewer, "SUPERVISOR") || (viewer.kind === "token" ? actsForTeam(viewer, ticket.teamId) : selfService && actsForTeam(viewer, ticket.teamId));
-    if (!mayAssign) throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
-    if (assigneeId === ticket.assigneeId) throw ValidationError.of("input.assigneeId", "is already the assignee");
-    if (assigneeId) await assertAssignable(tx, assigneeId, ticket.teamId, "input.assigneeId");
-    await saveTicket(tx, ticket, args.expectedVersion, { assigneeId, updatedAt: now });
-    await recordEvent(tx, viewer, ticket.id, now, {
-      type: "ASSIGNED",
-      before: { assigneeId: ticket.assigneeId },
-      after: { assigneeId },
-    });
+  return write(ctx, async (w) => {
+    const ticket = await loadForWrite(w, args.id, args.expectedVersion);
+    await assignStep(w, ticket, assigneeId, args.expectedVersion);
+    return { ticketId: ticket.id };
   });
-  return { ticketId };
 }
 
-export async function escalateTicket(ctx: Context, args: { id: string; tierLevel: number; reason: string; expectedVersion?: number | null }): Promise<TicketResult> {
-  const viewer = viewerOf(ctx);
+/** Supervisors, managers and tokens of the owning team move a case up to a higher tier. */
+export async function escalateStep(w: Write, ticket: Ticket, tierLevel: number, why: string, expectedVersion?: number | null, field = "input.tierLevel") {
+  const { tx, viewer, now } = w;
+  if (!hasRole(viewer, "SUPERVISOR") && !(viewer.kind === "token" && actsForTeam(viewer, ticket.teamId))) {
+    throw new ForbiddenError("Only supervisors and managers escalate cases");
+  }
+  const [current, target] = await Promise.all([
+    ticket.tierId ? tx.tier.findUnique({ where: { id: ticket.tierId } }) : null,
+    tx.tier.findUnique({ where: { level: tierLevel } }),
+  ]);
+  if (!target) throw ValidationError.of(field, "names no support tier");
+  if (current && target.level <= current.level) {
+    throw ValidationError.of(field, `must be above the current tier (L${current.level})`);
+  }
+  await saveTicket(tx, ticket, expectedVersion, { tierId: target.id, updatedAt: now });
+  await slaOnPolicyChange(tx, { ...ticket, tierId: target.id });
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "ESCALATED",
+    before: { tierLevel: current?.level ?? null },
+    after: { tierLevel: target.level },
+    note: why,
+  });
+}
+
+export function escalateTicket(ctx: Context, args: { id: string; tierLevel: number; reason: string; expectedVersion?: number | null }): Promise<TicketResult> {
   const why = parseInput(reasonText, args.reason, "input.reason");
-  let ticketId = "";
-  await inTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    const ticket = await loadForWrite(tx, viewer, args.id, args.expectedVersion);
-    ticketId = ticket.id;
-    if (!hasRole(viewer, "SUPERVISOR") && !(viewer.kind === "token" && actsForTeam(viewer, ticket.teamId))) {
-      throw new ForbiddenError("Only supervisors and managers escalate cases");
-    }
-    const [current, target] = await Promise.all([
-      ticket.tierId ? tx.tier.findUnique({ where: { id: ticket.tierId } }) : null,
-      tx.tier.findUnique({ where: { level: args.tierLevel } }),
-    ]);
-    if (!target) throw ValidationError.of("input.tierLevel", "names no support tier");
-    if (current && target.level <= current.level) {
-      throw ValidationError.of("input.tierLevel", `must be above the current tier (L${current.level})`);
-    }
-    await saveTicket(tx, ticket, args.expectedVersion, { tierId: target.id, updatedAt: now });
-    await slaOnPolicyChange(tx, { ...ticket, tierId: target.id });
-    await recordEvent(tx, viewer, ticket.id, now, {
-      type: "ESCALATED",
-      before: { tierLevel: current?.level ?? null },
-      after: { tierLevel: target.level },
-      note: why,
-    });
+  return write(ctx, async (w) => {
+    const ticket = await loadForWrite(w, args.id, args.expectedVersion);
+    await escalateStep(w, ticket, args.tierLevel, why, args.expectedVersion);
+    return { ticketId: ticket.id };
   });
-  return { ticketId };
 }
 
-export async function changeTags(ctx: Context, args: { ticketId: string; tags: string[] }, mode: "add" | "remove"): Promise<TicketResult> {
-  const viewer = viewerOf(ctx);
+/** Adds or removes tags (names already parsed), with one TAGGED event. */
+export async function tagStep(w: Write, ticket: Ticket, names: readonly string[], mode: "add" | "remove", field = "input.tags") {
+  const { tx, viewer, now } = w;
+  const currentNames = await tagNamesOf(tx, ticket.id);
+  const changing = mode === "add" ? names.filter((n) => !currentNames.includes(n)) : names.filter((n) => currentNames.includes(n));
+  if (!changing.length) {
+    throw ValidationError.of(field, mode === "add" ? "the case already has these tags" : "the case has none of these tags");
+  }
+  const after = mode === "add" ? [...currentNames, ...changing] : currentNames.filter((n) => !changing.includes(n));
+  if (after.length > 20) throw ValidationError.of(field, "a case carries at most 20 tags");
+  if (mode === "add") {
+    const rows = await ensureTags(tx, changing);
+    await tx.ticketTag.createMany({ data: rows.map((tag) => ({ ticketId: ticket.id, tagId: tag.id, addedAt: now })) });
+  } else {
+    await tx.ticketTag.deleteMany({ where: { ticketId: ticket.id, tag: { name: { in: changing } } } });
+  }
+  await saveTicket(tx, ticket, null, { updatedAt: now });
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "TAGGED",
+    before: { tags: currentNames },
+    after: { tags: after.sort() },
+  });
+}
+
+export function changeTags(ctx: Context, args: { ticketId: string; tags: string[] }, mode: "add" | "remove"): Promise<TicketResult> {
   const names = parseInput(tagList.refine((t) => t.length > 0, "name at least one tag"), args.tags, "input.tags");
-  let ticketId = "";
-  await inTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    const ticket = await loadForWrite(tx, viewer, args.ticketId, null, "input.ticketId");
-    ticketId = ticket.id;
-    const current = (await tx.ticketTag.findMany({ where: { ticketId: ticket.id }, select: { tag: { select: { id: true, name: true } } } })).map((t) => t.tag);
-    const currentNames = current.map((t) => t.name);
-    const changing = mode === "add" ? names.filter((n) => !currentNames.includes(n)) : names.filter((n) => currentNames.includes(n));
-    if (!changing.length) {
-      throw ValidationError.of("input.tags", mode === "add" ? "the case already has these tags" : "the case has none of these tags");
-    }
-    if (mode === "add") {
-      if (currentNames.length + changing.length > 20) throw ValidationError.of("input.tags", "a case carries at most 20 tags");
-      const rows = await ensureTags(tx, changing);
-      await tx.ticketTag.createMany({ data: rows.map((tag) => ({ ticketId: ticket.id, tagId: tag.id, addedAt: now })) });
-    } else {
-      await tx.ticketTag.deleteMany({ where: { ticketId: ticket.id, tag: { name: { in: changing } } } });
-    }
-    const after = mode === "add" ? [...currentNames, ...changing] : currentNames.filter((n) => !changing.includes(n));
-    await saveTicket(tx, ticket, null, { updatedAt: now });
-    await recordEvent(tx, viewer, ticket.id, now, {
-      type: "TAGGED",
-      before: { tags: [...currentNames].sort() },
-      after: { tags: after.sort() },
-    });
+  return write(ctx, async (w) => {
+    const ticket = await loadForWrite(w, args.ticketId, null, "input.ticketId");
+    await tagStep(w, ticket, names, mode);
+    await runRules(w, ticket.id);
+    return { ticketId: ticket.id };
   });
-  return { ticketId };
 }
 
-// ─── comments ───────────────────────────────────────────────────────────────
-
-export async function addCommentRow(
-  tx: Tx,
-  viewer: Viewer,
-  ticketId: string,
-  at: Date,
-  body: string,
-  visibility: CommentVisibility,
-  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY",
-) {
-  return tx.comment.create({
-    data: {
-      ticketId,
-      body,
-      visibility,
-      kind,
-      createdAt: at,
-      authorId: viewer.kind === "user" ? viewer.userId : null,
-      authorTokenId: viewer.kind === "token" ? viewer.tokenId : null,
-    },
-    select: { id: true },
-  });
+/** The case as it is now inside the write, for the next step. */
+export function reload(w: Write, ticketId: string): Promise<Ticket> {
+  return w.tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
 }

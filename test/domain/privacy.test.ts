@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maskContact, redact } from "../../src/domain/privacy.js";
 import { formatTicketNumber, numberingDay } from "../../src/domain/numbering.js";
-import { route } from "../../src/domain/routing.js";
 
 describe("contact masking", () => {
   it("masks phones and e-mails as the domain shows them", () => {
@@ -38,20 +37,5 @@ describe("numbering", () => {
     expect(numberingDay(lateUtc, "Asia/Shanghai")).toBe("20231025");
     expect(formatTicketNumber("WECHAT", "20231025", 1)).toBe("WX-20231025-001");
     expect(formatTicketNumber("EMAIL", "20231025", 1234)).toBe("EML-20231025-1234");
-  });
-});
-
-describe("routing", () => {
-  const rules = [
-    { id: "b", position: 20, conditions: { types: ["COMPLAINT" as const] }, actions: { teamId: "complaints" } },
-    { id: "a", position: 10, conditions: { types: ["TECHNICAL_FAULT" as const], tags: ["payments"] }, actions: { teamId: "payments" } },
-    { id: "c", position: 30, conditions: { types: ["TECHNICAL_FAULT" as const] }, actions: { teamId: "tech" } },
-  ];
-  const facts = { type: "TECHNICAL_FAULT" as const, channel: "APP" as const, priority: "HIGH" as const, tags: [] as string[] };
-
-  it("takes the first matching rule in position order", () => {
-    expect(route(rules, facts)?.actions.teamId).toBe("tech");
-    expect(route(rules, { ...facts, tags: ["payments"] })?.actions.teamId).toBe("payments");
-    expect(route(rules, { ...facts, type: "SUGGESTION" })).toBeNull();
   });
 });

@@ -1,0 +1,40 @@
+// Alerts: the live "someone senior should look at this" messages (an unhappy customer,
+// a churn risk, an automatic escalation, a major incident). Raised inside the write's
+// transaction and published once it commits.
+import { randomUUID } from "node:crypto";
+import { publishAfterCommit, type Tx } from "../resolvers/audit.js";
+import type { AlertAudience, AlertMessage } from "./pubsub.js";
+
+export const ALERT_KINDS = {
+  SURVEY_UNSATISFIED: "A customer answered UNSATISFIED; the case needs review.",
+  AT_RISK: "A rule flagged the customer as a churn risk.",
+  RULE_ALERT: "A rule asked for the supervisors' attention.",
+  AUTO_ESCALATED: "caseflow escalated a case by itself (repeat complaint, HIGH resolution breach).",
+  RULE_LOOP: "Rules undid each other on a case; the loop was stopped.",
+  MAJOR_INCIDENT: "An incident of severity 3 or 4 was declared.",
+} as const;
+export type AlertKind = keyof typeof ALERT_KINDS;
+
+export interface Alert {
+  kind: AlertKind;
+  audience: AlertAudience;
+  teamIds: readonly (string | null)[];
+  ticketId?: string;
+  incidentId?: string;
+  message: string;
+  at: Date;
+}
+
+export function raiseAlert(tx: Tx, alert: Alert) {
+  const message: AlertMessage = {
+    id: randomUUID(),
+    kind: alert.kind,
+    audience: alert.audience,
+    teamIds: alert.teamIds.filter((id): id is string => id !== null),
+    ticketId: alert.ticketId ?? null,
+    incidentId: alert.incidentId ?? null,
+    message: alert.message,
+    at: alert.at.toISOString(),
+  };
+  publishAfterCommit(tx, (realtime) => realtime.pubsub.publish("alert", message));
+}

@@ -1,0 +1,56 @@
+// Assignment helpers: the next person of a team by round-robin, or the one with the
+// fewest open cases, among those who can take work now.
+import type { Context } from "../context.js";
+import type { OpeningWindow } from "../domain/business-time.js";
+import { canTakeWork, leastLoaded, nextInRotation } from "../domain/people.js";
+import type { AssignmentStrategy } from "../domain/rules.js";
+import { OPEN_STATUSES } from "../domain/workflow.js";
+import { actsForTeam, hasRole } from "../domain/access.js";
+import { ForbiddenError, ValidationError } from "../errors.js";
+import type { Tx } from "./audit.js";
+import { assignStep, loadForWrite, write, type TicketResult } from "./tickets.js";
+
+/** The member of the team the strategy picks, or null when nobody can take work now. */
+export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentStrategy, now: Date): Promise<string | null> {
+  // The team row is locked so that concurrent round-robins take turns, not the same person.
+  await tx.$queryRaw`SELECT 1 FROM "Team" WHERE "id" = ${teamId}::uuid FOR UPDATE`;
+  const team = await tx.team.findUniqueOrThrow({
+    where: { id: teamId },
+    select: {
+      lastAssignedUserId: true,
+      members: { select: { user: { select: { id: true, name: true, active: true, availability: true, timeZone: true, workingHours: true } } } },
+    },
+  });
+  const people = team.members
+    .map((m) => ({ ...m.user, workingHours: m.user.workingHours as unknown as OpeningWindow[] }))
+    .filter((p) => p.active && canTakeWork(p, now));
+  if (!people.length) return null;
+  let chosen;
+  if (strategy === "ROUND_ROBIN") {
+    chosen = nextInRotation(people, team.lastAssignedUserId);
+  } else {
+    const loads = await tx.ticket.groupBy({
+      by: ["assigneeId"],
+      where: { assigneeId: { in: people.map((p) => p.id) }, status: { in: [...OPEN_STATUSES] } },
+      _count: { _all: true },
+    });
+    chosen = leastLoaded(people, new Map(loads.map((l) => [l.assigneeId!, l._count._all])));
+  }
+  if (chosen) await tx.team.update({ where: { id: teamId }, data: { lastAssignedUserId: chosen.id } });
+  return chosen?.id ?? null;
+}
+
+/** Hands an unassigned (or reassigned) case to the next person of its team. Supervisors and team tokens. */
+export function autoAssignTicket(ctx: Context, args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null }): Promise<TicketResult> {
+  return write(ctx, async (w) => {
+    const ticket = await loadForWrite(w, args.id, args.expectedVersion);
+    if (!hasRole(w.viewer, "SUPERVISOR") && !(w.viewer.kind === "token" && actsForTeam(w.viewer, ticket.teamId))) {
+      throw new ForbiddenError("Only supervisors, managers and tokens of the owning team hand out cases");
+    }
+    if (!ticket.teamId) throw ValidationError.of("input.id", "the case has no owning team to pick from");
+    const assigneeId = await pickAssignee(w.tx, ticket.teamId, args.strategy, w.now);
+    if (!assigneeId) throw ValidationError.of("input.strategy", "nobody in the team is available and inside their working hours");
+    await assignStep(w, ticket, assigneeId, args.expectedVersion, `Automatic: ${args.strategy === "ROUND_ROBIN" ? "round-robin" : "least loaded"}`);
+    return { ticketId: ticket.id };
+  });
+}
