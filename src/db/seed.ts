@@ -7,14 +7,27 @@ import {
   DEFAULT_ROUTES,
   DEFAULT_SLA_POLICIES,
   DEFAULT_TIERS,
+  DEFAULT_TRIGGERS,
 } from "../domain/defaults.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
 const SEED_KEY = "seed.version";
 const SEED_VERSION = "1";
+/** Added after the first release: installed once on databases seeded before it too. */
+const TRIGGERS_KEY = "seed.triggers";
 
 /** Returns true when this call installed the defaults, false when they were there. */
 export async function seedDefaults(prisma: PrismaClient): Promise<boolean> {
+  const installed = await seedBase(prisma);
+  await prisma.$transaction(async (tx) => {
+    const claimed = await tx.meta.createMany({ data: [{ key: TRIGGERS_KEY, value: "1" }], skipDuplicates: true });
+    if (claimed.count === 0) return;
+    await tx.routingRule.createMany({ data: DEFAULT_TRIGGERS, skipDuplicates: true });
+  });
+  return installed;
+}
+
+async function seedBase(prisma: PrismaClient): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
     const claimed = await tx.meta.createMany({
       data: [{ key: SEED_KEY, value: SEED_VERSION }],

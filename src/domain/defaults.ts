@@ -32,3 +32,21 @@ export const DEFAULT_ROUTES: { team: string; description: string; type: TicketTy
   { team: "Answer-Desk", description: "Questions and inquiries.", type: "INQUIRY" },
   { team: "Product", description: "Suggestions and product feedback.", type: "SUGGESTION" },
 ];
+
+/** Tag triggers every installation starts with (domain.md): crashes go to L2, churn risks to the supervisor. */
+export const DEFAULT_TRIGGERS = [
+  {
+    name: "Crash reports go to tier 2",
+    position: 100,
+    runsOn: ["CREATED", "UPDATED"],
+    conditions: { tags: ["system_crash"] },
+    actions: { tierLevel: 2 },
+  },
+  {
+    name: "At-risk customers alert the supervisor",
+    position: 110,
+    runsOn: ["CREATED", "UPDATED"],
+    conditions: { tags: ["at_risk"] },
+    actions: { atRisk: true, alertSupervisors: true },
+  },
+];

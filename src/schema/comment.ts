@@ -5,7 +5,7 @@ import type { TicketResult } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
-import { ActorRef, changedTicketField, ticketPayload, type ActorShape } from "./ticket.js";
+import { ActorRef, actorFrom, changedTicketField, ticketPayload } from "./ticket.js";
 
 const CommentKindEnum = builder.enumType("CommentKind", {
   description: "Where a comment came from.",
@@ -39,11 +39,7 @@ builder.prismaObject("Comment", {
       type: ActorRef,
       description: "Who wrote it.",
       select: { author: { select: { id: true, name: true } }, authorToken: { select: { name: true } }, kind: true },
-      resolve: (c): ActorShape => ({
-        kind: c.author ? "USER" : c.authorToken ? "TOKEN" : c.kind === "CUSTOMER_REPLY" ? "CUSTOMER" : "SYSTEM",
-        user: c.author,
-        tokenName: c.authorToken?.name ?? null,
-      }),
+      resolve: (c) => actorFrom(c.author, c.authorToken, c.kind === "CUSTOMER_REPLY" ? "CUSTOMER" : "SYSTEM"),
     }),
   }),
 });

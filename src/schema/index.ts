@@ -16,5 +16,8 @@ import "./sla.js";
 import "./survey.js";
 import "./report.js";
 import "./auto-reply.js";
+import "./rule.js";
+import "./incident.js";
+import "./alert.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

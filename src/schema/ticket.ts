@@ -40,6 +40,11 @@ export interface ActorShape {
   tokenName: string | null;
 }
 
+/** The actor of a row that names a person or a token (or neither: the system). */
+export function actorFrom(user: { id: string; name: string } | null, token: { name: string } | null, otherwise: ActorShape["kind"] = "SYSTEM"): ActorShape {
+  return { kind: user ? "USER" : token ? "TOKEN" : otherwise, user, tokenName: token?.name ?? null };
+}
+
 export const ActorRef = builder.objectRef<ActorShape>("Actor").implement({
   description: "A person, an integration or the system.",
   fields: (t) => ({
@@ -157,11 +162,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
       type: ActorRef,
       description: "Who created the case.",
       select: { submittedBy: { select: { id: true, name: true } }, submittedByToken: { select: { name: true } } },
-      resolve: (ticket): ActorShape => ({
-        kind: ticket.submittedBy ? "USER" : ticket.submittedByToken ? "TOKEN" : "SYSTEM",
-        user: ticket.submittedBy,
-        tokenName: ticket.submittedByToken?.name ?? null,
-      }),
+      resolve: (ticket) => actorFrom(ticket.submittedBy, ticket.submittedByToken),
     }),
     tags: t.stringList({
       description: "Tag names, sorted.",
