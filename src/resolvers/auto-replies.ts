@@ -23,12 +23,10 @@ export async function upsertAutoReply(ctx: Context, args: { channel: Channel; te
   return { channel: args.channel };
 }
 
-/** Posts the channel's acknowledgement on a new case, inside the creating transaction. */
-export async function acknowledge(tx: Tx, ticketId: string, at: Date) {
+/** A template filled in with the case as it is now inside the write. */
+export async function renderForTicket(tx: Tx, ticketId: string, template: string, agentName: string | null) {
   const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { customer: true } });
-  const reply = await tx.autoReply.findUnique({ where: { channel: ticket.channel } });
-  if (!reply?.enabled) return;
-  const body = renderTemplate(reply.template, {
+  return renderTemplate(template, {
     "customer.name": ticket.customer?.name ?? ticket.accountId,
     "customer.accountId": ticket.accountId,
     "ticket.number": ticket.number,
@@ -36,7 +34,15 @@ export async function acknowledge(tx: Tx, ticketId: string, at: Date) {
     "ticket.status": ticket.status,
     "ticket.priority": ticket.priority,
     "ticket.dueAt": ticket.dueAt?.toISOString() ?? "",
+    "agent.name": agentName ?? "",
   });
+}
+
+/** Posts the channel's acknowledgement on a new case, inside the creating transaction. */
+export async function acknowledge(tx: Tx, ticketId: string, channel: Channel, at: Date) {
+  const reply = await tx.autoReply.findUnique({ where: { channel } });
+  if (!reply?.enabled) return;
+  const body = await renderForTicket(tx, ticketId, reply.template, null);
   const comment = await tx.comment.create({ data: { ticketId, body, visibility: "PUBLIC", kind: "SYSTEM", createdAt: at }, select: { id: true } });
   await recordEvent(tx, null, ticketId, at, { type: "COMMENTED", after: { commentId: comment.id, visibility: "PUBLIC", kind: "SYSTEM", autoReply: true } });
 }

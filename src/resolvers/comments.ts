@@ -6,14 +6,45 @@ import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
 import type { RedactionKind } from "../domain/privacy.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
-import { inTransaction, recordEvent } from "./audit.js";
+import type { Ticket } from "../generated/prisma/client.js";
+import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
 import { addCommentRow, redactField, saveTicket } from "./ticket-rows.js";
-import { permitted, transitionTicket, viewerOf, type TicketResult } from "./tickets.js";
+import { permitted, transitionTicket, write, type TicketResult, type Write } from "./tickets.js";
 
 export interface CommentResult extends TicketResult {
   commentId: string;
+}
+
+/** Adds a comment to a loaded case, with its SLA effect and one COMMENTED event. */
+export async function commentStep(
+  w: Write,
+  ticket: Ticket,
+  body: string,
+  visibility: CommentVisibility,
+  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY",
+  extra: Record<string, string> = {},
+) {
+  const { tx, viewer, now } = w;
+  const redactions = new Set<RedactionKind>();
+  const row = await addCommentRow(tx, viewer, ticket.id, now, redactField(body, redactions)!, visibility, kind);
+  // A public reply from the owning team is a first response, as much as picking the case up is.
+  const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && actsForTeam(viewer, ticket.teamId);
+  await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
+  if (kind === "REPLY") await slaOnPublicReply(tx, ticket, actsForTeam(viewer, ticket.teamId), now);
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "COMMENTED",
+    after: {
+      commentId: row.id,
+      visibility,
+      kind,
+      ...extra,
+      ...(firstResponse ? { firstResponse: true } : {}),
+      ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
+    },
+  });
+  return row;
 }
 
 async function comment(
@@ -23,29 +54,12 @@ async function comment(
   visibility: CommentVisibility,
   kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY",
 ): Promise<CommentResult> {
-  const viewer = viewerOf(ctx);
   const body = parseInput(commentBody, rawBody, "input.body");
   const id = decodeId("input.ticketId", globalTicketId, "Ticket");
-  return inTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    const ticket = await tx.ticket.findUnique({ where: { id } });
-    permitted(viewer, ticket, globalTicketId, canComment, "Your token may not comment (needs comments:write)");
-    const redactions = new Set<RedactionKind>();
-    const row = await addCommentRow(tx, viewer, ticket.id, now, redactField(body, redactions)!, visibility, kind);
-    // A public reply from the owning team is a first response, as much as picking the case up is.
-    const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && actsForTeam(viewer, ticket.teamId);
-    await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
-    if (kind === "REPLY") await slaOnPublicReply(tx, ticket, actsForTeam(viewer, ticket.teamId), now);
-    await recordEvent(tx, viewer, ticket.id, now, {
-      type: "COMMENTED",
-      after: {
-        commentId: row.id,
-        visibility,
-        kind,
-        ...(firstResponse ? { firstResponse: true } : {}),
-        ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
-      },
-    });
+  return write(ctx, async (w) => {
+    const ticket = await w.tx.ticket.findUnique({ where: { id } });
+    permitted(w.viewer, ticket, globalTicketId, canComment, "Your token may not comment (needs comments:write)");
+    const row = await commentStep(w, ticket, body, visibility, kind);
     return { ticketId: ticket.id, commentId: row.id };
   });
 }

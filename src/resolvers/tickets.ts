@@ -308,7 +308,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
       if (args.type === "COMPLAINT") {
         await escalateRepeatComplaint(tx, { id: ticket.id, accountId: input.accountId, tierId: tier?.id ?? null }, now);
       }
-      await acknowledge(tx, ticket.id, now);
+      await acknowledge(tx, ticket.id, args.channel, now);
       return ticket.id;
     });
     return { ticketId };

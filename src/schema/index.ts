@@ -19,5 +19,6 @@ import "./auto-reply.js";
 import "./rule.js";
 import "./incident.js";
 import "./alert.js";
+import "./macro.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

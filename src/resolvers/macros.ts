@@ -1,0 +1,133 @@
+// Macros at work: saving them (templates checked at save time) and applying one to a
+// case: every action through the same step, and so the same rules, as the mutation a
+// person would have used, all in one transaction.
+import type { Context } from "../context.js";
+import { canManageMacro, canUseMacro, macroActions, type MacroActions } from "../domain/macros.js";
+import { parseInput, text } from "../domain/input.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
+import type { MacroVisibility, Prisma } from "../generated/prisma/client.js";
+import { recordEvent } from "./audit.js";
+import { checkTemplate, renderForTicket } from "./auto-replies.js";
+import { commentStep } from "./comments.js";
+import { decodeId } from "./ids.js";
+import { runRules } from "./rules.js";
+import {
+  assignStep,
+  escalateStep,
+  loadForWrite,
+  moveStep,
+  reload,
+  tagStep,
+  updateStep,
+  write,
+  type TransitionResult,
+  type Write,
+} from "./tickets.js";
+
+export interface MacroArgs {
+  id?: string | null;
+  name: string;
+  description?: string | null;
+  visibility: MacroVisibility;
+  teamId?: string | null;
+  actions: Record<string, unknown>;
+}
+
+function parseActions(raw: Record<string, unknown>): MacroActions {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null && v !== undefined));
+  const actions = parseInput(macroActions, present, "input.actions") as MacroActions;
+  // An unknown placeholder is refused now, not discovered when a reply goes out.
+  if (actions.comment) actions.comment.template = checkTemplate(actions.comment.template, "input.actions.comment.template");
+  if (actions.resolution) actions.resolution = checkTemplate(actions.resolution, "input.actions.resolution");
+  return actions;
+}
+
+export async function saveMacro(ctx: Context, args: MacroArgs) {
+  const viewer = ctx.viewer!;
+  const name = parseInput(text(100), args.name, "input.name");
+  const description = args.description ? parseInput(text(500), args.description, "input.description") : null;
+  const actions = parseActions(args.actions);
+  const teamId = args.teamId ? decodeId("input.teamId", args.teamId, "Team") : null;
+  if (args.visibility === "TEAM" && !teamId) throw ValidationError.of("input.teamId", "is required for a TEAM macro");
+  if (args.visibility !== "TEAM" && teamId) throw ValidationError.of("input.teamId", "is only for TEAM macros");
+  const ownership = { visibility: args.visibility, teamId, ownerId: viewer.kind === "user" ? viewer.userId : null };
+  if (!canManageMacro(viewer, ownership)) {
+    throw new ForbiddenError("People keep personal macros; a team's supervisors keep its team macros; managers keep global ones");
+  }
+  return ctx.prisma.$transaction(async (tx) => {
+    if (teamId && !(await tx.team.findUnique({ where: { id: teamId }, select: { id: true } }))) throw ValidationError.of("input.teamId", "names no team");
+    const data = { name, description, visibility: args.visibility, teamId, ownerId: args.visibility === "PERSONAL" ? ownership.ownerId : null, actions: actions as Prisma.InputJsonValue };
+    if (!args.id) return tx.macro.create({ data, select: { id: true } });
+    const id = decodeId("input.id", args.id, "Macro");
+    const existing = await tx.macro.findUnique({ where: { id } });
+    if (!existing || !canUseMacro(viewer, existing)) throw new NotFoundError("Macro", args.id);
+    if (!canManageMacro(viewer, existing)) throw new ForbiddenError("You may use this macro but not change it");
+    return tx.macro.update({ where: { id }, data, select: { id: true } });
+  });
+}
+
+export async function deleteMacro(ctx: Context, globalId: string) {
+  const id = decodeId("id", globalId, "Macro");
+  const existing = await ctx.prisma.macro.findUnique({ where: { id } });
+  if (!existing || !canUseMacro(ctx.viewer, existing)) throw new NotFoundError("Macro", globalId);
+  if (!canManageMacro(ctx.viewer, existing)) throw new ForbiddenError("You may use this macro but not delete it");
+  await ctx.prisma.macro.delete({ where: { id } });
+  return { id: globalId };
+}
+
+/** Runs the macro's actions on the case in their fixed order, each through its step. */
+async function runActions(w: Write, ticketId: string, macro: { name: string; actions: MacroActions }) {
+  const { actions } = macro;
+  const why = `Macro "${macro.name}"`;
+  const agentName = w.viewer.kind === "user" ? (await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null : null;
+  let result: TransitionResult = { ticketId };
+  if (actions.addTags?.length) await tagStep(w, await reload(w, ticketId), actions.addTags, "add", "macro.actions.addTags").catch(ignoreNothingToDo);
+  if (actions.removeTags?.length) await tagStep(w, await reload(w, ticketId), actions.removeTags, "remove", "macro.actions.removeTags").catch(ignoreNothingToDo);
+  if (actions.priority) {
+    const ticket = await reload(w, ticketId);
+    if (ticket.priority !== actions.priority) await updateStep(w, ticket, { priority: actions.priority });
+  }
+  if (actions.tierLevel) {
+    const ticket = await reload(w, ticketId);
+    const current = ticket.tierId ? await w.tx.tier.findUnique({ where: { id: ticket.tierId } }) : null;
+    if (!current || current.level < actions.tierLevel) await escalateStep(w, ticket, actions.tierLevel, why, null, "macro.actions.tierLevel");
+  }
+  if (actions.assignToMe || actions.unassign) {
+    const ticket = await reload(w, ticketId);
+    const to = actions.assignToMe && w.viewer.kind === "user" ? w.viewer.userId : null;
+    if (actions.assignToMe && w.viewer.kind !== "user") throw ValidationError.of("macro.actions.assignToMe", "an API token cannot be an assignee");
+    if (ticket.assigneeId !== to) await assignStep(w, ticket, to, null, why);
+  }
+  let reply: string | null = null;
+  if (actions.comment) {
+    reply = await renderForTicket(w.tx, ticketId, actions.comment.template, agentName);
+    const kind = actions.comment.visibility === "PUBLIC" ? "REPLY" : "NOTE";
+    await commentStep(w, await reload(w, ticketId), reply, actions.comment.visibility, kind, { macro: macro.name });
+  }
+  if (actions.status) {
+    const ticket = await reload(w, ticketId);
+    const resolution = actions.resolution ? await renderForTicket(w.tx, ticketId, actions.resolution, agentName) : null;
+    // The macro's reply is the move's note (the team's answer); it is already on the case.
+    result = await moveStep(w, ticket, { to: actions.status, note: reply, resolution }, null, { noteIsPosted: reply !== null });
+  }
+  return result;
+}
+
+/** A tag the case already has (or lacks) is not a reason to fail the whole macro. */
+function ignoreNothingToDo(error: unknown) {
+  if (error instanceof ValidationError && /already has these tags|has none of these tags/.test(error.message)) return;
+  throw error;
+}
+
+export function applyMacro(ctx: Context, args: { ticketId: string; macroId: string; expectedVersion?: number | null }): Promise<TransitionResult> {
+  const macroId = decodeId("input.macroId", args.macroId, "Macro");
+  return write(ctx, async (w) => {
+    const macro = await w.tx.macro.findUnique({ where: { id: macroId } });
+    if (!macro || !canUseMacro(w.viewer, macro)) throw new NotFoundError("Macro", args.macroId);
+    const ticket = await loadForWrite(w, args.ticketId, args.expectedVersion, "input.ticketId");
+    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "MACRO_APPLIED", after: { macroId: macro.id }, note: macro.name });
+    const result = await runActions(w, ticket.id, { name: macro.name, actions: macro.actions as MacroActions });
+    await runRules(w, ticket.id);
+    return result;
+  });
+}
