@@ -43,6 +43,7 @@ export async function authenticate(
             active: true,
             canViewContact: true,
             memberships: { select: { teamId: true } },
+            swarmMemberships: { where: { leftAt: null, swarm: { status: "OPEN" } }, select: { swarm: { select: { ticketId: true } } } },
           },
         },
       },
@@ -60,6 +61,7 @@ export async function authenticate(
         role: user.role,
         canViewContact: user.canViewContact,
         teamIds: user.memberships.map((m) => m.teamId),
+        swarmTicketIds: user.swarmMemberships.map((m) => m.swarm.ticketId),
       },
     };
   }

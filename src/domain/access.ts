@@ -21,6 +21,8 @@ export type Viewer =
       role: Role;
       teamIds: readonly string[];
       canViewContact: boolean;
+      /** Cases of the open swarms the person has joined: they may read them, not change them. */
+      swarmTicketIds?: readonly string[];
     }
   | {
       kind: "token";
@@ -54,13 +56,15 @@ export function hasScope(viewer: Viewer | null, scope: TokenScope): boolean {
 
 /** The facts about a case that decide who may see it. */
 export interface TicketAccessFacts {
+  /** Needed only to recognise the case of a swarm the viewer joined. */
+  id?: string;
   teamId: string | null;
   assigneeId: string | null;
   submittedById: string | null;
 }
 
-/** Managers and admins see every case; others see their teams' cases and their own. */
-export function canSeeTicket(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
+/** Managers and admins see every case; others their teams' cases and their own. */
+function worksOn(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") {
     if (!hasScope(viewer, "tickets:read")) return false;
@@ -74,12 +78,18 @@ export function canSeeTicket(viewer: Viewer | null, ticket: TicketAccessFacts): 
   );
 }
 
+/** Whoever works on the case, and experts in its open swarm (who help; the owner stays responsible). */
+export function canSeeTicket(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
+  if (worksOn(viewer, ticket)) return true;
+  return viewer?.kind === "user" && ticket.id !== undefined && (viewer.swarmTicketIds ?? []).includes(ticket.id);
+}
+
 export function canEditTicket(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
-  return canSeeTicket(viewer, ticket) && hasScope(viewer, "tickets:write");
+  return worksOn(viewer, ticket) && hasScope(viewer, "tickets:write");
 }
 
 export function canComment(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
-  return canSeeTicket(viewer, ticket) && hasScope(viewer, "comments:write");
+  return worksOn(viewer, ticket) && hasScope(viewer, "comments:write");
 }
 
 /** Whether the viewer acts as a member of the team that owns the case. */
@@ -109,11 +119,13 @@ export function visibleTicketsWhere(viewer: Viewer) {
   const teams = visibleTeams(viewer);
   if (viewer.kind === "token") return teams === "all" ? {} : { teamId: { in: [...teams] } };
   if (teams === "all") return {};
+  const swarms = viewer.swarmTicketIds ?? [];
   return {
     OR: [
       { teamId: { in: [...teams] } },
       { assigneeId: viewer.userId },
       { submittedById: viewer.userId },
+      ...(swarms.length ? [{ id: { in: [...swarms] } }] : []),
     ],
   };
 }

@@ -17,7 +17,7 @@ export interface LiveFilter {
 /** Whether a case's event goes to this subscriber: it may see the case, and the filter matches. */
 export function wantedBy(viewer: Viewer | null, ticketId: string, facts: TicketFacts, filter: LiveFilter): boolean {
   return (
-    canSeeTicket(viewer, facts) &&
+    canSeeTicket(viewer, { ...facts, id: ticketId }) &&
     (!filter.teamId || facts.teamId === filter.teamId) &&
     (!filter.ticketId || ticketId === filter.ticketId) &&
     (!filter.statuses?.length || filter.statuses.includes(facts.status)) &&

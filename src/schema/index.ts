@@ -20,5 +20,6 @@ import "./rule.js";
 import "./incident.js";
 import "./alert.js";
 import "./macro.js";
+import "./swarm.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -95,7 +95,7 @@ builder.prismaObjectField(TicketRef, "sla", (t) =>
 
 // ─── settings ───────────────────────────────────────────────────────────────
 
-const OpeningWindowRef = builder.objectRef<{ day: number; start: string; end: string }>("OpeningWindow").implement({
+export const OpeningWindowRef = builder.objectRef<{ day: number; start: string; end: string }>("OpeningWindow").implement({
   description: "Opening hours on one weekday.",
   fields: (t) => ({
     day: t.exposeInt("day", { description: "0 = Sunday … 6 = Saturday." }),
@@ -207,7 +207,7 @@ const UpsertSlaPolicyInput = builder.inputType("UpsertSlaPolicyInput", {
   }),
 });
 
-const OpeningWindowInput = builder.inputType("OpeningWindowInput", {
+export const OpeningWindowInput = builder.inputType("OpeningWindowInput", {
   description: "Opening hours on one weekday.",
   fields: (t) => ({
     day: t.int({ required: true, description: "0 = Sunday … 6 = Saturday." }),
