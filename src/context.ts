@@ -5,6 +5,7 @@ import type { ContactCipher } from "./auth/secrets.js";
 import type { Clock } from "./clock.js";
 import type { Viewer } from "./domain/access.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import type { LiveMetrics } from "./realtime/live-metrics.js";
 import type { Realtime } from "./realtime/pubsub.js";
 
 /** Long-lived parts of the app that every request shares. */
@@ -13,6 +14,8 @@ export interface AppServices {
   clock: Clock;
   cipher: ContactCipher;
   realtime: Realtime;
+  /** Open/at-risk/breached counts per team for live dashboards. */
+  liveMetrics: LiveMetrics;
   sessionTtlSeconds: number;
   survey: { delaySeconds: number; ttlSeconds: number };
   /** IANA zone in which ticket numbers take their date. */

@@ -23,6 +23,7 @@ import type { Viewer } from "./domain/access.js";
 import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
+import { LiveMetrics } from "./realtime/live-metrics.js";
 import { schema } from "./schema/index.js";
 import { useCsvExport } from "./http/export.js";
 import { useInputErrorCodes } from "./http/input-errors.js";
@@ -87,10 +88,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 
   const realtime = createRealtime(config.redisUrl, config.redisChannelPrefix);
+  const clock = options.clock ?? systemClock;
   const services: AppServices = {
     prisma: db.prisma,
-    clock: options.clock ?? systemClock,
+    clock,
     realtime,
+    liveMetrics: new LiveMetrics(db.prisma, realtime, clock),
     cipher: new ContactCipher(await loadEncryptionKey(config)),
     sessionTtlSeconds: config.sessionTtlSeconds,
     survey: config.survey,
@@ -223,6 +226,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await closed;
         clearTimeout(timer);
         await slaMonitor?.stop();
+        services.liveMetrics.close();
         await realtime.close();
         await db.close();
         logger.info("caseflow stopped");

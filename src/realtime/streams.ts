@@ -43,11 +43,16 @@ export function liveStream<K extends keyof Topics, T>(
   topic: K,
   consume: (live: AsyncIterable<Topics[K][0]>) => AsyncGenerator<T>,
 ): AsyncIterable<T> {
+  const live = listenNow(ctx.realtime.pubsub.subscribe(topic as never) as Repeater<Topics[K][0]>);
+  return untilRevoked(ctx, consume(live), () => live.return());
+}
+
+/** Ends `items` (and runs `cleanup`) when the client stops or the viewer's credentials are revoked. */
+export function untilRevoked<T>(ctx: Context, items: AsyncIterable<T>, cleanup: () => unknown = () => {}): AsyncIterable<T> {
   return new Repeater<T>((push, stop) => {
-    const live = listenNow(ctx.realtime.pubsub.subscribe(topic as never) as Repeater<Topics[K][0]>);
     const revocations = ctx.realtime.pubsub.subscribe("credentials-revoked");
-    const items = consume(live);
-    void stop.then(() => Promise.allSettled([live.return(), revocations.return(), items.return(undefined)]));
+    const iterator = items[Symbol.asyncIterator]();
+    void stop.then(() => Promise.allSettled([cleanup(), revocations.return(), iterator.return?.()]));
     void (async () => {
       for await (const message of revocations) {
         if (isRevoked(ctx.viewer, message)) {
@@ -58,7 +63,7 @@ export function liveStream<K extends keyof Topics, T>(
     })();
     void (async () => {
       try {
-        for await (const item of items) await push(item);
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
         stop();
       } catch (error) {
         stop(error);

@@ -135,3 +135,19 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
 }
 
 export type Report = Awaited<ReturnType<typeof buildReport>>;
+
+/**
+ * The teams a live dashboard may watch: the ones asked for, each allowed as for reports;
+ * by default every team for managers and unrestricted report tokens, one's own otherwise.
+ */
+export async function watchableTeams(ctx: Context, requested: readonly string[] | null | undefined): Promise<string[]> {
+  const viewer = ctx.viewer!;
+  const asked = requested?.length ? requested.map((id, i) => decodeId(`teamIds.${i}`, id, "Team")) : null;
+  if (asked) {
+    asked.forEach((teamId) => reportTeam(ctx, teamId));
+    return [...new Set(asked)];
+  }
+  const all = viewer.kind === "token" ? viewer.teamIds.length === 0 : hasRole(viewer, "MANAGER");
+  if (all) return (await ctx.prisma.team.findMany({ select: { id: true }, orderBy: { name: "asc" } })).map((t) => t.id);
+  return [...viewer.teamIds];
+}

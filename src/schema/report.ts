@@ -1,7 +1,9 @@
 // Reports for a period: volumes, recurring issues, response and resolution times in
 // business time, SLA attainment, satisfaction, reopenings, load and backlog.
 import { hasRole, hasScope } from "../domain/access.js";
-import { buildReport, type Report } from "../resolvers/reports.js";
+import { buildReport, watchableTeams, type Report } from "../resolvers/reports.js";
+import type { TeamMetrics } from "../realtime/live-metrics.js";
+import { untilRevoked } from "../realtime/streams.js";
 import { builder } from "./builder.js";
 import { PriorityEnum } from "./enums.js";
 
@@ -104,5 +106,36 @@ builder.queryField("report", (t) =>
       teamId: t.arg.id({ description: "Only this team." }),
     },
     resolve: (_root, { period, teamId }, ctx) => buildReport(ctx, { ...period, teamId: teamId === null || teamId === undefined ? null : String(teamId) }),
+  }),
+);
+
+const TeamMetricsRef = builder.objectRef<TeamMetrics>("TeamMetrics").implement({
+  description: "A team's live figures.",
+  fields: (t) => ({
+    team: t.prismaField({
+      type: "Team",
+      description: "The team.",
+      resolve: (query, m, _a, ctx) => ctx.prisma.team.findUniqueOrThrow({ ...query, where: { id: m.teamId } }),
+    }),
+    open: t.exposeInt("open", { description: "Open cases (NEW to INFORM_CUSTOMER)." }),
+    atRisk: t.exposeInt("atRisk", { description: "Open cases with an SLA target in its warning period." }),
+    breached: t.exposeInt("breached", { description: "Open cases with an SLA target past due and not met." }),
+    at: t.expose("at", { type: "DateTime", description: "When these figures were counted." }),
+  }),
+});
+
+builder.subscriptionField("liveMetrics", (t) =>
+  t.field({
+    type: TeamMetricsRef,
+    description:
+      "Open, at-risk and breached counts per team: each team's figures at once, then whenever they change, at most once a second per team. Managers (all teams by default), supervisors (their teams), tokens with reports:read.",
+    authScopes: (_root, _args, ctx) =>
+      ctx.viewer?.kind === "token" ? hasScope(ctx.viewer, "reports:read") : hasRole(ctx.viewer, "SUPERVISOR"),
+    args: { teamIds: t.arg.idList({ description: "The teams to watch; default all the viewer may watch." }) },
+    subscribe: async (_root, { teamIds }, ctx) => {
+      const teams = await watchableTeams(ctx, teamIds?.map(String));
+      return untilRevoked(ctx, ctx.liveMetrics.watch(teams));
+    },
+    resolve: (metrics) => metrics,
   }),
 );
