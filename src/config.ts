@@ -3,6 +3,7 @@
 // fixes a deployment in one round instead of one variable per restart.
 import path from "node:path";
 import { z } from "zod";
+import type { Limits } from "./http/limits.js";
 
 export type DatabaseConfig =
   | { kind: "pglite"; dataDir: string }
@@ -33,6 +34,14 @@ export interface Config {
   survey: { delaySeconds: number; ttlSeconds: number };
   /** Seconds SIGTERM waits for in-flight work before closing connections. */
   shutdownGraceSeconds: number;
+  /** What one request may ask of the server. */
+  limits: Limits;
+  /** Schema introspection; off in production unless INTROSPECTION=true. */
+  introspection: boolean;
+  /** The GraphiQL page at /graphql; off in production unless GRAPHIQL=true. */
+  graphiql: boolean;
+  /** JSON file { "<sha256 or id>": "<document>" }: when set, only these operations run. */
+  persistedOperationsFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +164,19 @@ const env = z
     SURVEY_TTL_HOURS: int("SURVEY_TTL_HOURS", 7 * 24, 1, 24 * 90),
     SLA_MONITOR: bool("SLA_MONITOR", true),
     SLA_MONITOR_INTERVAL_MS: int("SLA_MONITOR_INTERVAL_MS", 250, 50, 60_000),
+    MAX_QUERY_DEPTH: int("MAX_QUERY_DEPTH", 12, 1, 100),
+    MAX_ALIASES: int("MAX_ALIASES", 30, 0, 1000),
+    MAX_TOKENS: int("MAX_TOKENS", 5000, 10, 1_000_000),
+    MAX_DIRECTIVES: int("MAX_DIRECTIVES", 50, 0, 1000),
+    MAX_QUERY_COST: int("MAX_QUERY_COST", 20_000, 10, 10_000_000),
+    MAX_BATCH: int("MAX_BATCH", 10, 1, 100),
+    MAX_BODY_BYTES: int("MAX_BODY_BYTES", 1_000_000, 1000, 100_000_000),
+    EXECUTION_TIMEOUT_MS: int("EXECUTION_TIMEOUT_MS", 15_000, 100, 600_000),
+    RATE_LIMIT_PER_MINUTE: int("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: int("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120, 1, 1_000_000),
+    INTROSPECTION: z.string().optional().refine((v) => !v || /^(1|true|yes|on|0|false|no|off)$/i.test(v), { message: "INTROSPECTION must be true or false" }),
+    GRAPHIQL: z.string().optional().refine((v) => !v || /^(1|true|yes|on|0|false|no|off)$/i.test(v), { message: "GRAPHIQL must be true or false" }),
+    PERSISTED_OPERATIONS_FILE: z.string().optional(),
   });
 
 /** Rules across variables; checked on the raw values so they report alongside the rest. */
@@ -180,10 +202,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const production = e.NODE_ENV === "production";
   return {
     port: e.PORT,
     host: e.HOST,
-    production: e.NODE_ENV === "production",
+    production,
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
@@ -205,5 +228,22 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     survey: { delaySeconds: e.SURVEY_DELAY_SECONDS, ttlSeconds: e.SURVEY_TTL_HOURS * 3600 },
     slaMonitor: e.SLA_MONITOR,
     slaMonitorIntervalMs: e.SLA_MONITOR_INTERVAL_MS,
+    limits: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxCost: e.MAX_QUERY_COST,
+      maxBatch: e.MAX_BATCH,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      executionTimeoutMs: e.EXECUTION_TIMEOUT_MS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      anonymousRateLimitPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    },
+    introspection: flag(e.INTROSPECTION, !production),
+    graphiql: flag(e.GRAPHIQL, !production),
+    persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined,
   };
 }
+
+const flag = (value: string | undefined, fallback: boolean) => (value === undefined || value === "" ? fallback : /^(1|true|yes|on)$/i.test(value));

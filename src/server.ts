@@ -24,6 +24,10 @@ import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
+import { useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { schema } from "./schema/index.js";
 import { useCsvExport } from "./http/export.js";
 import { useInputErrorCodes } from "./http/input-errors.js";
@@ -100,11 +104,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     numberingTimeZone: config.numberingTimeZone,
   };
 
+  const persistedOperations = config.persistedOperationsFile ? await loadPersistedOperations(config.persistedOperationsFile) : null;
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    graphiql: config.production ? false : { subscriptionsProtocol: "WS", title: "caseflow" },
+    graphiql: config.graphiql ? { subscriptionsProtocol: "WS", title: "caseflow" } : false,
+    batching: { limit: config.limits.maxBatch },
     maskedErrors: {
       // Expected failures on fields without a result union (queries) keep their
       // message and code; everything else is masked by yoga's default.
@@ -135,7 +141,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (!auth.ok) throw unauthenticatedError(auth.reason);
       return createContext(services, auth.viewer);
     },
-    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }), useCsvExport(services), useInputErrorCodes()],
+    plugins: [
+      useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
+      useRequestLimits(config.limits),
+      useCsvExport(services),
+      ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(persistedOperations ? [usePersistedOperations({ getPersistedOperation: (key) => persistedOperations[key] ?? null, allowArbitraryOperations: false })] : []),
+      useOperationLimits(config.limits, config.production),
+      useExecutionTimeout(config.limits.executionTimeoutMs),
+      useInputErrorCodes(),
+    ],
   });
 
   const slaMonitor: SlaMonitor | null = config.slaMonitor
@@ -240,4 +256,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => ReturnType<typeof import("graphql").execute>;
   subscribe: (args: ExecutionArgs) => ReturnType<typeof import("graphql").subscribe>;
+}
+
+/** The allow-list of first-party operations: a JSON object of id (e.g. sha256 hash) to document. */
+async function loadPersistedOperations(file: string): Promise<Record<string, string>> {
+  const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+  if (!parsed || typeof parsed !== "object" || Object.values(parsed).some((v) => typeof v !== "string")) {
+    throw new Error(`PERSISTED_OPERATIONS_FILE ${file} must be a JSON object of id → GraphQL document`);
+  }
+  return parsed as Record<string, string>;
 }

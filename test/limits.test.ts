@@ -1,0 +1,151 @@
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
+import { seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+
+let app: TestApp;
+let agent: TestUser;
+let team: Awaited<ReturnType<typeof seedTeam>>;
+const limits = testConfig().limits;
+
+beforeAll(async () => {
+  app = await createTestApp({ slaMonitor: false, limits: { ...limits, maxDepth: 8, maxAliases: 5, maxTokens: 800, maxDirectives: 10, maxCost: 400, maxBatch: 3, maxBodyBytes: 20_000, executionTimeoutMs: 300 } });
+  team = await seedTeam(app);
+  agent = await seedUser(app, "AGENT", [team.id]);
+});
+afterAll(() => app.close());
+
+const codeOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
+
+describe("operation limits", () => {
+  it("refuse too deep, too many aliases, tokens or directives, and too costly, before running anything", async () => {
+    const deep = `{ me { teams { members { teams { members { teams { members { teams { name } } } } } } } } }`;
+    const aliases = `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: health`).join(" ")} }`;
+    const tokens = `{ health ${"__typename ".repeat(800)} }`;
+    const directives = `{ health ${"@skip(if: false) ".repeat(11)} }`;
+    const costly = `{ tickets(first: 100) { edges { node { comments(last: 3) { edges { node { author { user { teams { members { name email } } } } } } } } } } }`;
+    for (const [query, what] of [[deep, /depth/i], [aliases, /alias/i], [tokens, /token/i], [directives, /directive/i], [costly, /cost/i]] as const) {
+      const result = await app.gql(query, {}, { token: agent.token });
+      expect(result.status, query.slice(0, 40)).toBe(400);
+      expect(codeOf(result)).toBe("OPERATION_LIMIT");
+      expect(result.errors?.[0]?.message).toMatch(what);
+      expect(result.data).toBeUndefined();
+    }
+    expect((await app.gql(`{ me { teams { name } } }`, {}, { token: agent.token })).data.me.teams).toEqual([{ name: team.name }]);
+  });
+
+  it("bound batches", async () => {
+    const send = (n: number) =>
+      app.yoga.fetch("http://caseflow.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${agent.token}` },
+        body: JSON.stringify(Array.from({ length: n }, () => ({ query: "{ health }" }))),
+      });
+    expect(((await (await send(3)).json()) as unknown[]).length).toBe(3);
+    const tooMany = await send(4);
+    expect(tooMany.status).toBe(413);
+    expect(JSON.stringify(await tooMany.json())).toMatch(/Batching is limited to 3/);
+  });
+
+  it("refuse a body over the limit, with or without a declared length", async () => {
+    const big = JSON.stringify({ query: "{ health }", variables: { pad: "x".repeat(30_000) } });
+    const declared = await app.yoga.fetch("http://caseflow.test/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ errors: [{ message: "The request body may be at most 20000 bytes", extensions: { code: "BODY_TOO_LARGE" } }] });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const chunked = await app.yoga.fetch("http://caseflow.test/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const small = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ query: "{ health }" })));
+        controller.close();
+      },
+    });
+    const ok = await app.yoga.fetch("http://caseflow.test/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: small, duplex: "half" } as RequestInit);
+    expect(await ok.json()).toEqual({ data: { health: expect.any(String) } });
+  });
+
+  it("stop an operation that runs past the execution timeout with code TIMEOUT", async () => {
+    // Another transaction holds the survey table for a while; an anonymous survey answer has to wait for it.
+    const holder = app.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE "Survey" IN ACCESS EXCLUSIVE MODE`);
+      await new Promise((r) => setTimeout(r, 1500));
+    }, { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    const result = await app.gql(`mutation { submitSurvey(input: { token: "cfv_unknown", rating: SATISFIED }) { __typename } }`);
+    const waited = Date.now() - started;
+    await holder;
+    expect(codeOf(result)).toBe("TIMEOUT");
+    expect(result.errors?.[0]?.message).toBe("The operation took longer than 300 ms and was stopped");
+    // It answered at the timeout, not when the lock was released.
+    expect(waited).toBeLessThan(1400);
+  });
+});
+
+describe("rate limits", () => {
+  it("refuse a credential past its rate with 429, a retry hint, and leave others alone", async () => {
+    const limited = await createTestApp({ slaMonitor: false, limits: { ...limits, rateLimitPerMinute: 3, anonymousRateLimitPerMinute: 2 } });
+    try {
+      const desk = await seedTeam(limited);
+      const [a, b] = [await seedUser(limited, "AGENT", [desk.id]), await seedUser(limited, "AGENT", [desk.id])];
+      for (let i = 0; i < 3; i++) expect((await limited.gql(`{ health }`, {}, { token: a.token })).status).toBe(200);
+      const response = await limited.yoga.fetch("http://caseflow.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${a.token}` },
+        body: JSON.stringify({ query: "{ health }" }),
+      });
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: "RATE_LIMITED" }, message: expect.stringMatching(/retry in \d+ s/) }] });
+      expect((await limited.gql(`{ health }`, {}, { token: b.token })).status).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await limited.gql(`{ health }`)).status).toBe(200);
+      expect((await limited.gql(`{ health }`)).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe("production mode", () => {
+  it("turns off introspection and GraphiQL, prevents CSRF, hides suggestions, and runs only persisted operations when an allow-list is set", async () => {
+    const file = path.join(tmpdir(), `caseflow-ops-${process.pid}.json`);
+    await writeFile(file, JSON.stringify({ health: "query Health { health }", me: "query Me { me { name } }" }));
+    const prod = await createTestApp({ slaMonitor: false, production: true, introspection: false, graphiql: false, persistedOperationsFile: file });
+    try {
+      const post = (body: unknown, headers: Record<string, string> = {}) =>
+        prod.yoga.fetch("http://caseflow.test/graphql", { method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers }, body: JSON.stringify(body) });
+      const known = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "health" } } });
+      expect(await known.json()).toEqual({ data: { health: expect.any(String) } });
+      const arbitrary = await post({ query: "{ health }" });
+      const refused = await arbitrary.json();
+      expect(refused.data).toBeUndefined();
+      expect(JSON.stringify(refused)).toMatch(/PersistedQueryOnly/);
+      const unknown = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "nope" } } });
+      expect(JSON.stringify(await unknown.json())).toMatch(/PersistedQueryNotFound/);
+      const page = await prod.yoga.fetch("http://caseflow.test/graphql", { headers: { accept: "text/html" } });
+      expect(await page.text()).not.toMatch(/graphiql/i);
+      // A GET without the CSRF header is refused before anything runs.
+      const csrf = await prod.yoga.fetch("http://caseflow.test/graphql?extensions=" + encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: "health" } })));
+      expect(csrf.status).toBe(403);
+    } finally {
+      await prod.close();
+    }
+    const noList = await createTestApp({ slaMonitor: false, production: true, introspection: false, graphiql: false });
+    try {
+      const schema = await noList.gql(`{ __schema { types { name } } }`);
+      expect(schema.errors?.[0]?.message).toMatch(/introspection/i);
+      const typo = await noList.gql(`{ helth }`);
+      expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    } finally {
+      await noList.close();
+    }
+  });
+});
