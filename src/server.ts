@@ -24,7 +24,7 @@ import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
-import { useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
+import { useCostLimit, useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
@@ -149,6 +149,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(persistedOperations ? [usePersistedOperations({ getPersistedOperation: (key) => persistedOperations[key] ?? null, allowArbitraryOperations: false })] : []),
       useOperationLimits(config.limits, config.production),
+      useCostLimit(config.limits.maxCost),
       useExecutionTimeout(config.limits.executionTimeoutMs),
       useInputErrorCodes(),
     ],

@@ -1,50 +1,14 @@
 // The server as an operator runs it: a real process, started twice on one data folder,
 // stopped with SIGTERM.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTestApp } from "./helpers/app.js";
+import { gqlAt, startServer } from "./helpers/process.js";
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  logs: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start line:\n${logs.join("")}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      logs.push(chunk.toString());
-      const match = /"url":"([^"]+)"/.exec(logs.join(""));
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1].replace("localhost", "127.0.0.1"));
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then((code) => reject(new Error(`exited with ${code}:\n${logs.join("")}`)));
-  });
-  return { child, url, logs, exited };
-}
-
-const gql = async (url: string, query: string, variables = {}) =>
-  (await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  }).then((r) => r.json())) as { data: any; errors?: unknown[] };
+const gql = (url: string, query: string, variables = {}) => gqlAt(url, query, variables);
 
 const dirs: string[] = [];
 afterAll(async () => {

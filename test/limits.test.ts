@@ -1,7 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operationCost } from "../src/http/limits.js";
 import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
 import { seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
@@ -25,7 +27,7 @@ describe("operation limits", () => {
     const aliases = `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: health`).join(" ")} }`;
     const tokens = `{ health ${"__typename ".repeat(800)} }`;
     const directives = `{ health ${"@skip(if: false) ".repeat(11)} }`;
-    const costly = `{ tickets(first: 100) { edges { node { comments(last: 3) { edges { node { author { user { teams { members { name email } } } } } } } } } } }`;
+    const costly = `{ tickets(first: 100) { edges { node { comments(first: 100) { totalCount } } } } }`;
     for (const [query, what] of [[deep, /depth/i], [aliases, /alias/i], [tokens, /token/i], [directives, /directive/i], [costly, /cost/i]] as const) {
       const result = await app.gql(query, {}, { token: agent.token });
       expect(result.status, query.slice(0, 40)).toBe(400);
@@ -34,6 +36,19 @@ describe("operation limits", () => {
       expect(result.data).toBeUndefined();
     }
     expect((await app.gql(`{ me { teams { name } } }`, {}, { token: agent.token })).data.me.teams).toEqual([{ name: team.name }]);
+  });
+
+  it("cost one per field, times the page sizes around it", () => {
+    const cost = (query: string) => {
+      const document = parse(query);
+      const fragments = Object.fromEntries(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [(d as FragmentDefinitionNode).name.value, d as FragmentDefinitionNode]));
+      return operationCost((document.definitions[0] as OperationDefinitionNode).selectionSet, fragments);
+    };
+    // tickets, edges, node, id: 10 each; comments, edges, node, id: 10 × 5 each.
+    expect(cost(`{ tickets(first: 10) { edges { node { id comments(first: 5) { edges { node { id } } } } } } }`)).toBe(240);
+    expect(cost(`query($n: Int) { tickets(first: $n) { totalCount } }`)).toBe(200);
+    expect(cost(`{ tickets(last: 2) { ...F } } fragment F on TicketConnection { totalCount pageInfo { hasNextPage } }`)).toBe(2 + 2 + 2 + 2);
+    expect(cost(`{ a: health b: health }`)).toBe(2);
   });
 
   it("bound batches", async () => {

@@ -1,0 +1,42 @@
+// The server as an operator runs it: a real child process, found by its start line.
+import { spawn, type ChildProcess } from "node:child_process";
+
+export interface Running {
+  child: ChildProcess;
+  url: string;
+  logs: string[];
+  exited: Promise<number | null>;
+}
+
+export async function startServer(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start line:\n${logs.join("")}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      logs.push(chunk.toString());
+      const match = /"url":"([^"]+)"/.exec(logs.join(""));
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1].replace("localhost", "127.0.0.1"));
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then((code) => reject(new Error(`exited with ${code}:\n${logs.join("")}`)));
+  });
+  return { child, url, logs, exited };
+}
+
+export async function gqlAt<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data: T; errors?: unknown[] };
+}
