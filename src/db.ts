@@ -8,7 +8,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "./config.js";
-import { applyMigrations } from "./db/migrator.js";
+import { applyMigrations, upToDate } from "./db/migrator.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type Prisma = PrismaClient;
@@ -47,7 +47,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     adapter = new PrismaPGlite(pglite);
     closeDriver = () => pglite.close();
     location = config.dataDir;
-    migrate = () => applyMigrations(adapter);
+    migrate = async () => ((await upToDate(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows)) ? [] : applyMigrations(adapter));
   } else {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
     // An idle client's network error must not crash the process; the next query reconnects.
@@ -58,6 +58,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     // The schema engine holds a session-level advisory lock while it migrates, so that
     // instances starting together take turns. Lock and unlock must use one connection.
     migrate = async () => {
+      if (await upToDate(async (sql) => (await pool.query(sql)).rows)) return [];
       const single = new pg.Pool({ connectionString: config.url, max: 1 });
       single.on("error", () => {});
       try {

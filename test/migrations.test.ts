@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db.js";
-import { diagnoseMigrations, readMigrations } from "../src/db/migrator.js";
+import { diagnoseMigrations, readMigrations, upToDate } from "../src/db/migrator.js";
 import { freshDatabase } from "./helpers/app.js";
 
 describe("offline migrations", () => {
@@ -20,6 +20,14 @@ describe("offline migrations", () => {
         `SELECT count(*) AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`,
       );
       expect(Number(rows[0]?.n)).toBe(all.length);
+
+      // Starting up skips the schema engine only while the recorded history matches the folder.
+      const read = (sql: string) => db.prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql);
+      expect(await upToDate(read)).toBe(true);
+      await db.prisma.$executeRawUnsafe(`UPDATE "_prisma_migrations" SET checksum = 'edited' WHERE migration_name = '${all[0]}'`);
+      expect(await upToDate(read)).toBe(false);
+      await db.prisma.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE migration_name = '${all.at(-1)}'`);
+      expect(await upToDate(read)).toBe(false);
     } finally {
       await db.close();
       await drop();

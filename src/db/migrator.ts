@@ -2,6 +2,7 @@
 // cannot download: Prisma's own WebAssembly build of the engine talks to the database
 // through the same driver adapter the app uses. It records `_prisma_migrations` exactly
 // as `prisma migrate deploy` does, so the normal CLI can take over on the same folder.
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -110,6 +111,31 @@ export async function readMigrations(dir = migrationsDir): Promise<MigrationList
       })),
     ),
   };
+}
+
+/** Reads rows from the database the migrations are for. */
+export type RowReader = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Whether every migration in the folder is recorded as applied, unedited (same SHA-256
+ * as `prisma migrate` stores) and none failed. Then starting needs no schema engine,
+ * which costs a second or more to load; anything else goes to the engine, which also
+ * explains what is wrong.
+ */
+export async function upToDate(read: RowReader, dir = migrationsDir): Promise<boolean> {
+  const { migrationDirectories } = await readMigrations(dir);
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await read(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations`);
+  } catch {
+    return false; // no history table yet
+  }
+  const applied = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [String(r.migration_name), String(r.checksum)]));
+  if (rows.some((r) => !r.finished_at && !r.rolled_back_at)) return false;
+  return migrationDirectories.every((m) => {
+    const content = m.migrationFile.content;
+    return content.tag === "ok" && applied.get(m.path) === createHash("sha256").update(content.value).digest("hex");
+  });
 }
 
 /** Applies every pending migration; returns the names it applied (none on a second run). */
