@@ -123,6 +123,19 @@ describe("createTicket", () => {
     expect(sequence).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
+  it("takes concurrent first cases of one customer, keeping one customer record", async () => {
+    const accountId = `ACC-BURST-${Date.now()}`;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        app.gql(CREATE, { input: ticketInput({ teamId: payments.gid, accountId, type: "INQUIRY", requester: i === 0 ? { name: "Han Meimei" } : null }) }, { token: agent.token }),
+      ),
+    );
+    expect(results.map((r) => r.data?.createTicket?.__typename)).toEqual(new Array(12).fill("CreateTicketPayload"));
+    const customers = await app.db.prisma.customer.findMany({ where: { accountId } });
+    expect(customers).toHaveLength(1);
+    expect(customers[0]!.name).toBe("Han Meimei");
+  });
+
   it("escalates a customer's second complaint one tier automatically", async () => {
     const TIER = `query($id: ID!) { ticket(id: $id) { tier { level } events { edges { node { type note actor { kind } } } } } }`;
     const first = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "COMPLAINT" });

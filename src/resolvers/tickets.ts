@@ -170,18 +170,25 @@ async function assertAssignable(tx: Tx, userId: string, teamId: string | null, f
   }
 }
 
+/**
+ * The customer row for an account, created or updated in one statement: INSERT … ON
+ * CONFLICT, so concurrent first cases of one customer do not collide on the account ID
+ * (a failed insert would abort the whole transaction on PostgreSQL).
+ */
 async function upsertCustomer(ctx: Context, tx: Tx, accountId: string, requester: { name?: string | null; contact?: string | null } | null | undefined) {
-  const contact = requester?.contact
-    ? { contactEncrypted: ctx.cipher.encrypt(requester.contact), contactMasked: maskContact(requester.contact) }
-    : {};
-  const name = requester?.name ? { name: requester.name } : {};
-  const customer = await tx.customer.upsert({
-    where: { accountId },
-    create: { accountId, ...name, ...contact },
-    update: { ...name, ...contact },
-    select: { id: true },
-  });
-  return customer.id;
+  const name = requester?.name || null;
+  const encrypted = requester?.contact ? ctx.cipher.encrypt(requester.contact) : null;
+  const masked = requester?.contact ? maskContact(requester.contact) : null;
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "Customer" ("id", "accountId", "name", "contactEncrypted", "contactMasked", "createdAt", "updatedAt")
+    VALUES (gen_random_uuid(), ${accountId}, ${name}, ${encrypted}, ${masked}, now(), now())
+    ON CONFLICT ("accountId") DO UPDATE SET
+      "name" = COALESCE(EXCLUDED."name", "Customer"."name"),
+      "contactEncrypted" = COALESCE(EXCLUDED."contactEncrypted", "Customer"."contactEncrypted"),
+      "contactMasked" = COALESCE(EXCLUDED."contactMasked", "Customer"."contactMasked"),
+      "updatedAt" = now()
+    RETURNING "id"::text AS "id"`;
+  return rows[0]!.id;
 }
 
 /** The next number of the channel's day. The counter row is locked until commit, so it never repeats or skips. */
