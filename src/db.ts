@@ -49,7 +49,9 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     location = config.dataDir;
     migrate = async () => ((await upToDate(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows)) ? [] : applyMigrations(adapter));
   } else {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    // JIT compilation pays off for long analytic queries; caseflow's are short, and a
+    // misestimated plan otherwise spends tens of milliseconds compiling per request.
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, options: "-c jit=off" });
     // An idle client's network error must not crash the process; the next query reconnects.
     pool.on("error", () => {});
     adapter = new PrismaPg(pool);
