@@ -24,6 +24,7 @@ import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
+import { SubscriptionGroups } from "./realtime/groups.js";
 import { useCostLimit, useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
@@ -54,6 +55,8 @@ export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   logger: Logger;
   realtime: Realtime;
+  /** Shared executions of live subscriptions on this instance. */
+  subscriptionGroups: SubscriptionGroups;
   /** Null when SLA_MONITOR is off on this instance. */
   slaMonitor: SlaMonitor | null;
   /** Listens on `port` (0 picks a free one); resolves to the bound port. */
@@ -159,6 +162,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? startSlaMonitor({ prisma: db.prisma, realtime, clock: services.clock, logger, intervalMs: config.slaMonitorIntervalMs })
     : null;
 
+  const groups = new SubscriptionGroups(() => realtime.pubsub.subscribe("credentials-revoked"));
   const httpServer: Server = createServer(yoga);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
@@ -166,7 +170,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage; viewer?: Viewer | null }>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // Live-only subscriptions with the same document, variables and permissions share one execution per event.
+      subscribe: (args) => groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared)),
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         const auth = await authenticate(
@@ -216,6 +221,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     realtime,
     slaMonitor,
+    subscriptionGroups: groups,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -244,6 +250,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clearTimeout(timer);
         await slaMonitor?.stop();
         services.liveMetrics.close();
+        groups.close();
         await realtime.close();
         await db.close();
         logger.info("caseflow stopped");

@@ -1,0 +1,151 @@
+// Grouped subscription execution. Subscribers who send the same live-only document with
+// the same variables and hold the same permissions get the same results, so each event
+// is executed once per group and the one result is handed to every member, instead of
+// once per subscriber. A member leaves without disturbing the others, and its stream
+// ends on its own when its credentials are revoked.
+import { getOperationAST, GraphQLError, Kind, print, type ExecutionArgs, type ExecutionResult } from "graphql";
+import { Repeater } from "graphql-yoga";
+import { unauthenticatedError, type Context } from "../context.js";
+import { hasRole, type Viewer } from "../domain/access.js";
+import type { RevocationMessage } from "./pubsub.js";
+import { isRevoked } from "./streams.js";
+
+/**
+ * Root fields whose streams are purely live: what a subscriber receives does not depend
+ * on when it joined. (liveMetrics starts with a snapshot and ticketEvents(after:) with a
+ * replay; those run per subscriber.)
+ */
+const GROUPABLE = new Set(["ticketEvents", "slaAlerts", "alerts", "incidentEvents"]);
+
+type Subscribe = (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> | AsyncIterable<ExecutionResult> | ExecutionResult;
+
+interface Member {
+  viewer: Viewer | null;
+  push: (result: ExecutionResult) => void;
+  end: (error?: unknown) => void;
+}
+
+interface Group {
+  members: Set<Member>;
+  /** The shared stream, or the error result every member of the group gets. */
+  started: Promise<AsyncIterator<ExecutionResult> | ExecutionResult>;
+}
+
+/**
+ * What decides a subscriber's results besides the document: role, teams, scopes,
+ * contact permission, joined swarms, and who they are where visibility depends on it
+ * (agents and supervisors also see the cases they submitted or are assigned).
+ */
+export function permissionKey(viewer: Viewer | null): string {
+  if (!viewer) return "anonymous";
+  if (viewer.kind === "token") return JSON.stringify(["token", [...viewer.scopes].sort(), [...viewer.teamIds].sort()]);
+  return JSON.stringify([
+    "user",
+    viewer.role,
+    [...viewer.teamIds].sort(),
+    viewer.canViewContact,
+    [...(viewer.swarmTicketIds ?? [])].sort(),
+    hasRole(viewer, "MANAGER") ? null : viewer.userId,
+  ]);
+}
+
+/** The group's own viewer: the members' permissions, credentials that no revocation names. */
+function groupViewer(viewer: Viewer): Viewer {
+  if (viewer.kind === "token") return { ...viewer, tokenId: "group" };
+  return { ...viewer, sessionId: "group", userId: hasRole(viewer, "MANAGER") ? "group" : viewer.userId };
+}
+
+export class SubscriptionGroups {
+  private readonly groups = new Map<string, Group>();
+  private readonly everyone = new Set<Member>();
+  private revocations: AsyncIterator<RevocationMessage> | null = null;
+
+  constructor(private readonly listenForRevocations: () => AsyncIterableIterator<RevocationMessage>) {}
+
+  /** Members and groups now, for tests and metrics. */
+  get size() {
+    return { groups: this.groups.size, members: this.everyone.size };
+  }
+
+  /** Subscribes through a group when the operation allows it, else on its own. */
+  subscribe(args: ExecutionArgs, subscribe: Subscribe): ReturnType<Subscribe> {
+    const ctx = args.contextValue as Context;
+    const operation = getOperationAST(args.document, args.operationName);
+    const fields = operation?.selectionSet.selections.filter((s) => s.kind === Kind.FIELD) ?? [];
+    const field = fields.length === 1 && fields[0]!.kind === Kind.FIELD ? fields[0] : null;
+    if (!ctx?.viewer || !field || !GROUPABLE.has(field.name.value) || field.arguments?.some((a) => a.name.value === "after")) {
+      return subscribe(args);
+    }
+    const key = JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}, permissionKey(ctx.viewer)]);
+    let group = this.groups.get(key);
+    if (!group) {
+      const shared = { ...args, contextValue: { ...ctx, viewer: groupViewer(ctx.viewer) } };
+      const created: Group = {
+        members: new Set(),
+        started: Promise.resolve(subscribe(shared)).then((result) => {
+          if (!(Symbol.asyncIterator in (result as object))) {
+            this.groups.delete(key); // an error result is not kept: the next subscriber tries again
+            return result as ExecutionResult;
+          }
+          const iterator = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
+          void this.pump(key, created, iterator);
+          return iterator;
+        }),
+      };
+      group = created;
+      this.groups.set(key, group);
+    }
+    return this.join(key, group, ctx.viewer);
+  }
+
+  private async join(key: string, group: Group, viewer: Viewer): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+    const started = await group.started;
+    if (!("next" in started)) return started;
+    this.watchRevocations();
+    return new Repeater<ExecutionResult>(async (push, stop) => {
+      const member: Member = { viewer, push: (result) => void push(result).catch(() => {}), end: (error) => stop(error) };
+      group.members.add(member);
+      this.everyone.add(member);
+      await stop;
+      group.members.delete(member);
+      this.everyone.delete(member);
+      if (group.members.size === 0 && this.groups.get(key) === group) {
+        this.groups.delete(key);
+        await started.return?.();
+      }
+    });
+  }
+
+  /** Executes each event once and hands the result to every member. */
+  private async pump(key: string, group: Group, iterator: AsyncIterator<ExecutionResult>) {
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        for (const member of group.members) member.push(next.value);
+      }
+      for (const member of group.members) member.end();
+    } catch (error) {
+      for (const member of group.members) member.end(error instanceof GraphQLError ? error : new GraphQLError("The live stream failed"));
+    } finally {
+      if (this.groups.get(key) === group) this.groups.delete(key);
+    }
+  }
+
+  /** One revocation listener for every grouped subscriber of this instance. */
+  private watchRevocations() {
+    if (this.revocations) return;
+    const revocations = this.listenForRevocations();
+    this.revocations = revocations;
+    void (async () => {
+      for await (const message of revocations) {
+        for (const member of this.everyone) {
+          if (isRevoked(member.viewer, message)) member.end(unauthenticatedError("These credentials were revoked"));
+        }
+      }
+    })();
+  }
+
+  close() {
+    void this.revocations?.return?.();
+    this.revocations = null;
+  }
+}

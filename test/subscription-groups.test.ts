@@ -1,0 +1,61 @@
+// Subscribers with the same live-only document, variables and permissions share one
+// execution per event; each still leaves, and is cut off on revocation, on its own.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "./helpers/app.js";
+import { subscribeWs, wsClient } from "./helpers/live.js";
+import { createTicketVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+
+let app: TestApp;
+let port: number;
+let team: Awaited<ReturnType<typeof seedTeam>>;
+let managers: TestUser[];
+let agent: TestUser;
+
+const EVENTS = `subscription { ticketEvents { type ticket { number } } }`;
+
+beforeAll(async () => {
+  app = await createTestApp({ slaMonitor: false });
+  ({ port } = await app.start(0));
+  team = await seedTeam(app);
+  managers = await Promise.all([1, 2, 3].map(() => seedUser(app, "MANAGER")));
+  agent = await seedUser(app, "AGENT", [team.id]);
+});
+afterAll(() => app.close());
+
+describe("grouped subscription execution", () => {
+  it("executes each event once per group of equal permissions, and members come and go on their own", async () => {
+    const clients = [...managers, agent].map((u) => wsClient(port, u.token));
+    try {
+      const feeds = await Promise.all(clients.map((c) => subscribeWs(c, EVENTS)));
+      // Three managers share a group; the agent sees other cases, so has one of its own.
+      expect(app.subscriptionGroups.size).toEqual({ groups: 2, members: 4 });
+
+      let executions = 0;
+      const get = app.realtime.cache.get.bind(app.realtime.cache);
+      app.realtime.cache.get = ((key: string, load: () => Promise<unknown>) => {
+        if (key.startsWith("event:")) executions++;
+        return get(key, load);
+      }) as typeof get;
+      const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
+      for (const feed of feeds) await feed.waitForMatching((e) => e.ticketEvents.type === "CREATED" && e.ticketEvents.ticket.number === ticket.number, 1);
+      const perEvent = executions / (await app.db.prisma.ticketEvent.count({ where: { ticket: { number: ticket.number } } }));
+      // One execution for the managers' group and one for the agent, not one per subscriber.
+      expect(perEvent).toBe(2);
+
+      // Signing one manager out ends that stream only.
+      await app.gql(`mutation { logout { __typename } }`, {}, { token: managers[0]!.token });
+      await feeds[0]!.completed;
+      expect(JSON.stringify(feeds[0]!.errors)).toMatch(/revoked/);
+      feeds[1]!.stop();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(app.subscriptionGroups.size).toEqual({ groups: 2, members: 2 });
+      const next = await createTicketVia(app, agent.token, { teamId: team.gid });
+      await feeds[2]!.waitForMatching((e) => e.ticketEvents.ticket.number === next.number, 1);
+      expect(feeds[0]!.received.some((e) => e.ticketEvents.ticket.number === next.number)).toBe(false);
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(app.subscriptionGroups.size).toEqual({ groups: 0, members: 0 });
+  });
+});
