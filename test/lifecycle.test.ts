@@ -79,3 +79,37 @@ describe("readiness", () => {
     }
   });
 });
+
+describe("graceful shutdown", () => {
+  it("lets a request in flight finish before the server stops", async () => {
+    const app = await createTestApp({ slaMonitor: false });
+    const { port } = await app.start(0);
+    // Hold the surveys table so the request below is still running when the stop begins.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holder = app.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE "Survey" IN ACCESS EXCLUSIVE MODE`);
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const inFlight = fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `mutation { submitSurvey(input: { token: "cfv_unknown", rating: SATISFIED }) { __typename } }` }),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    let stopped = false;
+    const stopping = app.close().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 300));
+    // The stop waits for the request; new connections are already refused.
+    expect(stopped).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    release();
+    await holder;
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { submitSurvey: { __typename: "SurveyUnavailableError" } } });
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+});
