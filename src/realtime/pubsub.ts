@@ -109,6 +109,17 @@ export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:"): 
   // ioredis reconnects by itself; an unhandled 'error' event would end the process.
   publishClient.on("error", () => {});
   subscribeClient.on("error", () => {});
+  // The event target subscribes, unsubscribes and publishes without awaiting the reply;
+  // a stream that starts or ends while the app stops gets a reply that can only fail
+  // (the connection is closing), and that must not surface as an unhandled rejection.
+  for (const [client, command] of [[subscribeClient, "subscribe"], [subscribeClient, "unsubscribe"], [publishClient, "publish"]] as const) {
+    const send = (client[command] as (...args: string[]) => Promise<unknown>).bind(client);
+    (client as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[command] = (...args: string[]) => {
+      const reply = send(...args);
+      reply.catch(() => {});
+      return reply;
+    };
+  }
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<Topics>({ eventTarget: prefixed(eventTarget as unknown as EventTarget, channelPrefix) as never }),
