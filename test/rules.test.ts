@@ -124,6 +124,20 @@ describe("rule administration", () => {
     expect(assignees[2]).toBe(assignees[0]);
     expect([first, second]).toContain(assignees[0]);
     await app.db.prisma.routingRule.deleteMany({ where: { name: "VIPs to the VIP desk" } });
+
+    // A fixed assignee, when they are an active member of the case's team.
+    const fixed = await app.gql(UPSERT, {
+      i: { name: "Chargebacks to Ann", position: 6, runsOn: ["CREATED"], conditions: { tags: ["chargeback"] }, actions: { teamId: desk.gid, assigneeId: ann!.gid } },
+    }, { token: admin.token });
+    expect(fixed.data.upsertRoutingRule.__typename).toBe("RoutingRulePayload");
+    const chargeback = await createTicketVia(app, agent.token, { tags: ["chargeback"] });
+    expect((await ticketState(chargeback.id)).assignee.id).toBe(ann!.gid);
+    await app.db.prisma.teamMember.deleteMany({ where: { teamId: desk.id, userId: ann!.id } });
+    const orphan = await createTicketVia(app, agent.token, { tags: ["chargeback"] });
+    expect((await ticketState(orphan.id)).assignee).toBeNull();
+    const both = await app.gql(UPSERT, { i: { name: "both", position: 7, runsOn: ["CREATED"], conditions: {}, actions: { assign: "ROUND_ROBIN", assigneeId: ann!.gid } } }, { token: admin.token });
+    expect(both.data.upsertRoutingRule).toMatchObject({ __typename: "ValidationError", field: "input.actions.assigneeId" });
+    await app.db.prisma.routingRule.deleteMany({ where: { name: "Chargebacks to Ann" } });
   });
 
   it("refuses a rule that would undo another one's change, naming it", async () => {

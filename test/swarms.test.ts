@@ -84,6 +84,9 @@ describe("swarms", () => {
     const swarm = started.data.startSwarm.swarm;
     expect(swarm).toMatchObject({ status: "OPEN", skills: ["payments", "refunds"], owner: { id: owner.gid }, members: [{ user: { id: owner.gid } }] });
     expect((await app.gql(START, { i: { ticketId: ticket.id, reason: "again", skills: ["payments"] } }, { token: owner.token })).data.startSwarm).toMatchObject({ field: "input.ticketId" });
+    expect((await app.gql(START, { i: { ticketId: ticket.id, reason: " ", skills: [] } }, { token: owner.token })).data.startSwarm).toMatchObject({ __typename: "ValidationError" });
+    expect((await app.gql(START, { i: { ticketId: ticket.id, reason: "x", skills: ["no spaces allowed"] } }, { token: owner.token })).data.startSwarm).toMatchObject({ field: "input.skills.0" });
+    expect((await app.gql(FINDER, { id: ticket.id, first: 500 }, { token: owner.token })).errors?.[0]?.extensions?.field).toBe("first");
 
     // The expert finder defaults to the swarm's skills.
     const found = await app.gql(FINDER, { id: ticket.id, first: 1 }, { token: owner.token });

@@ -9,8 +9,8 @@
 //     another; it ends when a whole pass fires nothing.
 //  3. The owning team comes from the first rule that names one (a team given
 //     explicitly on creation wins over every rule). Tiers only go up: the highest tier
-//     any rule asks for applies. The first assignment strategy applies, and only to a
-//     case without an assignee.
+//     any rule asks for applies. The first assignment (a fixed person or a strategy)
+//     applies, and only to a case without an assignee.
 //  4. A rule that would undo what another rule did in the same evaluation (set another
 //     priority or at-risk flag, remove a tag another added, add one it removed) is a
 //     loop: evaluation stops before that rule, and the loop is reported.
@@ -42,6 +42,8 @@ export interface RuleActions {
   removeTags?: string[];
   atRisk?: boolean;
   assign?: AssignmentStrategy;
+  /** A fixed assignee, used when they are an active member of the case's final team. */
+  assigneeId?: string;
   alertSupervisors?: boolean;
 }
 
@@ -76,7 +78,7 @@ export interface Firing {
 export interface Evaluation {
   facts: CaseFacts;
   firings: Firing[];
-  assign: { strategy: AssignmentStrategy; rule: Rule } | null;
+  assign: ({ rule: Rule } & ({ strategy: AssignmentStrategy } | { userId: string })) | null;
   alerts: Rule[];
   /** The rule that was stopped and the one whose change it would have undone. */
   loop: { stopped: Rule; undid: Rule; what: string } | null;
@@ -170,8 +172,8 @@ export function evaluateRules(
       }
       for (const [key, value] of newClaims) claims.set(key, { rule, value });
 
-      const assigns = actions.assign && !options.assigned && !result.assign;
-      if (assigns) result.assign = { strategy: actions.assign!, rule };
+      const assigns = Boolean(actions.assigneeId || actions.assign) && !options.assigned && !result.assign;
+      if (assigns) result.assign = actions.assigneeId ? { userId: actions.assigneeId, rule } : { strategy: actions.assign!, rule };
       if (actions.alertSupervisors) result.alerts.push(rule);
       if (changes.length || assigns || actions.alertSupervisors) result.firings.push({ rule, changes });
       result.facts = next;

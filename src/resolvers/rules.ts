@@ -55,17 +55,24 @@ export async function recordFirings(w: Write, ticket: { id: string; number: stri
     raiseAlert(tx, { kind: "RULE_LOOP", audience: "SUPERVISORS", teamIds: [teamId], ticketId: ticket.id, message: `${ticket.number}: ${message}`, at: now });
   }
   if (evaluation.assign && teamId) {
-    const assigneeId = await pickAssignee(tx, teamId, evaluation.assign.strategy, now);
+    const { assign } = evaluation;
+    const assigneeId = "userId" in assign ? await activeMember(tx, assign.userId, teamId) : await pickAssignee(tx, teamId, assign.strategy, now);
     if (assigneeId) {
       await tx.ticket.update({ where: { id: ticket.id }, data: { assigneeId, version: { increment: 1 }, updatedAt: now } });
       await recordEvent(tx, null, ticket.id, now, {
         type: "ASSIGNED",
         before: { assigneeId: null },
         after: { assigneeId },
-        note: `Rule "${evaluation.assign.rule.name}": ${evaluation.assign.strategy === "ROUND_ROBIN" ? "round-robin" : "least loaded"}`,
+        note: `Rule "${assign.rule.name}": ${"userId" in assign ? "fixed assignee" : assign.strategy === "ROUND_ROBIN" ? "round-robin" : "least loaded"}`,
       });
     }
   }
+}
+
+/** The user, when they are an active member of the team; a rule's fixed assignee who left the team is skipped. */
+async function activeMember(tx: Tx, userId: string, teamId: string): Promise<string | null> {
+  const member = await tx.teamMember.findFirst({ where: { teamId, userId, user: { active: true } }, select: { userId: true } });
+  return member?.userId ?? null;
 }
 
 /** Runs the UPDATED rules on a case after a change, inside the same write. */
@@ -119,8 +126,10 @@ const ruleInput = z.object({
       removeTags: z.array(tagName).max(20, "at most 20 tags").optional(),
       atRisk: z.boolean().optional(),
       assign: z.enum(ASSIGNMENT_STRATEGIES).optional(),
+      assigneeId: z.string().optional(),
       alertSupervisors: z.boolean().optional(),
     })
+    .refine((a) => !(a.assign && a.assigneeId), { message: "name a fixed assignee or a strategy, not both", path: ["assigneeId"] })
     .refine((a) => Object.values(a).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), "name at least one action")
     .refine((a) => !(a.addTags ?? []).some((t) => (a.removeTags ?? []).includes(t)), "a rule cannot add and remove the same tag"),
 });
@@ -147,10 +156,14 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
   const input = parseInput(ruleInput, { ...args, enabled: args.enabled ?? true, conditions, actions });
   const teamIds = (conditions.teamIds as string[] | undefined)?.map((t, i) => decodeId(`input.conditions.teamIds.${i}`, t, "Team"));
   const actionTeam = actions.teamId ? decodeId("input.actions.teamId", actions.teamId as string, "Team") : undefined;
+  const actionAssignee = actions.assigneeId ? decodeId("input.actions.assigneeId", actions.assigneeId as string, "User") : undefined;
   return ctx.prisma.$transaction(async (tx) => {
     const known = await tx.team.findMany({ where: { id: { in: [...(teamIds ?? []), ...(actionTeam ? [actionTeam] : [])] } }, select: { id: true } });
     const missing = (id: string) => !known.some((t) => t.id === id);
     if (actionTeam && missing(actionTeam)) throw ValidationError.of("input.actions.teamId", "names no team");
+    if (actionAssignee && !(await tx.user.findFirst({ where: { id: actionAssignee, active: true }, select: { id: true } }))) {
+      throw ValidationError.of("input.actions.assigneeId", "names no active user");
+    }
     teamIds?.forEach((t, i) => {
       if (missing(t)) throw ValidationError.of(`input.conditions.teamIds.${i}`, "names no team");
     });
@@ -163,7 +176,7 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
       runsOn: input.runsOn,
       enabled: input.enabled,
       conditions: compact({ ...input.conditions, teamIds }) as Prisma.InputJsonValue,
-      actions: compact({ ...input.actions, teamId: actionTeam }) as Prisma.InputJsonValue,
+      actions: compact({ ...input.actions, teamId: actionTeam, assigneeId: actionAssignee }) as Prisma.InputJsonValue,
       teamId: actionTeam ?? null,
     };
     // Would the rule set loop with this rule in it? Refused now rather than stopped on a live case.

@@ -53,6 +53,12 @@ const RuleActionsRef = builder.objectRef<RuleActions>("RuleActions").implement({
     removeTags: t.stringList({ description: "Tags to remove.", resolve: (a) => a.removeTags ?? [] }),
     atRisk: t.boolean({ nullable: true, description: "Set or clear the churn-risk flag.", resolve: (a) => a.atRisk ?? null }),
     assign: t.field({ type: AssignmentStrategyEnum, nullable: true, description: "Assign an unassigned case within its team.", resolve: (a) => a.assign ?? null }),
+    assignee: t.prismaField({
+      type: "User",
+      nullable: true,
+      description: "Assign an unassigned case to this person, when they are an active member of its team.",
+      resolve: (query, a, _args, ctx) => (a.assigneeId ? ctx.prisma.user.findUnique({ ...query, where: { id: a.assigneeId } }) : null),
+    }),
     alertSupervisors: t.boolean({ description: "Alert the owning team's supervisors (the `alerts` subscription).", resolve: (a) => a.alertSupervisors ?? false }),
   }),
 });
@@ -103,6 +109,7 @@ const RuleActionsInput = builder.inputType("RuleActionsInput", {
     removeTags: t.stringList({ description: "Tags to remove." }),
     atRisk: t.boolean({ description: "Set (true) or clear (false) the churn-risk flag." }),
     assign: t.field({ type: AssignmentStrategyEnum, description: "Assign an unassigned case within its team." }),
+    assigneeId: t.id({ description: "Assign an unassigned case to this person (skipped when they are not an active member of its team)." }),
     alertSupervisors: t.boolean({ description: "Alert the owning team's supervisors." }),
   }),
 });
@@ -159,7 +166,11 @@ builder.mutationFields((t) => ({
         ...input,
         id: input.id === null || input.id === undefined ? null : String(input.id),
         conditions: { ...input.conditions, teamIds: input.conditions.teamIds?.map(String) },
-        actions: { ...input.actions, teamId: input.actions.teamId === null || input.actions.teamId === undefined ? undefined : String(input.actions.teamId) },
+        actions: {
+          ...input.actions,
+          teamId: input.actions.teamId === null || input.actions.teamId === undefined ? undefined : String(input.actions.teamId),
+          assigneeId: input.actions.assigneeId === null || input.actions.assigneeId === undefined ? undefined : String(input.actions.assigneeId),
+        },
       }),
   }),
   deleteRoutingRule: t.field({

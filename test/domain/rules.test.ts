@@ -78,8 +78,10 @@ describe("rule evaluation", () => {
   it("keeps the first assignment strategy, none for an assigned case, and collects alerts", () => {
     const rules = [rule("rr", 1, {}, { assign: "ROUND_ROBIN" }), rule("ll", 2, {}, { assign: "LEAST_LOADED", alertSupervisors: true })];
     const result = evaluateRules(rules, facts, "CREATED");
-    expect(result.assign?.strategy).toBe("ROUND_ROBIN");
+    expect(result.assign).toMatchObject({ strategy: "ROUND_ROBIN", rule: { id: "rr" } });
     expect(result.alerts.map((r) => r.id)).toEqual(["ll"]);
     expect(evaluateRules(rules, facts, "CREATED", { assigned: true }).assign).toBeNull();
+    const fixed = [rule("to-ann", 0, { tags: ["vip"] }, { assigneeId: "ann" }), ...rules];
+    expect(evaluateRules(fixed, { ...facts, tags: ["vip"] }, "CREATED").assign).toMatchObject({ userId: "ann", rule: { id: "to-ann" } });
   });
 });
