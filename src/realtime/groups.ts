@@ -27,6 +27,8 @@ interface Member {
 
 interface Group {
   members: Set<Member>;
+  /** The shared stream has finished; a late joiner ends at once instead of waiting forever. */
+  ended: boolean;
   /** The shared stream, or the error result every member of the group gets. */
   started: Promise<AsyncIterator<ExecutionResult> | ExecutionResult>;
 }
@@ -82,6 +84,7 @@ export class SubscriptionGroups {
       const shared = { ...args, contextValue: { ...ctx, viewer: groupViewer(ctx.viewer) } };
       const created: Group = {
         members: new Set(),
+        ended: false,
         started: Promise.resolve(subscribe(shared)).then((result) => {
           if (!(Symbol.asyncIterator in (result as object))) {
             this.groups.delete(key); // an error result is not kept: the next subscriber tries again
@@ -104,6 +107,7 @@ export class SubscriptionGroups {
     this.watchRevocations();
     return new Repeater<ExecutionResult>(async (push, stop) => {
       const member: Member = { viewer, push: (result) => void push(result).catch(() => {}), end: (error) => stop(error) };
+      if (group.ended) return stop();
       group.members.add(member);
       this.everyone.add(member);
       await stop;
@@ -122,8 +126,10 @@ export class SubscriptionGroups {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         for (const member of group.members) member.push(next.value);
       }
+      group.ended = true;
       for (const member of group.members) member.end();
     } catch (error) {
+      group.ended = true;
       for (const member of group.members) member.end(error instanceof GraphQLError ? error : new GraphQLError("The live stream failed"));
     } finally {
       if (this.groups.get(key) === group) this.groups.delete(key);
