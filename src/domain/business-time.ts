@@ -97,6 +97,12 @@ function windowsOfLocalDay(rules: CalendarRules, localDayStart: number): [number
  */
 function walkBusinessIntervals(rules: CalendarRules, from: number, visit: (start: number, end: number) => boolean): void {
   const limit = from + HORIZON;
+  // Open around the clock with no holidays: business time is wall time in any zone, and
+  // the zone's offsets need not be looked up (the common case, on every SLA read).
+  if (rules.weeklyHours.length === 0 && rules.holidays.length === 0) {
+    if (!visit(from, limit)) return;
+    throw new Error("The business calendar has no opening hours within three years");
+  }
   let cursor = from;
   while (cursor < limit) {
     const offset = offsetAt(rules.timeZone, cursor);
