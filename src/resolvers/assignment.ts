@@ -10,6 +10,16 @@ import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Tx } from "./audit.js";
 import { assignStep, loadForWrite, write, type TicketResult } from "./tickets.js";
 
+/** Open cases assigned to each of these people (absent: none); what "load" means for assignment and the expert finder. */
+export async function openCasesOf(db: Pick<Tx, "ticket">, userIds: readonly string[]): Promise<Map<string, number>> {
+  const loads = await db.ticket.groupBy({
+    by: ["assigneeId"],
+    where: { assigneeId: { in: [...userIds] }, status: { in: [...OPEN_STATUSES] } },
+    _count: { _all: true },
+  });
+  return new Map(loads.map((l) => [l.assigneeId!, l._count._all]));
+}
+
 /** The member of the team the strategy picks, or null when nobody can take work now. */
 export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentStrategy, now: Date): Promise<string | null> {
   // The team row is locked so that concurrent round-robins take turns, not the same person.
@@ -29,12 +39,7 @@ export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentS
   if (strategy === "ROUND_ROBIN") {
     chosen = nextInRotation(people, team.lastAssignedUserId);
   } else {
-    const loads = await tx.ticket.groupBy({
-      by: ["assigneeId"],
-      where: { assigneeId: { in: people.map((p) => p.id) }, status: { in: [...OPEN_STATUSES] } },
-      _count: { _all: true },
-    });
-    chosen = leastLoaded(people, new Map(loads.map((l) => [l.assigneeId!, l._count._all])));
+    chosen = leastLoaded(people, await openCasesOf(tx, people.map((p) => p.id)));
   }
   if (chosen) await tx.team.update({ where: { id: teamId }, data: { lastAssignedUserId: chosen.id } });
   return chosen?.id ?? null;

@@ -6,9 +6,9 @@ import { actsForTeam, canSeeTicket, hasRole, type Viewer } from "../domain/acces
 import type { OpeningWindow } from "../domain/business-time.js";
 import { commentBody, parseInput, reason as reasonText, tagName } from "../domain/input.js";
 import { rankExperts } from "../domain/people.js";
-import { OPEN_STATUSES } from "../domain/workflow.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { z } from "zod";
+import { openCasesOf } from "./assignment.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { addCommentRow, redactField } from "./ticket-rows.js";
@@ -145,11 +145,10 @@ export async function findExperts(ctx: Context, args: { ticketId: string; skills
     select: { id: true, name: true, availability: true, timeZone: true, workingHours: true, skills: { select: { skill: true, level: true } } },
   });
   const ids = people.map((p) => p.id);
-  const [open, swarming] = await Promise.all([
-    ctx.prisma.ticket.groupBy({ by: ["assigneeId"], where: { assigneeId: { in: ids }, status: { in: [...OPEN_STATUSES] } }, _count: { _all: true } }),
+  const [openBy, swarming] = await Promise.all([
+    openCasesOf(ctx.prisma, ids),
     ctx.prisma.swarmMember.groupBy({ by: ["userId"], where: { userId: { in: ids }, leftAt: null, swarm: { status: "OPEN" } }, _count: { _all: true } }),
   ]);
-  const openBy = new Map(open.map((o) => [o.assigneeId!, o._count._all]));
   const swarmsBy = new Map(swarming.map((s) => [s.userId, s._count._all]));
   const ranked = rankExperts(
     people.map((p) => ({
