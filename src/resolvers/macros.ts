@@ -11,6 +11,7 @@ import { checkTemplate, renderForTicket } from "./auto-replies.js";
 import { commentStep } from "./comments.js";
 import { decodeId } from "./ids.js";
 import { runRules } from "./rules.js";
+import { tagNamesOf } from "./ticket-rows.js";
 import {
   assignStep,
   escalateStep,
@@ -81,8 +82,12 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
   const why = `Macro "${macro.name}"`;
   const agentName = w.viewer.kind === "user" ? (await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null : null;
   let result: TransitionResult = { ticketId };
-  if (actions.addTags?.length) await tagStep(w, await reload(w, ticketId), actions.addTags, "add", "macro.actions.addTags").catch(ignoreNothingToDo);
-  if (actions.removeTags?.length) await tagStep(w, await reload(w, ticketId), actions.removeTags, "remove", "macro.actions.removeTags").catch(ignoreNothingToDo);
+  // A tag the case already has (or lacks) is not a reason to fail the whole macro: only the difference is applied.
+  const tags = await tagNamesOf(w.tx, ticketId);
+  const adding = (actions.addTags ?? []).filter((t) => !tags.includes(t));
+  const removing = (actions.removeTags ?? []).filter((t) => tags.includes(t));
+  if (adding.length) await tagStep(w, await reload(w, ticketId), adding, "add", "macro.actions.addTags");
+  if (removing.length) await tagStep(w, await reload(w, ticketId), removing, "remove", "macro.actions.removeTags");
   if (actions.priority) {
     const ticket = await reload(w, ticketId);
     if (ticket.priority !== actions.priority) await updateStep(w, ticket, { priority: actions.priority });
@@ -111,12 +116,6 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
     result = await moveStep(w, ticket, { to: actions.status, note: reply, resolution }, null, { noteIsPosted: reply !== null });
   }
   return result;
-}
-
-/** A tag the case already has (or lacks) is not a reason to fail the whole macro. */
-function ignoreNothingToDo(error: unknown) {
-  if (error instanceof ValidationError && /already has these tags|has none of these tags/.test(error.message)) return;
-  throw error;
 }
 
 export function applyMacro(ctx: Context, args: { ticketId: string; macroId: string; expectedVersion?: number | null }): Promise<TransitionResult> {
