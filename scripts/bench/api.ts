@@ -10,9 +10,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import pg from "pg";
 import pino from "pino";
-import { hashToken, newBearerToken } from "../../src/auth/secrets.js";
+import { hashToken } from "../../src/auth/secrets.js";
 import { loadConfig } from "../../src/config.js";
 import { createApp } from "../../src/server.js";
+import { benchManager } from "./manager.js";
 
 if (!process.env.DATABASE_URL) throw new Error("set DATABASE_URL to a seeded PostgreSQL database");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,13 +29,7 @@ const app = await createApp(config, { logger: pino({ level: "silent" }), onQuery
 const { port } = await app.start(0);
 const prisma = app.db.prisma;
 const cases = await prisma.ticket.count();
-const manager = await prisma.user.upsert({
-  where: { email: "bench-manager@example.com" },
-  create: { email: "bench-manager@example.com", name: "Bench", role: "MANAGER", passwordHash: "x" },
-  update: {},
-});
-const token = newBearerToken("session");
-await prisma.session.create({ data: { userId: manager.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+const { token, ...manager } = await benchManager(prisma);
 
 // ─── the raw ceiling ────────────────────────────────────────────────────────
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: config.database.kind === "postgres" ? config.database.poolSize : 10 });

@@ -3,21 +3,15 @@
 // runs for several periods and scopes.
 import { randomBytes } from "node:crypto";
 import pino from "pino";
-import { hashToken, newBearerToken } from "../../src/auth/secrets.js";
 import { loadConfig } from "../../src/config.js";
 import { createApp } from "../../src/server.js";
+import { benchManager } from "./manager.js";
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: "silent", SLA_MONITOR: "false", CASEFLOW_ENCRYPTION_KEY: process.env.CASEFLOW_ENCRYPTION_KEY ?? randomBytes(32).toString("base64") });
 const app = await createApp(config, { logger: pino({ level: "silent" }) });
 const prisma = app.db.prisma;
 const cases = await prisma.ticket.count();
-const manager = await prisma.user.upsert({
-  where: { email: "bench-manager@example.com" },
-  create: { email: "bench-manager@example.com", name: "Bench", role: "MANAGER", passwordHash: "x" },
-  update: {},
-});
-const token = newBearerToken("session");
-await prisma.session.create({ data: { userId: manager.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+const { token } = await benchManager(prisma);
 const team = await prisma.team.findFirstOrThrow({ where: { name: "CS-Payment" } });
 const teamGid = Buffer.from(`Team:${team.id}`).toString("base64");
 
