@@ -11,7 +11,7 @@ import { GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import pino, { type Logger } from "pino";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { authenticate } from "./auth/authenticate.js";
 import { ContactCipher } from "./auth/secrets.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -24,6 +24,7 @@ import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
+import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
 import { SubscriptionGroups } from "./realtime/groups.js";
 import { useCostLimit, useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
@@ -164,14 +165,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const groups = new SubscriptionGroups(() => realtime.pubsub.subscribe("credentials-revoked"));
   const httpServer: Server = createServer(yoga);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // No permessage-deflate: grouped subscriptions write their frames onto the TCP socket
+  // themselves, which is only ordered with ws's own frames when ws never queues (frames.ts).
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, perMessageDeflate: false });
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
-  const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage; viewer?: Viewer | null }>(
+  // Where each subscription's results go when its group sends them: the socket and the
+  // client's id, keyed by the ExecutionArgs graphql-ws hands back to `subscribe`.
+  const senders = new WeakMap<ExecutionArgs, SendSerialized>();
+  const wsHandle = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage; viewer?: Viewer | null }>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      // Live-only subscriptions with the same document, variables and permissions share one execution per event.
-      subscribe: (args) => groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared)),
+      // Live-only subscriptions with the same document, variables and permissions share one
+      // execution and one serialization per event.
+      subscribe: (args) => groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared), senders.get(args)!),
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         const auth = await authenticate(
@@ -184,7 +191,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ctx.extra.viewer = auth.viewer;
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const enveloped = yoga.getEnveloped({
           req: ctx.extra.request,
           socketViewer: ctx.extra.viewer ?? null,
@@ -206,6 +213,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
+        senders.set(args, nextMessageSender(ctx.extra.socket, ctx.extra.request.socket, id));
         return args;
       },
     },

@@ -4,6 +4,8 @@
 // Clients run in a child process so the server's memory is measured alone.
 // Run with: node --expose-gc --import tsx scripts/bench/realtime.ts [counts...]
 import { fork } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +81,13 @@ for (const count of sizes) {
   const perSubscription = (after.heapUsed - before.heapUsed) / count;
   const rssPerSubscription = (after.rss - before.rss) / count;
 
+  // BENCH_CPU_PROFILE=<folder> writes a .cpuprofile of the server during the deliveries.
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+  }
   const latencies: number[] = [];
   for (let round = 0; round < 5; round++) {
     const delivered = next("delivered");
@@ -88,6 +97,11 @@ for (const count of sizes) {
     );
     const { last } = await delivered;
     latencies.push(last! - publishedAt);
+  }
+  if (profiler) {
+    const { profile } = await profiler.post("Profiler.stop");
+    await writeFile(path.join(process.env.BENCH_CPU_PROFILE!, `realtime-${count}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
   }
   latencies.sort((a, b) => a - b);
   const median = latencies[Math.floor(latencies.length / 2)]!;

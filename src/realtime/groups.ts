@@ -1,12 +1,13 @@
 // Grouped subscription execution. Subscribers who send the same live-only document with
 // the same variables and hold the same permissions get the same results, so each event
-// is executed once per group and the one result is handed to every member, instead of
-// once per subscriber. A member leaves without disturbing the others, and its stream
-// ends on its own when its credentials are revoked.
+// is executed and serialized once per group, and the one JSON text goes to every member,
+// instead of executing and serializing once per subscriber. A member leaves without
+// disturbing the others, and its stream ends on its own when its credentials are revoked.
 import { getOperationAST, GraphQLError, Kind, print, type ExecutionArgs, type ExecutionResult } from "graphql";
 import { Repeater } from "graphql-yoga";
 import { unauthenticatedError, type Context } from "../context.js";
 import { hasRole, type Viewer } from "../domain/access.js";
+import type { SendSerialized } from "./frames.js";
 import type { RevocationMessage } from "./pubsub.js";
 import { isRevoked } from "./streams.js";
 
@@ -21,7 +22,7 @@ type Subscribe = (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult>
 
 interface Member {
   viewer: Viewer | null;
-  push: (result: ExecutionResult) => void;
+  send: SendSerialized;
   end: (error?: unknown) => void;
 }
 
@@ -69,8 +70,12 @@ export class SubscriptionGroups {
     return { groups: this.groups.size, members: this.everyone.size };
   }
 
-  /** Subscribes through a group when the operation allows it, else on its own. */
-  subscribe(args: ExecutionArgs, subscribe: Subscribe): ReturnType<Subscribe> {
+  /**
+   * Subscribes through a group when the operation allows it, else on its own. A grouped
+   * subscriber's results go out through `send`; the stream returned to the transport then
+   * yields nothing and only ends (client's complete, revocation, shared stream's end).
+   */
+  subscribe(args: ExecutionArgs, subscribe: Subscribe, send: SendSerialized): ReturnType<Subscribe> {
     const ctx = args.contextValue as Context;
     const operation = getOperationAST(args.document, args.operationName);
     const fields = operation?.selectionSet.selections.filter((s) => s.kind === Kind.FIELD) ?? [];
@@ -98,15 +103,15 @@ export class SubscriptionGroups {
       group = created;
       this.groups.set(key, group);
     }
-    return this.join(key, group, ctx.viewer);
+    return this.join(key, group, ctx.viewer, send);
   }
 
-  private async join(key: string, group: Group, viewer: Viewer): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  private async join(key: string, group: Group, viewer: Viewer, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     const started = await group.started;
     if (!("next" in started)) return started;
     this.watchRevocations();
-    return new Repeater<ExecutionResult>(async (push, stop) => {
-      const member: Member = { viewer, push: (result) => void push(result).catch(() => {}), end: (error) => stop(error) };
+    return new Repeater<ExecutionResult>(async (_push, stop) => {
+      const member: Member = { viewer, send, end: (error) => stop(error) };
       if (group.ended) return stop();
       group.members.add(member);
       this.everyone.add(member);
@@ -120,11 +125,12 @@ export class SubscriptionGroups {
     });
   }
 
-  /** Executes each event once and hands the result to every member. */
+  /** Executes and serializes each event once and sends the same text to every member. */
   private async pump(key: string, group: Group, iterator: AsyncIterator<ExecutionResult>) {
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        for (const member of group.members) member.push(next.value);
+        const json = Buffer.from(JSON.stringify(next.value));
+        for (const member of group.members) member.send(json);
       }
       group.ended = true;
       for (const member of group.members) member.end();
