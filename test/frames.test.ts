@@ -1,8 +1,12 @@
 // Grouped subscriptions write their graphql-transport-ws frames themselves; a client's
 // WebSocket parser (ws's Receiver, as a client uses it) must read them as ws's own.
-import { Receiver } from "ws";
+import { EventEmitter } from "node:events";
+import * as ws from "ws";
 import { describe, expect, it } from "vitest";
 import { textFrame } from "../src/realtime/frames.js";
+
+// ws's frame parser is public at run time but absent from its type definitions.
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => EventEmitter & { write(chunk: Buffer): void } };
 
 function decode(frame: Buffer): string[] {
   const messages: string[] = [];

@@ -201,3 +201,30 @@ describe("autoAssignTicket", () => {
     expect((await app.db.prisma.team.findUniqueOrThrow({ where: { id: desk.id } })).lastAssignedUserId).toBeNull();
   });
 });
+
+describe("live events of a write that a rule changes", () => {
+  it("reach the subscribers of the team the case ended up with, not of the team it left", async () => {
+    const from = await seedTeam(app);
+    const to = await seedTeam(app);
+    const [leaving, receiving] = [await seedUser(app, "AGENT", [from.id]), await seedUser(app, "AGENT", [to.id])];
+    const rule = await app.gql(UPSERT, { i: { name: `Escalations to ${to.name}`, position: 400, runsOn: ["UPDATED"], conditions: { tags: ["hand_over"] }, actions: { teamId: to.gid } } }, { token: admin.token });
+    expect(rule.data.upsertRoutingRule.__typename).toBe("RoutingRulePayload");
+    const clients = [wsClient(port, leaving.token), wsClient(port, receiving.token)];
+    try {
+      const EVENTS = `subscription { ticketEvents { type ticket { number } } }`;
+      const [leavingFeed, receivingFeed] = await Promise.all(clients.map((c) => subscribeWs(c, EVENTS)));
+      // Submitted by someone else: agents also follow the cases they submitted themselves.
+      const ticket = await createTicketVia(app, admin.token, { teamId: from.gid });
+      await leavingFeed!.waitForMatching((e) => e.ticketEvents.type === "CREATED", 1);
+      expect((await app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["hand_over"] } }, { token: admin.token })).data.addTags.__typename).toBe("AddTagsPayload");
+      // The tag and the rule's move commit together: both events go where the case now is.
+      const moved = await receivingFeed!.waitForMatching((e) => e.ticketEvents.ticket?.number === ticket.number, 2);
+      expect(moved.map((e) => e.ticketEvents.type).sort()).toEqual(["RULE_FIRED", "TAGGED"]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(leavingFeed!.received.map((e) => e.ticketEvents.type)).toEqual(["CREATED"]);
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await app.db.prisma.routingRule.deleteMany({ where: { name: `Escalations to ${to.name}` } });
+    }
+  });
+});

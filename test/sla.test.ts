@@ -143,6 +143,38 @@ describe("SLA settings", () => {
     expect(byAgent.data.upsertBusinessCalendar.__typename).toBe("ForbiddenError");
   });
 
+  it("start clocks on the policy's calendar, else the owning team's, else the default, with the most specific policy's budget", async () => {
+    const calendar = async (name: string) =>
+      (await app.gql(`mutation($i: UpsertBusinessCalendarInput!) { upsertBusinessCalendar(input: $i) { ... on BusinessCalendarPayload { businessCalendar { id } } } }`, {
+        i: { name, timeZone: "Europe/Berlin", weeklyHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: "09:00", end: "17:00" })) },
+      }, { token: admin.token })).data.upsertBusinessCalendar.businessCalendar.id as string;
+    const [policyCalendar, teamCalendar] = [await calendar(`Policy hours ${Date.now()}`), await calendar(`Team hours ${Date.now()}`)];
+    const localId = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
+    const defaultCalendar = await app.db.prisma.businessCalendar.findFirstOrThrow({ where: { isDefault: true } });
+    const withCalendar = await seedTeam(app);
+    await app.db.prisma.team.update({ where: { id: withCalendar.id }, data: { calendarId: localId(teamCalendar) } });
+    const policy = (name: string, teamGid: string, calendarId: string | null, firstResponseSeconds: number) =>
+      app.gql(`mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename } }`, {
+        i: { name, priority: "LOW", teamId: teamGid, calendarId, firstResponseSeconds, resolutionSeconds: 86_400, followUpSeconds: 86_400 },
+      }, { token: admin.token });
+    const plain = await seedTeam(app);
+    // This team has a calendar too; its policy's calendar comes first.
+    const withPolicyCalendar = await seedTeam(app);
+    await app.db.prisma.team.update({ where: { id: withPolicyCalendar.id }, data: { calendarId: localId(teamCalendar) } });
+    expect((await policy(`LOW ${plain.name}`, plain.gid, null, 111)).data.upsertSlaPolicy.__typename).toBe("SlaPolicyPayload");
+    expect((await policy(`LOW ${withCalendar.name}`, withCalendar.gid, null, 222)).data.upsertSlaPolicy.__typename).toBe("SlaPolicyPayload");
+    expect((await policy(`LOW ${withPolicyCalendar.name}`, withPolicyCalendar.gid, policyCalendar, 333)).data.upsertSlaPolicy.__typename).toBe("SlaPolicyPayload");
+
+    const started = async (teamGid: string) => {
+      const ticket = await createTicketVia(app, admin.token, { teamId: teamGid, priority: "LOW" });
+      expect((await moveVia(app, admin.token, { id: ticket.id, to: "NOT_STARTED" })).__typename).toBe("TransitionTicketPayload");
+      return app.db.prisma.slaTarget.findFirstOrThrow({ where: { ticket: { number: ticket.number }, kind: "FIRST_RESPONSE" } });
+    };
+    expect(await started(plain.gid)).toMatchObject({ calendarId: defaultCalendar.id, budgetSeconds: 111 });
+    expect(await started(withCalendar.gid)).toMatchObject({ calendarId: localId(teamCalendar), budgetSeconds: 222 });
+    expect(await started(withPolicyCalendar.gid)).toMatchObject({ calendarId: localId(policyCalendar), budgetSeconds: 333 });
+  });
+
   it("refuses a second policy for the same priority, team and tier", async () => {
     const result = await app.gql(`mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename ... on ValidationError { field message } } }`, {
       i: { name: "Duplicate", priority: "HIGH", teamId: team.gid, firstResponseSeconds: 60, resolutionSeconds: 60, followUpSeconds: 60 },

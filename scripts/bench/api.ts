@@ -7,7 +7,10 @@
 //     against the same transaction written in raw SQL.
 // Load comes from this process over HTTP; both sides pay the same client overhead.
 import { randomBytes, randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
+import { Session } from "node:inspector/promises";
+import path from "node:path";
 import pg from "pg";
 import pino from "pino";
 import { hashToken } from "../../src/auth/secrets.js";
@@ -94,6 +97,23 @@ interface Result {
   p99: number;
 }
 
+/** BENCH_CPU_PROFILE=<folder> writes a .cpuprofile of each GraphQL run (server and load generator). */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const folder = process.env.BENCH_CPU_PROFILE;
+  if (!folder) return run();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    await writeFile(path.join(folder, `api-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function load(concurrency: number, request: (worker: number) => Promise<void>): Promise<Result> {
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
@@ -131,13 +151,17 @@ const listStatements = statements.length;
 const lines: string[] = [];
 const fmt = (r: Result) => `${r.perSecond.toFixed(0)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
 
-const listApi = await load(32, () => post(graphqlUrl, { query: LIST_QUERY }).then(() => {}));
+const listApi = await profiled("list", () => load(32, () => post(graphqlUrl, { query: LIST_QUERY }).then(() => {})));
 const listRaw = await load(32, () => post(`http://127.0.0.1:${rawPort}/list`, {}).then(() => {}));
 lines.push(`case list, ${cases.toLocaleString("en")} cases, concurrency 32, ${SECONDS} s each:`);
 lines.push(`  GraphQL: ${fmt(listApi)}; ${listStatements} SQL statements per request`);
 lines.push(`  raw SQL: ${fmt(listRaw)}; 2 statements per request`);
 lines.push(`  GraphQL throughput = ${((100 * listApi.perSecond) / listRaw.perSecond).toFixed(0)} % of the raw ceiling (goal ≥ 50 %)`);
 
+if (process.env.BENCH_ONLY === "list") {
+  console.log(lines.join("\n"));
+  process.exit(0);
+}
 // Transitions: each worker cycles its own case NOT_STARTED → TEAM_CHECKING → INFORM_CUSTOMER → NOT_STARTED.
 const team = await prisma.team.upsert({ where: { name: "Bench-Transitions" }, create: { name: "Bench-Transitions" }, update: {} });
 await prisma.teamMember.upsert({ where: { teamId_userId: { teamId: team.id, userId: manager.id } }, create: { teamId: team.id, userId: manager.id }, update: {} });
@@ -158,11 +182,13 @@ const CYCLE = [
 const apiCases = await Promise.all(Array.from({ length: 16 }, newCase));
 const apiStep = new Array(16).fill(0);
 const MOVE = `mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename ... on Error { message } } }`;
-const moveApi = await load(16, async (w) => {
-  const step = CYCLE[apiStep[w]++ % 3]!;
-  const text = await post(graphqlUrl, { query: MOVE, variables: { i: { id: apiCases[w], ...step } } });
-  if (!text.includes("TransitionTicketPayload")) throw new Error(text);
-});
+const moveApi = await profiled("transitions", () =>
+  load(16, async (w) => {
+    const step = CYCLE[apiStep[w]++ % 3]!;
+    const text = await post(graphqlUrl, { query: MOVE, variables: { i: { id: apiCases[w], ...step } } });
+    if (!text.includes("TransitionTicketPayload")) throw new Error(text);
+  }),
+);
 const rawCases = (await Promise.all(Array.from({ length: 16 }, newCase))).map((gid) => Buffer.from(gid, "base64").toString().split(":")[1]!);
 const rawStep = new Array(16).fill(0);
 const moveRaw = await load(16, async (w) => {

@@ -19,16 +19,16 @@ export async function loadTicketFacts(prisma: PrismaClient, ticketIds: readonly 
 }
 
 /**
- * Never fails the write that committed: a subscriber that missed an event catches up
- * from the audit table (ticketEvents(after:)).
+ * Publishes a committed write's events. Every event goes out with its case's facts as of
+ * the write's last event on that case: every change to a case is followed by its event
+ * in the same transaction, so those are the facts the write committed, and subscribers
+ * are chosen by where the case ended up (a case a rule moved to another team reaches
+ * that team's subscribers with its CREATED event too). Publishing never fails the write:
+ * a subscriber that missed an event catches up from the audit table (ticketEvents(after:)).
  */
-export async function publishOutbox(realtime: Realtime, prisma: PrismaClient, outbox: Outbox): Promise<void> {
-  if (!outbox.length) return;
-  const facts = await loadTicketFacts(prisma, outbox.map((e) => e.ticketId)).catch(() => new Map<string, TicketFacts>());
+export function publishOutbox(realtime: Realtime, outbox: Outbox): void {
+  const committed = new Map<string, TicketFacts>(outbox.map((event) => [event.ticketId, event.facts]));
   for (const event of outbox) {
-    const ticketFacts = facts.get(event.ticketId);
-    if (ticketFacts) {
-      realtime.pubsub.publish("ticket-event", { seq: event.seq.toString(), ticketId: event.ticketId, type: event.type, facts: ticketFacts });
-    }
+    realtime.pubsub.publish("ticket-event", { seq: event.seq.toString(), ticketId: event.ticketId, type: event.type, facts: committed.get(event.ticketId)! });
   }
 }

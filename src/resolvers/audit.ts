@@ -1,9 +1,9 @@
 // The audit trail: every change to a case is one immutable TicketEvent row, written in
 // the same transaction as the change (a database trigger refuses updates and deletes).
 import type { Viewer } from "../domain/access.js";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { publishOutbox } from "../realtime/publish.js";
-import type { Realtime } from "../realtime/pubsub.js";
+import type { Realtime, TicketFacts } from "../realtime/pubsub.js";
 
 export const TICKET_EVENT_TYPES = {
   CREATED: "The case was created.",
@@ -42,8 +42,11 @@ export interface EventRecord {
   note?: string | null;
 }
 
-/** Events written in a transaction, to publish once it has committed (never before). */
-export type Outbox = { seq: bigint; ticketId: string; type: TicketEventType }[];
+/**
+ * Events written in a transaction, to publish once it has committed (never before), each
+ * with its case's access facts as they stood when the event was written.
+ */
+export type Outbox = { seq: bigint; ticketId: string; type: TicketEventType; facts: TicketFacts }[];
 
 interface Pending {
   events: Outbox;
@@ -71,22 +74,36 @@ export async function inTransaction<T>(
     pending.set(tx, outbox);
     return work(tx);
   });
-  await publishOutbox(services.realtime, services.prisma, outbox.events);
+  publishOutbox(services.realtime, outbox.events);
   for (const publish of outbox.publications) publish(services.realtime);
   return result;
 }
 
+const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
+
+/**
+ * Writes one audit event and, in the same statement, reads the case's access facts for
+ * its live message (the statement sees the transaction's earlier changes to the case).
+ */
 export async function recordEvent(
   tx: Tx,
   viewer: Viewer | null | "customer",
   ticketId: string,
   at: Date,
   event: EventRecord,
-) {
-  const row = await tx.ticketEvent.create({
-    data: { ticketId, at, ...actorOf(viewer), type: event.type, before: event.before, after: event.after, note: event.note },
-    select: { seq: true },
-  });
-  pending.get(tx)?.events.push({ seq: row.seq, ticketId, type: event.type });
-  return row;
+): Promise<void> {
+  const actor: { actorKind: string; actorUserId?: string; actorTokenId?: string } = actorOf(viewer);
+  const [row] = await tx.$queryRaw<(TicketFacts & { seq: bigint })[]>`
+    WITH event AS (
+      INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "at")
+      VALUES (${ticketId}::uuid, ${event.type}, ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
+              ${actor.actorTokenId ?? null}::uuid, ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.note ?? null}, ${at})
+      RETURNING "seq", "ticketId"
+    )
+    SELECT event."seq", t."teamId"::text AS "teamId", t."assigneeId"::text AS "assigneeId",
+           t."submittedById"::text AS "submittedById", t."status"::text AS "status", t."priority"::text AS "priority"
+    FROM event JOIN "Ticket" t ON t."id" = event."ticketId"`;
+  if (!row) throw new Error(`No case ${ticketId} to record ${event.type} on`);
+  const { seq, ...facts } = row;
+  pending.get(tx)?.events.push({ seq, ticketId, type: event.type, facts });
 }

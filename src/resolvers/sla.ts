@@ -9,6 +9,7 @@ import {
   resumeClock,
   schedule,
   selectPolicy,
+  type PolicyTargets,
   type SlaKind,
   type TargetClock,
 } from "../domain/sla.js";
@@ -33,18 +34,43 @@ interface SlaSubject {
   tierId: string | null;
 }
 
-/** The policy and calendar that apply to a case now. */
+interface CalendarRow {
+  id: string;
+  timeZone: string;
+  weeklyHours: unknown;
+  holidays: unknown;
+}
+
+interface SettingsRow {
+  tierLevel: number | null;
+  policies: { policy: PolicyTargets & { id: string }; calendar: CalendarRow | null }[];
+  teamCalendar: CalendarRow | null;
+  defaultCalendar: CalendarRow | null;
+}
+
+/**
+ * The policy and calendar that apply to a case now: the case's tier, the policies of its
+ * priority with their calendars, its team's calendar and the default one, in one statement
+ * (this runs inside every move of a case).
+ */
 async function slaSettings(tx: Tx, ticket: SlaSubject) {
-  const [tier, policies, team, fallback] = await Promise.all([
-    ticket.tierId ? tx.tier.findUnique({ where: { id: ticket.tierId }, select: { level: true } }) : null,
-    tx.slaPolicy.findMany({ where: { priority: ticket.priority }, include: { calendar: true } }),
-    ticket.teamId ? tx.team.findUnique({ where: { id: ticket.teamId }, include: { calendar: true } }) : null,
-    tx.businessCalendar.findFirst({ where: { isDefault: true } }),
-  ]);
-  const policy = selectPolicy(policies, { priority: ticket.priority, teamId: ticket.teamId, tierLevel: tier?.level ?? null });
+  const [row] = await tx.$queryRaw<SettingsRow[]>`
+    SELECT
+      (SELECT "level" FROM "Tier" WHERE "id" = ${ticket.tierId}::uuid) AS "tierLevel",
+      (SELECT coalesce(json_agg(json_build_object('policy', p, 'calendar', c)), '[]'::json)
+         FROM "SlaPolicy" p LEFT JOIN "BusinessCalendar" c ON c."id" = p."calendarId"
+        WHERE p."priority" = ${ticket.priority}::"Priority") AS "policies",
+      (SELECT row_to_json(c) FROM "Team" t JOIN "BusinessCalendar" c ON c."id" = t."calendarId"
+        WHERE t."id" = ${ticket.teamId}::uuid) AS "teamCalendar",
+      (SELECT row_to_json(c) FROM "BusinessCalendar" c WHERE c."isDefault" LIMIT 1) AS "defaultCalendar"`;
+  const { tierLevel, policies, teamCalendar, defaultCalendar } = row!;
+  const chosen = selectPolicy(
+    policies.map(({ policy, calendar }) => ({ ...policy, calendar })),
+    { priority: ticket.priority, teamId: ticket.teamId, tierLevel },
+  );
   // The policy's calendar, else the owning team's, else the installation's default.
-  const calendar = policy?.calendar ?? team?.calendar ?? fallback;
-  return { policy, calendarId: calendar?.id ?? null, rules: calendarRules(calendar) };
+  const calendar = chosen?.calendar ?? teamCalendar ?? defaultCalendar;
+  return { policy: chosen, calendarId: calendar?.id ?? null, rules: calendarRules(calendar) };
 }
 
 type Settings = Awaited<ReturnType<typeof slaSettings>>;
@@ -74,10 +100,14 @@ async function update(tx: Tx, target: SlaTarget, data: Prisma.SlaTargetUnchecked
   await tx.slaTarget.update({ where: { id: target.id }, data });
 }
 
-/** Starts, pauses, resumes and meets targets as a case moves. */
-export async function slaOnTransition(tx: Tx, ticket: SlaSubject, from: TicketStatus, to: TicketStatus, now: Date) {
+/** Every SLA target of a case, read once by a move for both the breach check and the clocks. */
+export function slaTargetsOf(tx: Tx, ticketId: string): Promise<SlaTarget[]> {
+  return tx.slaTarget.findMany({ where: { ticketId } });
+}
+
+/** Starts, pauses, resumes and meets targets as a case moves (`targets`: all of the case's, from slaTargetsOf). */
+export async function slaOnTransition(tx: Tx, ticket: SlaSubject, targets: SlaTarget[], from: TicketStatus, to: TicketStatus, now: Date) {
   const settings = await slaSettings(tx, ticket);
-  const targets = await tx.slaTarget.findMany({ where: { ticketId: ticket.id } });
   const firstResponse = latest(targets, "FIRST_RESPONSE");
   const resolution = latest(targets, "RESOLUTION");
   const followUp = latest(targets, "FOLLOW_UP");
@@ -139,11 +169,8 @@ export async function slaOnPolicyChange(tx: Tx, ticket: SlaSubject) {
  * Moving a case on after it missed a target needs a reason. Returns nothing when no
  * unexplained breach is pending; records the reason on the breached targets otherwise.
  */
-export async function explainBreaches(tx: Tx, ticketId: string, reason: string | null | undefined) {
-  const unexplained = await tx.slaTarget.findMany({
-    where: { ticketId, breachedAt: { not: null }, breachReason: null },
-    select: { id: true, kind: true },
-  });
+export async function explainBreaches(tx: Tx, targets: readonly SlaTarget[], reason: string | null | undefined) {
+  const unexplained = targets.filter((t) => t.breachedAt && t.breachReason === null);
   if (!unexplained.length) return;
   if (!reason?.trim()) {
     const kinds = [...new Set(unexplained.map((t) => t.kind))].join(" and ");

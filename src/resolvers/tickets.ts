@@ -32,7 +32,7 @@ import { acknowledge } from "./auto-replies.js";
 import { escalateRepeatComplaint } from "./escalation.js";
 import { decodeId } from "./ids.js";
 import { enabledRules, recordFirings, runRules } from "./rules.js";
-import { explainBreaches, slaOnPolicyChange, slaOnTransition } from "./sla.js";
+import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla.js";
 import { issueSurvey } from "./surveys.js";
 import { addCommentRow, ensureTags, redactField, saveTicket, tagNamesOf } from "./ticket-rows.js";
 
@@ -459,7 +459,8 @@ export async function moveStep(
   // Staff moving a late case on say why; a customer's reply is never held up for it
   // (the reason is still owed at the team's next move).
   const breachReason = request.breachReason === null || request.breachReason === undefined ? null : parseInput(reasonText, request.breachReason, "input.breachReason");
-  if (!customerReplied) await explainBreaches(tx, ticket.id, breachReason);
+  const targets = await slaTargetsOf(tx, ticket.id);
+  if (!customerReplied) await explainBreaches(tx, targets, breachReason);
   const redactions = new Set<RedactionKind>();
   const safeNote = redactField(note, redactions);
   const safeResolution = request.to === "DONE" ? redactField(resolution, redactions) : undefined;
@@ -468,7 +469,7 @@ export async function moveStep(
     ...(safeResolution ? { resolution: safeResolution } : {}),
     updatedAt: now,
   });
-  await slaOnTransition(tx, ticket, ticket.status, request.to, now);
+  await slaOnTransition(tx, ticket, targets, ticket.status, request.to, now);
   if (safeNote && !options.noteIsPosted) {
     await addCommentRow(tx, viewer, ticket.id, now, safeNote, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
   }
