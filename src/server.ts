@@ -27,6 +27,7 @@ import { LiveMetrics } from "./realtime/live-metrics.js";
 import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
 import { SubscriptionGroups } from "./realtime/groups.js";
 import { useCostLimit, useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
+import { createRateLimits } from "./http/rate-limits.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
@@ -96,6 +97,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 
   const realtime = createRealtime(config.redisUrl, config.redisChannelPrefix);
+  const rateLimits = await createRateLimits({
+    perMinute: config.limits.rateLimitPerMinute,
+    anonymousPerMinute: config.limits.anonymousRateLimitPerMinute,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisChannelPrefix,
+    onRedisFallback: (failing, error) =>
+      failing
+        ? logger.warn({ err: error }, "rate limits: Redis does not answer; each instance counts on its own until it does")
+        : logger.info("rate limits: Redis answers again; counting is shared"),
+  });
   const clock = options.clock ?? systemClock;
   const services: AppServices = {
     prisma: db.prisma,
@@ -147,7 +158,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
-      useRequestLimits(config.limits),
+      useRequestLimits(config.limits, rateLimits),
       useCsvExport(services),
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -259,7 +270,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await slaMonitor?.stop();
         services.liveMetrics.close();
         groups.close();
-        await realtime.close();
+        await Promise.all([realtime.close(), rateLimits.close()]);
         await db.close();
         logger.info("caseflow stopped");
       })();

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
+import type { RateLimits } from "./rate-limits.js";
 
 export interface Limits {
   maxDepth: number;
@@ -101,53 +102,22 @@ function refuse(status: number, code: string, message: string, headers: Record<s
   });
 }
 
-/** A token bucket per key: `perMinute` requests, refilled evenly. */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
-
-  /** 0 when the request may go ahead, else the seconds until it may. */
-  take(key: string): number {
-    const now = this.now();
-    const rate = this.perMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * rate);
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 50_000) this.sweep(now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / rate / 1000));
-  }
-
-  /** Forgets full buckets, which behave exactly like absent ones. */
-  private sweep(now: number) {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) * (this.perMinute / 60_000) >= this.perMinute) this.buckets.delete(key);
-    }
-  }
-}
-
 /**
- * Rate limits per credential (hashed, so two requests with one token share a bucket on
- * this instance) or, without credentials, per client address; body size; batch size
- * is yoga's own option.
+ * Rate limits per credential (hashed, so two requests with one token share a bucket) or,
+ * without credentials, per client address, kept where `rates` keeps them (rate-limits.ts);
+ * body size; batch size is yoga's own option.
  */
-export function useRequestLimits(limits: Limits): Plugin {
-  const credentialed = new RateLimiter(limits.rateLimitPerMinute);
-  const anonymous = new RateLimiter(limits.anonymousRateLimitPerMinute);
+export function useRequestLimits(limits: Limits, rates: RateLimits): Plugin {
   return {
-    onRequest({ request, serverContext, endResponse }) {
+    async onRequest({ request, serverContext, endResponse }) {
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > limits.maxBodyBytes) {
         return endResponse(refuse(413, "BODY_TOO_LARGE", `The request body may be at most ${limits.maxBodyBytes} bytes`));
       }
       const authorization = request.headers.get("authorization");
       const wait = authorization
-        ? credentialed.take(createHash("sha256").update(authorization).digest("base64url"))
-        : anonymous.take((serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress ?? "unknown");
+        ? await rates.take("credential", createHash("sha256").update(authorization).digest("base64url"))
+        : await rates.take("address", (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress ?? "unknown");
       if (wait > 0) {
         endResponse(refuse(429, "RATE_LIMITED", `Too many requests; retry in ${wait} s`, { "retry-after": String(wait) }));
       }
