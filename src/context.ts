@@ -24,6 +24,11 @@ export interface AppServices {
 
 export interface Context extends AppServices {
   viewer: Viewer | null;
+  /**
+   * When the operation must have finished (epoch ms), set by the execution timeout: a
+   * write's transaction is rolled back rather than committed after it.
+   */
+  deadline: number | null;
   /** The error to throw when a field needs a signed-in viewer and there is none. */
   unauthenticated(): GraphQLError;
 }
@@ -35,5 +40,5 @@ export function unauthenticatedError(message = "Sign in or send an API token"): 
 }
 
 export function createContext(services: AppServices, viewer: Viewer | null): Context {
-  return { ...services, viewer, unauthenticated: () => unauthenticatedError() };
+  return { ...services, viewer, deadline: null, unauthenticated: () => unauthenticatedError() };
 }

@@ -5,7 +5,7 @@ import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationCost } from "../src/http/limits.js";
 import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
-import { seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+import { createTicketVia, moveVia, seedTeam, seedUser, TRANSITION, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
 let agent: TestUser;
@@ -102,6 +102,29 @@ describe("operation limits", () => {
     expect(result.errors?.[0]?.message).toBe("The operation took longer than 300 ms and was stopped");
     // It answered at the timeout, not when the lock was released.
     expect(waited).toBeLessThan(1400);
+  });
+
+  it("roll back a write still running at the timeout instead of committing it after the answer", async () => {
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
+    for (const input of [{ to: "NOT_STARTED" }, { to: "TEAM_CHECKING" }, { to: "INFORM_CUSTOMER", note: "refund sent" }]) {
+      expect((await moveVia(app, agent.token, { id: ticket.id, ...input })).__typename).toBe("TransitionTicketPayload");
+    }
+    const CLOSE = TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken");
+    const { surveyToken } = (await app.gql(CLOSE, { input: { id: ticket.id, to: "DONE", resolution: "refunded" } }, { token: agent.token })).data.transitionTicket;
+    // The audit table is locked against writes: the answer is saved, its event has to wait.
+    const holder = app.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE "TicketEvent" IN EXCLUSIVE MODE`);
+      await new Promise((r) => setTimeout(r, 1500));
+    }, { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    const ANSWER = `mutation($token: String!) { submitSurvey(input: { token: $token, rating: SATISFIED }) { __typename } }`;
+    expect(codeOf(await app.gql(ANSWER, { token: surveyToken }))).toBe("TIMEOUT");
+    await holder;
+    // Once the lock is gone the write could go on; it must not commit after TIMEOUT was answered.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await app.db.prisma.survey.findFirstOrThrow({ where: { ticket: { number: ticket.number } } })).toMatchObject({ answeredAt: null, rating: null });
+    // The same answer in time goes through.
+    expect((await app.gql(ANSWER, { token: surveyToken })).data.submitSurvey.__typename).toBe("SubmitSurveyPayload");
   });
 });
 

@@ -154,16 +154,23 @@ async function readCapped(request: Request, max: number): Promise<string> {
  * An operation that runs longer than the limit answers with code TIMEOUT instead of
  * holding the connection; its transaction, if any, still ends by itself.
  */
+export function timeoutError(message: string): GraphQLError {
+  return createGraphQLError(message, { extensions: { code: "TIMEOUT" } });
+}
+
+/**
+ * Answers TIMEOUT when execution runs past `timeoutMs` and sets the context's deadline;
+ * inTransaction (resolvers/audit.ts) rolls back a write still running at the deadline.
+ */
 export function useExecutionTimeout(timeoutMs: number): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn((args) => {
+        // Writes read the deadline so that what they do is not committed after the answer.
+        (args.contextValue as { deadline?: number | null }).deadline = Date.now() + timeoutMs;
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise((resolve) => {
-          timer = setTimeout(
-            () => resolve({ errors: [createGraphQLError(`The operation took longer than ${timeoutMs} ms and was stopped`, { extensions: { code: "TIMEOUT" } })] }),
-            timeoutMs,
-          );
+          timer = setTimeout(() => resolve({ errors: [timeoutError(`The operation took longer than ${timeoutMs} ms and was stopped`)] }), timeoutMs);
         });
         return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
       });

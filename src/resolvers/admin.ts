@@ -7,6 +7,7 @@ import { email as emailRule, parseInput, password as passwordRule, personName, t
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { Availability, Role } from "../generated/prisma/enums.js";
 import { decodeId, decodeIds } from "./ids.js";
+import { inTransaction } from "./audit.js";
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
@@ -63,7 +64,7 @@ export async function updateUser(
   }
   const exists = await ctx.prisma.user.findUnique({ where: { id }, select: { id: true } });
   if (!exists) throw new NotFoundError("User", args.id);
-  const user = await ctx.prisma.$transaction(async (tx) => {
+  const user = await inTransaction(ctx, async (tx) => {
     const user = await tx.user.update({
       where: { id },
       data: {

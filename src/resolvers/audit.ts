@@ -2,6 +2,7 @@
 // the same transaction as the change (a database trigger refuses updates and deletes).
 import type { Viewer } from "../domain/access.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { timeoutError } from "../http/limits.js";
 import { publishOutbox } from "../realtime/publish.js";
 import type { Realtime, TicketFacts } from "../realtime/pubsub.js";
 
@@ -61,19 +62,39 @@ export function publishAfterCommit(tx: Tx, publish: (realtime: Realtime) => void
   pending.get(tx)?.publications.push(publish);
 }
 
+/** How long a transaction may wait for a connection when the request sets no deadline. */
+const MAX_WAIT_MS = 10_000;
+
 /**
  * Runs `work` in one transaction; the events it records are published once the
- * transaction has committed, and not at all if it rolls back.
+ * transaction has committed, and not at all if it rolls back. Under a request deadline
+ * (Context.deadline) the transaction may not outlive it: one blocked past it is rolled
+ * back by its timeout, and one that finished its work too late rolls back instead of
+ * committing, so a request answered TIMEOUT leaves nothing behind.
  */
 export async function inTransaction<T>(
-  services: { prisma: PrismaClient; realtime: Realtime },
+  services: { prisma: PrismaClient; realtime: Realtime; deadline?: number | null },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  const { deadline } = services;
+  const remaining = deadline ? deadline - Date.now() : null;
+  const late = () => timeoutError("The operation ran out of time; nothing was changed");
+  if (remaining !== null && remaining <= 0) throw late();
   const outbox: Pending = { events: [], publications: [] };
-  const result = await services.prisma.$transaction(async (tx) => {
-    pending.set(tx, outbox);
-    return work(tx);
-  });
+  const result = await services.prisma
+    .$transaction(
+      async (tx) => {
+        pending.set(tx, outbox);
+        const value = await work(tx);
+        if (deadline && Date.now() >= deadline) throw late();
+        return value;
+      },
+      remaining === null ? undefined : { maxWait: Math.min(MAX_WAIT_MS, remaining), timeout: remaining },
+    )
+    .catch((error: unknown) => {
+      // P2028: the transaction could not start, or expired, within the time left.
+      throw deadline && (error as { code?: string }).code === "P2028" ? late() : error;
+    });
   publishOutbox(services.realtime, outbox.events);
   for (const publish of outbox.publications) publish(services.realtime);
   return result;

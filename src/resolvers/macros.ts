@@ -6,7 +6,7 @@ import { canManageMacro, canUseMacro, macroActions, type MacroActions } from "..
 import { parseInput, text } from "../domain/input.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { MacroVisibility, Prisma } from "../generated/prisma/client.js";
-import { recordEvent } from "./audit.js";
+import { inTransaction, recordEvent } from "./audit.js";
 import { checkTemplate, renderForTicket } from "./auto-replies.js";
 import { commentStep } from "./comments.js";
 import { decodeId } from "./ids.js";
@@ -55,7 +55,7 @@ export async function saveMacro(ctx: Context, args: MacroArgs) {
   if (!canManageMacro(viewer, ownership)) {
     throw new ForbiddenError("People keep personal macros; a team's supervisors keep its team macros; managers keep global ones");
   }
-  return ctx.prisma.$transaction(async (tx) => {
+  return inTransaction(ctx, async (tx) => {
     if (teamId && !(await tx.team.findUnique({ where: { id: teamId }, select: { id: true } }))) throw ValidationError.of("input.teamId", "names no team");
     const data = { name, description, visibility: args.visibility, teamId, ownerId: args.visibility === "PERSONAL" ? ownership.ownerId : null, actions: actions as Prisma.InputJsonValue };
     if (!args.id) return tx.macro.create({ data, select: { id: true } });

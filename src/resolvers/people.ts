@@ -8,6 +8,7 @@ import { parseInput, tagName } from "../domain/input.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Availability, Prisma } from "../generated/prisma/client.js";
 import { decodeId } from "./ids.js";
+import { inTransaction } from "./audit.js";
 
 const skillLevels = z
   .array(z.object({ skill: tagName, level: z.number().int().min(1, "must be 1-10").max(10, "must be 1-10") }))
@@ -35,7 +36,7 @@ export async function updateWorkProfile(ctx: Context, args: WorkProfileArgs) {
       throw new ValidationError(problems.map((p) => ({ field: `input.${p.field === "timeZone" ? "timeZone" : p.field.replace("weeklyHours", "workingHours")}`, message: p.message })));
     }
   }
-  await ctx.prisma.$transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     const { count } = await tx.user.updateMany({
       where: { id: userId },
       data: {

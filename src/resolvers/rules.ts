@@ -9,7 +9,7 @@ import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { raiseAlert } from "../realtime/alerts.js";
 import { pickAssignee } from "./assignment.js";
-import { recordEvent, type Tx } from "./audit.js";
+import { inTransaction, recordEvent, type Tx } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPolicyChange } from "./sla.js";
 import { setTags, tagNamesOf } from "./ticket-rows.js";
@@ -157,7 +157,7 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
   const teamIds = (conditions.teamIds as string[] | undefined)?.map((t, i) => decodeId(`input.conditions.teamIds.${i}`, t, "Team"));
   const actionTeam = actions.teamId ? decodeId("input.actions.teamId", actions.teamId as string, "Team") : undefined;
   const actionAssignee = actions.assigneeId ? decodeId("input.actions.assigneeId", actions.assigneeId as string, "User") : undefined;
-  return ctx.prisma.$transaction(async (tx) => {
+  return inTransaction(ctx, async (tx) => {
     const known = await tx.team.findMany({ where: { id: { in: [...(teamIds ?? []), ...(actionTeam ? [actionTeam] : [])] } }, select: { id: true } });
     const missing = (id: string) => !known.some((t) => t.id === id);
     if (actionTeam && missing(actionTeam)) throw ValidationError.of("input.actions.teamId", "names no team");

@@ -7,6 +7,7 @@ import { parseInput, text } from "../domain/input.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { Priority } from "../generated/prisma/enums.js";
 import { decodeId } from "./ids.js";
+import { inTransaction } from "./audit.js";
 
 const MAX_SECONDS = 365 * 86400;
 
@@ -91,7 +92,7 @@ export async function upsertBusinessCalendar(ctx: Context, args: CalendarArgs) {
     isDefault: args.isDefault ?? false,
   };
   try {
-    return await ctx.prisma.$transaction(async (tx) => {
+    return await inTransaction(ctx, async (tx) => {
       // There is one default calendar: making this one the default retires the other.
       if (data.isDefault) await tx.businessCalendar.updateMany({ where: { isDefault: true, ...(id ? { NOT: { id } } : {}) }, data: { isDefault: false } });
       if (id) {
