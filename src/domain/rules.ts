@@ -67,6 +67,14 @@ export interface CaseFacts {
   atRisk: boolean;
 }
 
+/**
+ * The tier that works a case needing `level`: the lowest tier at or above it, else the
+ * highest there is (`tiers` in ascending level).
+ */
+export function tierForLevel<T extends { level: number }>(tiers: readonly T[], level: number): T | undefined {
+  return tiers.find((t) => t.level >= level) ?? tiers.at(-1);
+}
+
 /** One change a rule made: the field and its value before and after. */
 export type FactChange = { field: "teamId" | "tierLevel" | "priority" | "atRisk" | "tags"; before: unknown; after: unknown };
 

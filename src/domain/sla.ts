@@ -43,6 +43,16 @@ export function selectPolicy<P extends PolicyTargets>(
   );
 }
 
+/** Each kind's latest cycle: the targets that count now (earlier cycles are history). */
+export function latestCycles<T extends { kind: string; cycle: number }>(targets: readonly T[]): Map<SlaKind, T> {
+  const latest = new Map<SlaKind, T>();
+  for (const target of targets) {
+    const kind = target.kind as SlaKind;
+    if ((latest.get(kind)?.cycle ?? -Infinity) < target.cycle) latest.set(kind, target);
+  }
+  return latest;
+}
+
 export function budgetOf(policy: PolicyTargets, kind: SlaKind): number {
   return kind === "FIRST_RESPONSE" ? policy.firstResponseSeconds : kind === "RESOLUTION" ? policy.resolutionSeconds : policy.followUpSeconds;
 }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Context } from "../context.js";
 import { parseInput, tagName, text } from "../domain/input.js";
-import { ASSIGNMENT_STRATEGIES, evaluateRules, findLoop, RULE_EVENTS, type Evaluation, type Rule } from "../domain/rules.js";
+import { ASSIGNMENT_STRATEGIES, evaluateRules, findLoop, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { raiseAlert } from "../realtime/alerts.js";
@@ -87,7 +87,7 @@ export async function runRules(w: Write, ticketId: string) {
   const evaluation = evaluateRules(rules, before, "UPDATED", { assigned: ticket.assigneeId !== null });
   if (!evaluation.firings.length && !evaluation.loop) return;
   const after = evaluation.facts;
-  const tier = after.tierLevel !== before.tierLevel ? await tx.tier.findFirst({ where: { level: { gte: after.tierLevel } }, orderBy: { level: "asc" } }) : null;
+  const tier = after.tierLevel !== before.tierLevel ? tierForLevel(await tx.tier.findMany({ orderBy: { level: "asc" } }), after.tierLevel) ?? null : null;
   const teamChanged = after.teamId !== before.teamId;
   const data: Prisma.TicketUncheckedUpdateInput = {
     ...(teamChanged ? { teamId: after.teamId, assigneeId: null } : {}),

@@ -4,6 +4,7 @@
 import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../domain/business-time.js";
 import {
   budgetOf,
+  latestCycles,
   meetClock,
   pauseClock,
   resumeClock,
@@ -75,10 +76,6 @@ async function slaSettings(tx: Tx, ticket: SlaSubject) {
 
 type Settings = Awaited<ReturnType<typeof slaSettings>>;
 
-function latest(targets: SlaTarget[], kind: SlaKind): SlaTarget | undefined {
-  return targets.filter((t) => t.kind === kind).sort((a, b) => b.cycle - a.cycle)[0];
-}
-
 const isOpen = (t: SlaTarget | undefined): t is SlaTarget => Boolean(t && !t.metAt);
 
 async function start(tx: Tx, ticketId: string, settings: Settings, kind: SlaKind, cycle: number, now: Date) {
@@ -108,9 +105,10 @@ export function slaTargetsOf(tx: Tx, ticketId: string): Promise<SlaTarget[]> {
 /** Starts, pauses, resumes and meets targets as a case moves (`targets`: all of the case's, from slaTargetsOf). */
 export async function slaOnTransition(tx: Tx, ticket: SlaSubject, targets: SlaTarget[], from: TicketStatus, to: TicketStatus, now: Date) {
   const settings = await slaSettings(tx, ticket);
-  const firstResponse = latest(targets, "FIRST_RESPONSE");
-  const resolution = latest(targets, "RESOLUTION");
-  const followUp = latest(targets, "FOLLOW_UP");
+  const latest = latestCycles(targets);
+  const firstResponse = latest.get("FIRST_RESPONSE");
+  const resolution = latest.get("RESOLUTION");
+  const followUp = latest.get("FOLLOW_UP");
 
   if (from === "NEW" && to === "NOT_STARTED") {
     if (!firstResponse) await start(tx, ticket.id, settings, "FIRST_RESPONSE", 1, now);
@@ -133,8 +131,9 @@ export async function slaOnTransition(tx: Tx, ticket: SlaSubject, targets: SlaTa
 /** A public reply: the owning team's first response, or a follow-up while the customer is awaited. */
 export async function slaOnPublicReply(tx: Tx, ticket: SlaSubject & { status: TicketStatus }, byOwningTeam: boolean, now: Date) {
   const targets = await tx.slaTarget.findMany({ where: { ticketId: ticket.id } });
-  const firstResponse = latest(targets, "FIRST_RESPONSE");
-  const followUp = latest(targets, "FOLLOW_UP");
+  const latest = latestCycles(targets);
+  const firstResponse = latest.get("FIRST_RESPONSE");
+  const followUp = latest.get("FOLLOW_UP");
   const waiting = ticket.status === "INFORM_CUSTOMER" && isOpen(followUp);
   if (!(byOwningTeam && isOpen(firstResponse)) && !waiting) return;
   const settings = await slaSettings(tx, ticket);

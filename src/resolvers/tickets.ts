@@ -22,7 +22,7 @@ import {
 } from "../domain/input.js";
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
 import { maskContact, type RedactionKind } from "../domain/privacy.js";
-import { evaluateRules } from "../domain/rules.js";
+import { evaluateRules, tierForLevel } from "../domain/rules.js";
 import { assertTransition, transitionEffects } from "../domain/workflow.js";
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
@@ -263,7 +263,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
       const redactions = new Set<RedactionKind>();
       const description = redactField(input.description, redactions);
       const details = redactField(input.details, redactions);
-      const tier = tiers.find((t) => t.level >= facts.tierLevel) ?? tiers.at(-1);
+      const tier = tierForLevel(tiers, facts.tierLevel);
       const [customerId, number, tagRows] = await Promise.all([
         upsertCustomer(ctx, tx, input.accountId, input.requester),
         nextTicketNumber(ctx, tx, args.channel, now),

@@ -1,6 +1,6 @@
 // Service levels: each case's SLA state, the policies and calendars behind it, and the
 // live alerts that fire when a target is about to be missed or is missed.
-import { clockState, type SlaKind } from "../domain/sla.js";
+import { clockState, latestCycles, type SlaKind } from "../domain/sla.js";
 import type { SlaAlertMessage } from "../realtime/pubsub.js";
 import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
@@ -80,9 +80,7 @@ builder.prismaObjectField(TicketRef, "sla", (t) =>
     select: { slaTargets: { include: { calendar: true }, orderBy: [{ kind: "asc" }, { cycle: "desc" }] } },
     resolve: (ticket, _args, ctx) => {
       const now = ctx.clock.now();
-      const latest = new Map<string, (typeof ticket.slaTargets)[number]>();
-      for (const target of ticket.slaTargets) if (!latest.has(target.kind)) latest.set(target.kind, target);
-      const targets = [...latest.values()].map((target): TargetView => ({
+      const targets = [...latestCycles(ticket.slaTargets).values()].map((target): TargetView => ({
         ...target,
         kind: target.kind as SlaKind,
         ...clockState(calendarRules(target.calendar), target, now),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateRules, findLoop, type CaseFacts, type Rule } from "../../src/domain/rules.js";
+import { evaluateRules, findLoop, tierForLevel, type CaseFacts, type Rule } from "../../src/domain/rules.js";
 
 const rule = (id: string, position: number, conditions: Rule["conditions"], actions: Rule["actions"], runsOn = ["CREATED", "UPDATED"]): Rule => ({
   id,
@@ -83,5 +83,13 @@ describe("rule evaluation", () => {
     expect(evaluateRules(rules, facts, "CREATED", { assigned: true }).assign).toBeNull();
     const fixed = [rule("to-ann", 0, { tags: ["vip"] }, { assigneeId: "ann" }), ...rules];
     expect(evaluateRules(fixed, { ...facts, tags: ["vip"] }, "CREATED").assign).toMatchObject({ userId: "ann", rule: { id: "to-ann" } });
+  });
+});
+
+describe("tierForLevel", () => {
+  const tiers = [1, 2, 4].map((level) => ({ id: `L${level}`, level }));
+  it("picks the lowest tier at or above the level, else the highest", () => {
+    expect([1, 2, 3, 4, 9].map((level) => tierForLevel(tiers, level)?.id)).toEqual(["L1", "L2", "L4", "L4", "L4"]);
+    expect(tierForLevel([], 1)).toBeUndefined();
   });
 });
