@@ -10,6 +10,7 @@ import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { PriorityEnum } from "./enums.js";
 import { commonErrors } from "./errors.js";
 import { TicketRef } from "./ticket.js";
+import type { Context } from "../context.js";
 
 const SlaTargetKindEnum = builder.enumType("SlaTargetKind", {
   description: "Which promise a target measures.",
@@ -65,7 +66,12 @@ const SlaTargetStatusRef = builder.objectRef<TargetView>("SlaTargetStatus").impl
   }),
 });
 
-const TicketSlaRef = builder.objectRef<{ targets: TargetView[]; pausedSince: Date | null }>("TicketSla").implement({
+interface TicketSla {
+  targets: TargetView[];
+  pausedSince: Date | null;
+}
+
+const TicketSlaRef = builder.objectRef<TicketSla>("TicketSla").implement({
   description: "A case's service levels, computed in business time.",
   fields: (t) => ({
     targets: t.field({ type: [SlaTargetStatusRef], description: "The latest cycle of each target.", resolve: (s) => s.targets }),
@@ -73,21 +79,38 @@ const TicketSlaRef = builder.objectRef<{ targets: TargetView[]; pausedSince: Dat
   }),
 });
 
+/**
+ * The SLA state of each case in `ticketIds`, in one statement for every case a request
+ * shows: only the latest cycle of each kind is read (a case that went back and forth
+ * has many FOLLOW_UP cycles), with its calendar.
+ */
+async function loadSlaStates(ticketIds: readonly string[], ctx: { prisma: Context["prisma"]; clock: Context["clock"] }): Promise<TicketSla[]> {
+  const rows = await ctx.prisma.slaTarget.findMany({
+    where: { ticketId: { in: [...ticketIds] } },
+    distinct: ["ticketId", "kind"],
+    orderBy: [{ ticketId: "asc" }, { kind: "asc" }, { cycle: "desc" }],
+    include: { calendar: true },
+  });
+  const now = ctx.clock.now();
+  const byTicket = new Map<string, typeof rows>();
+  for (const row of rows) byTicket.set(row.ticketId, [...(byTicket.get(row.ticketId) ?? []), row]);
+  return ticketIds.map((id) => {
+    const targets = [...latestCycles(byTicket.get(id) ?? []).values()].map((target): TargetView => ({
+      ...target,
+      kind: target.kind as SlaKind,
+      ...clockState(calendarRules(target.calendar), target, now),
+    }));
+    const paused = targets.find((v) => v.kind === "RESOLUTION" && v.state === "PAUSED");
+    return { targets, pausedSince: paused?.pausedAt ?? null };
+  });
+}
+
 builder.prismaObjectField(TicketRef, "sla", (t) =>
-  t.field({
+  t.loadable({
     type: TicketSlaRef,
     description: "Service-level targets and their state now.",
-    select: { slaTargets: { include: { calendar: true }, orderBy: [{ kind: "asc" }, { cycle: "desc" }] } },
-    resolve: (ticket, _args, ctx) => {
-      const now = ctx.clock.now();
-      const targets = [...latestCycles(ticket.slaTargets).values()].map((target): TargetView => ({
-        ...target,
-        kind: target.kind as SlaKind,
-        ...clockState(calendarRules(target.calendar), target, now),
-      }));
-      const paused = targets.find((v) => v.kind === "RESOLUTION" && v.state === "PAUSED");
-      return { targets, pausedSince: paused?.pausedAt ?? null };
-    },
+    load: (ticketIds: string[], ctx) => loadSlaStates(ticketIds, ctx),
+    resolve: (ticket) => ticket.id,
   }),
 );
 
