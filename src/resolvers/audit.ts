@@ -64,6 +64,8 @@ export function publishAfterCommit(tx: Tx, publish: (realtime: Realtime) => void
 
 /** How long a transaction may wait for a connection when the request sets no deadline. */
 const MAX_WAIT_MS = 10_000;
+/** How far past the request's deadline a blocked transaction is given up. */
+const DEADLINE_GRACE_MS = 100;
 
 /**
  * Runs `work` in one transaction; the events it records are published once the
@@ -89,7 +91,9 @@ export async function inTransaction<T>(
         if (deadline && Date.now() >= deadline) throw late();
         return value;
       },
-      remaining === null ? undefined : { maxWait: Math.min(MAX_WAIT_MS, remaining), timeout: remaining },
+      // A little past the deadline, so that the answer is the execution timeout's; the
+      // check before commit above is what keeps a late write from being saved.
+      remaining === null ? undefined : { maxWait: Math.min(MAX_WAIT_MS, remaining + DEADLINE_GRACE_MS), timeout: remaining + DEADLINE_GRACE_MS },
     )
     .catch((error: unknown) => {
       // P2028: the transaction could not start, or expired, within the time left.
