@@ -181,31 +181,30 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, perMessageDeflate: false });
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
+  const authenticateConnection = (params: Record<string, unknown> | undefined) =>
+    authenticate(services.prisma, services.clock, typeof params?.authorization === "string" ? params.authorization : null);
   // Where each subscription's results go when its group sends them: the socket and the
   // client's id, keyed by the ExecutionArgs graphql-ws hands back to `subscribe`.
   const senders = new WeakMap<ExecutionArgs, SendSerialized>();
-  const wsHandle = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage; viewer?: Viewer | null }>(
+  const wsHandle = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       // Live-only subscriptions with the same document, variables and permissions share one
       // execution and one serialization per event.
       subscribe: (args) => groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared), senders.get(args)!),
+      // Live connections need credentials; graphql-ws closes with 4403 Forbidden otherwise.
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        const auth = await authenticate(
-          services.prisma,
-          services.clock,
-          typeof authorization === "string" ? authorization : null,
-        );
-        // Live connections need credentials; graphql-ws closes with 4403 Forbidden otherwise.
-        if (!auth.ok || !auth.viewer) return false;
-        ctx.extra.viewer = auth.viewer;
-        return true;
+        const auth = await authenticateConnection(ctx.connectionParams);
+        return auth.ok && auth.viewer !== null;
       },
       onSubscribe: async (ctx, id, payload) => {
+        // Checked again for every operation: one started after the credentials were revoked
+        // is refused, and one started after joining a swarm sees that case.
+        const auth = await authenticateConnection(ctx.connectionParams);
+        if (!auth.ok || !auth.viewer) return [unauthenticatedError(auth.ok ? undefined : auth.reason)];
         const enveloped = yoga.getEnveloped({
           req: ctx.extra.request,
-          socketViewer: ctx.extra.viewer ?? null,
+          socketViewer: auth.viewer,
           params: payload,
         } as ServerContext);
         let document;

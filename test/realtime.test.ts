@@ -66,6 +66,27 @@ describe("ticketEvents", () => {
     }
   });
 
+  it("refuses a new subscription on an open socket once its credentials are revoked", async () => {
+    const bot = await seedApiToken(app, ["tickets:read"]);
+    const client = wsClient(port, bot.token);
+    try {
+      const first = await subscribeWs(client, EVENTS);
+      await app.gql(`mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename } }`, { i: { id: bot.gid } }, { token: admin.token });
+      await first.completed;
+      // The socket is still open; a new subscription on it must not run on the old credentials.
+      const received: unknown[] = [];
+      const refusal = await new Promise<unknown>((resolve) =>
+        client.subscribe({ query: EVENTS }, { next: (value) => received.push(value), error: resolve, complete: () => resolve("completed") }),
+      );
+      expect(refusal).toEqual([expect.objectContaining({ message: "The API token is invalid, expired or revoked", extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) })]);
+      await createTicketVia(app, agentA.token, { teamId: teamA.gid });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it("stops a token's stream the moment the token is revoked", async () => {
     const bot = await seedApiToken(app, ["tickets:read"]);
     const client = wsClient(port, bot.token);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
+import { subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -23,8 +24,11 @@ const FINDER = `query($id: ID!, $skills: [String!], $first: Int) { expertFinder(
 const PROFILE = `mutation($i: UpdateWorkProfileInput!) { updateWorkProfile(input: $i) {
   __typename ... on WorkProfilePayload { user { availability timeZone skills { skill level } workingHours { day start end } } } ... on Error { code message } ... on ValidationError { field } } }`;
 
+let port: number;
+
 beforeAll(async () => {
   app = await createTestApp();
+  ({ port } = await app.start(0));
   payments = await seedTeam(app, "CS-Payment");
   tech = await seedTeam(app, "Tech-Experts");
   owner = await seedUser(app, "AGENT", [payments.id], { name: "Owner" });
@@ -119,5 +123,25 @@ describe("swarms", () => {
     expect(await readCase(expert.token)).toBeNull();
     const events = await app.db.prisma.ticketEvent.findMany({ where: { ticket: { number: ticket.number }, type: { in: ["SWARM_STARTED", "SWARM_CLOSED"] } } });
     expect(events.map((e) => e.type).sort()).toEqual(["SWARM_CLOSED", "SWARM_STARTED"]);
+  });
+
+  it("show a member the case's live events on a connection opened before joining", async () => {
+    const ticket = await assignedCase();
+    const started = await app.gql(START, { i: { ticketId: ticket.id, reason: "gateway timeout", skills: ["payments"] } }, { token: owner.token });
+    const client = wsClient(port, expert.token);
+    try {
+      const EVENTS = `subscription { ticketEvents { type ticket { number } } }`;
+      // Opened before joining: the case is not the expert's to see yet.
+      const before = await subscribeWs(client, EVENTS);
+      expect((await app.gql(JOIN, { i: { swarmId: started.data.startSwarm.swarm.id } }, { token: expert.token })).data.joinSwarm.__typename).toBe("SwarmPayload");
+      const after = await subscribeWs(client, EVENTS);
+      expect((await moveVia(app, owner.token, { id: ticket.id, to: "TEAM_CHECKING" })).__typename).toBe("TransitionTicketPayload");
+      const [event] = await after.waitForMatching((e) => e.ticketEvents.ticket.number === ticket.number, 1);
+      expect(event!.ticketEvents.type).toBe("STATUS_CHANGED");
+      // A stream keeps the permissions it started with.
+      expect(before.received.some((e) => e.ticketEvents.ticket.number === ticket.number)).toBe(false);
+    } finally {
+      await client.dispose();
+    }
   });
 });
