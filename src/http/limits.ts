@@ -150,17 +150,15 @@ async function readCapped(request: Request, max: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/**
- * An operation that runs longer than the limit answers with code TIMEOUT instead of
- * holding the connection; its transaction, if any, still ends by itself.
- */
+/** The error of an operation that ran out of time. */
 export function timeoutError(message: string): GraphQLError {
   return createGraphQLError(message, { extensions: { code: "TIMEOUT" } });
 }
 
 /**
- * Answers TIMEOUT when execution runs past `timeoutMs` and sets the context's deadline;
- * inTransaction (resolvers/audit.ts) rolls back a write still running at the deadline.
+ * An operation that runs longer than `timeoutMs` answers with code TIMEOUT instead of
+ * holding the connection. The context's deadline tells inTransaction (resolvers/audit.ts)
+ * to roll back a write still running then, rather than commit it after the answer.
  */
 export function useExecutionTimeout(timeoutMs: number): Plugin {
   return {

@@ -1,5 +1,6 @@
 // Service levels: each case's SLA state, the policies and calendars behind it, and the
 // live alerts that fire when a target is about to be missed or is missed.
+import type { Context } from "../context.js";
 import { clockState, latestCycles, type SlaKind } from "../domain/sla.js";
 import type { SlaAlertMessage } from "../realtime/pubsub.js";
 import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
@@ -10,7 +11,6 @@ import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { PriorityEnum } from "./enums.js";
 import { commonErrors } from "./errors.js";
 import { TicketRef } from "./ticket.js";
-import type { Context } from "../context.js";
 
 const SlaTargetKindEnum = builder.enumType("SlaTargetKind", {
   description: "Which promise a target measures.",
@@ -93,7 +93,11 @@ async function loadSlaStates(ticketIds: readonly string[], ctx: { prisma: Contex
   });
   const now = ctx.clock.now();
   const byTicket = new Map<string, typeof rows>();
-  for (const row of rows) byTicket.set(row.ticketId, [...(byTicket.get(row.ticketId) ?? []), row]);
+  for (const row of rows) {
+    const list = byTicket.get(row.ticketId);
+    if (list) list.push(row);
+    else byTicket.set(row.ticketId, [row]);
+  }
   return ticketIds.map((id) => {
     const targets = [...latestCycles(byTicket.get(id) ?? []).values()].map((target): TargetView => ({
       ...target,
