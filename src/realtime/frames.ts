@@ -43,13 +43,23 @@ export type SendSerialized = (resultJson: Buffer) => void;
 const CLOSING_BRACE = Buffer.from("}");
 
 /**
+ * How much a connection may leave unsent (beyond what the kernel holds) before it is cut:
+ * a subscriber that stops reading must not make the server hold every event for it. It
+ * reconnects and catches up from its last cursor (ticketEvents(after:)).
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
+/**
  * Sends `{"id":…,"type":"next","payload":<result>}` for subscription `id` on `webSocket`,
  * whose TCP connection is `tcp` (the upgraded request's socket). Nothing is written once
- * the WebSocket is no longer open, as ws itself does.
+ * the WebSocket is no longer open, as ws itself does; a connection that has fallen more
+ * than `maxUnsent` bytes behind is dropped (a close frame could not get through either).
  */
-export function nextMessageSender(webSocket: WebSocket, tcp: Socket, id: string): SendSerialized {
+export function nextMessageSender(webSocket: WebSocket, tcp: Socket, id: string, maxUnsent = MAX_UNSENT_BYTES): SendSerialized {
   const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   return (resultJson) => {
-    if (webSocket.readyState === webSocket.OPEN && tcp.writable) tcp.write(textFrame(head, resultJson, CLOSING_BRACE));
+    if (webSocket.readyState !== webSocket.OPEN || !tcp.writable) return;
+    if (tcp.writableLength > maxUnsent) return webSocket.terminate();
+    tcp.write(textFrame(head, resultJson, CLOSING_BRACE));
   };
 }
