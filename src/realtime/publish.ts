@@ -1,6 +1,5 @@
 // Publishing after commit: the events of a committed write go out with the current
 // access facts of their cases, so subscribers can filter without a query each.
-import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Outbox } from "../resolvers/audit.js";
 import type { Realtime, TicketFacts } from "./pubsub.js";
 
@@ -12,11 +11,6 @@ export const TICKET_FACTS = {
   status: true,
   priority: true,
 } as const;
-
-export async function loadTicketFacts(prisma: PrismaClient, ticketIds: readonly string[]): Promise<Map<string, TicketFacts>> {
-  const rows = await prisma.ticket.findMany({ where: { id: { in: [...new Set(ticketIds)] } }, select: TICKET_FACTS });
-  return new Map(rows.map(({ id, ...facts }) => [id, facts]));
-}
 
 /**
  * Publishes a committed write's events. Every event goes out with its case's facts as of

@@ -7,10 +7,9 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { alertDue, schedule, type SlaKind } from "../domain/sla.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { inTransaction, recordEvent } from "../resolvers/audit.js";
+import { inTransaction, publishAfterCommit, recordEvent } from "../resolvers/audit.js";
 import { escalateOneTier } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla.js";
-import { loadTicketFacts } from "./publish.js";
 import type { Realtime, SlaAlertMessage } from "./pubsub.js";
 
 export interface SlaMonitorOptions {
@@ -34,7 +33,8 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
   let running: Promise<number> | null = null;
   let stopped = false;
 
-  async function fire(targetId: string, now: Date): Promise<Omit<SlaAlertMessage, "facts"> | null> {
+  /** Fires the target's alert if it is due and no one else did; the alert goes out once committed. */
+  async function fire(targetId: string, now: Date): Promise<SlaAlertMessage | null> {
     return inTransaction({ prisma, realtime }, async (tx) => {
       const target = await tx.slaTarget.findUnique({ where: { id: targetId }, include: { calendar: true, ticket: { select: { priority: true, tierId: true } } } });
       if (!target) return null;
@@ -57,21 +57,25 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
             });
       if (claim.count === 0) return null; // another instance fired it
       const dueAt = kind === "WARNING" ? target.warnAt! : target.dueAt!;
-      await recordEvent(tx, null, target.ticketId, now, {
+      // The event's statement also reads the case's access facts; escalating a tier below does not change them.
+      const facts = await recordEvent(tx, null, target.ticketId, now, {
         type: kind === "WARNING" ? "SLA_WARNING" : "SLA_BREACHED",
         after: { target: target.kind, cycle: target.cycle, dueAt: target.dueAt!.toISOString() },
       });
       if (kind === "BREACH" && target.kind === "RESOLUTION" && target.ticket.priority === "HIGH") {
         await escalateOneTier(tx, target.ticketId, target.ticket.tierId, now, "Automatic: a HIGH case missed its resolution target");
       }
-      return {
+      const message: SlaAlertMessage = {
         id: `${target.id}:${kind}`,
         ticketId: target.ticketId,
         kind,
         target: target.kind as SlaKind,
         dueAt: dueAt.toISOString(),
         at: now.toISOString(),
+        facts,
       };
+      publishAfterCommit(tx, (live) => live.pubsub.publish("sla-alert", message));
+      return message;
     });
   }
 
@@ -83,7 +87,7 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       take: batchSize,
       select: { id: true },
     });
-    const fired: Omit<SlaAlertMessage, "facts">[] = [];
+    const fired: SlaAlertMessage[] = [];
     for (const { id } of due) {
       try {
         const message = await fire(id, now);
@@ -92,14 +96,7 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
         logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
       }
     }
-    if (fired.length) {
-      const facts = await loadTicketFacts(prisma, fired.map((m) => m.ticketId));
-      for (const message of fired) {
-        const ticketFacts = facts.get(message.ticketId);
-        if (ticketFacts) realtime.pubsub.publish("sla-alert", { ...message, facts: ticketFacts });
-      }
-      logger.info({ alerts: fired.map((m) => m.id) }, "SLA alerts fired");
-    }
+    if (fired.length) logger.info({ alerts: fired.map((m) => m.id) }, "SLA alerts fired");
     return fired.length;
   }
 

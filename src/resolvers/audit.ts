@@ -108,7 +108,8 @@ const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined 
 
 /**
  * Writes one audit event and, in the same statement, reads the case's access facts for
- * its live message (the statement sees the transaction's earlier changes to the case).
+ * its live message (the statement sees the transaction's earlier changes to the case);
+ * returns those facts for other live messages of the same write.
  */
 export async function recordEvent(
   tx: Tx,
@@ -116,7 +117,7 @@ export async function recordEvent(
   ticketId: string,
   at: Date,
   event: EventRecord,
-): Promise<void> {
+): Promise<TicketFacts> {
   const actor: { actorKind: string; actorUserId?: string; actorTokenId?: string } = actorOf(viewer);
   const [row] = await tx.$queryRaw<(TicketFacts & { seq: bigint })[]>`
     WITH event AS (
@@ -131,4 +132,5 @@ export async function recordEvent(
   if (!row) throw new Error(`No case ${ticketId} to record ${event.type} on`);
   const { seq, ...facts } = row;
   pending.get(tx)?.events.push({ seq, ticketId, type: event.type, facts });
+  return facts;
 }
