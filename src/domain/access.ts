@@ -99,6 +99,11 @@ export function actsForTeam(viewer: Viewer | null, teamId: string | null): boole
   return viewer.teamIds.includes(teamId);
 }
 
+/** Supervisors and above, and tokens acting for the case's team: who escalate cases and hand them to others. */
+export function directsTicket(viewer: Viewer | null, ticket: { teamId: string | null }): boolean {
+  return hasRole(viewer, "SUPERVISOR") || (viewer?.kind === "token" && actsForTeam(viewer, ticket.teamId));
+}
+
 export function canViewContact(viewer: Viewer | null): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") return hasScope(viewer, "contacts:read");

@@ -21,6 +21,8 @@ export type RuleEvent = (typeof RULE_EVENTS)[number];
 
 export const ASSIGNMENT_STRATEGIES = ["ROUND_ROBIN", "LEAST_LOADED"] as const;
 export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
+/** How the audit trail names a strategy. */
+export const STRATEGY_NAMES: Record<AssignmentStrategy, string> = { ROUND_ROBIN: "round-robin", LEAST_LOADED: "least loaded" };
 
 /** Every listed condition must hold; a list matches when the case has any of its values. */
 export interface RuleConditions {

@@ -3,9 +3,9 @@
 import type { Context } from "../context.js";
 import type { OpeningWindow } from "../domain/business-time.js";
 import { canTakeWork, leastLoaded, nextInRotation } from "../domain/people.js";
-import type { AssignmentStrategy } from "../domain/rules.js";
+import { STRATEGY_NAMES, type AssignmentStrategy } from "../domain/rules.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
-import { actsForTeam, hasRole } from "../domain/access.js";
+import { directsTicket } from "../domain/access.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Tx } from "./audit.js";
 import { assignStep, loadForWrite, write, type TicketResult } from "./tickets.js";
@@ -49,13 +49,13 @@ export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentS
 export function autoAssignTicket(ctx: Context, args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null }): Promise<TicketResult> {
   return write(ctx, async (w) => {
     const ticket = await loadForWrite(w, args.id, args.expectedVersion);
-    if (!hasRole(w.viewer, "SUPERVISOR") && !(w.viewer.kind === "token" && actsForTeam(w.viewer, ticket.teamId))) {
+    if (!directsTicket(w.viewer, ticket)) {
       throw new ForbiddenError("Only supervisors, managers and tokens of the owning team hand out cases");
     }
     if (!ticket.teamId) throw ValidationError.of("input.id", "the case has no owning team to pick from");
     const assigneeId = await pickAssignee(w.tx, ticket.teamId, args.strategy, w.now);
     if (!assigneeId) throw ValidationError.of("input.strategy", "nobody in the team is available and inside their working hours");
-    await assignStep(w, ticket, assigneeId, args.expectedVersion, `Automatic: ${args.strategy === "ROUND_ROBIN" ? "round-robin" : "least loaded"}`);
+    await assignStep(w, ticket, assigneeId, args.expectedVersion, `Automatic: ${STRATEGY_NAMES[args.strategy]}`);
     return { ticketId: ticket.id };
   });
 }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Context } from "../context.js";
 import { parseInput, tagName, text } from "../domain/input.js";
-import { ASSIGNMENT_STRATEGIES, evaluateRules, findLoop, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
+import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, findLoop, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { raiseAlert } from "../realtime/alerts.js";
@@ -63,7 +63,7 @@ export async function recordFirings(w: Write, ticket: { id: string; number: stri
         type: "ASSIGNED",
         before: { assigneeId: null },
         after: { assigneeId },
-        note: `Rule "${assign.rule.name}": ${"userId" in assign ? "fixed assignee" : assign.strategy === "ROUND_ROBIN" ? "round-robin" : "least loaded"}`,
+        note: `Rule "${assign.rule.name}": ${"userId" in assign ? "fixed assignee" : STRATEGY_NAMES[assign.strategy]}`,
       });
     }
   }

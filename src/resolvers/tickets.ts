@@ -6,7 +6,7 @@ import {
   actsForTeam,
   canEditTicket,
   canSeeTicket,
-  hasRole,
+  directsTicket,
   visibleTicketsWhere,
   type TicketAccessFacts,
   type Viewer,
@@ -494,7 +494,7 @@ export async function assignStep(w: Write, ticket: Ticket, assigneeId: string | 
   const selfService =
     viewer.kind === "user" &&
     (assigneeId === viewer.userId || (assigneeId === null && ticket.assigneeId === viewer.userId));
-  const mayAssign = hasRole(viewer, "SUPERVISOR") || (viewer.kind === "token" ? actsForTeam(viewer, ticket.teamId) : selfService && actsForTeam(viewer, ticket.teamId));
+  const mayAssign = directsTicket(viewer, ticket) || (selfService && actsForTeam(viewer, ticket.teamId));
   if (!mayAssign) throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
   if (assigneeId === ticket.assigneeId) throw ValidationError.of("input.assigneeId", "is already the assignee");
   if (assigneeId) await assertAssignable(tx, assigneeId, ticket.teamId, "input.assigneeId");
@@ -519,7 +519,7 @@ export function assignTicket(ctx: Context, args: { id: string; assigneeId?: stri
 /** Supervisors, managers and tokens of the owning team move a case up to a higher tier. */
 export async function escalateStep(w: Write, ticket: Ticket, tierLevel: number, why: string, expectedVersion?: number | null, field = "input.tierLevel") {
   const { tx, viewer, now } = w;
-  if (!hasRole(viewer, "SUPERVISOR") && !(viewer.kind === "token" && actsForTeam(viewer, ticket.teamId))) {
+  if (!directsTicket(viewer, ticket)) {
     throw new ForbiddenError("Only supervisors and managers escalate cases");
   }
   const [current, target] = await Promise.all([
