@@ -20,17 +20,20 @@ const author = (viewer: Viewer) => ({
   authorTokenId: viewer.kind === "token" ? viewer.tokenId : null,
 });
 
-/** Writes a timeline entry and announces it once the write commits. */
-async function addToTimeline(w: Write, incidentId: string, kind: IncidentUpdateKind, body: string) {
-  const update = await w.tx.incidentUpdate.create({ data: { incidentId, kind, body, createdAt: w.now, ...author(w.viewer) }, select: { id: true } });
-  const incident = await w.tx.incident.findUniqueOrThrow({
-    where: { id: incidentId },
-    select: { teams: { select: { teamId: true } }, responders: { select: { userId: true } } },
-  });
+/** An incident with who it concerns: its teams and responders. */
+interface IncidentPeople {
+  id: string;
+  teams: { teamId: string }[];
+  responders: { userId: string }[];
+}
+
+/** Writes a timeline entry and announces it, to the incident's teams and responders, once the write commits. */
+async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentUpdateKind, body: string) {
+  const update = await w.tx.incidentUpdate.create({ data: { incidentId: incident.id, kind, body, createdAt: w.now, ...author(w.viewer) }, select: { id: true } });
   publishAfterCommit(w.tx, (realtime) =>
     realtime.pubsub.publish("incident-event", {
       updateId: update.id,
-      incidentId,
+      incidentId: incident.id,
       kind,
       teamIds: incident.teams.map((t) => t.teamId),
       responderIds: incident.responders.map((r) => r.userId),
@@ -40,7 +43,7 @@ async function addToTimeline(w: Write, incidentId: string, kind: IncidentUpdateK
 }
 
 /** People who run an incident: its responders, members of its teams, supervisors and up; tokens of its teams. */
-function mayRun(viewer: Viewer, incident: { teams: { teamId: string }[]; responders: { userId: string }[] }): boolean {
+function mayRun(viewer: Viewer, incident: IncidentPeople): boolean {
   if (viewer.kind === "token") return hasScope(viewer, "tickets:write") && incident.teams.some((t) => actsForTeam(viewer, t.teamId));
   return (
     hasRole(viewer, "SUPERVISOR") ||
@@ -99,7 +102,7 @@ export function declareIncident(ctx: Context, args: { title: string; severity: n
     });
     await addToTimeline(
       w,
-      incident.id,
+      { id: incident.id, teams: teamIds.map((teamId) => ({ teamId })), responders: responders.map((userId) => ({ userId })) },
       "DECLARED",
       `Declared at severity ${level} for ${teams.map((t) => t.name).sort().join(", ")}` +
         (onCall.length ? `; on call: ${onCall.map((u) => u.name).join(", ")}` : "; nobody on call in these teams"),
@@ -123,7 +126,7 @@ export function linkTicketToIncident(ctx: Context, args: { ticketId: string; inc
       after: { incidentId: incident.id },
       note: incident.title,
     });
-    await addToTimeline(w, incident.id, "TICKET_LINKED", `${ticket.number} linked`);
+    await addToTimeline(w, incident, "TICKET_LINKED", `${ticket.number} linked`);
     return { incidentId: incident.id, ticketId: ticket.id };
   });
 }
@@ -133,7 +136,7 @@ export function postIncidentUpdate(ctx: Context, args: { incidentId: string; bod
   return write(ctx, async (w) => {
     const incident = await loadOpenIncident(w, args.incidentId, "input.incidentId");
     if (!mayRun(w.viewer, incident)) throw new ForbiddenError("Only responders, members of the affected teams and supervisors post updates");
-    await addToTimeline(w, incident.id, "UPDATE", body);
+    await addToTimeline(w, incident, "UPDATE", body);
     await w.tx.incident.update({ where: { id: incident.id }, data: { updatedAt: w.now } });
     return { incidentId: incident.id };
   });
@@ -147,7 +150,7 @@ export function resolveIncident(ctx: Context, args: { incidentId: string; summar
     // Resolved once: a concurrent second resolution finds it resolved and changes nothing.
     const { count } = await w.tx.incident.updateMany({ where: { id: incident.id, status: "OPEN" }, data: { status: "RESOLVED", resolvedAt: w.now, updatedAt: w.now } });
     if (count === 0) throw ValidationError.of("input.incidentId", "the incident is already resolved");
-    await addToTimeline(w, incident.id, "RESOLVED", summary);
+    await addToTimeline(w, incident, "RESOLVED", summary);
     return { incidentId: incident.id };
   });
 }
