@@ -6,7 +6,7 @@ import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
 import type { RedactionKind } from "../domain/privacy.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
-import type { Ticket } from "../generated/prisma/client.js";
+import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
@@ -15,6 +15,35 @@ import { permitted, transitionTicket, write, type TicketResult, type Write } fro
 
 export interface CommentResult extends TicketResult {
   commentId: string;
+}
+
+/**
+ * Writes a comment, personal data redacted, and its COMMENTED event (`details` go into
+ * the event). A swarm's thread is the case's comments tagged with the swarm.
+ */
+export async function writeComment(
+  w: Write,
+  ticketId: string,
+  body: string,
+  visibility: CommentVisibility,
+  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY",
+  details: Record<string, unknown> = {},
+  swarmId: string | null = null,
+) {
+  const redactions = new Set<RedactionKind>();
+  const row = await addCommentRow(w.tx, w.viewer, ticketId, w.now, redactField(body, redactions)!, visibility, kind, swarmId);
+  await recordEvent(w.tx, w.viewer, ticketId, w.now, {
+    type: "COMMENTED",
+    after: {
+      commentId: row.id,
+      visibility,
+      kind,
+      ...(swarmId ? { swarmId } : {}),
+      ...details,
+      ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
+    } as Prisma.InputJsonValue,
+  });
+  return row;
 }
 
 /** Adds a comment to a loaded case, with its SLA effect and one COMMENTED event. */
@@ -27,24 +56,12 @@ export async function commentStep(
   extra: Record<string, string> = {},
 ) {
   const { tx, viewer, now } = w;
-  const redactions = new Set<RedactionKind>();
-  const row = await addCommentRow(tx, viewer, ticket.id, now, redactField(body, redactions)!, visibility, kind);
   // A public reply from the owning team is a first response, as much as picking the case up is.
-  const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && actsForTeam(viewer, ticket.teamId);
+  const byOwningTeam = actsForTeam(viewer, ticket.teamId);
+  const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && byOwningTeam;
   await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
-  if (kind === "REPLY") await slaOnPublicReply(tx, ticket, actsForTeam(viewer, ticket.teamId), now);
-  await recordEvent(tx, viewer, ticket.id, now, {
-    type: "COMMENTED",
-    after: {
-      commentId: row.id,
-      visibility,
-      kind,
-      ...extra,
-      ...(firstResponse ? { firstResponse: true } : {}),
-      ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
-    },
-  });
-  return row;
+  if (kind === "REPLY") await slaOnPublicReply(tx, ticket, byOwningTeam, now);
+  return writeComment(w, ticket.id, body, visibility, kind, { ...extra, ...(firstResponse ? { firstResponse: true } : {}) });
 }
 
 async function comment(

@@ -11,9 +11,9 @@ import { z } from "zod";
 import { openCasesOf } from "./assignment.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
-import { addCommentRow, redactField } from "./ticket-rows.js";
+import { writeComment } from "./comments.js";
+import { addCommentRow } from "./ticket-rows.js";
 import { loadForWrite, write, type Write } from "./tickets.js";
-import type { RedactionKind } from "../domain/privacy.js";
 
 export const skillList = z.array(tagName).max(10, "at most 10 skills").transform((s) => [...new Set(s)]);
 
@@ -114,12 +114,7 @@ export function postSwarmMessage(ctx: Context, args: { swarmId: string; body: st
     const swarm = await loadSwarm(w, args.swarmId);
     if (!isMember(swarm, me) && !mayRun(w.viewer, swarm)) throw new ForbiddenError("Join the swarm to take part in its thread");
     assertOpen(swarm);
-    const redactions = new Set<RedactionKind>();
-    const row = await addCommentRow(w.tx, w.viewer, swarm.ticketId, w.now, redactField(body, redactions)!, "INTERNAL", "NOTE", swarm.id);
-    await recordEvent(w.tx, w.viewer, swarm.ticketId, w.now, {
-      type: "COMMENTED",
-      after: { commentId: row.id, visibility: "INTERNAL", kind: "NOTE", swarmId: swarm.id, ...(redactions.size ? { redacted: [...redactions].sort() } : {}) },
-    });
+    const row = await writeComment(w, swarm.ticketId, body, "INTERNAL", "NOTE", {}, swarm.id);
     return { swarmId: swarm.id, ticketId: swarm.ticketId, commentId: row.id };
   });
 }
