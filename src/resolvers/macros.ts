@@ -80,7 +80,10 @@ export async function deleteMacro(ctx: Context, globalId: string) {
 async function runActions(w: Write, ticketId: string, macro: { name: string; actions: MacroActions }) {
   const { actions } = macro;
   const why = `Macro "${macro.name}"`;
-  const agentName = w.viewer.kind === "user" ? (await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null : null;
+  // The {{agent.name}} placeholder's value, read only when the macro has a text to render.
+  const rendersText = Boolean(actions.comment || (actions.status && actions.resolution));
+  const agentName =
+    rendersText && w.viewer.kind === "user" ? (await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null : null;
   let result: TransitionResult = { ticketId };
   // A tag the case already has (or lacks) is not a reason to fail the whole macro: only the difference is applied.
   const tags = await tagNamesOf(w.tx, ticketId);
