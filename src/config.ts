@@ -51,17 +51,20 @@ export class ConfigError extends Error {
   }
 }
 
-const bool = (name: string, fallback: boolean) =>
+/** A yes/no variable; undefined when unset, for defaults that depend on other variables. */
+const optionalBool = (name: string) =>
   z
     .string()
     .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return fallback;
+    .transform((value, ctx): boolean | undefined => {
+      if (value === undefined || value === "") return undefined;
       if (/^(1|true|yes|on)$/i.test(value)) return true;
       if (/^(0|false|no|off)$/i.test(value)) return false;
       ctx.addIssue({ code: "custom", message: `${name} must be true or false, got "${value}"` });
       return z.NEVER;
     });
+
+const bool = (name: string, fallback: boolean) => optionalBool(name).transform((value) => value ?? fallback);
 
 const int = (name: string, fallback: number, min: number, max: number) =>
   z
@@ -174,8 +177,9 @@ const env = z
     EXECUTION_TIMEOUT_MS: int("EXECUTION_TIMEOUT_MS", 15_000, 100, 600_000),
     RATE_LIMIT_PER_MINUTE: int("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120, 1, 1_000_000),
-    INTROSPECTION: z.string().optional().refine((v) => !v || /^(1|true|yes|on|0|false|no|off)$/i.test(v), { message: "INTROSPECTION must be true or false" }),
-    GRAPHIQL: z.string().optional().refine((v) => !v || /^(1|true|yes|on|0|false|no|off)$/i.test(v), { message: "GRAPHIQL must be true or false" }),
+    // Both default to on, except in production.
+    INTROSPECTION: optionalBool("INTROSPECTION"),
+    GRAPHIQL: optionalBool("GRAPHIQL"),
     PERSISTED_OPERATIONS_FILE: z.string().optional(),
   });
 
@@ -240,10 +244,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       anonymousRateLimitPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
-    introspection: flag(e.INTROSPECTION, !production),
-    graphiql: flag(e.GRAPHIQL, !production),
+    introspection: e.INTROSPECTION ?? !production,
+    graphiql: e.GRAPHIQL ?? !production,
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined,
   };
 }
-
-const flag = (value: string | undefined, fallback: boolean) => (value === undefined || value === "" ? fallback : /^(1|true|yes|on)$/i.test(value));
