@@ -2,6 +2,7 @@
 // the database, the clock, per-request loaders and the event bus.
 import { GraphQLError } from "graphql";
 import type { ContactCipher } from "./auth/secrets.js";
+import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { Viewer } from "./domain/access.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
@@ -20,10 +21,13 @@ export interface AppServices {
   survey: { delaySeconds: number; ttlSeconds: number };
   /** IANA zone in which ticket numbers take their date. */
   numberingTimeZone: string;
+  logger: Logger;
 }
 
 export interface Context extends AppServices {
   viewer: Viewer | null;
+  /** The client's network address (HTTP peer or WebSocket peer), for per-address limits. */
+  clientAddress: string;
   /**
    * When the operation must have finished (epoch ms), set by the execution timeout: a
    * write's transaction is rolled back rather than committed after it.
@@ -39,6 +43,6 @@ export function unauthenticatedError(message = "Sign in or send an API token"): 
   });
 }
 
-export function createContext(services: AppServices, viewer: Viewer | null): Context {
-  return { ...services, viewer, deadline: null, unauthenticated: () => unauthenticatedError() };
+export function createContext(services: AppServices, viewer: Viewer | null, clientAddress = "unknown"): Context {
+  return { ...services, viewer, clientAddress, deadline: null, unauthenticated: () => unauthenticatedError() };
 }

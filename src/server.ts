@@ -117,6 +117,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sessionTtlSeconds: config.sessionTtlSeconds,
     survey: config.survey,
     numberingTimeZone: config.numberingTimeZone,
+    logger,
   };
 
   const persistedOperations = config.persistedOperationsFile ? await loadPersistedOperations(config.persistedOperationsFile) : null;
@@ -151,10 +152,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       error: (...args) => logger.error({ err: args[0] }, "unexpected error"),
     },
     context: async ({ req, socketViewer, request }) => {
-      if (socketViewer !== undefined) return createContext(services, socketViewer);
+      const address = req?.socket?.remoteAddress ?? "unknown";
+      if (socketViewer !== undefined) return createContext(services, socketViewer, address);
       const auth = await authenticate(services.prisma, services.clock, request.headers.get("authorization") ?? req?.headers.authorization);
       if (!auth.ok) throw unauthenticatedError(auth.reason);
-      return createContext(services, auth.viewer);
+      return createContext(services, auth.viewer, address);
     },
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
