@@ -148,3 +148,84 @@ export function receivesAlert(viewer: Viewer | null, audience: "SUPERVISORS" | "
   if (hasRole(viewer, "MANAGER")) return true;
   return audience === "SUPERVISORS" && hasRole(viewer, "SUPERVISOR") && teamIds.some((id) => viewer.teamIds.includes(id));
 }
+
+// ─── delegation ─────────────────────────────────────────────────────────────
+
+/** A credential to create, or a person or token as a change would leave them. */
+export type Grant =
+  | { kind: "token"; scopes: readonly TokenScope[]; teamIds: readonly string[] }
+  | { kind: "user"; role: Role; teamIds: readonly string[]; canViewContact: boolean };
+
+/** What a credential reaches: every scope it holds (implied ones included) and the teams whose cases it sees. */
+interface Reach {
+  scopes: ReadonlySet<TokenScope>;
+  teams: "all" | readonly string[];
+  /** The role it acts with; tokens with `admin` act as administrators, others as no role. */
+  rank: number;
+}
+
+function tokenReach(scopes: readonly TokenScope[], teamIds: readonly string[]): Reach {
+  const held = scopes.includes("admin") ? TOKEN_SCOPES : scopes.flatMap((s) => [s, ...(IMPLIED[s] ?? [])]);
+  return { scopes: new Set(held), teams: teamIds.length ? teamIds : "all", rank: scopes.includes("admin") ? RANK.ADMIN : -1 };
+}
+
+/** A person's role and contact permission, as the scopes a token would need to do the same. */
+function personReach(role: Role, teamIds: readonly string[], canViewContact: boolean): Reach {
+  const scopes: TokenScope[] = ["tickets:read", "tickets:write", "comments:write"];
+  if (RANK[role] >= RANK.SUPERVISOR) scopes.push("reports:read");
+  if (canViewContact) scopes.push("contacts:read");
+  if (role === "ADMIN") scopes.push("admin");
+  return { scopes: new Set(scopes), teams: RANK[role] >= RANK.MANAGER ? "all" : teamIds, rank: RANK[role] };
+}
+
+function reachOf(who: Viewer | Grant): Reach {
+  if (who.kind === "token") return tokenReach(who.scopes, who.teamIds);
+  return personReach(who.role, who.teamIds, who.canViewContact);
+}
+
+/** The input field that asks for a scope: a person gets scopes through role and contact permission. */
+function fieldOf(grant: Grant, scope: TokenScope): "scopes" | "role" | "canViewContact" {
+  if (grant.kind === "token") return "scopes";
+  return scope === "contacts:read" ? "canViewContact" : "role";
+}
+
+export interface DelegationRefusal {
+  /** The input field that asks for more than the credential has: scopes, teamIds, role or canViewContact. */
+  field: "scopes" | "teamIds" | "role" | "canViewContact";
+  message: string;
+}
+
+/**
+ * Whether `viewer` may create `grant`, or leave a person or token as `grant` describes:
+ * never more scopes, teams or role than the viewer has itself, so a credential cannot
+ * mint a wider one and widen itself through it. Empty means allowed; otherwise one
+ * refusal per input field, saying why.
+ */
+export function mayDelegate(viewer: Viewer, grant: Grant): DelegationRefusal[] {
+  const own = reachOf(viewer);
+  const wanted = reachOf(grant);
+  const refusals: DelegationRefusal[] = [];
+  const refuse = (field: DelegationRefusal["field"], message: string) => {
+    if (!refusals.some((r) => r.field === field)) refusals.push({ field, message });
+  };
+  if (grant.kind === "user" && wanted.rank > own.rank) refuse("role", `${grant.role} is above your own role`);
+  // A token's refusal names the scopes it was asked for, not the ones they imply.
+  const holds = (scopes: Iterable<TokenScope>) => [...scopes].every((scope) => own.scopes.has(scope));
+  const missing =
+    grant.kind === "token"
+      ? grant.scopes.filter((scope) => !holds(tokenReach([scope], []).scopes))
+      : [...wanted.scopes].filter((scope) => !own.scopes.has(scope));
+  for (const scope of missing) {
+    refuse(fieldOf(grant, scope), scope === "contacts:read" ? "grants contact access, which you do not have" : `grants "${scope}", which you do not have`);
+  }
+  if (own.teams !== "all") {
+    const limit = own.teams;
+    if (wanted.teams === "all") {
+      if (grant.kind === "user") refuse("role", `${grant.role} sees every team's cases; you are limited to teams`);
+      else refuse("teamIds", "name teams: you are limited to teams, so what you create must be too");
+    } else if (wanted.teams.some((team) => !limit.includes(team))) {
+      refuse("teamIds", "names a team outside your own");
+    }
+  }
+  return refusals;
+}

@@ -2,9 +2,9 @@
 // auth scopes say so); the functions here check input and keep invariants.
 import type { Context } from "../context.js";
 import { hashPassword, hashToken, newBearerToken } from "../auth/secrets.js";
-import { TOKEN_SCOPES, type TokenScope } from "../domain/access.js";
+import { mayDelegate, TOKEN_SCOPES, type DelegationRefusal, type Grant, type TokenScope, type Viewer } from "../domain/access.js";
 import { email as emailRule, parseInput, password as passwordRule, personName, teamName, text } from "../domain/input.js";
-import { NotFoundError, ValidationError } from "../errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { Availability, Role } from "../generated/prisma/enums.js";
 import { decodeId, decodeIds } from "./ids.js";
 import { inTransaction } from "./audit.js";
@@ -16,6 +16,25 @@ async function assertTeamsExist(ctx: Context, teamIds: string[], field: string) 
   if (found !== teamIds.length) throw ValidationError.of(field, "names a team that does not exist");
 }
 
+/** Refuses a credential, or a change to one, that would reach further than the viewer (mayDelegate), naming each field. */
+function refuseWidening(viewer: Viewer, grant: Grant, fields: Partial<Record<DelegationRefusal["field"], string>> = {}) {
+  const refusals = mayDelegate(viewer, grant);
+  if (refusals.length) throw new ValidationError(refusals.map((r) => ({ field: fields[r.field] ?? `input.${r.field}`, message: r.message })));
+}
+
+/** A credential changes or revokes only what it could have created itself. */
+function refuseOutOfReach(viewer: Viewer, current: Grant, what: string) {
+  if (mayDelegate(viewer, current).length) {
+    throw new ForbiddenError(`This ${what} has access beyond yours; only a credential with at least that access may change it`);
+  }
+}
+
+const personGrantSelect = { role: true, canViewContact: true, memberships: { select: { teamId: true } } } as const;
+
+function personGrant(user: { role: Role; canViewContact: boolean; memberships: { teamId: string }[] }): Grant & { kind: "user" } {
+  return { kind: "user", role: user.role, canViewContact: user.canViewContact, teamIds: user.memberships.map((m) => m.teamId) };
+}
+
 export async function createUser(
   ctx: Context,
   args: { email: string; name: string; password: string; role: Role; teamIds?: string[] | null; canViewContact?: boolean | null },
@@ -25,6 +44,7 @@ export async function createUser(
   const password = parseInput(passwordRule, args.password, "input.password");
   const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
   await assertTeamsExist(ctx, teamIds, "input.teamIds");
+  refuseWidening(ctx.viewer!, { kind: "user", role: args.role, teamIds, canViewContact: args.canViewContact ?? false });
   try {
     return await ctx.prisma.user.create({
       data: {
@@ -62,9 +82,12 @@ export async function updateUser(
   if (ctx.viewer?.kind === "user" && ctx.viewer.userId === id && (args.active === false || (args.role && args.role !== "ADMIN"))) {
     throw ValidationError.of(args.active === false ? "input.active" : "input.role", "administrators cannot lock themselves out");
   }
-  const exists = await ctx.prisma.user.findUnique({ where: { id }, select: { id: true } });
-  if (!exists) throw new NotFoundError("User", args.id);
   const user = await inTransaction(ctx, async (tx) => {
+    const current = await tx.user.findUnique({ where: { id }, select: personGrantSelect });
+    if (!current) throw new NotFoundError("User", args.id);
+    const before = personGrant(current);
+    refuseOutOfReach(ctx.viewer!, before, "person");
+    refuseWidening(ctx.viewer!, { ...before, role: args.role ?? before.role, canViewContact: args.canViewContact ?? before.canViewContact });
     const user = await tx.user.update({
       where: { id },
       data: {
@@ -99,26 +122,31 @@ export async function createTeam(ctx: Context, args: { name: string; description
   }
 }
 
-async function resolveMembership(ctx: Context, args: { teamId: string; userId: string }) {
+/** The team and person of a membership change, once the viewer may make it (the person before and after within its reach). */
+async function resolveMembership(ctx: Context, args: { teamId: string; userId: string }, change: "join" | "leave") {
   const teamId = decodeId("input.teamId", args.teamId, "Team");
   const userId = decodeId("input.userId", args.userId, "User");
   const [team, user] = await Promise.all([
     ctx.prisma.team.findUnique({ where: { id: teamId }, select: { id: true } }),
-    ctx.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }),
+    ctx.prisma.user.findUnique({ where: { id: userId }, select: personGrantSelect }),
   ]);
   if (!team) throw new NotFoundError("Team", args.teamId);
   if (!user) throw new NotFoundError("User", args.userId);
+  const before = personGrant(user);
+  refuseOutOfReach(ctx.viewer!, before, "person");
+  const teamIds = change === "join" ? [...before.teamIds, teamId] : before.teamIds.filter((id) => id !== teamId);
+  refuseWidening(ctx.viewer!, { ...before, teamIds }, { teamIds: "input.teamId" });
   return { teamId, userId };
 }
 
 export async function addTeamMember(ctx: Context, args: { teamId: string; userId: string }) {
-  const key = await resolveMembership(ctx, args);
+  const key = await resolveMembership(ctx, args, "join");
   await ctx.prisma.teamMember.createMany({ data: [key], skipDuplicates: true });
   return key;
 }
 
 export async function removeTeamMember(ctx: Context, args: { teamId: string; userId: string }) {
-  const key = await resolveMembership(ctx, args);
+  const key = await resolveMembership(ctx, args, "leave");
   const { count } = await ctx.prisma.teamMember.deleteMany({ where: key });
   if (count === 0) throw ValidationError.of("input.userId", "is not a member of this team");
   return key;
@@ -135,6 +163,7 @@ export async function createApiToken(
   if (args.expiresAt && args.expiresAt <= ctx.clock.now()) throw ValidationError.of("input.expiresAt", "must be in the future");
   const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
   await assertTeamsExist(ctx, teamIds, "input.teamIds");
+  refuseWidening(ctx.viewer!, { kind: "token", scopes: args.scopes as TokenScope[], teamIds });
   const token = newBearerToken("api");
   const apiToken = await ctx.prisma.apiToken.create({
     data: {
@@ -153,15 +182,14 @@ export async function createApiToken(
 
 export async function revokeApiToken(ctx: Context, args: { id: string }) {
   const id = decodeId("input.id", args.id, "ApiToken");
+  const target = await ctx.prisma.apiToken.findUnique({ where: { id }, select: { scopes: true, teams: { select: { teamId: true } } } });
+  if (!target) throw new NotFoundError("ApiToken", args.id);
+  refuseOutOfReach(ctx.viewer!, { kind: "token", scopes: target.scopes as TokenScope[], teamIds: target.teams.map((t) => t.teamId) }, "token");
   const { count } = await ctx.prisma.apiToken.updateMany({
     where: { id, revokedAt: null },
     data: { revokedAt: ctx.clock.now() },
   });
-  if (count === 0) {
-    const exists = await ctx.prisma.apiToken.findUnique({ where: { id }, select: { id: true } });
-    if (!exists) throw new NotFoundError("ApiToken", args.id);
-    throw ValidationError.of("input.id", "this token is already revoked");
-  }
+  if (count === 0) throw ValidationError.of("input.id", "this token is already revoked");
   // Open live streams of this token end at once, on every instance.
   ctx.realtime.pubsub.publish("credentials-revoked", { tokenId: id });
   return { apiTokenId: id };

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { mayDelegate, type Grant, type TokenScope, type Viewer } from "../../src/domain/access.js";
+import type { Role } from "../../src/generated/prisma/enums.js";
+
+const token = (scopes: TokenScope[], teamIds: string[] = []): Viewer => ({ kind: "token", tokenId: "t", scopes, teamIds });
+const person = (role: Role, teamIds: string[] = [], canViewContact = false): Viewer => ({
+  kind: "user", userId: "u", sessionId: "s", role, teamIds, canViewContact,
+});
+const newToken = (scopes: TokenScope[], teamIds: string[] = []): Grant => ({ kind: "token", scopes, teamIds });
+const newPerson = (role: Role, teamIds: string[] = [], canViewContact = false): Grant => ({ kind: "user", role, teamIds, canViewContact });
+const fields = (viewer: Viewer, grant: Grant) => mayDelegate(viewer, grant).map((r) => r.field);
+
+describe("mayDelegate: tokens made by tokens", () => {
+  it("lets an unlimited admin token grant any scope for any teams", () => {
+    expect(fields(token(["admin"]), newToken(["admin"]))).toEqual([]);
+    expect(fields(token(["admin"]), newToken(["contacts:read", "reports:read"], ["B"]))).toEqual([]);
+  });
+
+  it("keeps a team-limited token's creations inside its teams", () => {
+    const limited = token(["admin"], ["A", "C"]);
+    expect(fields(limited, newToken(["tickets:read"]))).toEqual(["teamIds"]);
+    expect(fields(limited, newToken(["tickets:read"], ["B"]))).toEqual(["teamIds"]);
+    expect(fields(limited, newToken(["tickets:read"], ["A", "B"]))).toEqual(["teamIds"]);
+    expect(fields(limited, newToken(["admin"], ["A", "C"]))).toEqual([]);
+    expect(fields(limited, newToken(["tickets:write"], ["C"]))).toEqual([]);
+  });
+
+  it("grants only scopes the creator holds, counting implied ones", () => {
+    expect(fields(token(["tickets:write"]), newToken(["tickets:read", "comments:write"]))).toEqual([]);
+    expect(fields(token(["tickets:write"]), newToken(["contacts:read"]))).toEqual(["scopes"]);
+    expect(fields(token(["comments:write"]), newToken(["tickets:write"]))).toEqual(["scopes"]);
+    expect(mayDelegate(token(["tickets:read"]), newToken(["admin"]))[0]!.message).toContain('"admin"');
+  });
+});
+
+describe("mayDelegate: people made or changed by tokens", () => {
+  const limited = token(["admin"], ["A"]);
+
+  it("refuses roles that see every team to a team-limited token, naming the role", () => {
+    expect(fields(limited, newPerson("MANAGER", ["A"]))).toEqual(["role"]);
+    expect(fields(limited, newPerson("ADMIN", ["A"]))).toEqual(["role"]);
+    expect(fields(token(["admin"]), newPerson("ADMIN", [], true))).toEqual([]);
+  });
+
+  it("keeps people in the token's teams", () => {
+    expect(fields(limited, newPerson("SUPERVISOR", ["A"], true))).toEqual([]);
+    expect(fields(limited, newPerson("AGENT", []))).toEqual([]);
+    expect(fields(limited, newPerson("AGENT", ["A", "B"]))).toEqual(["teamIds"]);
+  });
+
+  it("needs the admin scope for any role, and contacts:read to grant contact access", () => {
+    const reader = token(["tickets:write", "reports:read"]);
+    expect(fields(reader, newPerson("AGENT"))).toEqual(["role"]);
+    expect(fields(token(["admin"]), newPerson("AGENT", [], true))).toEqual([]);
+  });
+});
+
+describe("mayDelegate: what people may hand out", () => {
+  it("bounds an administrator's tokens by the administrator's contact permission", () => {
+    expect(fields(person("ADMIN"), newToken(["contacts:read"]))).toEqual(["scopes"]);
+    expect(fields(person("ADMIN", [], true), newToken(["contacts:read", "admin"]))).toEqual([]);
+    expect(fields(person("ADMIN"), newPerson("AGENT", [], true))).toEqual(["canViewContact"]);
+  });
+
+  it("bounds by role: never above one's own, and team-bound roles stay in their teams", () => {
+    expect(fields(person("MANAGER", [], true), newPerson("ADMIN"))).toEqual(["role"]);
+    expect(fields(person("MANAGER"), newToken(["admin"]))).toEqual(["scopes"]);
+    expect(fields(person("MANAGER"), newPerson("MANAGER", ["X"]))).toEqual([]);
+    expect(fields(person("SUPERVISOR", ["A"]), newToken(["tickets:read"]))).toEqual(["teamIds"]);
+    expect(fields(person("SUPERVISOR", ["A"]), newToken(["reports:read"], ["A"]))).toEqual([]);
+    expect(fields(person("AGENT", ["A"]), newToken(["reports:read"], ["A"]))).toEqual(["scopes"]);
+    expect(fields(person("SUPERVISOR", ["A"]), newPerson("MANAGER", ["A"]))).toEqual(["role"]);
+  });
+
+  it("says why, one refusal per field", () => {
+    const refusals = mayDelegate(token(["admin"], ["A"]), newPerson("ADMIN", ["B"]));
+    expect(refusals).toEqual([
+      { field: "role", message: expect.stringContaining("every team") },
+    ]);
+    expect(mayDelegate(token(["tickets:read"], ["A"]), newToken(["tickets:write"], ["B"]))).toEqual([
+      { field: "scopes", message: expect.stringContaining("tickets:write") },
+      { field: "teamIds", message: "names a team outside your own" },
+    ]);
+  });
+});
