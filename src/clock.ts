@@ -2,6 +2,11 @@
 // time forward on a real server instead of faking timers.
 export interface Clock {
   now(): Date;
+  /**
+   * Calls `listener` whenever the clock jumps (a test moving time), so that timers
+   * computed from it are re-checked; the system clock never jumps. Returns a remover.
+   */
+  onJump?(listener: () => void): () => void;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -13,11 +18,17 @@ export const systemClock: Clock = { now: () => new Date() };
 export class AdjustableClock implements Clock {
   private offsetMs = 0;
   private frozenAt: number | null = null;
+  private readonly jumpListeners = new Set<() => void>();
   now(): Date {
     return new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   }
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
+    for (const listener of [...this.jumpListeners]) listener();
+  }
+  onJump(listener: () => void): () => void {
+    this.jumpListeners.add(listener);
+    return () => this.jumpListeners.delete(listener);
   }
   freeze(): void {
     this.frozenAt = this.now().getTime();

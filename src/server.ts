@@ -8,29 +8,30 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { ExecutionArgs } from "graphql";
 import { GraphQLError } from "graphql";
+import { NoSchemaIntrospectionCustomRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import pino, { type Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { authenticate } from "./auth/authenticate.js";
 import { ContactCipher } from "./auth/secrets.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import { createContext, unauthenticatedError, type AppServices, type Context } from "./context.js";
 import { createDb, type Db, type DbOptions } from "./db.js";
 import { ensureBootstrapAdmin, seedDefaults } from "./db/seed.js";
-import type { Viewer } from "./domain/access.js";
 import { DomainError, ValidationError } from "./errors.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
 import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
 import { SubscriptionGroups } from "./realtime/groups.js";
-import { useCostLimit, useExecutionTimeout, useOperationLimits, useRequestLimits } from "./http/limits.js";
+import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } from "./http/limits.js";
 import { createRateLimits } from "./http/rate-limits.js";
+import { createLoginThrottle } from "./auth/login-throttle.js";
+import { useSingleLogin } from "./http/single-login.js";
+import { Gate, useGate, type Credentials } from "./http/gate.js";
+import { CredentialWatch } from "./realtime/credentials.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { schema } from "./schema/index.js";
 import { useCsvExport } from "./http/export.js";
 import { useInputErrorCodes } from "./http/input-errors.js";
@@ -46,8 +47,8 @@ export interface AppOptions {
 
 interface ServerContext {
   req?: IncomingMessage;
-  /** Set for graphql-ws operations: the viewer authenticated at connection_init. */
-  socketViewer?: Viewer | null;
+  /** Set for graphql-ws operations: the credentials the gate resolved for the operation. */
+  credentials?: Credentials;
 }
 
 export interface App {
@@ -107,12 +108,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ? logger.warn({ err: error }, "rate limits: Redis does not answer; each instance counts on its own until it does")
         : logger.info("rate limits: Redis answers again; counting is shared"),
   });
+  const loginThrottle = await createLoginThrottle({
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisChannelPrefix,
+    onRedisFallback: (failing, error) =>
+      failing
+        ? logger.warn({ err: error }, "login throttle: Redis does not answer; each instance counts failed logins on its own until it does")
+        : logger.info("login throttle: Redis answers again; failed logins are counted together"),
+  });
   const clock = options.clock ?? systemClock;
   const services: AppServices = {
     prisma: db.prisma,
     clock,
     realtime,
+    credentialWatch: new CredentialWatch(realtime, clock),
     liveMetrics: new LiveMetrics(db.prisma, realtime, clock),
+    loginThrottle,
     cipher: new ContactCipher(await loadEncryptionKey(config)),
     sessionTtlSeconds: config.sessionTtlSeconds,
     survey: config.survey,
@@ -121,6 +132,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   const persistedOperations = config.persistedOperationsFile ? await loadPersistedOperations(config.persistedOperationsFile) : null;
+  const gate = new Gate({ prisma: db.prisma, clock, rateLimits, persistedOperations });
+  const httpGate = useGate(gate);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -151,21 +164,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       warn: (...args) => logger.warn(args.map(String).join(" ")),
       error: (...args) => logger.error({ err: args[0] }, "unexpected error"),
     },
-    context: async ({ req, socketViewer, request }) => {
-      const address = req?.socket?.remoteAddress ?? "unknown";
-      if (socketViewer !== undefined) return createContext(services, socketViewer, address);
-      const auth = await authenticate(services.prisma, services.clock, request.headers.get("authorization") ?? req?.headers.authorization);
-      if (!auth.ok) throw unauthenticatedError(auth.reason);
-      return createContext(services, auth.viewer, address);
+    // The gate has resolved the credentials by now (onParams, or onSubscribe for graphql-ws).
+    context: async ({ req, credentials, request }) => {
+      const { viewer, expiresAt } = credentials ?? (await httpGate.credentialsOf(request));
+      return createContext(services, viewer, req?.socket?.remoteAddress ?? "unknown", expiresAt);
     },
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
-      useRequestLimits(config.limits, rateLimits),
-      useCsvExport(services),
+      useBodyLimit(config.limits.maxBodyBytes),
+      useCsvExport(services, gate),
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
-      ...(persistedOperations ? [usePersistedOperations({ getPersistedOperation: (key) => persistedOperations[key] ?? null, allowArbitraryOperations: false })] : []),
+      httpGate,
+      // A validation rule, so graphql-ws (which validates through getEnveloped) refuses it too.
+      ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) } satisfies Plugin]),
       useOperationLimits(config.limits, config.production),
+      useSingleLogin((id) => persistedOperations?.get(id)),
       useCostLimit(config.limits.maxCost),
       useExecutionTimeout(config.limits.executionTimeoutMs),
       useInputErrorCodes(),
@@ -176,15 +189,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? startSlaMonitor({ prisma: db.prisma, realtime, clock: services.clock, logger, intervalMs: config.slaMonitorIntervalMs })
     : null;
 
-  const groups = new SubscriptionGroups(() => realtime.pubsub.subscribe("credentials-revoked"));
+  const groups = new SubscriptionGroups();
   const httpServer: Server = createServer(yoga);
   // No permessage-deflate: grouped subscriptions write their frames onto the TCP socket
   // themselves, which is only ordered with ws's own frames when ws never queues (frames.ts).
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, perMessageDeflate: false });
+  // A message may be as large as an HTTP body.
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, perMessageDeflate: false, maxPayload: config.limits.maxBodyBytes });
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
-  const authenticateConnection = (params: Record<string, unknown> | undefined) =>
-    authenticate(services.prisma, services.clock, typeof params?.authorization === "string" ? params.authorization : null);
+  const socketCredentials = (params: Record<string, unknown> | undefined, request: IncomingMessage) =>
+    gate.credentials(typeof params?.authorization === "string" ? params.authorization : null, request.socket.remoteAddress ?? "unknown");
   // Where each subscription's results go when its group sends them: the socket and the
   // client's id, keyed by the ExecutionArgs graphql-ws hands back to `subscribe`.
   const senders = new WeakMap<ExecutionArgs, SendSerialized>();
@@ -196,32 +210,37 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       subscribe: (args) => groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared), senders.get(args)!),
       // Live connections need credentials; graphql-ws closes with 4403 Forbidden otherwise.
       onConnect: async (ctx) => {
-        const auth = await authenticateConnection(ctx.connectionParams);
-        return auth.ok && auth.viewer !== null;
+        const credentials = await socketCredentials(ctx.connectionParams, ctx.extra.request).catch(() => null);
+        return credentials?.viewer != null;
       },
+      // Every operation passes the same gate as an HTTP request, and a refusal fails that
+      // operation only (an `error` message for its id), never the socket's other ones.
       onSubscribe: async (ctx, id, payload) => {
-        // Checked again for every operation: one started after the credentials were revoked
-        // is refused, and one started after joining a swarm sees that case.
-        const auth = await authenticateConnection(ctx.connectionParams);
-        if (!auth.ok || !auth.viewer) return [unauthenticatedError(auth.ok ? undefined : auth.reason)];
-        const enveloped = yoga.getEnveloped({
-          req: ctx.extra.request,
-          socketViewer: auth.viewer,
-          params: payload,
-        } as ServerContext);
+        let credentials: Credentials;
+        let params: Awaited<ReturnType<Gate["admit"]>>;
+        try {
+          // Checked again for every operation: one started after the credentials were revoked
+          // is refused, and one started after joining a swarm sees that case.
+          credentials = await socketCredentials(ctx.connectionParams, ctx.extra.request);
+          if (!credentials.viewer) throw unauthenticatedError();
+          params = await gate.admit(payload, credentials, ctx.extra.request.socket.remoteAddress ?? "unknown");
+        } catch (error) {
+          return socketErrors([error]);
+        }
+        const enveloped = yoga.getEnveloped({ req: ctx.extra.request, credentials, params } as ServerContext);
         let document;
         try {
-          document = enveloped.parse(payload.query);
+          document = enveloped.parse(params.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length) return socketErrors(errors);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error")];
+          return socketErrors([error]);
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length) return errors;
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
+          operationName: params.operationName ?? undefined,
+          variableValues: params.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
@@ -270,8 +289,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clearTimeout(timer);
         await slaMonitor?.stop();
         services.liveMetrics.close();
+        services.credentialWatch.close();
         groups.close();
-        await Promise.all([realtime.close(), rateLimits.close()]);
+        await Promise.all([realtime.close(), rateLimits.close(), loginThrottle.close()]);
         await db.close();
         logger.info("caseflow stopped");
       })();
@@ -287,10 +307,22 @@ interface EnvelopedRoot {
 }
 
 /** The allow-list of first-party operations: a JSON object of id (e.g. sha256 hash) to document. */
-async function loadPersistedOperations(file: string): Promise<Record<string, string>> {
+async function loadPersistedOperations(file: string): Promise<Map<string, string>> {
   const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
   if (!parsed || typeof parsed !== "object" || Object.values(parsed).some((v) => typeof v !== "string")) {
     throw new Error(`PERSISTED_OPERATIONS_FILE ${file} must be a JSON object of id → GraphQL document`);
   }
-  return parsed as Record<string, string>;
+  return new Map(Object.entries(parsed as Record<string, string>));
+}
+
+/**
+ * A refusal as graphql-ws sends it: the error's message and code (an unexpected error
+ * masked), without the HTTP status that only the HTTP road uses.
+ */
+function socketErrors(errors: readonly unknown[]): GraphQLError[] {
+  return errors.map((error) => {
+    if (!(error instanceof GraphQLError)) return new GraphQLError("Unexpected error.");
+    const { http: _http, ...extensions } = error.extensions ?? {};
+    return new GraphQLError(error.message, { nodes: error.nodes, extensions });
+  });
 }

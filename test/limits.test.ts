@@ -87,6 +87,28 @@ describe("operation limits", () => {
     expect(await ok.json()).toEqual({ data: { health: expect.any(String) } });
   });
 
+  it("refuse a chunked body over the limit whatever its content type, and parse one within it as usual", async () => {
+    const chunked = (text: string) =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        },
+      });
+    const send = (type: string, text: string) =>
+      app.yoga.fetch("http://caseflow.test/graphql", { method: "POST", headers: { "content-type": type, authorization: `Bearer ${agent.token}` }, body: chunked(text), duplex: "half" } as RequestInit);
+    const pad = "#".repeat(30_000);
+    for (const [type, big, small] of [
+      ["application/graphql", `{ health }\n${pad}`, "{ health }"],
+      ["application/x-www-form-urlencoded", `query=${encodeURIComponent("{ health }")}&pad=${pad}`, `query=${encodeURIComponent("{ health }")}`],
+    ] as const) {
+      expect((await send(type, big)).status, type).toBe(413);
+      expect(await (await send(type, small)).json(), type).toEqual({ data: { health: expect.any(String) } });
+    }
+    // A type no parser takes is refused without reading the body.
+    expect((await send("text/plain", pad)).status).toBe(415);
+  });
+
   it("stop an operation that runs past the execution timeout with code TIMEOUT", async () => {
     // Another transaction holds the survey table for a while; an anonymous survey answer has to wait for it.
     const holder = app.db.prisma.$transaction(async (tx) => {
@@ -165,9 +187,9 @@ describe("production mode", () => {
       const arbitrary = await post({ query: "{ health }" });
       const refused = await arbitrary.json();
       expect(refused.data).toBeUndefined();
-      expect(JSON.stringify(refused)).toMatch(/PersistedQueryOnly/);
+      expect(JSON.stringify(refused)).toMatch(/PERSISTED_QUERY_ONLY/);
       const unknown = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "nope" } } });
-      expect(JSON.stringify(await unknown.json())).toMatch(/PersistedQueryNotFound/);
+      expect(JSON.stringify(await unknown.json())).toMatch(/PERSISTED_QUERY_NOT_FOUND/);
       const page = await prod.yoga.fetch("http://caseflow.test/graphql", { headers: { accept: "text/html" } });
       expect(await page.text()).not.toMatch(/graphiql/i);
       // A GET without the CSRF header is refused before anything runs.

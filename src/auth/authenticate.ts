@@ -6,7 +6,8 @@ import type { TokenScope, Viewer } from "../domain/access.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { bearerKind, hashToken } from "./secrets.js";
 
-export type Authentication = { ok: true; viewer: Viewer | null } | { ok: false; reason: string };
+/** `expiresAt`: when the credentials stop working on their own (null: never, or anonymous). */
+export type Authentication = { ok: true; viewer: Viewer | null; expiresAt: Date | null } | { ok: false; reason: string };
 
 /** lastUsedAt is advisory; writing it on every request would double the write load. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -23,7 +24,7 @@ export async function authenticate(
   authorization: string | null | undefined,
 ): Promise<Authentication> {
   const token = bearerFrom(authorization);
-  if (token === null) return { ok: true, viewer: null };
+  if (token === null) return { ok: true, viewer: null, expiresAt: null };
   if (token === undefined) return { ok: false, reason: "The Authorization header must be 'Bearer <token>'" };
   const now = clock.now();
   const kind = bearerKind(token);
@@ -54,6 +55,7 @@ export async function authenticate(
     const { user } = session;
     return {
       ok: true,
+      expiresAt: session.expiresAt,
       viewer: {
         kind: "user",
         userId: user.id,
@@ -86,6 +88,7 @@ export async function authenticate(
     }
     return {
       ok: true,
+      expiresAt: apiToken.expiresAt,
       viewer: {
         kind: "token",
         tokenId: apiToken.id,

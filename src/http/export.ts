@@ -1,10 +1,11 @@
 // GET /export/tickets.csv?status=NOT_STARTED,TEAM_CHECKING&teamId=…: the cases a viewer
 // may see, as CSV for spreadsheets, streamed. Same credentials and filters as `tickets`.
 import type { Plugin } from "graphql-yoga";
-import { authenticate } from "../auth/authenticate.js";
+import { GraphQLError } from "graphql";
 import { createContext, type AppServices } from "../context.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { exportTickets, filterFromQuery } from "../resolvers/export.js";
+import { addressOf, type Credentials, type Gate } from "./gate.js";
 
 export const EXPORT_PATH = "/export/tickets.csv";
 
@@ -14,14 +15,27 @@ const problem = (status: number, code: string, message: string, field?: string) 
     headers: { "content-type": "application/json" },
   });
 
-export function useCsvExport(services: AppServices): Plugin {
+export function useCsvExport(services: AppServices, gate: Gate): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname !== EXPORT_PATH) return;
       if (request.method !== "GET") return endResponse(problem(405, "METHOD_NOT_ALLOWED", "Use GET"));
-      const auth = await authenticate(services.prisma, services.clock, request.headers.get("authorization"));
-      if (!auth.ok || !auth.viewer) return endResponse(problem(401, "UNAUTHENTICATED", auth.ok ? "Send a bearer token" : auth.reason));
-      const ctx = createContext(services, auth.viewer);
+      // The same gate as every GraphQL operation: credentials, then the rate limit.
+      const address = addressOf(serverContext);
+      let credentials: Credentials;
+      try {
+        credentials = await gate.credentials(request.headers.get("authorization"), address);
+        if (credentials.viewer) await gate.count(credentials, address);
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        const code = String(error.extensions.code);
+        const retry = error.extensions.retryAfterSeconds;
+        const response = problem(code === "RATE_LIMITED" ? 429 : 401, code, error.message);
+        if (retry) response.headers.set("retry-after", String(retry));
+        return endResponse(response);
+      }
+      if (!credentials.viewer) return endResponse(problem(401, "UNAUTHENTICATED", "Send a bearer token"));
+      const ctx = createContext(services, credentials.viewer, address, credentials.expiresAt);
       let rows: AsyncGenerator<string>;
       let first: IteratorResult<string>;
       try {

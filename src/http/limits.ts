@@ -2,11 +2,9 @@
 // tokens, directives, cost) is judged before execution; request rate per credential or
 // address, body size and execution time are judged around it. Every refusal is a
 // GraphQL error with a code, never a hang or a crash.
-import { createHash } from "node:crypto";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
-import type { RateLimits } from "./rate-limits.js";
 
 export interface Limits {
   maxDepth: number;
@@ -103,41 +101,33 @@ function refuse(status: number, code: string, message: string, headers: Record<s
 }
 
 /**
- * Rate limits per credential (hashed, so two requests with one token share a bucket) or,
- * without credentials, per client address, kept where `rates` keeps them (rate-limits.ts);
- * body size; batch size is yoga's own option.
+ * The body limit for every content type: a declared length over it is refused at once,
+ * and a chunked body (no length up front) is read with a cap before yoga's own parser for
+ * its content type gets it. (Rate limits and credentials are the gate's: gate.ts.)
  */
-export function useRequestLimits(limits: Limits, rates: RateLimits): Plugin {
+export function useBodyLimit(maxBodyBytes: number): Plugin {
   return {
-    async onRequest({ request, serverContext, endResponse }) {
+    onRequest({ request, endResponse }) {
       const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > limits.maxBodyBytes) {
-        return endResponse(refuse(413, "BODY_TOO_LARGE", `The request body may be at most ${limits.maxBodyBytes} bytes`));
-      }
-      const authorization = request.headers.get("authorization");
-      const wait = authorization
-        ? await rates.take("credential", createHash("sha256").update(authorization).digest("base64url"))
-        : await rates.take("address", (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress ?? "unknown");
-      if (wait > 0) {
-        endResponse(refuse(429, "RATE_LIMITED", `Too many requests; retry in ${wait} s`, { "retry-after": String(wait) }));
+      if (length > maxBodyBytes) {
+        endResponse(refuse(413, "BODY_TOO_LARGE", `The request body may be at most ${maxBodyBytes} bytes`));
       }
     },
-    onRequestParse({ request, setRequestParser }) {
-      // A chunked body has no length up front: read it with a cap instead.
-      if (request.method !== "POST" || request.headers.has("content-length") || !/json/i.test(request.headers.get("content-type") ?? "")) return;
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method !== "POST" || request.headers.has("content-length") || !requestParser) return;
+      const parse = requestParser;
       setRequestParser(async (req) => {
-        const text = await readCapped(req, limits.maxBodyBytes);
-        try {
-          return JSON.parse(text);
-        } catch {
-          throw createGraphQLError("POST body sent invalid JSON.", { extensions: { http: { status: 400 } } });
-        }
+        const body = await readCapped(req, maxBodyBytes);
+        const headers = new fetchAPI.Headers(req.headers);
+        headers.delete("transfer-encoding");
+        headers.set("content-length", String(body.byteLength));
+        return parse(new fetchAPI.Request(req.url, { method: "POST", headers, body: new Uint8Array(body) }));
       });
     },
   };
 }
 
-async function readCapped(request: Request, max: number): Promise<string> {
+async function readCapped(request: Request, max: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
@@ -147,7 +137,7 @@ async function readCapped(request: Request, max: number): Promise<string> {
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** The error of an operation that ran out of time. */

@@ -5,11 +5,9 @@
 // disturbing the others, and its stream ends on its own when its credentials are revoked.
 import { getOperationAST, GraphQLError, Kind, print, type ExecutionArgs, type ExecutionResult } from "graphql";
 import { Repeater } from "graphql-yoga";
-import { unauthenticatedError, type Context } from "../context.js";
+import type { Context } from "../context.js";
 import { hasRole, type Viewer } from "../domain/access.js";
 import type { SendSerialized } from "./frames.js";
-import type { RevocationMessage } from "./pubsub.js";
-import { isRevoked } from "./streams.js";
 
 /**
  * Root fields whose streams are purely live: what a subscriber receives does not depend
@@ -21,7 +19,6 @@ const GROUPABLE = new Set(["ticketEvents", "slaAlerts", "alerts", "incidentEvent
 type Subscribe = (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> | AsyncIterable<ExecutionResult> | ExecutionResult;
 
 interface Member {
-  viewer: Viewer | null;
   send: SendSerialized;
   end: (error?: unknown) => void;
 }
@@ -61,9 +58,6 @@ function groupViewer(viewer: Viewer): Viewer {
 export class SubscriptionGroups {
   private readonly groups = new Map<string, Group>();
   private readonly everyone = new Set<Member>();
-  private revocations: AsyncIterator<RevocationMessage> | null = null;
-
-  constructor(private readonly listenForRevocations: () => AsyncIterableIterator<RevocationMessage>) {}
 
   /** Members and groups now, for tests and metrics. */
   get size() {
@@ -73,7 +67,8 @@ export class SubscriptionGroups {
   /**
    * Subscribes through a group when the operation allows it, else on its own. A grouped
    * subscriber's results go out through `send`; the stream returned to the transport then
-   * yields nothing and only ends (client's complete, revocation, shared stream's end).
+   * yields nothing and only ends (client's complete, the end of its credentials, the
+   * shared stream's end).
    */
   subscribe(args: ExecutionArgs, subscribe: Subscribe, send: SendSerialized): ReturnType<Subscribe> {
     const ctx = args.contextValue as Context;
@@ -86,7 +81,8 @@ export class SubscriptionGroups {
     const key = JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}, permissionKey(ctx.viewer)]);
     let group = this.groups.get(key);
     if (!group) {
-      const shared = { ...args, contextValue: { ...ctx, viewer: groupViewer(ctx.viewer) } };
+      // Members' credentials end their own membership, never the group's stream.
+      const shared = { ...args, contextValue: { ...ctx, viewer: groupViewer(ctx.viewer), credentialsExpireAt: null } };
       const created: Group = {
         members: new Set(),
         ended: false,
@@ -103,19 +99,20 @@ export class SubscriptionGroups {
       group = created;
       this.groups.set(key, group);
     }
-    return this.join(key, group, ctx.viewer, send);
+    return this.join(key, group, ctx, send);
   }
 
-  private async join(key: string, group: Group, viewer: Viewer, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  private async join(key: string, group: Group, ctx: Context, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     const started = await group.started;
     if (!("next" in started)) return started;
-    this.watchRevocations();
     return new Repeater<ExecutionResult>(async (_push, stop) => {
-      const member: Member = { viewer, send, end: (error) => stop(error) };
+      const member: Member = { send, end: (error) => stop(error) };
       if (group.ended) return stop();
       group.members.add(member);
       this.everyone.add(member);
+      const unwatch = ctx.credentialWatch.watch({ viewer: ctx.viewer, expiresAt: ctx.credentialsExpireAt }, (error) => stop(error));
       await stop;
+      unwatch();
       group.members.delete(member);
       this.everyone.delete(member);
       if (group.members.size === 0 && this.groups.get(key) === group) {
@@ -142,22 +139,7 @@ export class SubscriptionGroups {
     }
   }
 
-  /** One revocation listener for every grouped subscriber of this instance. */
-  private watchRevocations() {
-    if (this.revocations) return;
-    const revocations = this.listenForRevocations();
-    this.revocations = revocations;
-    void (async () => {
-      for await (const message of revocations) {
-        for (const member of this.everyone) {
-          if (isRevoked(member.viewer, message)) member.end(unauthenticatedError("These credentials were revoked"));
-        }
-      }
-    })();
-  }
-
   close() {
-    void this.revocations?.return?.();
-    this.revocations = null;
+    for (const member of this.everyone) member.end();
   }
 }

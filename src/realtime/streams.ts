@@ -1,9 +1,9 @@
 // Live streams for subscriptions: they end, with UNAUTHENTICATED, the moment the
-// credentials they were opened with are revoked on any instance.
+// credentials they were opened with stop being valid on any instance.
 import { Repeater } from "graphql-yoga";
-import { unauthenticatedError, type Context } from "../context.js";
+import type { Context } from "../context.js";
 import { canSeeTicket, type Viewer } from "../domain/access.js";
-import type { RevocationMessage, TicketFacts, Topics } from "./pubsub.js";
+import type { TicketFacts, Topics } from "./pubsub.js";
 
 /** What a subscriber asked for; omitted (null) parts match everything. */
 export interface LiveFilter {
@@ -26,12 +26,6 @@ export function wantedBy(viewer: Viewer | null, ticketId: string, facts: TicketF
   );
 }
 
-export function isRevoked(viewer: Viewer | null, message: RevocationMessage): boolean {
-  if (!viewer) return false;
-  if (viewer.kind === "token") return message.tokenId === viewer.tokenId;
-  return message.sessionId === viewer.sessionId || message.userId === viewer.userId;
-}
-
 /**
  * A subscription's stream: `consume` reads the topic and yields what the subscriber
  * gets. The stream ends when the client stops, when the topic ends, or, with
@@ -47,20 +41,15 @@ export function liveStream<K extends keyof Topics, T>(
   return untilRevoked(ctx, consume(live), () => live.return());
 }
 
-/** Ends `items` (and runs `cleanup`) when the client stops or the viewer's credentials are revoked. */
+/**
+ * Ends `items` (and runs `cleanup`) when the client stops or the viewer's credentials
+ * stop being valid (revoked, logged out, deactivated, expired: credentials.ts).
+ */
 export function untilRevoked<T>(ctx: Context, items: AsyncIterable<T>, cleanup: () => unknown = () => {}): AsyncIterable<T> {
   return new Repeater<T>((push, stop) => {
-    const revocations = ctx.realtime.pubsub.subscribe("credentials-revoked");
+    const unwatch = ctx.credentialWatch.watch({ viewer: ctx.viewer, expiresAt: ctx.credentialsExpireAt }, (error) => stop(error));
     const iterator = items[Symbol.asyncIterator]();
-    void stop.then(() => Promise.allSettled([cleanup(), revocations.return(), iterator.return?.()]));
-    void (async () => {
-      for await (const message of revocations) {
-        if (isRevoked(ctx.viewer, message)) {
-          stop(unauthenticatedError("These credentials were revoked"));
-          return;
-        }
-      }
-    })();
+    void stop.then(() => Promise.allSettled([cleanup(), unwatch(), iterator.return?.()]));
     void (async () => {
       try {
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
