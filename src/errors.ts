@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: "The case changed since the client read it.",
   INVALID_CREDENTIALS: "Wrong e-mail or password.",
   SURVEY_UNAVAILABLE: "The survey link is wrong, expired or already used.",
+  RATE_LIMITED: "Too many attempts; `retryAfterSeconds` says when to try again.",
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -82,6 +83,14 @@ export class InvalidCredentialsError extends DomainError {
   readonly code = "INVALID_CREDENTIALS";
   constructor() {
     super("Wrong e-mail or password");
+  }
+}
+
+/** Too many failed attempts (logins) for now; nothing was checked. */
+export class RateLimitedError extends DomainError {
+  readonly code = "RATE_LIMITED";
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed attempts; try again in ${retryAfterSeconds} s`);
   }
 }
 

@@ -25,16 +25,30 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !key) return false;
-  const expected = Buffer.from(key, "base64");
-  const actual = await scrypt(password, Buffer.from(salt, "base64"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(actual, expected);
+/**
+ * A hash of a random password nobody knows, made with the current parameters. Checking
+ * against it when there is no usable hash (unknown e-mail, an account without a
+ * password) costs the same scrypt as a real check, so the answer's timing does not tell
+ * which e-mails have accounts.
+ */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(randomBytes(32).toString("base64")));
+
+function parseHash(stored: string | null | undefined) {
+  const [scheme, n, r, p, salt, key] = (stored ?? "").split("$");
+  if (scheme !== "scrypt" || !salt || !key) return null;
+  return { options: { N: Number(n), r: Number(r), p: Number(p) }, salt: Buffer.from(salt, "base64"), key: Buffer.from(key, "base64") };
+}
+
+/**
+ * Whether `password` matches `stored`. Always runs one scrypt: against the dummy hash
+ * when `stored` is missing or unusable (and then answers false).
+ */
+export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
+  const parsed = parseHash(stored);
+  const target = parsed ?? parseHash(await dummy())!;
+  const actual = await scrypt(password, target.salt, target.key.length, target.options);
+  return timingSafeEqual(actual, target.key) && parsed !== null;
 }
 
 /** Kinds of bearer token, told apart by their prefix. */

@@ -3,6 +3,7 @@
 // problem becomes a ValidationError issue that names its input path.
 import { z } from "zod";
 import { ValidationError } from "../errors.js";
+import { passwordProblem } from "./passwords.js";
 import { isEmail, isPhone } from "./privacy.js";
 
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix = "input"): z.output<T> {
@@ -100,7 +101,12 @@ export const reason = text(2000);
 export const resolution = text(5000);
 
 export const email = z.string().trim().toLowerCase().max(254).refine(isEmail, "must be an e-mail address");
-export const password = z.string().min(10, "must be at least 10 characters").max(200, "must be at most 200 characters");
+/** A new password, judged knowing what an attacker may know of its owner (e-mail, name). */
+export const password = (personal: readonly (string | null | undefined)[]) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = passwordProblem(value, personal);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 export const personName = text(100);
 export const teamName = z
   .string()

@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 const CONNECT_PATIENCE_MS = 1000;
 
 /** Resolves when `redis` is ready or after `patienceMs` of trying, whichever comes first. */
-function waitUntilReady(redis: Redis, patienceMs: number): Promise<void> {
+export function waitUntilReady(redis: Redis, patienceMs: number): Promise<void> {
   if (redis.status === "ready") return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

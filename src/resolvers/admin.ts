@@ -41,7 +41,7 @@ export async function createUser(
 ) {
   const email = parseInput(emailRule, args.email, "input.email");
   const name = parseInput(personName, args.name, "input.name");
-  const password = parseInput(passwordRule, args.password, "input.password");
+  const password = parseInput(passwordRule([email, name]), args.password, "input.password");
   const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
   await assertTeamsExist(ctx, teamIds, "input.teamIds");
   refuseWidening(ctx.viewer!, { kind: "user", role: args.role, teamIds, canViewContact: args.canViewContact ?? false });
@@ -78,7 +78,9 @@ export async function updateUser(
 ) {
   const id = decodeId("input.id", args.id, "User");
   const name = args.name === null || args.name === undefined ? undefined : parseInput(personName, args.name, "input.name");
-  const password = args.password ? parseInput(passwordRule, args.password, "input.password") : undefined;
+  // A new password must not be guessable from its owner's e-mail or name.
+  const owner = args.password ? await ctx.prisma.user.findUnique({ where: { id }, select: { email: true, name: true } }) : null;
+  const password = args.password ? parseInput(passwordRule([owner?.email, owner?.name, name]), args.password, "input.password") : undefined;
   if (ctx.viewer?.kind === "user" && ctx.viewer.userId === id && (args.active === false || (args.role && args.role !== "ADMIN"))) {
     throw ValidationError.of(args.active === false ? "input.active" : "input.role", "administrators cannot lock themselves out");
   }

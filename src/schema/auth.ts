@@ -1,6 +1,16 @@
 import { login, logout } from "../resolvers/auth.js";
-import { InvalidCredentialsError, ValidationError } from "../errors.js";
+import { InvalidCredentialsError, RateLimitedError, ValidationError } from "../errors.js";
 import { builder } from "./builder.js";
+import { ErrorInterface } from "./errors.js";
+
+builder.objectType(RateLimitedError, {
+  name: "RateLimitedError",
+  description: "Too many failed logins for this account or from this address; the password was not checked.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds to wait before the next attempt." }),
+  }),
+});
 
 const LoginInput = builder.inputType("LoginInput", {
   description: "Credentials of a person.",
@@ -29,8 +39,9 @@ const LoginPayload = builder.objectRef<{ token: string; userId: string }>("Login
 builder.mutationField("login", (t) =>
   t.field({
     type: LoginPayload,
-    description: "Signs in with e-mail and password and returns a session token.",
-    errors: { types: [InvalidCredentialsError] },
+    description:
+      "Signs in with e-mail and password and returns a session token. One login per request; failed attempts slow down further ones for the account and the address.",
+    errors: { types: [InvalidCredentialsError, RateLimitedError] },
     args: { input: t.arg({ type: LoginInput, required: true, description: "E-mail and password." }) },
     resolve: (_root, { input }, ctx) => login(ctx, input.email, input.password),
   }),

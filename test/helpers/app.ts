@@ -2,11 +2,19 @@
 // PostgreSQL database when DATABASE_URL is set), a movable clock, and helpers to send
 // GraphQL through yoga.fetch exactly as HTTP clients do.
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import pg from "pg";
 import pino from "pino";
 import { AdjustableClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
-import { createApp, type App } from "../../src/server.js";
+import { createApp, type App, type AppOptions } from "../../src/server.js";
+
+export interface GqlOptions {
+  token?: string;
+  headers?: Record<string, string>;
+  /** The client address the server sees (as for a real socket); "unknown" when absent. */
+  address?: string;
+}
 
 export interface TestApp extends App {
   clock: AdjustableClock;
@@ -15,7 +23,7 @@ export interface TestApp extends App {
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,
-    options?: { token?: string; headers?: Record<string, string> },
+    options?: GqlOptions,
   ): Promise<{ status: number; data: T; errors?: { message: string; extensions?: Record<string, any> }[] }>;
   close(): Promise<void>;
 }
@@ -55,19 +63,22 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** What the HTTP server hands yoga for a request from `address`. */
+const peer = (address: string) => ({ req: { socket: { remoteAddress: address }, headers: {} } as unknown as IncomingMessage });
+
+export async function createTestApp(overrides: Partial<Config> = {}, options: Pick<AppOptions, "logger"> = {}): Promise<TestApp> {
   const { database, drop } = await freshDatabase();
   const clock = new AdjustableClock();
   const queries: string[] = [];
   const app = await createApp(testConfig({ database, ...overrides }), {
     clock,
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     onQuery: (sql) => queries.push(sql),
   });
   return Object.assign(app, {
     clock,
     queries,
-    async gql(query: string, variables?: Record<string, unknown>, options: { token?: string; headers?: Record<string, string> } = {}) {
+    async gql(query: string, variables?: Record<string, unknown>, options: GqlOptions = {}) {
       const response = await app.yoga.fetch("http://caseflow.test/graphql", {
         method: "POST",
         headers: {
@@ -77,7 +88,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
           ...options.headers,
         },
         body: JSON.stringify({ query, variables }),
-      });
+      }, ...(options.address ? [peer(options.address)] : []));
       const body = (await response.json()) as { data: any; errors?: any[] };
       return { status: response.status, data: body.data, errors: body.errors };
     },
