@@ -12,7 +12,15 @@ try {
   process.exit(1);
 }
 
-const app = await createApp(config);
+let app;
+try {
+  app = await createApp(config);
+} catch (error) {
+  // One line an operator can act on (the database or Redis does not answer, a migration
+  // failed), not a stack trace.
+  console.error(`caseflow cannot start: ${startFailure(error)}`);
+  process.exit(1);
+}
 try {
   await app.start();
 } catch (error) {
@@ -23,6 +31,16 @@ try {
   );
   await app.stop();
   process.exit(1);
+}
+
+/** What went wrong at start, in one line, without credentials from connection strings. */
+function startFailure(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = String(message ?? error).split("\n")[0]!.replace(/\/\/[^@/\s]*@/g, "//");
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(text)) {
+    return `the database does not answer (${text})`;
+  }
+  return text;
 }
 
 let signalled = false;

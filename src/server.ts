@@ -97,7 +97,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
 
-  const realtime = createRealtime(config.redisUrl, config.redisChannelPrefix);
+  const realtime = createRealtime(config.redisUrl, config.redisChannelPrefix, {
+    onRedisUnavailable: (unavailable, error) =>
+      unavailable
+        ? logger.warn({ err: error }, "live events: Redis does not answer; only this instance's subscribers get its events until it does")
+        : logger.info("live events: Redis answers again; events reach every instance"),
+  });
   const rateLimits = await createRateLimits({
     perMinute: config.limits.rateLimitPerMinute,
     anonymousPerMinute: config.limits.anonymousRateLimitPerMinute,
@@ -170,7 +175,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return createContext(services, viewer, req?.socket?.remoteAddress ?? "unknown", expiresAt);
     },
     plugins: [
-      useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
+      // A fixed answer: the driver's error text (hosts, database names) is for the log only.
+      useReadinessCheck({
+        endpoint: "/ready",
+        check: () =>
+          db.ping().then(
+            () => true,
+            (error) => {
+              logger.warn({ err: error }, "not ready: the database does not answer");
+              return new Response("not ready\n", { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
+            },
+          ),
+      }),
       useBodyLimit(config.limits.maxBodyBytes),
       useCsvExport(services, gate),
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),

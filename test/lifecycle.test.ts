@@ -68,7 +68,10 @@ describe("readiness", () => {
     try {
       expect((await app.yoga.fetch("http://caseflow.test/ready")).status).toBe(200);
       await app.db.close();
-      expect((await app.yoga.fetch("http://caseflow.test/ready")).status).toBe(503);
+      const ready = await app.yoga.fetch("http://caseflow.test/ready");
+      expect(ready.status).toBe(503);
+      // A fixed body: nothing of the driver's error reaches an unauthenticated endpoint.
+      expect(await ready.text()).toBe("not ready\n");
       expect((await app.yoga.fetch("http://caseflow.test/health")).status).toBe(200);
       // An unexpected failure (here: the database is gone) is masked: no SQL, no stack.
       const failed = await app.gql("{ teams { totalCount } }", {}, { token: "cfs_anything" });

@@ -1,7 +1,9 @@
 // The event bus between writes and live subscribers. In one process it is in memory;
-// with REDIS_URL it goes through Redis, so every instance behind a load balancer sees
-// every event. Messages carry ids and the access facts of the case; subscribers load
-// the entity again under their own permissions.
+// with REDIS_URL it also goes through Redis, so every instance behind a load balancer
+// sees every event. An instance's own subscribers get its events directly, never by way
+// of Redis, so they keep getting them while Redis is down. Messages carry ids and the
+// access facts of the case; subscribers load the entity again under their own permissions.
+import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
@@ -83,32 +85,75 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/** Every live subscription is one listener; thousands are expected, not a leak. */
+function localTarget(): EventTarget {
+  const eventTarget = new EventTarget();
+  setMaxListeners(0, eventTarget);
+  return eventTarget;
+}
+
 /**
- * Channel names get a prefix, so deployments (or test runs) that share one Redis do not
- * hear each other.
+ * This instance's listeners hear its events at once, from `local`; Redis carries them to
+ * the other instances, and back from them. Each message is stamped with the instance it
+ * came from, so an instance does not hear its own events twice. Channel names get a
+ * prefix, so deployments (or test runs) that share one Redis do not hear each other.
  */
-function prefixed(target: EventTarget, prefix: string): EventTarget {
+function localFirst(local: EventTarget, redis: EventTarget, prefix: string): EventTarget {
+  const origin = randomUUID();
+  const relayed = new Set<string>();
   return {
-    addEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => target.addEventListener(prefix + type, listener),
-    removeEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => target.removeEventListener(prefix + type, listener),
-    dispatchEvent: (event: Event) =>
-      target.dispatchEvent(new CustomEvent(prefix + event.type, { detail: (event as CustomEvent).detail })),
+    addEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => {
+      local.addEventListener(type, listener);
+      if (relayed.has(type)) return;
+      // One Redis subscription per topic, kept for the app's life (there are a handful).
+      relayed.add(type);
+      redis.addEventListener(prefix + type, (event) => {
+        const message = (event as CustomEvent<{ origin: string; detail: unknown }>).detail;
+        if (message?.origin !== origin) local.dispatchEvent(new CustomEvent(type, { detail: message?.detail }));
+      });
+    },
+    removeEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => local.removeEventListener(type, listener),
+    dispatchEvent: (event: Event) => {
+      const detail = (event as CustomEvent).detail;
+      local.dispatchEvent(new CustomEvent(event.type, { detail }));
+      return redis.dispatchEvent(new CustomEvent(prefix + event.type, { detail: { origin, detail } }));
+    },
   };
 }
 
-export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:"): Realtime {
+/** Closes a Redis connection, at once when it is not connected (a quit would wait for it). */
+async function closeRedis(client: Redis) {
+  if (client.status !== "ready") return client.disconnect();
+  await client.quit().catch(() => client.disconnect());
+}
+
+export interface RealtimeOptions {
+  /** Told once each time Redis stops answering (also at start), and once when it answers again. */
+  onRedisUnavailable?: (unavailable: boolean, error?: unknown) => void;
+}
+
+export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:", options: RealtimeOptions = {}): Realtime {
   if (!redisUrl) {
-    // Every live subscription is one listener; thousands are expected, not a leak.
-    const eventTarget = new EventTarget();
-    setMaxListeners(0, eventTarget);
-    return { pubsub: createPubSub<Topics>({ eventTarget: eventTarget as never }), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
+    return { pubsub: createPubSub<Topics>({ eventTarget: localTarget() as never }), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
   }
-  const options = { maxRetriesPerRequest: null, lazyConnect: false } as const;
-  const publishClient = new Redis(redisUrl, options);
-  const subscribeClient = new Redis(redisUrl, options);
-  // ioredis reconnects by itself; an unhandled 'error' event would end the process.
+  // Publishing does not queue while Redis is away: this instance's subscribers already have
+  // the event, and other instances' clients catch up with ticketEvents(after:) on reconnect.
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself (and subscribes again); an unhandled 'error' event would
+  // end the process. The operator hears of an outage once, and once of its end.
+  let unavailable = false;
+  subscribeClient.on("error", (error) => {
+    if (unavailable) return;
+    unavailable = true;
+    options.onRedisUnavailable?.(true, error);
+  });
+  subscribeClient.on("ready", () => {
+    if (!unavailable) return;
+    unavailable = false;
+    options.onRedisUnavailable?.(false);
+  });
   publishClient.on("error", () => {});
-  subscribeClient.on("error", () => {});
   // The event target subscribes, unsubscribes and publishes without awaiting the reply;
   // a stream that starts or ends while the app stops gets a reply that can only fail
   // (the connection is closing), and that must not surface as an unhandled rejection.
@@ -120,13 +165,13 @@ export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:"): 
       return reply;
     };
   }
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const redisTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }) as unknown as EventTarget;
   return {
-    pubsub: createPubSub<Topics>({ eventTarget: prefixed(eventTarget as unknown as EventTarget, channelPrefix) as never }),
+    pubsub: createPubSub<Topics>({ eventTarget: localFirst(localTarget(), redisTarget, channelPrefix) as never }),
     cache: new ShortLivedCache(),
     kind: "redis",
     close: async () => {
-      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+      await Promise.allSettled([closeRedis(publishClient), closeRedis(subscribeClient)]);
     },
   };
 }
