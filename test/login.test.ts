@@ -2,6 +2,9 @@
 // slowing down further ones per account and per address (in memory and through Redis),
 // the same work and answer for unknown accounts, a password policy, and security logs.
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -10,7 +13,7 @@ import { hashPassword } from "../src/auth/secrets.js";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { LOGIN_LIMITS } from "../src/domain/login-backoff.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { wsClient } from "./helpers/live.js";
+import { sendOver, TRANSPORTS } from "./helpers/transports.js";
 import { seedUser, type TestUser } from "./helpers/seed.js";
 
 // Counts scrypt runs (each still runs for real) to show unknown accounts cost the same work.
@@ -54,12 +57,14 @@ const logSink = new Writable({
 
 let app: TestApp;
 let admin: TestUser;
+let port: number;
 
 beforeAll(async () => {
   app = await createTestApp({}, { logger: pino({ level: "info" }, logSink) });
   // Waits are whole seconds of the app's clock; real time passing must not open them.
   app.clock.freeze();
   admin = await seedUser(app, "ADMIN");
+  ({ port } = await app.start(0));
 });
 afterAll(() => app.close());
 
@@ -146,24 +151,40 @@ describe("one login per request", () => {
     expect(results[0]?.data.login?.__typename).toBe("LoginPayload");
   });
 
-  it("refuses aliased logins over graphql-ws too", async () => {
-    const { port } = await app.start(0);
-    const client = wsClient(port, admin.token);
+  it.each(TRANSPORTS)("refuses aliased logins over %s too", async (transport) => {
+    const person = await personWithPassword(app);
+    const outcome = await sendOver(transport, app, port, admin.token, {
+      query: `mutation($i: LoginInput!) { a: login(input: $i) { __typename } b: login(input: $i) { __typename } }`,
+      variables: { i: { email: person.email, password: PASSWORD } },
+    });
+    expect(outcome.errors?.[0]?.extensions).toMatchObject({ code: "VALIDATION", field: "login" });
+    expect(await sessionsOf(app, person.id)).toBe(0);
+  });
+
+  it("counts persisted operations in a batch by their documents", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "caseflow-login-"));
+    const file = path.join(folder, "operations.json");
+    await writeFile(file, JSON.stringify({ "sign-in": LOGIN, health: "{ health }" }));
+    const persisted = await createTestApp({ persistedOperationsFile: file });
     try {
-      const person = await personWithPassword(app);
-      const errors = await new Promise<unknown>((resolve, reject) => {
-        client.subscribe(
-          {
-            query: `mutation($i: LoginInput!) { a: login(input: $i) { __typename } b: login(input: $i) { __typename } }`,
-            variables: { i: { email: person.email, password: PASSWORD } },
-          },
-          { next: (value) => resolve(value.errors ?? value), error: resolve, complete: () => reject(new Error("completed without an error")) },
-        );
-      });
-      expect((errors as { extensions?: Record<string, unknown> }[])[0]?.extensions).toMatchObject({ code: "VALIDATION", field: "login" });
-      expect(await sessionsOf(app, person.id)).toBe(0);
+      const person = await personWithPassword(persisted);
+      const variables = { i: { email: person.email, password: PASSWORD } };
+      const post = (body: unknown) =>
+        persisted.yoga.fetch("http://caseflow.test/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+          body: JSON.stringify(body),
+        });
+      const refused = await post([{ documentId: "sign-in", variables }, { extensions: { persistedQuery: { version: 1, sha256Hash: "sign-in" } }, variables }]);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { errors: { extensions: unknown }[] }).errors[0]?.extensions).toMatchObject({ code: "VALIDATION", field: "login" });
+      expect(await sessionsOf(persisted, person.id)).toBe(0);
+      const allowed = await post([{ documentId: "sign-in", variables }, { documentId: "health" }]);
+      expect(allowed.status).toBe(200);
+      expect(await sessionsOf(persisted, person.id)).toBe(1);
     } finally {
-      await client.dispose();
+      await persisted.close();
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });
