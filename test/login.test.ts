@@ -301,6 +301,33 @@ describe.runIf(redisAnswers)("failed logins counted by every instance through Re
   });
 });
 
+describe("failed logins while Redis does not answer", () => {
+  it("are still counted, by each instance on its own", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    // Nothing listens on port 9 (discard): connections are refused at once.
+    const isolated = await createTestApp({ redisUrl: "redis://127.0.0.1:9" }, { logger: pino({ level: "info" }, sink) });
+    try {
+      isolated.clock.freeze();
+      const email = `${randomUUID()}@example.com`;
+      for (let i = 0; i < LOGIN_LIMITS.account.freeFailures; i++) {
+        const result = await isolated.gql(LOGIN_WAIT, { i: { email, password: "wrong" } }, { address: freshAddress() });
+        expect(result.data.login).toMatchObject({ code: "INVALID_CREDENTIALS" });
+      }
+      const held = await isolated.gql(LOGIN_WAIT, { i: { email, password: "wrong" } }, { address: freshAddress() });
+      expect(held.data.login).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 1 });
+      expect(lines.filter((line) => String(line.msg).startsWith("login throttle: Redis does not answer"))).toHaveLength(1);
+    } finally {
+      await isolated.close();
+    }
+  });
+});
+
 describe("unknown and inactive accounts", () => {
   it("cost the same work (one scrypt) and get the same answer as a wrong password", async () => {
     const known = await personWithPassword(app);
