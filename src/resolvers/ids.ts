@@ -5,14 +5,20 @@ import { ValidationError } from "../errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function decodeId(field: string, globalId: string, typename: string): string {
-  let decoded: { typename: string; id: string } | undefined;
+/** A global id's type name and row id, or null when it is not a well-formed global id of a row. */
+export function parseGlobalId(globalId: string): { typename: string; id: string } | null {
+  let decoded: { typename: string; id: string };
   try {
     decoded = decodeGlobalID(globalId);
   } catch {
-    decoded = undefined;
+    return null;
   }
-  if (!decoded || decoded.typename !== typename || !UUID.test(decoded.id)) {
+  return UUID.test(decoded.id) ? decoded : null;
+}
+
+export function decodeId(field: string, globalId: string, typename: string): string {
+  const decoded = parseGlobalId(globalId);
+  if (!decoded || decoded.typename !== typename) {
     throw ValidationError.of(field, `is not a valid ${typename} id`);
   }
   return decoded.id;

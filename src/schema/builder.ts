@@ -79,14 +79,10 @@ export const builder = new SchemaBuilder<TypeOptions>({
     clientMutationId: "omit",
     cursorType: "String",
     idFieldOptions: { description: "Global id: opaque, stable, accepted by `node(id:)`." },
-    nodeQueryOptions: {
-      description: "Fetches any object by its global id.",
-      args: { id: { description: "A global id." } },
-    },
-    nodesQueryOptions: {
-      description: "Fetches objects by their global ids.",
-      args: { ids: { description: "Global ids; at most 100." } },
-    },
+    // node.ts declares `node` and `nodes`: they answer null for hidden, unknown and
+    // malformed ids alike, which the plugin's own fields cannot (they fail on a bad id).
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     defaultConnectionTypeOptions: { description: "A page of results." },
     defaultEdgeTypeOptions: { description: "One result and its cursor." },
     pageInfoTypeOptions: { description: "Where this page sits in the whole list." },

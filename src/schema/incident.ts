@@ -46,7 +46,8 @@ builder.prismaObject("IncidentUpdate", {
   }),
 });
 
-const canReadIncidents = { authenticated: true } as const;
+/** As the incident list: people, and tokens that read cases. */
+const canReadIncidents = { scope: "tickets:read" } as const;
 
 export const IncidentRef = builder.prismaNode("Incident", {
   description: "One problem causing many cases, with its responders and timeline.",

@@ -5,6 +5,7 @@ import "./scalars.js";
 import "./enums.js";
 import "./errors.js";
 import "./system.js";
+import "./node.js";
 import "./user.js";
 import "./team.js";
 import "./token.js";

@@ -1,6 +1,6 @@
 // Macros: saved actions plus a reply template, applied to a case in one step.
 import type { MacroActions } from "../domain/macros.js";
-import { usableMacrosWhere } from "../domain/macros.js";
+import { canUseMacro, usableMacrosWhere } from "../domain/macros.js";
 import { PLACEHOLDERS } from "../domain/templates.js";
 import { applyMacro, deleteMacro, saveMacro } from "../resolvers/macros.js";
 import { builder } from "./builder.js";
@@ -46,7 +46,8 @@ const MacroActionsRef = builder.objectRef<MacroActions>("MacroActions").implemen
 builder.prismaNode("Macro", {
   description: "Saved actions and a reply template, applied to a case in one step through the same rules as the separate mutations.",
   id: { field: "id" },
-  authScopes: { authenticated: true },
+  // Whoever may use it sees it, however it is reached (node, payloads, lists).
+  authScopes: (macro, ctx) => canUseMacro(ctx.viewer, macro),
   fields: (t) => ({
     name: t.exposeString("name", { description: "What it is for." }),
     description: t.exposeString("description", { nullable: true, description: "When to use it." }),

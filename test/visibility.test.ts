@@ -1,0 +1,91 @@
+// Objects are visible only to whom their own rules say, however they are reached:
+// `node`/`nodes` by global id, an incident's timeline, search.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "./helpers/app.js";
+import { createTicketVia, gid, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+
+let app: TestApp;
+let teamA: Awaited<ReturnType<typeof seedTeam>>;
+let teamB: Awaited<ReturnType<typeof seedTeam>>;
+let agentA: TestUser;
+let agentB: TestUser;
+let ticketA: Awaited<ReturnType<typeof createTicketVia>>;
+let ticketB: Awaited<ReturnType<typeof createTicketVia>>;
+
+beforeAll(async () => {
+  app = await createTestApp({ slaMonitor: false });
+  teamA = await seedTeam(app);
+  teamB = await seedTeam(app);
+  agentA = await seedUser(app, "AGENT", [teamA.id]);
+  agentB = await seedUser(app, "AGENT", [teamB.id]);
+  ticketA = await createTicketVia(app, agentA.token, { teamId: teamA.gid });
+  ticketB = await createTicketVia(app, agentB.token, { teamId: teamB.gid });
+});
+afterAll(() => app.close());
+
+const NODE = `query($id: ID!) { node(id: $id) { __typename id ... on Ticket { number } ... on Macro { name } ... on Incident { title } } }`;
+const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Ticket { number } } }`;
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+describe("node and nodes", () => {
+  it("answer null, without an error, for hidden, unknown and malformed ids alike", async () => {
+    const ids = {
+      hidden: ticketB.id,
+      unknown: gid("Ticket", randomUUID()),
+      notUuid: gid("Ticket", "42"),
+      notNodeType: gid("Comment", randomUUID()),
+      unknownType: gid("Spaceship", randomUUID()),
+      notBase64: "!!!",
+      noColon: b64("Ticket"),
+      empty: "",
+    };
+    for (const [what, id] of Object.entries(ids)) {
+      const result = await app.gql(NODE, { id }, { token: agentA.token });
+      expect({ what, status: result.status, errors: result.errors, node: result.data?.node }).toEqual({ what, status: 200, errors: undefined, node: null });
+    }
+    const many = await app.gql(NODES, { ids: [ticketA.id, ...Object.values(ids), ticketA.id] }, { token: agentA.token });
+    expect(many.errors).toBeUndefined();
+    expect(many.data.nodes).toEqual([
+      { __typename: "Ticket", id: ticketA.id, number: ticketA.number },
+      ...Object.values(ids).map(() => null),
+      { __typename: "Ticket", id: ticketA.id, number: ticketA.number },
+    ]);
+  });
+
+  it("shows what the viewer may see", async () => {
+    expect((await app.gql(NODE, { id: ticketB.id }, { token: agentB.token })).data.node).toMatchObject({ number: ticketB.number });
+  });
+
+  it("shows a macro only to whom the macro rules say", async () => {
+    const owner = await seedUser(app, "AGENT", [teamB.id]);
+    const macros = {
+      team: await app.db.prisma.macro.create({ data: { name: "B team macro", visibility: "TEAM", teamId: teamB.id, actions: { addTags: ["b"] } } }),
+      personal: await app.db.prisma.macro.create({ data: { name: "Owner's own", visibility: "PERSONAL", ownerId: owner.id, actions: { addTags: ["p"] } } }),
+      global: await app.db.prisma.macro.create({ data: { name: "For all", visibility: "GLOBAL", actions: { addTags: ["g"] } } }),
+    };
+    const seen = async (token: string) => {
+      const names: string[] = [];
+      for (const macro of Object.values(macros)) {
+        const result = await app.gql(NODE, { id: gid("Macro", macro.id) }, { token });
+        expect(result.errors).toBeUndefined();
+        if (result.data.node) names.push(result.data.node.name);
+      }
+      return names;
+    };
+    expect(await seen(agentA.token)).toEqual(["For all"]);
+    expect(await seen(agentB.token)).toEqual(["B team macro", "For all"]);
+    expect(await seen(owner.token)).toEqual(["B team macro", "Owner's own", "For all"]);
+    expect(await seen((await seedApiToken(app, ["tickets:read"], [teamA.id])).token)).toEqual(["For all"]);
+    expect(await seen((await seedApiToken(app, ["tickets:read"], [teamB.id])).token)).toEqual(["B team macro", "For all"]);
+    expect(await seen((await seedUser(app, "MANAGER")).token)).toEqual(["B team macro", "For all"]);
+  });
+
+  it("shows incidents only to those who read cases", async () => {
+    const incident = await app.db.prisma.incident.create({ data: { title: "Gateway down", severity: 2, teams: { create: { teamId: teamB.id } } } });
+    const id = gid("Incident", incident.id);
+    expect((await app.gql(NODE, { id }, { token: agentA.token })).data.node).toMatchObject({ title: "Gateway down" });
+    const noReader = await app.gql(NODE, { id }, { token: (await seedApiToken(app, ["contacts:read"])).token });
+    expect({ errors: noReader.errors, node: noReader.data.node }).toEqual({ errors: undefined, node: null });
+  });
+});
