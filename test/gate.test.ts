@@ -172,3 +172,65 @@ describe("rate limits", () => {
     expect(statuses).toEqual([401, 401, 429]);
   });
 });
+
+describe("credentials, the execution timeout and masking", () => {
+  let app: TestApp;
+  let port: number;
+  let token: string;
+  beforeAll(async () => {
+    app = await createTestApp({ slaMonitor: false, limits: { ...testConfig().limits, executionTimeoutMs: 300 } });
+    ({ port } = await app.start(0));
+    ({ token } = await seedUser(app, "AGENT"));
+  });
+  afterAll(() => app.close().catch(() => {}));
+
+  it("refuses credentials that name nothing on every road", async () => {
+    for (const transport of ["http", "sse"] as const) {
+      const outcome = await sendOver(transport, app, port, "cfs_forged", { query: "{ health }" });
+      expect(outcome.status, transport).toBe(401);
+      expect(codes(outcome)).toEqual(["UNAUTHENTICATED"]);
+    }
+    await expect(RawSocket.open(port, "cfs_forged")).rejects.toThrow(/4403/);
+  });
+
+  it("answers TIMEOUT on every road when an operation runs past the execution timeout", async () => {
+    // Another transaction holds the survey table until every road has had its answer.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = app.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE "Survey" IN ACCESS EXCLUSIVE MODE`);
+      locked();
+      await held;
+    }, { timeout: 60_000 });
+    await lockTaken;
+    try {
+      const survey = `mutation { submitSurvey(input: { token: "cfv_unknown", rating: SATISFIED }) { __typename } }`;
+      // Surveys are answered anonymously over HTTP and SSE. A WebSocket needs credentials,
+      // checked per operation with a query: embedded PGlite has one connection, which the
+      // lock holds, so that check would wait for the lock too; PostgreSQL has a pool.
+      const roads = process.env.DATABASE_URL ? TRANSPORTS : (["http", "sse"] as const);
+      for (const transport of roads) {
+        expect(codes(await sendOver(transport, app, port, transport === "ws" ? token : null, { query: survey })), transport).toEqual(["TIMEOUT"]);
+      }
+    } finally {
+      release();
+      await holder;
+    }
+  });
+
+  it("masks an unexpected failure on every road", async () => {
+    const socket = await RawSocket.open(port, token);
+    await app.db.close();
+    try {
+      for (const transport of TRANSPORTS) {
+        const outcome = transport === "ws" ? await socket.run("after-close", { query: "{ me { name } }" }) : await sendOver(transport, app, port, token, { query: "{ me { name } }" });
+        expect(outcome.errors?.map((e) => e.message), transport).toEqual(["Unexpected error."]);
+        expect(JSON.stringify(outcome), transport).not.toMatch(/pglite|prisma|postgres|SELECT|closed|\.ts:\d+|at /i);
+      }
+    } finally {
+      socket.close();
+    }
+  });
+});
