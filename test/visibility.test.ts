@@ -89,3 +89,32 @@ describe("node and nodes", () => {
     expect({ errors: noReader.errors, node: noReader.data.node }).toEqual({ errors: undefined, node: null });
   });
 });
+
+describe("search", () => {
+  it("takes % and _ literally in case, people and tag searches", async () => {
+    const agent = await seedUser(app, "AGENT", [teamA.id], { name: "Zhao 100%_match" });
+    await seedUser(app, "AGENT", [teamA.id], { name: "Zhao 100xymatch" });
+    const literal = await createTicketVia(app, agentA.token, { teamId: teamA.gid, accountId: "ACC-777", title: "ACC-777 refund 100%_back" });
+    await createTicketVia(app, agentA.token, { teamId: teamA.gid, accountId: "ACC-778", title: "ACC-778 refund 100 percent back" });
+    const cases = async (search: string) =>
+      (await app.gql(`query($s: String) { tickets(first: 50, filter: { search: $s }) { edges { node { number } } } }`, { s: search }, { token: agentA.token }))
+        .data.tickets.edges.map((e: any) => e.node.number);
+    expect(await cases("%")).toEqual([literal.number]);
+    expect(await cases("_")).toEqual([literal.number]);
+    expect(await cases("100%_back")).toEqual([literal.number]);
+    expect(await cases("refund 100%")).toEqual([literal.number]);
+    expect(await cases("\\")).toEqual([]);
+
+    const people = async (search: string) =>
+      (await app.gql(`query($s: String) { users(first: 50, search: $s) { edges { node { id } } } }`, { s: search }, { token: agentA.token })).data.users.edges.map((e: any) => e.node.id);
+    expect(await people("100%_m")).toEqual([agent.gid]);
+    expect(await people("%")).toEqual([agent.gid]);
+    expect(await people("_")).toEqual([agent.gid]);
+
+    await app.db.prisma.tag.createMany({ data: [{ name: "pct%_tag" }, { name: "pctxytag" }] });
+    const tags = async (prefix: string) =>
+      (await app.gql(`query($p: String) { tags(first: 50, prefix: $p) { edges { node { name } } } }`, { p: prefix }, { token: agentA.token })).data.tags.edges.map((e: any) => e.node.name);
+    expect(await tags("pct%_")).toEqual(["pct%_tag"]);
+    expect(await tags("_")).toEqual([]);
+  });
+});

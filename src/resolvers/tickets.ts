@@ -21,6 +21,7 @@ import {
   updateTicketInput,
 } from "../domain/input.js";
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
+import { likeLiteral } from "../domain/search.js";
 import { maskContact, type RedactionKind } from "../domain/privacy.js";
 import { evaluateRules, tierForLevel } from "../domain/rules.js";
 import { assertTransition, transitionEffects } from "../domain/workflow.js";
@@ -81,8 +82,8 @@ export function ticketListWhere(viewer: Viewer, filter: TicketFilter | null | un
         { number: { equals: search.toUpperCase() } },
         { accountId: { equals: search } },
         { externalRef: { equals: search } },
-        { title: { contains: search, mode: "insensitive" } },
-        { description: { contains: search, mode: "insensitive" } },
+        { title: { contains: likeLiteral(search), mode: "insensitive" } },
+        { description: { contains: likeLiteral(search), mode: "insensitive" } },
       ],
     });
   }

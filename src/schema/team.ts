@@ -1,3 +1,4 @@
+import { likeLiteral } from "../domain/search.js";
 import { addTeamMember, createTeam, removeTeamMember } from "../resolvers/admin.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors } from "./errors.js";
@@ -30,7 +31,7 @@ builder.prismaObject("Tag", {
 });
 
 const tagWhere = (prefix: string | null | undefined) =>
-  prefix?.trim() ? { name: { startsWith: prefix.trim().toLowerCase() } } : undefined;
+  prefix?.trim() ? { name: { startsWith: likeLiteral(prefix.trim().toLowerCase()) } } : undefined;
 
 builder.queryFields((t) => ({
   teams: t.prismaConnection(

@@ -1,4 +1,5 @@
 import { createUser, updateUser } from "../resolvers/admin.js";
+import { likeLiteral } from "../domain/search.js";
 import { decodeId } from "../resolvers/ids.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { AvailabilityEnum, RoleEnum } from "./enums.js";
@@ -69,7 +70,7 @@ builder.queryFields((t) => ({
 }));
 
 function userWhere(args: { search?: string | null; teamId?: string | number | null; includeInactive?: boolean | null }) {
-  const search = args.search?.trim();
+  const search = args.search?.trim() ? likeLiteral(args.search.trim()) : undefined;
   return {
     ...(args.includeInactive ? {} : { active: true }),
     ...(search
