@@ -170,6 +170,8 @@ export const note = freeText(10000);
 export const label = freeText(100);
 export const summary = freeText(5000);
 export const descriptionText = freeText(500);
+/** The texts of a move through the workflow, one input. */
+export const transitionTexts = z.object({ note: note.nullish(), resolution: resolution.nullish(), breachReason: reason.nullish() });
 
 export const email = z.string().trim().toLowerCase().max(254).refine(isEmail, "must be an e-mail address");
 /** A new password, judged knowing what an attacker may know of its owner (e-mail, name). */

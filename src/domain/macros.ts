@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { MacroVisibility, TicketStatus } from "../generated/prisma/enums.js";
 import { hasRole, type Viewer } from "./access.js";
-import { tagList, text } from "./input.js";
+import { descriptionText, freeText, label, tagList } from "./input.js";
 
 export interface MacroActions {
   addTags?: string[];
@@ -35,9 +35,9 @@ export const macroActions = z
     tierLevel: z.number().int().min(1, "must be 1-4").max(4, "must be 1-4").optional(),
     assignToMe: z.boolean().optional(),
     unassign: z.boolean().optional(),
-    comment: z.object({ template: text(5000), visibility: z.enum(["INTERNAL", "PUBLIC"]) }).optional(),
+    comment: z.object({ template: freeText(5000), visibility: z.enum(["INTERNAL", "PUBLIC"]) }).optional(),
     status: z.enum(["NEW", "NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "BACKLOG"]).optional(),
-    resolution: text(5000).optional(),
+    resolution: freeText(5000).optional(),
   })
   .superRefine((a, ctx) => {
     const meaningful = Object.entries(a).filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && !v.length));
@@ -47,6 +47,9 @@ export const macroActions = z
     if (a.resolution && a.status !== "DONE") ctx.addIssue({ code: "custom", path: ["resolution"], message: "only a macro that moves the case to DONE takes a resolution" });
     if (a.status === "DONE" && !a.resolution) ctx.addIssue({ code: "custom", path: ["resolution"], message: "is required for a macro that closes the case" });
   });
+
+/** A macro as saved: name, description and templates are one input, so their texts are read together. */
+export const macroInput = z.object({ name: label, description: descriptionText.nullish(), actions: macroActions });
 
 export interface MacroOwnership {
   visibility: MacroVisibility;

@@ -3,7 +3,7 @@
 import type { Context } from "../context.js";
 import { hashPassword, hashToken, newBearerToken } from "../auth/secrets.js";
 import { mayDelegate, TOKEN_SCOPES, type DelegationRefusal, type Grant, type TokenScope, type Viewer } from "../domain/access.js";
-import { email as emailRule, parseInput, password as passwordRule, personName, teamName, text } from "../domain/input.js";
+import { descriptionText, email as emailRule, label, parseInput, password as passwordRule, personName, teamName } from "../domain/input.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { Availability, Role } from "../generated/prisma/enums.js";
 import { decodeId, decodeIds } from "./ids.js";
@@ -115,7 +115,7 @@ export async function updateUser(
 
 export async function createTeam(ctx: Context, args: { name: string; description?: string | null }) {
   const name = parseInput(teamName, args.name, "input.name");
-  const description = args.description ? parseInput(text(500), args.description, "input.description") : null;
+  const description = args.description ? parseInput(descriptionText, args.description, "input.description") : null;
   try {
     return await ctx.prisma.team.create({ data: { name, description }, select: { id: true } });
   } catch (error) {
@@ -158,7 +158,7 @@ export async function createApiToken(
   ctx: Context,
   args: { name: string; scopes: string[]; teamIds?: string[] | null; expiresAt?: Date | null },
 ) {
-  const name = parseInput(text(100), args.name, "input.name");
+  const name = parseInput(label, args.name, "input.name");
   if (!args.scopes.length) throw ValidationError.of("input.scopes", "grant at least one scope");
   const unknown = args.scopes.find((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
   if (unknown) throw ValidationError.of("input.scopes", `"${unknown}" is not a scope; use ${TOKEN_SCOPES.join(", ")}`);

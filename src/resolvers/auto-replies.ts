@@ -1,14 +1,15 @@
 // Automatic acknowledgements: a public reply from a per-channel template when a case
 // arrives, so the customer knows it was received and under which number.
 import type { Context } from "../context.js";
-import { parseInput, text } from "../domain/input.js";
+import { freeText, parseInput } from "../domain/input.js";
+import { redact } from "../domain/privacy.js";
 import { renderTemplate, unknownPlaceholders } from "../domain/templates.js";
 import { ValidationError } from "../errors.js";
 import type { Channel } from "../generated/prisma/enums.js";
 import { recordEvent, type Tx } from "./audit.js";
 
 export function checkTemplate(template: string, field: string): string {
-  const body = parseInput(text(5000), template, field);
+  const body = parseInput(freeText(5000), template, field);
   const unknown = unknownPlaceholders(body);
   if (unknown.length) {
     throw ValidationError.of(field, `unknown placeholder${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `{{${n}}}`).join(", ")}`);
@@ -23,10 +24,14 @@ export async function upsertAutoReply(ctx: Context, args: { channel: Channel; te
   return { channel: args.channel };
 }
 
-/** A template filled in with the case as it is now inside the write. */
+/**
+ * A template filled in with the case as it is now inside the write. Template and values
+ * were each redacted when written, but a number can be put together from them (digits
+ * ending the template's text, more starting the title), so the result is redacted too.
+ */
 export async function renderForTicket(tx: Tx, ticketId: string, template: string, agentName: string | null) {
   const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { customer: true } });
-  return renderTemplate(template, {
+  const rendered = renderTemplate(template, {
     "customer.name": ticket.customer?.name ?? ticket.accountId,
     "customer.accountId": ticket.accountId,
     "ticket.number": ticket.number,
@@ -36,6 +41,7 @@ export async function renderForTicket(tx: Tx, ticketId: string, template: string
     "ticket.dueAt": ticket.dueAt?.toISOString() ?? "",
     "agent.name": agentName ?? "",
   });
+  return redact(rendered).text;
 }
 
 /** Posts the channel's acknowledgement on a new case, inside the creating transaction. */

@@ -4,13 +4,13 @@
 import type { Context } from "../context.js";
 import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
-import type { RedactionKind } from "../domain/privacy.js";
+import { redactionsIn } from "../domain/privacy.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
-import { addCommentRow, redactField, saveTicket } from "./ticket-rows.js";
+import { addCommentRow, saveTicket } from "./ticket-rows.js";
 import { permitted, transitionTicket, write, type TicketResult, type Write } from "./tickets.js";
 
 export interface CommentResult extends TicketResult {
@@ -18,7 +18,8 @@ export interface CommentResult extends TicketResult {
 }
 
 /**
- * Writes a comment, personal data redacted, and its COMMENTED event (`details` go into
+ * Writes a comment (its body already redacted by its input type or, rendered from a
+ * template, by renderForTicket) and its COMMENTED event (`details` go into
  * the event). A swarm's thread is the case's comments tagged with the swarm.
  */
 export async function writeComment(
@@ -30,8 +31,7 @@ export async function writeComment(
   details: Record<string, unknown> = {},
   swarmId: string | null = null,
 ) {
-  const redactions = new Set<RedactionKind>();
-  const row = await addCommentRow(w.tx, w.viewer, ticketId, w.now, redactField(body, redactions)!, visibility, kind, swarmId);
+  const row = await addCommentRow(w.tx, w.viewer, ticketId, w.now, body, visibility, kind, swarmId);
   await recordEvent(w.tx, w.viewer, ticketId, w.now, {
     type: "COMMENTED",
     after: {
@@ -40,7 +40,7 @@ export async function writeComment(
       kind,
       ...(swarmId ? { swarmId } : {}),
       ...details,
-      ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
+      ...redactionsIn(body),
     } as Prisma.InputJsonValue,
   });
   return row;

@@ -1,9 +1,9 @@
 // Incidents: one problem causing many cases. Declaring one pulls in the on-call people
 // of the affected teams; its timeline keeps every update; it is resolved once.
+import { z } from "zod";
 import type { Context } from "../context.js";
 import { actsForTeam, hasRole, hasScope, type Viewer } from "../domain/access.js";
-import { parseInput, text } from "../domain/input.js";
-import { redact } from "../domain/privacy.js";
+import { freeText, parseInput, summary as summaryText } from "../domain/input.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { IncidentUpdateKind } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
@@ -27,9 +27,13 @@ interface IncidentPeople {
   responders: { userId: string }[];
 }
 
-/** Writes a timeline entry and announces it, to the incident's teams and responders, once the write commits. */
-async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentUpdateKind, body: string) {
-  const update = await w.tx.incidentUpdate.create({ data: { incidentId: incident.id, kind, body, createdAt: w.now, ...author(w.viewer) }, select: { id: true } });
+/**
+ * Writes a timeline entry and announces it, to the incident's teams and responders, once
+ * the write commits. An entry about a case names it in `ticketId`, so readers who may not
+ * see the case are not told which (timelineBody).
+ */
+async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentUpdateKind, body: string, ticketId: string | null = null) {
+  const update = await w.tx.incidentUpdate.create({ data: { incidentId: incident.id, kind, body, ticketId, createdAt: w.now, ...author(w.viewer) }, select: { id: true } });
   publishAfterCommit(w.tx, (realtime) =>
     realtime.pubsub.publish("incident-event", {
       updateId: update.id,
@@ -67,9 +71,11 @@ const severity = (value: number, field: string) => {
   return value;
 };
 
+/** Title and summary are one input, so their texts are read together. */
+const declaration = z.object({ title: freeText(200), summary: summaryText.nullish() });
+
 export function declareIncident(ctx: Context, args: { title: string; severity: number; teamIds: string[]; summary?: string | null }) {
-  const title = redact(parseInput(text(200), args.title, "input.title")).text;
-  const summary = args.summary ? redact(parseInput(text(5000), args.summary, "input.summary")).text : null;
+  const { title, summary } = parseInput(declaration, { title: args.title, summary: args.summary || null });
   const level = severity(args.severity, "input.severity");
   if (!args.teamIds.length) throw ValidationError.of("input.teamIds", "name at least one affected team");
   const teamIds = decodeIds("input.teamIds", args.teamIds, "Team");
@@ -126,13 +132,13 @@ export function linkTicketToIncident(ctx: Context, args: { ticketId: string; inc
       after: { incidentId: incident.id },
       note: incident.title,
     });
-    await addToTimeline(w, incident, "TICKET_LINKED", `${ticket.number} linked`);
+    await addToTimeline(w, incident, "TICKET_LINKED", `${ticket.number} linked`, ticket.id);
     return { incidentId: incident.id, ticketId: ticket.id };
   });
 }
 
 export function postIncidentUpdate(ctx: Context, args: { incidentId: string; body: string }) {
-  const body = redact(parseInput(text(5000), args.body, "input.body")).text;
+  const body = parseInput(summaryText, args.body, "input.body");
   return write(ctx, async (w) => {
     const incident = await loadOpenIncident(w, args.incidentId, "input.incidentId");
     if (!mayRun(w.viewer, incident)) throw new ForbiddenError("Only responders, members of the affected teams and supervisors post updates");
@@ -143,7 +149,7 @@ export function postIncidentUpdate(ctx: Context, args: { incidentId: string; bod
 }
 
 export function resolveIncident(ctx: Context, args: { incidentId: string; summary: string }) {
-  const summary = redact(parseInput(text(5000), args.summary, "input.summary")).text;
+  const summary = parseInput(summaryText, args.summary, "input.summary");
   return write(ctx, async (w) => {
     const incident = await loadOpenIncident(w, args.incidentId, "input.incidentId");
     if (!mayRun(w.viewer, incident)) throw new ForbiddenError("Only responders, members of the affected teams and supervisors resolve an incident");

@@ -2,8 +2,9 @@
 // case: every action through the same step, and so the same rules, as the mutation a
 // person would have used, all in one transaction.
 import type { Context } from "../context.js";
-import { canManageMacro, canUseMacro, macroActions, type MacroActions } from "../domain/macros.js";
-import { parseInput, text } from "../domain/input.js";
+import { canManageMacro, canUseMacro, macroInput, type MacroActions } from "../domain/macros.js";
+import { parseInput } from "../domain/input.js";
+import { redactionsIn } from "../domain/privacy.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { MacroVisibility, Prisma } from "../generated/prisma/client.js";
 import { inTransaction, recordEvent } from "./audit.js";
@@ -34,20 +35,19 @@ export interface MacroArgs {
   actions: Record<string, unknown>;
 }
 
-function parseActions(raw: Record<string, unknown>): MacroActions {
-  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null && v !== undefined));
-  const actions = parseInput(macroActions, present, "input.actions") as MacroActions;
+function parseMacro(args: MacroArgs): { name: string; description: string | null; actions: MacroActions } {
+  const present = Object.fromEntries(Object.entries(args.actions).filter(([, v]) => v !== null && v !== undefined));
+  const input = parseInput(macroInput, { name: args.name, description: args.description || null, actions: present });
+  const actions = input.actions as MacroActions;
   // An unknown placeholder is refused now, not discovered when a reply goes out.
   if (actions.comment) actions.comment.template = checkTemplate(actions.comment.template, "input.actions.comment.template");
   if (actions.resolution) actions.resolution = checkTemplate(actions.resolution, "input.actions.resolution");
-  return actions;
+  return { name: input.name, description: input.description ?? null, actions };
 }
 
 export async function saveMacro(ctx: Context, args: MacroArgs) {
   const viewer = ctx.viewer!;
-  const name = parseInput(text(100), args.name, "input.name");
-  const description = args.description ? parseInput(text(500), args.description, "input.description") : null;
-  const actions = parseActions(args.actions);
+  const { name, description, actions } = parseMacro(args);
   const teamId = args.teamId ? decodeId("input.teamId", args.teamId, "Team") : null;
   if (args.visibility === "TEAM" && !teamId) throw ValidationError.of("input.teamId", "is required for a TEAM macro");
   if (args.visibility !== "TEAM" && teamId) throw ValidationError.of("input.teamId", "is only for TEAM macros");
@@ -127,7 +127,7 @@ export function applyMacro(ctx: Context, args: { ticketId: string; macroId: stri
     const macro = await w.tx.macro.findUnique({ where: { id: macroId } });
     if (!macro || !canUseMacro(w.viewer, macro)) throw new NotFoundError("Macro", args.macroId);
     const ticket = await loadForWrite(w, args.ticketId, args.expectedVersion, "input.ticketId");
-    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "MACRO_APPLIED", after: { macroId: macro.id }, note: macro.name });
+    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "MACRO_APPLIED", after: { macroId: macro.id, ...redactionsIn(macro.name) }, note: macro.name });
     const result = await runActions(w, ticket.id, { name: macro.name, actions: macro.actions as MacroActions });
     await runRules(w, ticket.id);
     return result;

@@ -3,8 +3,9 @@
 // that would loop). The evaluation itself is pure: src/domain/rules.ts.
 import { z } from "zod";
 import type { Context } from "../context.js";
-import { parseInput, tagName, text } from "../domain/input.js";
+import { label, parseInput, tagName } from "../domain/input.js";
 import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, findLoop, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
+import { dropsAssignee } from "../domain/workflow.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { raiseAlert } from "../realtime/alerts.js";
@@ -90,7 +91,8 @@ export async function runRules(w: Write, ticketId: string) {
   const tier = after.tierLevel !== before.tierLevel ? tierForLevel(await tx.tier.findMany({ orderBy: { level: "asc" } }), after.tierLevel) ?? null : null;
   const teamChanged = after.teamId !== before.teamId;
   const data: Prisma.TicketUncheckedUpdateInput = {
-    ...(teamChanged ? { teamId: after.teamId, assigneeId: null } : {}),
+    ...(teamChanged ? { teamId: after.teamId } : {}),
+    ...(dropsAssignee(ticket, after.teamId) ? { assigneeId: null } : {}),
     ...(tier ? { tierId: tier.id } : {}),
     ...(after.priority !== before.priority ? { priority: after.priority } : {}),
     ...(after.atRisk !== before.atRisk ? { atRisk: after.atRisk } : {}),
@@ -106,7 +108,7 @@ export async function runRules(w: Write, ticketId: string) {
 // ─── administration ─────────────────────────────────────────────────────────
 
 const ruleInput = z.object({
-  name: text(100),
+  name: label,
   position: z.number().int().min(0, "must be 0 or more").max(1_000_000, "must be at most 1,000,000"),
   runsOn: z.array(z.enum(RULE_EVENTS)).min(1, "name at least one event: CREATED, UPDATED").transform((e) => [...new Set(e)]),
   enabled: z.boolean(),

@@ -3,7 +3,7 @@
 // budget they started with until the case's priority, team or tier changes.
 import type { Context } from "../context.js";
 import { calendarProblems, type OpeningWindow } from "../domain/business-time.js";
-import { parseInput, text } from "../domain/input.js";
+import { label, parseInput } from "../domain/input.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { Priority } from "../generated/prisma/enums.js";
 import { decodeId } from "./ids.js";
@@ -34,7 +34,7 @@ export interface SlaPolicyArgs {
 export async function upsertSlaPolicy(ctx: Context, args: SlaPolicyArgs) {
   const id = args.id ? decodeId("input.id", args.id, "SlaPolicy") : null;
   const data = {
-    name: parseInput(text(100), args.name, "input.name"),
+    name: parseInput(label, args.name, "input.name"),
     priority: args.priority,
     teamId: args.teamId ? decodeId("input.teamId", args.teamId, "Team") : null,
     tierLevel: args.tierLevel ?? null,
@@ -80,7 +80,7 @@ export interface CalendarArgs {
 
 export async function upsertBusinessCalendar(ctx: Context, args: CalendarArgs) {
   const id = args.id ? decodeId("input.id", args.id, "BusinessCalendar") : null;
-  const name = parseInput(text(100), args.name, "input.name");
+  const name = parseInput(label, args.name, "input.name");
   const rules = { timeZone: args.timeZone, weeklyHours: args.weeklyHours, holidays: [...new Set(args.holidays ?? [])].sort() };
   const problems = calendarProblems(rules);
   if (problems.length) throw new ValidationError(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));

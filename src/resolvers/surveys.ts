@@ -1,8 +1,7 @@
 import type { Context } from "../context.js";
 import { hashToken, newBearerToken } from "../auth/secrets.js";
-import { parseInput, text } from "../domain/input.js";
+import { freeText, parseInput } from "../domain/input.js";
 import { needsReview, surveyRefusal, surveyWindow } from "../domain/surveys.js";
-import { redact } from "../domain/privacy.js";
 import { SurveyUnavailableError } from "../errors.js";
 import type { SurveyRating } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
@@ -17,7 +16,7 @@ export async function issueSurvey(tx: Tx, ctx: Context, ticketId: string, doneAt
 }
 
 export async function submitSurvey(ctx: Context, args: { token: string; rating: SurveyRating; comment?: string | null }) {
-  const comment = args.comment ? redact(parseInput(text(2000), args.comment, "input.comment")).text : null;
+  const comment = args.comment ? parseInput(freeText(2000), args.comment, "input.comment") : null;
   return inTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     const survey = await tx.survey.findUnique({ where: { tokenHash: hashToken(args.token.trim()) } });

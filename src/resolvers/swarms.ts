@@ -6,6 +6,7 @@ import { actsForTeam, canSeeTicket, hasRole, type Viewer } from "../domain/acces
 import type { OpeningWindow } from "../domain/business-time.js";
 import { commentBody, parseInput, reason as reasonText, tagName } from "../domain/input.js";
 import { rankExperts } from "../domain/people.js";
+import { redactionsIn } from "../domain/privacy.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { z } from "zod";
 import { openCasesOf } from "./assignment.js";
@@ -61,7 +62,7 @@ export function startSwarm(ctx: Context, args: { ticketId: string; reason: strin
       data: { ticketId: ticket.id, ownerId, reason: why, skills, createdAt: w.now, members: { create: { userId: ownerId, joinedAt: w.now } } },
       select: { id: true },
     });
-    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "SWARM_STARTED", after: { swarmId: swarm.id, skills }, note: why });
+    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "SWARM_STARTED", after: { swarmId: swarm.id, skills, ...redactionsIn(why) }, note: why });
     return { swarmId: swarm.id, ticketId: ticket.id };
   });
 }
@@ -101,7 +102,7 @@ export function closeSwarm(ctx: Context, args: { swarmId: string; summary?: stri
     assertOpen(swarm);
     await w.tx.swarm.update({ where: { id: swarm.id }, data: { status: "CLOSED", closedAt: w.now } });
     if (summary) await addCommentRow(w.tx, w.viewer, swarm.ticketId, w.now, summary, "INTERNAL", "NOTE", swarm.id);
-    await recordEvent(w.tx, w.viewer, swarm.ticketId, w.now, { type: "SWARM_CLOSED", after: { swarmId: swarm.id }, note: summary });
+    await recordEvent(w.tx, w.viewer, swarm.ticketId, w.now, { type: "SWARM_CLOSED", after: { swarmId: swarm.id, ...redactionsIn(summary) }, note: summary });
     return { swarmId: swarm.id, ticketId: swarm.ticketId };
   });
 }

@@ -1,7 +1,6 @@
 // Row-level helpers every write on a case uses, whatever started it: a person, a macro,
 // a rule or the SLA monitor.
 import type { Viewer } from "../domain/access.js";
-import { redact, type RedactionKind } from "../domain/privacy.js";
 import { VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
@@ -20,13 +19,6 @@ export async function saveTicket(tx: Tx, ticket: Pick<Ticket, "id" | "version">,
     const current = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { version: true } });
     throw new VersionConflictError(expectedVersion ?? ticket.version, current.version);
   }
-}
-
-export function redactField(value: string | null | undefined, kinds: Set<RedactionKind>): string | null | undefined {
-  if (value === null || value === undefined) return value;
-  const redacted = redact(value);
-  redacted.kinds.forEach((kind) => kinds.add(kind));
-  return redacted.text;
 }
 
 export async function ensureTags(tx: Tx, names: readonly string[]): Promise<{ id: string; name: string }[]> {

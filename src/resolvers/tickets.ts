@@ -15,16 +15,15 @@ import {
   createTicketInput,
   parseInput,
   reason as reasonText,
-  resolution as resolutionText,
   tagList,
-  text,
+  transitionTexts,
   updateTicketInput,
 } from "../domain/input.js";
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
 import { likeLiteral } from "../domain/search.js";
-import { maskContact, type RedactionKind } from "../domain/privacy.js";
+import { maskContact, redactionsIn } from "../domain/privacy.js";
 import { evaluateRules, tierForLevel } from "../domain/rules.js";
-import { assertTransition, transitionEffects } from "../domain/workflow.js";
+import { assertTransition, dropsAssignee, transitionEffects } from "../domain/workflow.js";
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
@@ -35,7 +34,7 @@ import { decodeId } from "./ids.js";
 import { enabledRules, recordFirings, runRules } from "./rules.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla.js";
 import { issueSurvey } from "./surveys.js";
-import { addCommentRow, ensureTags, redactField, saveTicket, tagNamesOf } from "./ticket-rows.js";
+import { addCommentRow, ensureTags, saveTicket, tagNamesOf } from "./ticket-rows.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
 export interface TicketResult {
@@ -261,9 +260,6 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
       assertWithinTokenTeams(viewer, owningTeam);
       if (assigneeId) await assertAssignable(tx, assigneeId, owningTeam, "input.assigneeId");
 
-      const redactions = new Set<RedactionKind>();
-      const description = redactField(input.description, redactions);
-      const details = redactField(input.details, redactions);
       const tier = tierForLevel(tiers, facts.tierLevel);
       const [customerId, number, tagRows] = await Promise.all([
         upsertCustomer(ctx, tx, input.accountId, input.requester),
@@ -281,8 +277,8 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           subcategory: input.subcategory,
           priority: facts.priority,
           severity: input.severity,
-          description,
-          details,
+          description: input.description,
+          details: input.details,
           teamId: owningTeam,
           tierId: tier?.id,
           atRisk: facts.atRisk,
@@ -309,7 +305,15 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           teamId,
           assigneeId,
           tags: [...(input.tags ?? [])].sort(),
-          ...(redactions.size ? { redacted: [...redactions].sort() } : {}),
+          ...redactionsIn(
+            input.title,
+            input.externalRef,
+            input.subcategory,
+            input.description,
+            input.details,
+            input.requester?.name,
+            ...(input.attachments ?? []).flatMap((a) => [a.name, a.kind, a.url]),
+          ),
         },
       });
       await recordFirings(w, ticket, evaluation);
@@ -358,7 +362,6 @@ export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldC
   const input = parseInput(updateTicketInput, changes);
   const teamId = changes.teamId ?? undefined;
   if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
-  const redactions = new Set<RedactionKind>();
   const candidate: Partial<Record<(typeof AUDITED_FIELDS)[number], unknown>> = {
     title: input.title ?? undefined,
     accountId: input.accountId ?? undefined,
@@ -368,8 +371,8 @@ export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldC
     priority: changes.priority ?? undefined,
     severity: input.severity ?? undefined,
     teamId,
-    description: redactField(input.description, redactions) ?? undefined,
-    details: redactField(input.details, redactions) ?? undefined,
+    description: input.description ?? undefined,
+    details: input.details ?? undefined,
     dueAt: input.dueAt ?? undefined,
   };
   const title = (candidate.title as string | undefined) ?? ticket.title;
@@ -393,12 +396,14 @@ export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldC
     throw ValidationError.of("input", "changes nothing: send at least one field with a new value");
   }
   if (teamId) assertWithinTokenTeams(viewer, teamId);
+  if (dropsAssignee(ticket, teamId)) {
+    before.assigneeId = ticket.assigneeId;
+    after.assigneeId = null;
+  }
   const customerId = customerChanged ? await upsertCustomer(ctx, tx, accountId, input.requester) : undefined;
   await saveTicket(tx, ticket, expectedVersion, {
     ...(after as Prisma.TicketUncheckedUpdateManyInput),
     ...(customerId ? { customerId } : {}),
-    // A case moved to another team loses an assignee who is not in it.
-    ...(teamId && ticket.assigneeId ? { assigneeId: null } : {}),
     updatedAt: now,
   } as Prisma.TicketUncheckedUpdateManyInput);
   if (after.priority !== undefined || after.teamId !== undefined) {
@@ -407,7 +412,11 @@ export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldC
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "UPDATED",
     before: before as Prisma.InputJsonValue,
-    after: { ...after, ...(customerChanged ? { requester: "changed" } : {}), ...(redactions.size ? { redacted: [...redactions].sort() } : {}) } as Prisma.InputJsonValue,
+    after: {
+      ...after,
+      ...(customerChanged ? { requester: "changed" } : {}),
+      ...redactionsIn(input.title, input.externalRef, input.subcategory, input.description, input.details, input.requester?.name),
+    } as Prisma.InputJsonValue,
   });
 }
 
@@ -453,32 +462,32 @@ export async function moveStep(
   options: { noteIsPosted?: boolean } = {},
 ): Promise<TransitionResult> {
   const { tx, ctx, viewer, now } = w;
-  const note = request.note === null || request.note === undefined ? null : parseInput(text(10000), request.note, "input.note");
-  const resolution = request.resolution ? parseInput(resolutionText, request.resolution, "input.resolution") : request.resolution;
+  // One input: a number split between note, resolution and reason is found too.
+  const texts = parseInput(transitionTexts, { note: request.note, resolution: request.resolution || undefined, breachReason: request.breachReason });
+  const note = texts.note ?? null;
+  const resolution = texts.resolution ?? request.resolution;
   assertTransition(viewer, ticket, { to: request.to, note, resolution });
   const customerReplied = ticket.status === "INFORM_CUSTOMER" && request.to === "NOT_STARTED";
   // Staff moving a late case on say why; a customer's reply is never held up for it
   // (the reason is still owed at the team's next move).
-  const breachReason = request.breachReason === null || request.breachReason === undefined ? null : parseInput(reasonText, request.breachReason, "input.breachReason");
+  const breachReason = texts.breachReason ?? null;
   const targets = await slaTargetsOf(tx, ticket.id);
   if (!customerReplied) await explainBreaches(tx, targets, breachReason);
-  const redactions = new Set<RedactionKind>();
-  const safeNote = redactField(note, redactions);
-  const safeResolution = request.to === "DONE" ? redactField(resolution, redactions) : undefined;
+  const safeResolution = request.to === "DONE" ? resolution : undefined;
   await saveTicket(tx, ticket, expectedVersion, {
     ...transitionEffects(ticket.status, request.to, now, ticket.firstRespondedAt),
     ...(safeResolution ? { resolution: safeResolution } : {}),
     updatedAt: now,
   });
   await slaOnTransition(tx, ticket, targets, ticket.status, request.to, now);
-  if (safeNote && !options.noteIsPosted) {
-    await addCommentRow(tx, viewer, ticket.id, now, safeNote, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
+  if (note && !options.noteIsPosted) {
+    await addCommentRow(tx, viewer, ticket.id, now, note, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
   }
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "STATUS_CHANGED",
     before: { status: ticket.status },
-    after: { status: request.to, ...(safeResolution ? { resolution: safeResolution } : {}) },
-    note: safeNote ?? breachReason ?? null,
+    after: { status: request.to, ...(safeResolution ? { resolution: safeResolution } : {}), ...redactionsIn(note, safeResolution, breachReason) },
+    note: note ?? breachReason ?? null,
   });
   return { ticketId: ticket.id, ...(request.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
 }
@@ -536,7 +545,7 @@ export async function escalateStep(w: Write, ticket: Ticket, tierLevel: number, 
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "ESCALATED",
     before: { tierLevel: current?.level ?? null },
-    after: { tierLevel: target.level },
+    after: { tierLevel: target.level, ...redactionsIn(why) },
     note: why,
   });
 }
