@@ -34,6 +34,31 @@ describe("updateTicket", () => {
   });
 });
 
+describe("updateTicket and the assignee", () => {
+  const ASSIGNEE = `query($id: ID!) { ticket(id: $id) { assignee { id } events { edges { node { type before after } } } } }`;
+  it("keeps the assignee when the case's own team is sent again, and audits only what changed", async () => {
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
+    await app.db.prisma.ticket.update({ where: { number: ticket.number }, data: { assigneeId: agent.id } });
+    const result = await app.gql(UPDATE, { i: { id: ticket.id, teamId: team.gid, details: "more detail from the customer" } }, { token: agent.token });
+    expect(result.data.updateTicket.__typename).toBe("UpdateTicketPayload");
+    const after = (await app.gql(ASSIGNEE, { id: ticket.id }, { token: agent.token })).data.ticket;
+    expect(after.assignee).toEqual({ id: agent.gid });
+    expect(after.events.edges.at(-1).node).toEqual({ type: "UPDATED", before: { details: expect.any(String) }, after: { details: "more detail from the customer" } });
+  });
+
+  it("drops the assignee when the case moves to another team, and audits that too", async () => {
+    const other = await seedTeam(app);
+    const supervisor = await seedUser(app, "MANAGER");
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
+    await app.db.prisma.ticket.update({ where: { number: ticket.number }, data: { assigneeId: agent.id } });
+    const result = await app.gql(UPDATE, { i: { id: ticket.id, teamId: other.gid } }, { token: supervisor.token });
+    expect(result.data.updateTicket.__typename).toBe("UpdateTicketPayload");
+    const after = (await app.gql(ASSIGNEE, { id: ticket.id }, { token: supervisor.token })).data.ticket;
+    expect(after.assignee).toBeNull();
+    expect(after.events.edges.at(-1).node).toEqual({ type: "UPDATED", before: { teamId: team.id, assigneeId: agent.id }, after: { teamId: other.id, assigneeId: null } });
+  });
+});
+
 describe("tags and comments", () => {
   it("adds and removes tags with an audit event each", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, tags: ["refund"] });

@@ -97,3 +97,12 @@ export function transitionEffects(from: TicketStatus, to: TicketStatus, now: Dat
     ...(from === "DONE" && to === "NOT_STARTED" ? { reopenCount: { increment: 1 }, doneAt: null } : {}),
   };
 }
+
+/**
+ * Whether a change of team drops the case's assignee: they work for the old team, so a
+ * case that really moves to another team loses them. Naming the case's own team, or no
+ * team, changes nothing. The one rule for every writer (updateTicket, routing rules).
+ */
+export function dropsAssignee(current: { teamId: string | null; assigneeId: string | null }, nextTeamId: string | null | undefined): boolean {
+  return nextTeamId !== undefined && nextTeamId !== null && nextTeamId !== current.teamId && current.assigneeId !== null;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Viewer } from "../../src/domain/access.js";
-import { assertTransition, availableTransitions, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
+import { assertTransition, availableTransitions, dropsAssignee, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
 import { InvalidTransitionError, ValidationError } from "../../src/errors.js";
 
 const TEAM = "team-payments";
@@ -87,5 +87,17 @@ describe("workflow", () => {
     expect(transitionEffects("NOT_STARTED", "TEAM_CHECKING", now, new Date(0))).not.toHaveProperty("firstRespondedAt");
     expect(transitionEffects("DONE", "NOT_STARTED", now, null)).toMatchObject({ reopenCount: { increment: 1 }, doneAt: null });
     expect(transitionEffects("INFORM_CUSTOMER", "NOT_STARTED", now, null)).not.toHaveProperty("reopenCount");
+  });
+});
+
+describe("dropsAssignee", () => {
+  const assigned = { teamId: "payments", assigneeId: "u1" };
+  it("drops the assignee only when the case really moves to another team", () => {
+    expect(dropsAssignee(assigned, "risk")).toBe(true);
+    expect(dropsAssignee(assigned, "payments")).toBe(false);
+    expect(dropsAssignee(assigned, undefined)).toBe(false);
+    expect(dropsAssignee(assigned, null)).toBe(false);
+    expect(dropsAssignee({ teamId: "payments", assigneeId: null }, "risk")).toBe(false);
+    expect(dropsAssignee({ teamId: null, assigneeId: "u1" }, "risk")).toBe(true);
   });
 });
