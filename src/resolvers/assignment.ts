@@ -1,14 +1,10 @@
 // Assignment helpers: the next person of a team by round-robin, or the one with the
 // fewest open cases, among those who can take work now.
-import type { Context } from "../context.js";
 import type { OpeningWindow } from "../domain/business-time.js";
 import { canTakeWork, leastLoaded, nextInRotation } from "../domain/people.js";
-import { STRATEGY_NAMES, type AssignmentStrategy } from "../domain/rules.js";
+import type { AssignmentStrategy } from "../domain/rules.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
-import { directsTicket } from "../domain/access.js";
-import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Tx } from "./audit.js";
-import { assignStep, loadForWrite, write, type TicketResult } from "./tickets.js";
 
 /** Open cases assigned to each of these people (absent: none); what "load" means for assignment and the expert finder. */
 export async function openCasesOf(db: Pick<Tx, "ticket">, userIds: readonly string[]): Promise<Map<string, number>> {
@@ -43,19 +39,4 @@ export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentS
   }
   if (chosen) await tx.team.update({ where: { id: teamId }, data: { lastAssignedUserId: chosen.id } });
   return chosen?.id ?? null;
-}
-
-/** Hands an unassigned (or reassigned) case to the next person of its team. Supervisors and team tokens. */
-export function autoAssignTicket(ctx: Context, args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null }): Promise<TicketResult> {
-  return write(ctx, async (w) => {
-    const ticket = await loadForWrite(w, args.id, args.expectedVersion);
-    if (!directsTicket(w.viewer, ticket)) {
-      throw new ForbiddenError("Only supervisors, managers and tokens of the owning team hand out cases");
-    }
-    if (!ticket.teamId) throw ValidationError.of("input.id", "the case has no owning team to pick from");
-    const assigneeId = await pickAssignee(w.tx, ticket.teamId, args.strategy, w.now);
-    if (!assigneeId) throw ValidationError.of("input.strategy", "nobody in the team is available and inside their working hours");
-    await assignStep(w, ticket, assigneeId, args.expectedVersion, `Automatic: ${STRATEGY_NAMES[args.strategy]}`);
-    return { ticketId: ticket.id };
-  });
 }

@@ -11,7 +11,8 @@ import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
 import { addCommentRow, saveTicket } from "./ticket-rows.js";
-import { permitted, transitionTicket, write, type TicketResult, type Write } from "./tickets.js";
+import { transitionTicket } from "./tickets.js";
+import { permitted, write, type TicketResult, type Write } from "./write-frame.js";
 
 export interface CommentResult extends TicketResult {
   commentId: string;

@@ -10,7 +10,7 @@ import { raiseAlert } from "../realtime/alerts.js";
 import { publishAfterCommit, recordEvent } from "./audit.js";
 import { decodeId, decodeIds } from "./ids.js";
 import { saveTicket } from "./ticket-rows.js";
-import { loadForWrite, write, type Write } from "./tickets.js";
+import { loadForWrite, write, type Write } from "./write-frame.js";
 
 /** Incidents of this severity and above alert managers. */
 export const MAJOR_SEVERITY = 3;

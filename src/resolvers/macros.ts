@@ -13,18 +13,8 @@ import { commentStep } from "./comments.js";
 import { decodeId } from "./ids.js";
 import { runRules } from "./rules.js";
 import { tagNamesOf } from "./ticket-rows.js";
-import {
-  assignStep,
-  escalateStep,
-  loadForWrite,
-  moveStep,
-  reload,
-  tagStep,
-  updateStep,
-  write,
-  type TransitionResult,
-  type Write,
-} from "./tickets.js";
+import { assignStep, escalateStep, moveStep, tagStep, updateStep, type TransitionResult } from "./tickets.js";
+import { loadForWrite, reload, write, type Write } from "./write-frame.js";
 
 export interface MacroArgs {
   id?: string | null;

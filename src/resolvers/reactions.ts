@@ -5,7 +5,7 @@ import { canComment } from "../domain/access.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { inTransaction, recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
-import { permitted, viewerOf } from "./tickets.js";
+import { permitted, viewerOf } from "./write-frame.js";
 
 export const MARKERS = { "👀": "Someone is on it.", "✅": "Resolved." } as const;
 

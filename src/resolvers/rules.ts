@@ -14,7 +14,7 @@ import { inTransaction, recordEvent, type Tx } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPolicyChange } from "./sla.js";
 import { setTags, tagNamesOf } from "./ticket-rows.js";
-import type { Write } from "./tickets.js";
+import type { Write } from "./write-frame.js";
 
 function asRule(row: { id: string; name: string; position: number; runsOn: string[]; enabled: boolean; conditions: unknown; actions: unknown }): Rule {
   return { ...row, conditions: (row.conditions ?? {}) as Rule["conditions"], actions: (row.actions ?? {}) as Rule["actions"] };

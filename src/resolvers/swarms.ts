@@ -14,7 +14,7 @@ import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { writeComment } from "./comments.js";
 import { addCommentRow } from "./ticket-rows.js";
-import { loadForWrite, write, type Write } from "./tickets.js";
+import { loadForWrite, write, type Write } from "./write-frame.js";
 
 export const skillList = z.array(tagName).max(10, "at most 10 skills").transform((s) => [...new Set(s)]);
 

@@ -4,11 +4,8 @@
 import type { Context } from "../context.js";
 import {
   actsForTeam,
-  canEditTicket,
-  canSeeTicket,
   directsTicket,
   visibleTicketsWhere,
-  type TicketAccessFacts,
   type Viewer,
 } from "../domain/access.js";
 import {
@@ -22,29 +19,21 @@ import {
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
 import { likeLiteral } from "../domain/search.js";
 import { maskContact, redactionsIn } from "../domain/privacy.js";
-import { evaluateRules, tierForLevel } from "../domain/rules.js";
+import { evaluateRules, STRATEGY_NAMES, tierForLevel, type AssignmentStrategy } from "../domain/rules.js";
 import { assertTransition, dropsAssignee, transitionEffects } from "../domain/workflow.js";
-import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
+import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
-import { inTransaction, recordEvent, type Tx } from "./audit.js";
+import { recordEvent, type Tx } from "./audit.js";
 import { acknowledge } from "./auto-replies.js";
 import { escalateRepeatComplaint } from "./escalation.js";
 import { decodeId } from "./ids.js";
+import { pickAssignee } from "./assignment.js";
 import { enabledRules, recordFirings, runRules } from "./rules.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla.js";
 import { issueSurvey } from "./surveys.js";
 import { addCommentRow, ensureTags, saveTicket, tagNamesOf } from "./ticket-rows.js";
-
-/** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
-export interface TicketResult {
-  ticketId: string;
-}
-
-export function viewerOf(ctx: Context): Viewer {
-  if (!ctx.viewer) throw ctx.unauthenticated();
-  return ctx.viewer;
-}
+import { loadForWrite, viewerOf, write, type TicketResult, type Write } from "./write-frame.js";
 
 // ─── reads ──────────────────────────────────────────────────────────────────
 
@@ -94,61 +83,11 @@ export function visibleTicketWhere(viewer: Viewer, where: { id: string } | { num
   return { AND: [where, visibleTicketsWhere(viewer)] };
 }
 
-// ─── the frame of every write ───────────────────────────────────────────────
-
-/** What every step of one write shares: its transaction, its viewer, its instant. */
-export interface Write {
-  tx: Tx;
-  ctx: Context;
-  viewer: Viewer;
-  now: Date;
-}
-
-/** Runs `work` as one write of the signed-in viewer, in one transaction. */
-export function write<T>(ctx: Context, work: (w: Write) => Promise<T>): Promise<T> {
-  const viewer = viewerOf(ctx);
-  return inTransaction(ctx, (tx) => work({ tx, ctx, viewer, now: ctx.clock.now() }));
-}
-
-/**
- * The gate of every write on a case: a case the viewer may not see is NOT_FOUND, so its
- * existence does not leak; one they may see but not change this way is FORBIDDEN.
- */
-export function permitted<T extends TicketAccessFacts>(
-  viewer: Viewer,
-  ticket: T | null,
-  globalId: string,
-  may: (viewer: Viewer, ticket: T) => boolean,
-  refusal: string,
-  entity = "Ticket",
-): asserts ticket is T {
-  if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError(entity, globalId);
-  if (!may(viewer, ticket)) throw new ForbiddenError(refusal);
-}
-
 /** A token limited to teams writes only cases of those teams. */
 function assertWithinTokenTeams(viewer: Viewer, teamId: string | null) {
   if (viewer.kind === "token" && !actsForTeam(viewer, teamId)) {
     throw ValidationError.of("input.teamId", "must be one of the teams this token is limited to");
   }
-}
-
-/**
- * Loads a case for a write. Invisible cases are NOT_FOUND so their existence does not
- * leak; a stale expectedVersion is a conflict before any rule judges the newer state.
- */
-export async function loadForWrite(
-  w: Write,
-  globalId: string,
-  expectedVersion?: number | null,
-  field = "input.id",
-): Promise<Ticket> {
-  const ticket = await w.tx.ticket.findUnique({ where: { id: decodeId(field, globalId, "Ticket") } });
-  permitted(w.viewer, ticket, globalId, canEditTicket, "Your token may read this case but not change it (needs tickets:write)");
-  if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== ticket.version) {
-    throw new VersionConflictError(expectedVersion, ticket.version);
-  }
-  return ticket;
 }
 
 async function assertTeamExists(tx: Tx, teamId: string, field: string) {
@@ -593,7 +532,17 @@ export function changeTags(ctx: Context, args: { ticketId: string; tags: string[
   });
 }
 
-/** The case as it is now inside the write, for the next step. */
-export function reload(w: Write, ticketId: string): Promise<Ticket> {
-  return w.tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+/** Hands an unassigned (or reassigned) case to the next person of its team. Supervisors and team tokens. */
+export function autoAssignTicket(ctx: Context, args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null }): Promise<TicketResult> {
+  return write(ctx, async (w) => {
+    const ticket = await loadForWrite(w, args.id, args.expectedVersion);
+    if (!directsTicket(w.viewer, ticket)) {
+      throw new ForbiddenError("Only supervisors, managers and tokens of the owning team hand out cases");
+    }
+    if (!ticket.teamId) throw ValidationError.of("input.id", "the case has no owning team to pick from");
+    const assigneeId = await pickAssignee(w.tx, ticket.teamId, args.strategy, w.now);
+    if (!assigneeId) throw ValidationError.of("input.strategy", "nobody in the team is available and inside their working hours");
+    await assignStep(w, ticket, assigneeId, args.expectedVersion, `Automatic: ${STRATEGY_NAMES[args.strategy]}`);
+    return { ticketId: ticket.id };
+  });
 }

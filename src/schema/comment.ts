@@ -1,7 +1,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { addComment, recordCustomerReply, type CommentResult } from "../resolvers/comments.js";
 import { MARKERS, react } from "../resolvers/reactions.js";
-import type { TicketResult } from "../resolvers/tickets.js";
+import type { TicketResult } from "../resolvers/write-frame.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
