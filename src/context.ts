@@ -37,10 +37,10 @@ export interface Context extends AppServices {
   /** When the viewer's session or token expires (null: never); live streams end then. */
   credentialsExpireAt: Date | null;
   /**
-   * When the operation must have finished (epoch ms), set by the execution timeout: a
-   * write's transaction is rolled back rather than committed after it.
+   * The operation's execution timeout (set by useExecutionTimeout): a write commits only
+   * by claiming it, so an operation answered TIMEOUT has committed nothing.
    */
-  deadline: number | null;
+  deadline: Deadline | null;
   /** The error to throw when a field needs a signed-in viewer and there is none. */
   unauthenticated(): GraphQLError;
 }
@@ -58,4 +58,56 @@ export function createContext(
   credentialsExpireAt: Date | null = null,
 ): Context {
   return { ...services, viewer, clientAddress, credentialsExpireAt, deadline: null, unauthenticated: () => unauthenticatedError() };
+}
+
+/**
+ * One operation's choice between answering TIMEOUT and committing. Whichever comes first
+ * wins, and JavaScript runs each call to the end, so the two never both happen: a write
+ * that claims its commit before the timeout makes the operation answer with its real
+ * outcome (the timeout then waits for it), and once the timeout has answered TIMEOUT no
+ * write of the operation may commit any more.
+ *
+ * An operation with several mutations commits each in its own transaction. Once one has
+ * committed, answering TIMEOUT for the whole would hide a change that happened, so the
+ * timeout waits and the answer shows each mutation's outcome: those that committed, and
+ * those that reached their commit after the deadline, refused with their own TIMEOUT error.
+ * After the deadline no new commit is granted, so the wait ends with the write under way.
+ */
+export class Deadline {
+  private claims = 0;
+  private expired = false;
+
+  constructor(
+    /** Epoch milliseconds. */
+    readonly at: number,
+  ) {}
+
+  /** Whether a write starting now could still commit. */
+  get open(): boolean {
+    return !this.expired && Date.now() < this.at;
+  }
+
+  /**
+   * Called by a write at the last moment before its commit: true grants the commit (the
+   * operation's answer will then wait for it); false means TIMEOUT is or may be answered,
+   * and the write must roll back.
+   */
+  claimCommit(): boolean {
+    if (!this.open) {
+      this.expired = true;
+      return false;
+    }
+    this.claims++;
+    return true;
+  }
+
+  /**
+   * Called when the time is up: no commit is granted from now on. Returns whether the
+   * operation may answer TIMEOUT, that is, whether none of its writes committed or is
+   * committing.
+   */
+  expire(): boolean {
+    this.expired = true;
+    return this.claims === 0;
+  }
 }

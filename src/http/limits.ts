@@ -5,6 +5,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
+import { Deadline } from "../context.js";
 
 export interface Limits {
   maxDepth: number;
@@ -147,20 +148,24 @@ export function timeoutError(message: string): GraphQLError {
 
 /**
  * An operation that runs longer than `timeoutMs` answers with code TIMEOUT instead of
- * holding the connection. The context's deadline tells inTransaction (resolvers/audit.ts)
- * to roll back a write still running then, rather than commit it after the answer.
+ * holding the connection, unless one of its writes committed or is committing: then it
+ * answers with what really happened, as soon as it has. The context's Deadline makes the
+ * choice (a write claims its commit there, inTransaction in resolvers/audit.ts), so an
+ * operation answered TIMEOUT never commits anything after the answer and is safe to retry.
  */
 export function useExecutionTimeout(timeoutMs: number): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn((args) => {
-        // Writes read the deadline so that what they do is not committed after the answer.
-        (args.contextValue as { deadline?: number | null }).deadline = Date.now() + timeoutMs;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise((resolve) => {
-          timer = setTimeout(() => resolve({ errors: [timeoutError(`The operation took longer than ${timeoutMs} ms and was stopped`)] }), timeoutMs);
-        });
-        return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
+        const deadline = new Deadline(Date.now() + timeoutMs);
+        (args.contextValue as { deadline?: Deadline | null }).deadline = deadline;
+        const execution = Promise.resolve(executeFn(args));
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => {
+            if (deadline.expire()) resolve({ errors: [timeoutError(`The operation took longer than ${timeoutMs} ms and was stopped`)] });
+          }, timeoutMs);
+          execution.then(resolve, reject).finally(() => clearTimeout(timer));
+        }) as ReturnType<typeof executeFn>;
       });
     },
   };

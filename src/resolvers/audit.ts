@@ -1,5 +1,6 @@
 // The audit trail: every change to a case is one immutable TicketEvent row, written in
 // the same transaction as the change (a database trigger refuses updates and deletes).
+import type { Deadline } from "../context.js";
 import type { Viewer } from "../domain/access.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { timeoutError } from "../http/limits.js";
@@ -70,29 +71,31 @@ const DEADLINE_GRACE_MS = 100;
 /**
  * Runs `work` in one transaction; the events it records are published once the
  * transaction has committed, and not at all if it rolls back. Under a request deadline
- * (Context.deadline) the transaction may not outlive it: one blocked past it is rolled
- * back by its timeout, and one that finished its work too late rolls back instead of
- * committing, so a request answered TIMEOUT leaves nothing behind.
+ * (Context.deadline) the commit must be claimed from it after the work is done: refused
+ * once the operation may have answered TIMEOUT, and then the transaction rolls back, so a
+ * request answered TIMEOUT leaves nothing behind; granted, and the answer waits for the
+ * commit and reports it.
  */
 export async function inTransaction<T>(
-  services: { prisma: PrismaClient; realtime: Realtime; deadline?: number | null },
+  services: { prisma: PrismaClient; realtime: Realtime; deadline?: Deadline | null },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   const { deadline } = services;
-  const remaining = deadline ? deadline - Date.now() : null;
   const late = () => timeoutError("The operation ran out of time; nothing was changed");
-  if (remaining !== null && remaining <= 0) throw late();
+  if (deadline && !deadline.open) throw late();
+  const remaining = deadline ? deadline.at - Date.now() : null;
   const outbox: Pending = { events: [], publications: [] };
   const result = await services.prisma
     .$transaction(
       async (tx) => {
         pending.set(tx, outbox);
         const value = await work(tx);
-        if (deadline && Date.now() >= deadline) throw late();
+        if (deadline && !deadline.claimCommit()) throw late();
         return value;
       },
-      // A little past the deadline, so that the answer is the execution timeout's; the
-      // check before commit above is what keeps a late write from being saved.
+      // Prisma's own limits only free a connection held by a transaction blocked past the
+      // deadline; whether the work commits is decided by the claim above. Its timeout
+      // cannot undo a commit once it has started.
       remaining === null ? undefined : { maxWait: Math.min(MAX_WAIT_MS, remaining + DEADLINE_GRACE_MS), timeout: remaining + DEADLINE_GRACE_MS },
     )
     .catch((error: unknown) => {
