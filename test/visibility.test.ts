@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
+import { subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, gid, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -116,5 +117,46 @@ describe("search", () => {
       (await app.gql(`query($p: String) { tags(first: 50, prefix: $p) { edges { node { name } } } }`, { p: prefix }, { token: agentA.token })).data.tags.edges.map((e: any) => e.node.name);
     expect(await tags("pct%_")).toEqual(["pct%_tag"]);
     expect(await tags("_")).toEqual([]);
+  });
+});
+
+describe("an incident's timeline", () => {
+  const DECLARE = `mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { ... on IncidentPayload { incident { id } } } }`;
+  const LINK = `mutation($i: LinkTicketToIncidentInput!) { linkTicketToIncident(input: $i) { __typename } }`;
+  const TIMELINE = `query($id: ID!) { node(id: $id) { ... on Incident { timeline { kind body } tickets { number } } } }`;
+  const linked = (timeline: any[]) => timeline.filter((u) => u.kind === "TICKET_LINKED");
+
+  it("names only the cases the reader may see, also live", async () => {
+    const { port } = await app.start(0);
+    const incidentId = (await app.gql(DECLARE, { i: { title: "Refund queue stuck", severity: 1, teamIds: [teamA.gid, teamB.gid] } }, { token: agentA.token })).data.declareIncident.incident.id;
+    const client = wsClient(port, agentA.token);
+    try {
+      const feed = await subscribeWs(client, `subscription($id: ID) { incidentEvents(incidentId: $id) { kind body } }`, { id: incidentId });
+      expect((await app.gql(LINK, { i: { ticketId: ticketB.id, incidentId } }, { token: agentB.token })).data.linkTicketToIncident.__typename).toBe("LinkTicketToIncidentPayload");
+      expect((await app.gql(LINK, { i: { ticketId: ticketA.id, incidentId } }, { token: agentA.token })).data.linkTicketToIncident.__typename).toBe("LinkTicketToIncidentPayload");
+
+      const seenByA = (await app.gql(TIMELINE, { id: incidentId }, { token: agentA.token })).data.node;
+      expect(linked(seenByA.timeline)).toEqual([
+        { kind: "TICKET_LINKED", body: "A case you may not see was linked" },
+        { kind: "TICKET_LINKED", body: `${ticketA.number} linked` },
+      ]);
+      expect(seenByA.tickets).toEqual([{ number: ticketA.number }]);
+      expect(JSON.stringify(seenByA)).not.toContain(ticketB.number);
+
+      const seenByB = (await app.gql(TIMELINE, { id: incidentId }, { token: agentB.token })).data.node;
+      expect(linked(seenByB.timeline).map((u: any) => u.body)).toEqual([`${ticketB.number} linked`, "A case you may not see was linked"]);
+      const manager = await seedUser(app, "MANAGER");
+      const seenByManager = (await app.gql(TIMELINE, { id: incidentId }, { token: manager.token })).data.node;
+      expect(linked(seenByManager.timeline).map((u: any) => u.body)).toEqual([`${ticketB.number} linked`, `${ticketA.number} linked`]);
+
+      // The second link is the sentinel: once it arrived, the first one arrived before it.
+      const events = await feed.waitFor(2);
+      expect(events.map((e: any) => e.incidentEvents)).toEqual([
+        { kind: "TICKET_LINKED", body: "A case you may not see was linked" },
+        { kind: "TICKET_LINKED", body: `${ticketA.number} linked` },
+      ]);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -229,3 +229,16 @@ export function mayDelegate(viewer: Viewer, grant: Grant): DelegationRefusal[] {
   }
   return refusals;
 }
+
+// ─── incident timelines ─────────────────────────────────────────────────────
+
+export const HIDDEN_CASE_ENTRY = "A case you may not see was linked";
+
+/**
+ * An incident timeline entry's text for this viewer. Incidents are shared by teams, the
+ * cases linked to them are not: an entry about a case the viewer may not see keeps its
+ * kind, time and author (that a case was linked) but not which case.
+ */
+export function timelineBody(viewer: Viewer | null, entry: { body: string; ticket: TicketAccessFacts | null }): string {
+  return entry.ticket && !canSeeTicket(viewer, entry.ticket) ? HIDDEN_CASE_ENTRY : entry.body;
+}

@@ -1,5 +1,5 @@
 // Incidents: declared by anyone, run by their responders, resolved once, followed live.
-import { hasScope } from "../domain/access.js";
+import { hasScope, timelineBody } from "../domain/access.js";
 import type { IncidentEventMessage } from "../realtime/pubsub.js";
 import { liveStream } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
@@ -28,13 +28,19 @@ const IncidentUpdateKindEnum = builder.enumType("IncidentUpdateKind", {
 });
 
 const authorSelect = { author: { select: { id: true, name: true } }, authorTokenId: true } as const;
+/** What decides whether the reader may see an entry's case (canSeeTicket). */
+const entryTicketSelect = { ticket: { select: { id: true, teamId: true, assigneeId: true, submittedById: true } } } as const;
 
 builder.prismaObject("IncidentUpdate", {
   description: "One entry of an incident's timeline.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Unique id." }),
     kind: t.field({ type: IncidentUpdateKindEnum, description: "What it records.", resolve: (u) => u.kind }),
-    body: t.exposeString("body", { description: "What was said." }),
+    body: t.string({
+      description: "What was said. An entry about a case the reader may not see says only that a case was linked.",
+      select: { body: true, ...entryTicketSelect },
+      resolve: (u, _args, ctx) => timelineBody(ctx.viewer, u),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When." }),
     author: t.field({
       type: ActorRef,

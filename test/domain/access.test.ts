@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mayDelegate, type Grant, type TokenScope, type Viewer } from "../../src/domain/access.js";
+import { HIDDEN_CASE_ENTRY, mayDelegate, timelineBody, type Grant, type TokenScope, type Viewer } from "../../src/domain/access.js";
 import type { Role } from "../../src/generated/prisma/enums.js";
 
 const token = (scopes: TokenScope[], teamIds: string[] = []): Viewer => ({ kind: "token", tokenId: "t", scopes, teamIds });
@@ -81,5 +81,22 @@ describe("mayDelegate: what people may hand out", () => {
       { field: "scopes", message: expect.stringContaining("tickets:write") },
       { field: "teamIds", message: "names a team outside your own" },
     ]);
+  });
+});
+
+describe("timelineBody", () => {
+  const ticket = { id: "t1", teamId: "B", assigneeId: null, submittedById: null };
+  const entry = { body: "WX-20261202-001 linked", ticket };
+
+  it("names a linked case only to those who may see it", () => {
+    expect(timelineBody(person("AGENT", ["B"]), entry)).toBe("WX-20261202-001 linked");
+    expect(timelineBody(person("MANAGER"), entry)).toBe("WX-20261202-001 linked");
+    expect(timelineBody(person("AGENT", ["A"]), entry)).toBe(HIDDEN_CASE_ENTRY);
+    expect(timelineBody(token(["tickets:read"], ["A"]), entry)).toBe(HIDDEN_CASE_ENTRY);
+    expect(timelineBody({ ...(person("AGENT", ["A"]) as Viewer & { kind: "user" }), swarmTicketIds: ["t1"] }, entry)).toBe("WX-20261202-001 linked");
+  });
+
+  it("leaves entries about no case as written", () => {
+    expect(timelineBody(person("AGENT", ["A"]), { body: "Vendor confirmed the fault", ticket: null })).toBe("Vendor confirmed the fault");
   });
 });
