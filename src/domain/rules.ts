@@ -14,6 +14,9 @@
 //  4. A rule that would undo what another rule did in the same evaluation (set another
 //     priority or at-risk flag, remove a tag another added, add one it removed) is a
 //     loop: evaluation stops before that rule, and the loop is reported.
+//  5. Saving a rule that could loop with another is refused (loopOnSave, below), so the
+//     stop in 4 only meets rules that never passed that check: saved by an older
+//     release, restored, or rules of one's own beside triggers seeded later.
 import type { Channel, Priority, TicketType } from "../generated/prisma/enums.js";
 
 export const RULE_EVENTS = ["CREATED", "UPDATED"] as const;
@@ -197,33 +200,120 @@ export function evaluateRules(
   return result;
 }
 
-/**
- * A case that meets the rule's conditions, to try the rule set on: the first value of
- * each listed condition, the defaults otherwise.
- */
-function witness(rule: Rule, base: CaseFacts): CaseFacts {
-  const c = rule.conditions;
+
+// ─── save-time loop analysis ────────────────────────────────────────────────
+//
+// Two enabled rules loop when they can both fire on the same case in one evaluation
+// (or, for teams, in successive ones) and one undoes what the other did. Both halves are
+// decided from the rules themselves, never from sample cases, so the answer does not
+// depend on positions or on which rule was saved first.
+
+/** Priorities and teams some rule gives a case: a condition on them can come true mid-evaluation. */
+export interface Settable {
+  priorities: ReadonlySet<Priority>;
+  teamIds: ReadonlySet<string>;
+}
+
+export function settableBy(rules: readonly Rule[]): Settable {
+  const enabled = rules.filter((r) => r.enabled);
   return {
-    ...base,
-    type: c.types?.[0] ?? base.type,
-    channel: c.channels?.[0] ?? base.channel,
-    priority: c.priorities?.[0] ?? base.priority,
-    teamId: c.teamIds?.[0] ?? base.teamId,
-    tags: c.tags?.length ? [c.tags[0]!] : [],
+    priorities: new Set(enabled.flatMap((r) => (r.actions.priority ? [r.actions.priority] : []))),
+    teamIds: new Set(enabled.flatMap((r) => (r.actions.teamId ? [r.actions.teamId] : []))),
   };
 }
 
+/** An absent or empty list matches every value. */
+const listsMeet = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) =>
+  !a?.length || !b?.length || a.some((value) => b.includes(value));
+const namesSettable = <T>(list: readonly T[] | undefined, settable: ReadonlySet<T>) => Boolean(list?.some((value) => settable.has(value)));
+
 /**
- * Tries the rule set on a case meeting each rule's conditions, for each event the rule
- * runs on, and returns the first loop found: how a save refuses a rule that would loop
- * before it ever runs on a real case.
+ * Whether both rules' conditions can hold on one case during one evaluation. Type and
+ * channel never change, so their lists must share a value. Priority and team may be set
+ * by a rule in between, so their lists must share a value or one of them must name a
+ * value some rule sets. Tags never keep two rules apart: a case carries any number of
+ * tags, and people or rules may add any of them. The rules must run on a common event.
  */
-export function findLoop(rules: readonly Rule[]): Evaluation["loop"] {
-  const base: CaseFacts = { type: "INQUIRY", channel: "WEB", priority: "MEDIUM", tags: [], teamId: null, tierLevel: 1, atRisk: false };
-  for (const rule of rules.filter((r) => r.enabled)) {
-    for (const event of RULE_EVENTS.filter((e) => rule.runsOn.includes(e))) {
-      const { loop } = evaluateRules(rules, witness(rule, base), event);
-      if (loop) return loop;
+export function conditionsOverlap(a: Rule, b: Rule, settable: Settable): boolean {
+  const [x, y] = [a.conditions, b.conditions];
+  const reachable = <T>(p: readonly T[] | undefined, q: readonly T[] | undefined, values: ReadonlySet<T>) =>
+    listsMeet(p, q) || namesSettable(p, values) || namesSettable(q, values);
+  return (
+    a.runsOn.some((event) => b.runsOn.includes(event)) &&
+    listsMeet(x.types, y.types) &&
+    listsMeet(x.channels, y.channels) &&
+    reachable(x.priorities, y.priorities, settable.priorities) &&
+    reachable(x.teamIds, y.teamIds, settable.teamIds)
+  );
+}
+
+/** The rule's team condition admits cases of the team. */
+const admitsTeam = (rule: Rule, teamId: string) => !rule.conditions.teamIds?.length || rule.conditions.teamIds.includes(teamId);
+
+/**
+ * Two rules naming different teams take turns only when one moves cases out of the
+ * other's team and does not itself match in its own target team: the other rule then
+ * wins there and sends the case back on the next update, and so on. Otherwise the first
+ * by position simply owns the case (a routing table), which is not a loop. Only UPDATED
+ * repeats, so both must run on it.
+ */
+function teamsAlternate(a: Rule, b: Rule): boolean {
+  const [to, back] = [a.actions.teamId, b.actions.teamId];
+  if (!to || !back || to === back || !a.runsOn.includes("UPDATED") || !b.runsOn.includes("UPDATED")) return false;
+  const movesOut = (mover: Rule, target: string, other: Rule, otherTarget: string) =>
+    !admitsTeam(mover, target) && Boolean(mover.conditions.teamIds?.includes(otherTarget)) && admitsTeam(other, target);
+  return movesOut(a, to, b, back) || movesOut(b, back, a, to);
+}
+
+/**
+ * What one rule's actions undo of the other's, or null: a different priority, the
+ * opposite at-risk flag, a tag one adds and the other removes, teams that alternate
+ * (teamsAlternate). Tiers only go up, so two rules raising to different tiers end at the
+ * higher one and never undo each other. Rules assign only a case without an assignee, so
+ * a fixed assignee or strategy never replaces another rule's choice: the first by
+ * position applies and the other does nothing.
+ */
+export function undoes(a: Rule, b: Rule): string | null {
+  const [x, y] = [a.actions, b.actions];
+  if (x.priority && y.priority && x.priority !== y.priority) return "priority";
+  if (x.atRisk !== undefined && y.atRisk !== undefined && x.atRisk !== y.atRisk) return "at-risk flag";
+  const flipped = (x.addTags ?? []).find((t) => y.removeTags?.includes(t)) ?? (y.addTags ?? []).find((t) => x.removeTags?.includes(t));
+  if (flipped) return `tag ${flipped}`;
+  if (teamsAlternate(a, b)) return "team";
+  return null;
+}
+
+/** What the two enabled rules would loop over, or null. */
+export function ruleConflict(a: Rule, b: Rule, settable: Settable): string | null {
+  if (!a.enabled || !b.enabled || a.id === b.id || !conditionsOverlap(a, b, settable)) return null;
+  return undoes(a, b);
+}
+
+export interface SaveConflict {
+  /** The rules that would loop; the saved one first when it is one of them. */
+  rules: [Rule, Rule];
+  what: string;
+}
+
+/**
+ * The loop saving `candidate` would create among the enabled rules, or null: one with
+ * another rule, or one between two other rules whose conditions meet only through a
+ * priority or team the candidate sets. Loops already among the other rules are not the
+ * candidate's doing and do not refuse it.
+ */
+export function loopOnSave(rules: readonly Rule[], candidate: Rule): SaveConflict | null {
+  if (!candidate.enabled) return null;
+  const others = rules.filter((r) => r.enabled && r.id !== candidate.id).sort(ruleOrder);
+  const before = settableBy(others);
+  const after = settableBy([...others, candidate]);
+  for (const other of others) {
+    const what = ruleConflict(candidate, other, after);
+    if (what) return { rules: [candidate, other], what };
+  }
+  for (const [i, a] of others.entries()) {
+    for (const b of others.slice(i + 1)) {
+      const what = ruleConflict(a, b, after);
+      if (what && !ruleConflict(a, b, before)) return { rules: [a, b], what };
     }
   }
   return null;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Context } from "../context.js";
 import { label, parseInput, tagName } from "../domain/input.js";
-import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, findLoop, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
+import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, loopOnSave, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
 import { dropsAssignee } from "../domain/workflow.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -184,10 +184,15 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
     // Would the rule set loop with this rule in it? Refused now rather than stopped on a live case.
     const others = (await tx.routingRule.findMany({ where: { enabled: true, ...(id ? { id: { not: id } } : {}) } })).map(asRule);
     const candidate = asRule({ id: id ?? "(new rule)", ...data, conditions: data.conditions, actions: data.actions });
-    const loop = findLoop([...others, candidate]);
-    if (loop && (loop.stopped.id === candidate.id || loop.undid.id === candidate.id)) {
-      const other = loop.stopped.id === candidate.id ? loop.undid : loop.stopped;
-      throw ValidationError.of("input.actions", `would loop with rule "${other.name}": one undoes the other's change (${loop.what})`);
+    const loop = loopOnSave(others, candidate);
+    if (loop) {
+      const [a, b] = loop.rules;
+      throw ValidationError.of(
+        "input.actions",
+        a === candidate
+          ? `would loop with rule "${b.name}": one undoes the other's change (${loop.what})`
+          : `would make rules "${a.name}" and "${b.name}" loop: it sets what lets both fire on one case, and one undoes the other's change (${loop.what})`,
+      );
     }
     const saved = id ? await tx.routingRule.update({ where: { id }, data }) : await tx.routingRule.create({ data });
     return { id: saved.id };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluateRules, findLoop, tierForLevel, type CaseFacts, type Rule } from "../../src/domain/rules.js";
+import { DEFAULT_ROUTES, DEFAULT_TRIGGERS } from "../../src/domain/defaults.js";
+import { conditionsOverlap, evaluateRules, loopOnSave, ruleConflict, settableBy, tierForLevel, undoes, type CaseFacts, type Rule } from "../../src/domain/rules.js";
 
 const rule = (id: string, position: number, conditions: Rule["conditions"], actions: Rule["actions"], runsOn = ["CREATED", "UPDATED"]): Rule => ({
   id,
@@ -67,12 +68,7 @@ describe("rule evaluation", () => {
       rule("reviewed-is-spam", 20, { tags: ["reviewed"] }, { addTags: ["spam"] }),
     ];
     expect(evaluateRules(rules, { ...facts, tags: ["spam"] }, "UPDATED").loop).toMatchObject({ stopped: { id: "reviewed-is-spam" }, what: "tag spam" });
-    expect(findLoop(rules)).toMatchObject({ stopped: { id: "reviewed-is-spam" }, undid: { id: "drop-spam" } });
-  });
-
-  it("finds no loop where rules only add to each other", () => {
-    const rules = [rule("a", 1, { tags: ["x"] }, { addTags: ["y"] }), rule("b", 2, { tags: ["y"] }, { tierLevel: 2, atRisk: true })];
-    expect(findLoop(rules)).toBeNull();
+    expect(loopOnSave([rules[0]!], rules[1]!)).toMatchObject({ rules: [{ id: "reviewed-is-spam" }, { id: "drop-spam" }], what: "tag spam" });
   });
 
   it("keeps the first assignment strategy, none for an assigned case, and collects alerts", () => {
@@ -83,6 +79,166 @@ describe("rule evaluation", () => {
     expect(evaluateRules(rules, facts, "CREATED", { assigned: true }).assign).toBeNull();
     const fixed = [rule("to-ann", 0, { tags: ["vip"] }, { assigneeId: "ann" }), ...rules];
     expect(evaluateRules(fixed, { ...facts, tags: ["vip"] }, "CREATED").assign).toMatchObject({ userId: "ann", rule: { id: "to-ann" } });
+  });
+});
+
+describe("loop analysis", () => {
+  const none = settableBy([]);
+
+  it("sees conditions overlap only where every dimension can hold at once", () => {
+    const on = (conditions: Rule["conditions"], runsOn?: string[]) => rule(JSON.stringify(conditions), 1, conditions, { alertSupervisors: true }, runsOn);
+    expect(conditionsOverlap(on({}), on({}), none)).toBe(true);
+    expect(conditionsOverlap(on({}, ["CREATED"]), on({}, ["UPDATED"]), none)).toBe(false);
+    expect(conditionsOverlap(on({ types: ["COMPLAINT"] }), on({ types: ["INQUIRY", "COMPLAINT"] }), none)).toBe(true);
+    expect(conditionsOverlap(on({ types: ["COMPLAINT"] }), on({ types: ["INQUIRY"] }), none)).toBe(false);
+    expect(conditionsOverlap(on({ types: ["COMPLAINT"] }), on({ types: [] }), none)).toBe(true);
+    expect(conditionsOverlap(on({ channels: ["EMAIL"] }), on({ channels: ["APP"] }), none)).toBe(false);
+    expect(conditionsOverlap(on({ types: ["COMPLAINT"] }), on({ channels: ["APP"] }), none)).toBe(true);
+    // A case may carry both tags.
+    expect(conditionsOverlap(on({ tags: ["x"] }), on({ tags: ["y"] }), none)).toBe(true);
+  });
+
+  it("lets a priority or team some rule sets bridge conditions that never meet on a case as it comes", () => {
+    const low = rule("low", 1, { priorities: ["LOW"] }, { atRisk: true });
+    const high = rule("high", 2, { priorities: ["HIGH"] }, { atRisk: false });
+    expect(conditionsOverlap(low, high, none)).toBe(false);
+    expect(conditionsOverlap(low, high, settableBy([rule("raise", 3, {}, { priority: "HIGH" })]))).toBe(true);
+    expect(conditionsOverlap(low, high, settableBy([{ ...rule("raise", 3, {}, { priority: "HIGH" }), enabled: false }]))).toBe(false);
+    const t1 = rule("t1", 1, { teamIds: ["T1"] }, { atRisk: true });
+    const t2 = rule("t2", 2, { teamIds: ["T2"] }, { atRisk: false });
+    expect(conditionsOverlap(t1, t2, none)).toBe(false);
+    expect(conditionsOverlap(t1, t2, settableBy([rule("to-t2", 3, {}, { teamId: "T2" })]))).toBe(true);
+  });
+
+  it("names what one rule's actions undo of the other's, in either order", () => {
+    const pairs: [Rule["actions"], Rule["actions"], string | null][] = [
+      [{ priority: "HIGH" }, { priority: "LOW" }, "priority"],
+      [{ priority: "HIGH" }, { priority: "HIGH", atRisk: true }, null],
+      [{ atRisk: true }, { atRisk: false }, "at-risk flag"],
+      [{ atRisk: true }, { atRisk: true }, null],
+      [{ addTags: ["a", "x"] }, { removeTags: ["x"] }, "tag x"],
+      [{ addTags: ["x"] }, { addTags: ["x"], removeTags: ["y"] }, null],
+      [{ tierLevel: 2 }, { tierLevel: 3 }, null],
+      [{ assigneeId: "ann" }, { assigneeId: "bob" }, null],
+      [{ assigneeId: "ann" }, { assign: "LEAST_LOADED" }, null],
+      [{ assign: "ROUND_ROBIN" }, { assign: "LEAST_LOADED" }, null],
+      [{ teamId: "T1" }, { teamId: "T2" }, null],
+      [{ alertSupervisors: true }, { alertSupervisors: true }, null],
+    ];
+    for (const [x, y, what] of pairs) {
+      expect(undoes(rule("a", 1, {}, x), rule("b", 2, {}, y)), JSON.stringify([x, y])).toBe(what);
+      expect(undoes(rule("b", 2, {}, y), rule("a", 1, {}, x)), JSON.stringify([y, x])).toBe(what);
+    }
+  });
+
+  /** The owning team after each of `updates` successive UPDATED evaluations. */
+  const teamsOverUpdates = (rules: Rule[], start: CaseFacts, updates: number) => {
+    const seen: (string | null)[] = [];
+    let current = start;
+    for (let i = 0; i < updates; i++) {
+      current = evaluateRules(rules, current, "UPDATED").facts;
+      seen.push(current.teamId);
+    }
+    return seen;
+  };
+
+  it("sees teams as undone only where they take turns on successive updates", () => {
+    const moveOut = rule("T1 cases go to T2", 10, { teamIds: ["T1"] }, { teamId: "T2" });
+    const intoT1 = rule("everything to T1", 20, {}, { teamId: "T1" });
+    // The behaviour the analysis predicts: the case changes team on every update.
+    expect(teamsOverUpdates([moveOut, intoT1], { ...facts, teamId: "T1" }, 4)).toEqual(["T2", "T1", "T2", "T1"]);
+    expect(undoes(moveOut, intoT1)).toBe("team");
+    expect(undoes(intoT1, { ...moveOut, position: 30 })).toBe("team");
+    // Routing-table precedence: the first by position owns the case, update after update.
+    const vip = rule("VIPs to T3", 5, { tags: ["vip"] }, { teamId: "T3" });
+    expect(teamsOverUpdates([vip, intoT1], { ...facts, tags: ["vip"] }, 3)).toEqual(["T3", "T3", "T3"]);
+    expect(undoes(vip, intoT1)).toBeNull();
+    // Only UPDATED repeats; a mover that also matches in its target stays there.
+    expect(undoes({ ...moveOut, runsOn: ["CREATED"] }, intoT1)).toBeNull();
+    expect(undoes(rule("T1 and T2 to T2", 10, { teamIds: ["T1", "T2"] }, { teamId: "T2" }), intoT1)).toBeNull();
+    // A mover out of T1 beside a rule that only acts in T2 never sends the case back.
+    expect(undoes(moveOut, rule("T2 to T1", 20, { teamIds: ["T3"] }, { teamId: "T1" }))).toBeNull();
+  });
+
+  it("finds every loop the evaluation would stop, for each pair of condition and action variants", () => {
+    const conditions: Rule["conditions"][] = [
+      {},
+      { types: ["COMPLAINT"] },
+      { types: ["INQUIRY"] },
+      { channels: ["EMAIL"] },
+      { priorities: ["LOW"] },
+      { priorities: ["HIGH"] },
+      { tags: ["x"] },
+    ];
+    const actions: Rule["actions"][] = [
+      { priority: "HIGH" },
+      { priority: "LOW" },
+      { atRisk: true },
+      { atRisk: false },
+      { addTags: ["x"] },
+      { removeTags: ["x"] },
+      { teamId: "T1" },
+      { tierLevel: 2 },
+    ];
+    const rules = conditions.flatMap((c, i) => actions.map((a, j) => rule(`r${i}-${j}`, i * 10 + j, c, a)));
+    const cases: CaseFacts[] = [];
+    for (const type of ["COMPLAINT", "INQUIRY"] as const)
+      for (const channel of ["EMAIL", "WEB"] as const)
+        for (const priority of ["LOW", "MEDIUM", "HIGH"] as const)
+          for (const tags of [[], ["x"]]) cases.push({ ...facts, type, channel, priority, tags });
+    let loops = 0;
+    for (const a of rules) {
+      for (const b of rules) {
+        if (a === b) continue;
+        const settable = settableBy([a, b]);
+        const found = ruleConflict(a, b, settable);
+        for (const event of ["CREATED", "UPDATED"] as const) {
+          for (const start of cases) {
+            const { loop } = evaluateRules([a, b], start, event);
+            if (!loop) continue;
+            loops++;
+            expect(found, `${a.id} ${b.id} on ${JSON.stringify(start)}`).not.toBeNull();
+          }
+        }
+      }
+    }
+    expect(loops).toBeGreaterThan(0);
+  });
+
+  it("refuses a save that would loop, whatever the positions and the order of saving", () => {
+    const adder = rule("vip-escalated", 20, { tags: ["vip"] }, { addTags: ["escalated"] }, ["UPDATED"]);
+    const remover = rule("low-not-escalated", 10, { tags: ["escalated"], priorities: ["LOW"] }, { removeTags: ["escalated"] }, ["UPDATED"]);
+    expect(loopOnSave([adder], remover)).toMatchObject({ rules: [{ id: remover.id }, { id: adder.id }], what: "tag escalated" });
+    expect(loopOnSave([remover], adder)).toMatchObject({ rules: [{ id: adder.id }, { id: remover.id }], what: "tag escalated" });
+    expect(loopOnSave([{ ...remover, position: 99 }], adder)).not.toBeNull();
+    expect(loopOnSave([{ ...remover, enabled: false }], adder)).toBeNull();
+    expect(loopOnSave([remover], { ...adder, enabled: false })).toBeNull();
+    // Saving a rule again compares it with the others, not with its stored self.
+    expect(loopOnSave([adder, remover], { ...remover, actions: { removeTags: ["vip_checked"] } })).toBeNull();
+  });
+
+  it("refuses clearing the at-risk flag on complaints beside the seeded at_risk trigger", () => {
+    const seeded = DEFAULT_TRIGGERS.map((t, i) => ({ ...rule(`trigger-${i}`, t.position, t.conditions, t.actions, t.runsOn), name: t.name }));
+    const clearing = rule("complaints-not-at-risk", 50, { types: ["COMPLAINT"] }, { atRisk: false });
+    expect(loopOnSave(seeded, clearing)).toMatchObject({ rules: [{ id: clearing.id }, { name: "At-risk customers alert the supervisor" }], what: "at-risk flag" });
+  });
+
+  it("refuses a rule whose priority or team lets two other rules meet, naming both; keeps older loops out of it", () => {
+    const low = rule("low", 1, { priorities: ["LOW"] }, { atRisk: true });
+    const high = rule("high", 2, { priorities: ["HIGH"] }, { atRisk: false });
+    const raise = rule("raise", 3, { tags: ["vip"] }, { priority: "HIGH" });
+    expect(loopOnSave([low, high], raise)).toMatchObject({ rules: [{ id: "low" }, { id: "high" }], what: "at-risk flag" });
+    expect(loopOnSave([low, high], { ...raise, actions: { priority: "MEDIUM" } })).toBeNull();
+    const older = [rule("old-high", 1, {}, { priority: "HIGH" }), rule("old-low", 2, {}, { priority: "LOW" })];
+    expect(loopOnSave(older, rule("unrelated", 3, {}, { tierLevel: 2 }))).toBeNull();
+  });
+
+  it("finds no loop among the seeded routes and triggers", () => {
+    const seeded: Rule[] = [
+      ...DEFAULT_ROUTES.map((r, i) => rule(`route-${r.type}`, (i + 1) * 10, { types: [r.type] }, { teamId: r.team }, ["CREATED"])),
+      ...DEFAULT_TRIGGERS.map((t) => rule(t.name, t.position, t.conditions, t.actions, t.runsOn)),
+    ];
+    for (const candidate of seeded) expect(loopOnSave(seeded, candidate), candidate.id).toBeNull();
   });
 });
 
