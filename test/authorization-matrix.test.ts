@@ -10,7 +10,7 @@ import { createTicketVia, gid, seedApiToken, seedTeam, seedUser } from "./helper
 const PERSONAS = ["anonymous", "otherTeamAgent", "teamAgent", "supervisor", "manager", "admin", "tokenWithoutScope", "revokedToken"] as const;
 type Persona = (typeof PERSONAS)[number];
 
-/** Who may, by kind of rule (domain.md). Revoked credentials are refused everywhere. */
+/** Who may, by kind of rule (docs/domain.md). Revoked credentials are refused everywhere. */
 const PUBLIC: Persona[] = ["anonymous", "otherTeamAgent", "teamAgent", "supervisor", "manager", "admin", "tokenWithoutScope"];
 const SIGNED_IN: Persona[] = ["otherTeamAgent", "teamAgent", "supervisor", "manager", "admin", "tokenWithoutScope"];
 /** People and tokens that read cases (the scopeless token does not). */

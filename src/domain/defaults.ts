@@ -33,7 +33,7 @@ export const DEFAULT_ROUTES: { team: string; description: string; type: TicketTy
   { team: "Product", description: "Suggestions and product feedback.", type: "SUGGESTION" },
 ];
 
-/** Tag triggers every installation starts with (domain.md): crashes go to L2, churn risks to the supervisor. */
+/** Tag triggers every installation starts with (docs/domain.md): crashes go to L2, churn risks to the supervisor. */
 export const DEFAULT_TRIGGERS = [
   {
     name: "Crash reports go to tier 2",
