@@ -62,6 +62,19 @@ describe("loops the sampling check let through", () => {
   });
 });
 
+describe("saves at the same time", () => {
+  it("let only one of two rules that undo each other in, however many times it is tried", async () => {
+    for (let round = 0; round < 10; round++) {
+      const raise: RuleInput = { name: `Refunds are HIGH ${round}`, position: 600, runsOn: ["UPDATED"], conditions: { tags: ["refund"] }, actions: { priority: "HIGH" } };
+      const lower: RuleInput = { name: `Email is LOW ${round}`, position: 610, runsOn: ["UPDATED"], conditions: { channels: ["EMAIL"] }, actions: { priority: "LOW" } };
+      const results = await Promise.all([save(raise), save(lower)]);
+      expect(results.map((r) => r.__typename).sort(), `round ${round}`).toEqual(["RoutingRulePayload", "ValidationError"]);
+      expect(await app.db.prisma.routingRule.count({ where: { name: { in: [raise.name, lower.name] } } })).toBe(1);
+      await removeRules([raise.name, lower.name]);
+    }
+  });
+});
+
 describe("every pair of action kinds, saved in both orders", () => {
   // What each kind of action looks like twice over; a second of the same kind differs
   // from the first. A team's second moves cases out of the first's team.

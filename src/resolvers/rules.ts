@@ -182,6 +182,9 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
       teamId: actionTeam ?? null,
     };
     // Would the rule set loop with this rule in it? Refused now rather than stopped on a live case.
+    // Saves take turns, so two that would loop together cannot each pass without the other;
+    // this lock mode conflicts with itself and with deletes, not with reads.
+    await tx.$executeRaw`LOCK TABLE "RoutingRule" IN SHARE ROW EXCLUSIVE MODE`;
     const others = (await tx.routingRule.findMany({ where: { enabled: true, ...(id ? { id: { not: id } } : {}) } })).map(asRule);
     const candidate = asRule({ id: id ?? "(new rule)", ...data, conditions: data.conditions, actions: data.actions });
     const loop = loopOnSave(others, candidate);
