@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ValidationError } from "../errors.js";
 import { passwordProblem } from "./passwords.js";
 import { containsPersonalNumber, isEmail, isPhone, normaliseText, redact, redactAcross } from "./privacy.js";
+import { titleProblem } from "./workflow.js";
 
 /**
  * Parses one write's input. Its free-text fields are then also read together, so a
@@ -134,8 +135,9 @@ const ticketFields = {
 
 /** The title must name the customer's account so the case can be found from either. */
 function titleNamesAccount(value: { title?: string | null; accountId?: string | null }, ctx: z.RefinementCtx) {
-  if (value.title && value.accountId && !value.title.includes(value.accountId)) {
-    ctx.addIssue({ code: "custom", path: ["title"], message: `must contain the account ID (${value.accountId})` });
+  const problem = value.title && value.accountId ? titleProblem(value.title, value.accountId) : null;
+  if (problem) {
+    ctx.addIssue({ code: "custom", path: ["title"], message: problem });
   }
 }
 

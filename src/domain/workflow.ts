@@ -106,3 +106,11 @@ export function transitionEffects(from: TicketStatus, to: TicketStatus, now: Dat
 export function dropsAssignee(current: { teamId: string | null; assigneeId: string | null }, nextTeamId: string | null | undefined): boolean {
   return nextTeamId !== undefined && nextTeamId !== null && nextTeamId !== current.teamId && current.assigneeId !== null;
 }
+
+/**
+ * A case's title names the customer's account, so the case is found from either; the
+ * problem with a title, or null. The one rule for creating and for editing a case.
+ */
+export function titleProblem(title: string, accountId: string): string | null {
+  return title.includes(accountId) ? null : `must contain the account ID (${accountId})`;
+}

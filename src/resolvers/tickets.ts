@@ -20,7 +20,7 @@ import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
 import { likeLiteral } from "../domain/search.js";
 import { maskContact, redactionsIn } from "../domain/privacy.js";
 import { evaluateRules, STRATEGY_NAMES, tierForLevel, type AssignmentStrategy } from "../domain/rules.js";
-import { assertTransition, dropsAssignee, transitionEffects } from "../domain/workflow.js";
+import { assertTransition, dropsAssignee, titleProblem, transitionEffects } from "../domain/workflow.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
@@ -316,8 +316,9 @@ export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldC
   };
   const title = (candidate.title as string | undefined) ?? ticket.title;
   const accountId = (candidate.accountId as string | undefined) ?? ticket.accountId;
-  if (!title.includes(accountId)) {
-    throw ValidationError.of(candidate.title ? "input.title" : "input.accountId", `the title must contain the account ID (${accountId})`);
+  const problem = titleProblem(title, accountId);
+  if (problem) {
+    throw ValidationError.of(candidate.title ? "input.title" : "input.accountId", `the title ${problem}`);
   }
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Viewer } from "../../src/domain/access.js";
-import { assertTransition, availableTransitions, dropsAssignee, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
+import { assertTransition, availableTransitions, dropsAssignee, titleProblem, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
 import { InvalidTransitionError, ValidationError } from "../../src/errors.js";
 
 const TEAM = "team-payments";
@@ -99,5 +99,13 @@ describe("dropsAssignee", () => {
     expect(dropsAssignee(assigned, null)).toBe(false);
     expect(dropsAssignee({ teamId: "payments", assigneeId: null }, "risk")).toBe(false);
     expect(dropsAssignee({ teamId: null, assigneeId: "u1" }, "risk")).toBe(true);
+  });
+});
+
+describe("titleProblem", () => {
+  it("asks the title to name the account, exactly as written", () => {
+    expect(titleProblem("ACC-1001 refund not received", "ACC-1001")).toBeNull();
+    expect(titleProblem("refund not received", "ACC-1001")).toBe("must contain the account ID (ACC-1001)");
+    expect(titleProblem("acc-1001 refund", "ACC-1001")).not.toBeNull();
   });
 });
