@@ -9,8 +9,9 @@
 //   FOLLOW_UP       while the case waits on the customer; each public reply meets it and
 //                   starts the next cycle, leaving INFORM_CUSTOMER ends it.
 // Each cycle warns once before its due instant and breaches once at it.
-import type { Priority } from "../generated/prisma/enums.js";
+import type { Priority, TicketStatus } from "../generated/prisma/enums.js";
 import { addBusinessSeconds, businessSecondsBetween, type CalendarRules } from "./business-time.js";
+import { isFirstResponse, isWorkflowMove } from "./workflow.js";
 
 export type SlaKind = "FIRST_RESPONSE" | "RESOLUTION" | "FOLLOW_UP";
 export type SlaState = "ON_TRACK" | "AT_RISK" | "BREACHED" | "MET" | "PAUSED";
@@ -118,4 +119,85 @@ export function alertDue(clock: TargetClock, now: Date): "WARNING" | "BREACH" | 
   if (!clock.breachedAt && now >= clock.dueAt) return "BREACH";
   if (!clock.warnedAt && !clock.breachedAt && clock.warningBeforeSeconds > 0 && clock.warnAt && now >= clock.warnAt) return "WARNING";
   return null;
+}
+
+
+// ─── which event does what to which clock ───────────────────────────────────
+
+/** What the state machine reads of a stored target. */
+export interface TargetState {
+  kind: string;
+  cycle: number;
+  metAt: Date | null;
+  pausedAt: Date | null;
+}
+
+/**
+ * One thing to do to a case's clocks, at `at`: start a new target (or cycle), pause or
+ * resume a running one, or meet it. How the stored clock changes is pauseClock,
+ * resumeClock and meetClock above; starting needs the policy, which the caller has.
+ */
+export type SlaEffect<T extends TargetState = TargetState> =
+  | { op: "start"; kind: SlaKind; cycle: number; at: Date }
+  | { op: "pause"; target: T; at: Date }
+  | { op: "resume"; target: T; at: Date }
+  | { op: "meet"; target: T; at: Date };
+
+const isOpen = <T extends TargetState>(target: T | undefined): target is T => Boolean(target && !target.metAt);
+
+/**
+ * What a move from `from` to `to` does to the clocks, in the order to apply it, given all
+ * of the case's targets (every cycle; only each kind's latest counts):
+ *   NEW → NOT_STARTED            starts FIRST_RESPONSE and RESOLUTION (cycle 1, once)
+ *   → TEAM_CHECKING              meets an open FIRST_RESPONSE (a first response)
+ *   → INFORM_CUSTOMER            pauses a running RESOLUTION, starts the next FOLLOW_UP cycle
+ *   INFORM_CUSTOMER → anything   meets the open FOLLOW_UP
+ *   INFORM_CUSTOMER → NOT_STARTED  resumes the paused RESOLUTION (the customer replied)
+ *   INFORM_CUSTOMER → DONE       meets RESOLUTION when the answer was given (the pause)
+ *   DONE → NOT_STARTED           starts the next RESOLUTION cycle (a reopening)
+ * A pair the workflow has no arrow for does nothing.
+ */
+export function slaEffects<T extends TargetState>(from: TicketStatus, to: TicketStatus, targets: readonly T[], now: Date): SlaEffect<T>[] {
+  if (!isWorkflowMove(from, to)) return [];
+  const latest = latestCycles(targets);
+  const firstResponse = latest.get("FIRST_RESPONSE");
+  const resolution = latest.get("RESOLUTION");
+  const followUp = latest.get("FOLLOW_UP");
+  const effects: SlaEffect<T>[] = [];
+
+  if (from === "NEW" && to === "NOT_STARTED") {
+    if (!firstResponse) effects.push({ op: "start", kind: "FIRST_RESPONSE", cycle: 1, at: now });
+    if (!resolution) effects.push({ op: "start", kind: "RESOLUTION", cycle: 1, at: now });
+  }
+  if (isFirstResponse({ kind: "move", to }, !isOpen(firstResponse))) effects.push({ op: "meet", target: firstResponse!, at: now });
+  if (to === "INFORM_CUSTOMER") {
+    if (isOpen(resolution) && !resolution.pausedAt) effects.push({ op: "pause", target: resolution, at: now });
+    effects.push({ op: "start", kind: "FOLLOW_UP", cycle: (followUp?.cycle ?? 0) + 1, at: now });
+  }
+  if (from === "INFORM_CUSTOMER") {
+    if (isOpen(followUp)) effects.push({ op: "meet", target: followUp, at: now });
+    if (to === "NOT_STARTED" && isOpen(resolution) && resolution.pausedAt) effects.push({ op: "resume", target: resolution, at: now });
+    // The answer that closed the case was given when the clock stopped.
+    if (to === "DONE" && isOpen(resolution)) effects.push({ op: "meet", target: resolution, at: resolution.pausedAt ?? now });
+  }
+  if (from === "DONE" && to === "NOT_STARTED") effects.push({ op: "start", kind: "RESOLUTION", cycle: (resolution?.cycle ?? 0) + 1, at: now });
+  return effects;
+}
+
+/**
+ * What a public reply by staff does to the clocks: from someone acting for the owning
+ * team it is a first response (meets an open FIRST_RESPONSE); while the case waits on the
+ * customer, any staff reply meets the open FOLLOW_UP and starts its next cycle.
+ */
+export function replyEffects<T extends TargetState>(status: TicketStatus, byOwningTeam: boolean, targets: readonly T[], now: Date): SlaEffect<T>[] {
+  const latest = latestCycles(targets);
+  const firstResponse = latest.get("FIRST_RESPONSE");
+  const followUp = latest.get("FOLLOW_UP");
+  const effects: SlaEffect<T>[] = [];
+  if (isFirstResponse({ kind: "publicReply", byOwningTeam }, !isOpen(firstResponse))) effects.push({ op: "meet", target: firstResponse!, at: now });
+  if (status === "INFORM_CUSTOMER" && isOpen(followUp)) {
+    effects.push({ op: "meet", target: followUp, at: now });
+    effects.push({ op: "start", kind: "FOLLOW_UP", cycle: followUp.cycle + 1, at: now });
+  }
+  return effects;
 }

@@ -86,11 +86,33 @@ export function assertTransition(viewer: Viewer | null, ticket: WorkflowFacts, r
   if (issues.length) throw new ValidationError(issues);
 }
 
+/** Whether the workflow has an arrow from one status to the other. */
+export function isWorkflowMove(from: TicketStatus, to: TicketStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Something done to a case that may answer the customer on behalf of the owning team. */
+export type ResponseAct = { kind: "move"; to: TicketStatus } | { kind: "publicReply"; byOwningTeam: boolean };
+
+/**
+ * Whether the act is the case's first response: the owning team takes the case into
+ * TEAM_CHECKING (only its members and supervisors may) or someone acting for the owning
+ * team replies publicly, and nothing responded before. The automatic acknowledgement is
+ * a SYSTEM comment, never a reply, so it is no response. `respondedBefore` is what the
+ * caller keeps of earlier responses: the case's `firstRespondedAt` for its milestone, a
+ * FIRST_RESPONSE target that is no longer open for the SLA clock. The one rule for moves,
+ * comments and the SLA.
+ */
+export function isFirstResponse(act: ResponseAct, respondedBefore: boolean): boolean {
+  if (respondedBefore) return false;
+  return act.kind === "move" ? act.to === "TEAM_CHECKING" : act.byOwningTeam;
+}
+
 /** The timestamps and counters a move sets on the case. */
 export function transitionEffects(from: TicketStatus, to: TicketStatus, now: Date, firstRespondedAt: Date | null) {
   return {
     status: to,
-    ...(to === "TEAM_CHECKING" && !firstRespondedAt ? { firstRespondedAt: now } : {}),
+    ...(isFirstResponse({ kind: "move", to }, firstRespondedAt !== null) ? { firstRespondedAt: now } : {}),
     ...(to === "INFORM_CUSTOMER" ? { answeredAt: now } : {}),
     ...(to === "DONE" ? { doneAt: now } : {}),
     ...(to === "BACKLOG" ? { archivedAt: now } : {}),

@@ -5,6 +5,7 @@ import type { Context } from "../context.js";
 import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
 import { redactionsIn } from "../domain/privacy.js";
+import { isFirstResponse } from "../domain/workflow.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import { recordEvent } from "./audit.js";
@@ -59,7 +60,7 @@ export async function commentStep(
   const { tx, viewer, now } = w;
   // A public reply from the owning team is a first response, as much as picking the case up is.
   const byOwningTeam = actsForTeam(viewer, ticket.teamId);
-  const firstResponse = kind === "REPLY" && !ticket.firstRespondedAt && byOwningTeam;
+  const firstResponse = kind === "REPLY" && isFirstResponse({ kind: "publicReply", byOwningTeam }, ticket.firstRespondedAt !== null);
   await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
   if (kind === "REPLY") await slaOnPublicReply(tx, ticket, byOwningTeam, now);
   return writeComment(w, ticket.id, body, visibility, kind, { ...extra, ...(firstResponse ? { firstResponse: true } : {}) });

@@ -1,16 +1,19 @@
 // Keeps a case's SLA targets in step with what happens to it. Each function runs inside
 // the transaction of the write that caused it, so a target never disagrees with its
-// case. The clock rules themselves are in src/domain/sla.ts.
+// case. What a move or reply does to which clock, and the clock rules themselves, are
+// decided in src/domain/sla.ts; this module loads the policy and applies them.
 import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../domain/business-time.js";
 import {
   budgetOf,
-  latestCycles,
   meetClock,
   pauseClock,
+  replyEffects,
   resumeClock,
   schedule,
   selectPolicy,
+  slaEffects,
   type PolicyTargets,
+  type SlaEffect,
   type SlaKind,
   type TargetClock,
 } from "../domain/sla.js";
@@ -76,8 +79,6 @@ async function slaSettings(tx: Tx, ticket: SlaSubject) {
 
 type Settings = Awaited<ReturnType<typeof slaSettings>>;
 
-const isOpen = (t: SlaTarget | undefined): t is SlaTarget => Boolean(t && !t.metAt);
-
 async function start(tx: Tx, ticketId: string, settings: Settings, kind: SlaKind, cycle: number, now: Date) {
   if (!settings.policy) return;
   const clock = {
@@ -102,46 +103,27 @@ export function slaTargetsOf(tx: Tx, ticketId: string): Promise<SlaTarget[]> {
   return tx.slaTarget.findMany({ where: { ticketId } });
 }
 
-/** Starts, pauses, resumes and meets targets as a case moves (`targets`: all of the case's, from slaTargetsOf). */
-export async function slaOnTransition(tx: Tx, ticket: SlaSubject, targets: SlaTarget[], from: TicketStatus, to: TicketStatus, now: Date) {
+/** Applies what the domain decided (slaEffects, replyEffects) with the policy and calendar that apply now. */
+async function applyEffects(tx: Tx, ticket: SlaSubject, effects: readonly SlaEffect<SlaTarget>[]) {
+  if (!effects.length) return;
   const settings = await slaSettings(tx, ticket);
-  const latest = latestCycles(targets);
-  const firstResponse = latest.get("FIRST_RESPONSE");
-  const resolution = latest.get("RESOLUTION");
-  const followUp = latest.get("FOLLOW_UP");
-
-  if (from === "NEW" && to === "NOT_STARTED") {
-    if (!firstResponse) await start(tx, ticket.id, settings, "FIRST_RESPONSE", 1, now);
-    if (!resolution) await start(tx, ticket.id, settings, "RESOLUTION", 1, now);
+  for (const effect of effects) {
+    if (effect.op === "start") await start(tx, ticket.id, settings, effect.kind, effect.cycle, effect.at);
+    else if (effect.op === "pause") await update(tx, effect.target, pauseClock(settings.rules, effect.target, effect.at));
+    else if (effect.op === "resume") await update(tx, effect.target, resumeClock(settings.rules, effect.target, effect.at));
+    else await update(tx, effect.target, meetClock(settings.rules, effect.target, effect.at));
   }
-  if (to === "TEAM_CHECKING" && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(settings.rules, firstResponse, now));
-  if (to === "INFORM_CUSTOMER") {
-    if (isOpen(resolution) && !resolution.pausedAt) await update(tx, resolution, pauseClock(settings.rules, resolution, now));
-    await start(tx, ticket.id, settings, "FOLLOW_UP", (followUp?.cycle ?? 0) + 1, now);
-  }
-  if (from === "INFORM_CUSTOMER") {
-    if (isOpen(followUp)) await update(tx, followUp, meetClock(settings.rules, followUp, now));
-    if (to === "NOT_STARTED" && isOpen(resolution) && resolution.pausedAt) await update(tx, resolution, resumeClock(settings.rules, resolution, now));
-    // The answer that closed the case was given when the clock stopped.
-    if (to === "DONE" && isOpen(resolution)) await update(tx, resolution, meetClock(settings.rules, resolution, resolution.pausedAt ?? now));
-  }
-  if (from === "DONE" && to === "NOT_STARTED") await start(tx, ticket.id, settings, "RESOLUTION", (resolution?.cycle ?? 0) + 1, now);
 }
 
-/** A public reply: the owning team's first response, or a follow-up while the customer is awaited. */
+/** Starts, pauses, resumes and meets targets as a case moves (`targets`: all of the case's, from slaTargetsOf). */
+export async function slaOnTransition(tx: Tx, ticket: SlaSubject, targets: SlaTarget[], from: TicketStatus, to: TicketStatus, now: Date) {
+  await applyEffects(tx, ticket, slaEffects(from, to, targets, now));
+}
+
+/** A public reply by staff: the owning team's first response, or a follow-up while the customer is awaited. */
 export async function slaOnPublicReply(tx: Tx, ticket: SlaSubject & { status: TicketStatus }, byOwningTeam: boolean, now: Date) {
-  const targets = await tx.slaTarget.findMany({ where: { ticketId: ticket.id } });
-  const latest = latestCycles(targets);
-  const firstResponse = latest.get("FIRST_RESPONSE");
-  const followUp = latest.get("FOLLOW_UP");
-  const waiting = ticket.status === "INFORM_CUSTOMER" && isOpen(followUp);
-  if (!(byOwningTeam && isOpen(firstResponse)) && !waiting) return;
-  const settings = await slaSettings(tx, ticket);
-  if (byOwningTeam && isOpen(firstResponse)) await update(tx, firstResponse, meetClock(settings.rules, firstResponse, now));
-  if (waiting) {
-    await update(tx, followUp, meetClock(settings.rules, followUp, now));
-    await start(tx, ticket.id, settings, "FOLLOW_UP", followUp.cycle + 1, now);
-  }
+  const targets = await slaTargetsOf(tx, ticket.id);
+  await applyEffects(tx, ticket, replyEffects(ticket.status, byOwningTeam, targets, now));
 }
 
 /** After a priority, team or tier change, open targets take the budgets of the policy that now applies. */

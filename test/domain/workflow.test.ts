@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Viewer } from "../../src/domain/access.js";
-import { assertTransition, availableTransitions, dropsAssignee, titleProblem, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
+import { assertTransition, availableTransitions, dropsAssignee, isFirstResponse, isWorkflowMove, titleProblem, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
 import { InvalidTransitionError, ValidationError } from "../../src/errors.js";
 
 const TEAM = "team-payments";
@@ -107,5 +107,42 @@ describe("titleProblem", () => {
     expect(titleProblem("ACC-1001 refund not received", "ACC-1001")).toBeNull();
     expect(titleProblem("refund not received", "ACC-1001")).toBe("must contain the account ID (ACC-1001)");
     expect(titleProblem("acc-1001 refund", "ACC-1001")).not.toBeNull();
+  });
+});
+
+describe("isFirstResponse", () => {
+  const STATUSES = ["NEW", "NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "BACKLOG"] as const;
+  it("is taking the case into TEAM_CHECKING, and no other move, while nothing responded before", () => {
+    for (const to of STATUSES) {
+      expect(isFirstResponse({ kind: "move", to }, false)).toBe(to === "TEAM_CHECKING");
+      expect(isFirstResponse({ kind: "move", to }, true)).toBe(false);
+    }
+  });
+  it("is a public reply by someone acting for the owning team, while nothing responded before", () => {
+    expect(isFirstResponse({ kind: "publicReply", byOwningTeam: true }, false)).toBe(true);
+    expect(isFirstResponse({ kind: "publicReply", byOwningTeam: false }, false)).toBe(false);
+    expect(isFirstResponse({ kind: "publicReply", byOwningTeam: true }, true)).toBe(false);
+  });
+  it("sets the case's firstRespondedAt through transitionEffects, once", () => {
+    const now = new Date("2026-03-02T10:00:00Z");
+    for (const to of STATUSES) {
+      expect("firstRespondedAt" in transitionEffects("NOT_STARTED", to, now, null)).toBe(to === "TEAM_CHECKING");
+    }
+  });
+});
+
+describe("isWorkflowMove", () => {
+  it("knows exactly the arrows of the workflow", () => {
+    const STATUSES = ["NEW", "NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "BACKLOG"] as const;
+    const arrows = STATUSES.flatMap((from) => STATUSES.filter((to) => isWorkflowMove(from, to)).map((to) => `${from}>${to}`));
+    expect(arrows).toEqual([
+      "NEW>NOT_STARTED",
+      "NOT_STARTED>TEAM_CHECKING",
+      "TEAM_CHECKING>INFORM_CUSTOMER",
+      "INFORM_CUSTOMER>NOT_STARTED",
+      "INFORM_CUSTOMER>DONE",
+      "DONE>NOT_STARTED",
+      "DONE>BACKLOG",
+    ]);
   });
 });
