@@ -104,6 +104,23 @@ export function directsTicket(viewer: Viewer | null, ticket: { teamId: string | 
   return hasRole(viewer, "SUPERVISOR") || (viewer?.kind === "token" && actsForTeam(viewer, ticket.teamId));
 }
 
+/** A change of assignee: a named person or nobody, or whoever a strategy picks from the owning team. */
+export type AssigneeChange = { assigneeId: string | null } | { byStrategy: true };
+
+/**
+ * Who may change a case's assignee. Those who direct the case (directsTicket) hand it to
+ * anyone and hand it out by strategy; someone acting for the owning team may take the
+ * case themselves, or drop it while it is theirs. Handing a case to someone else is a
+ * supervisor's call. Whether the new assignee may work the case is another rule (an
+ * active member of the owning team, checked against the database).
+ */
+export function mayAssign(viewer: Viewer | null, ticket: { teamId: string | null; assigneeId: string | null }, change: AssigneeChange): boolean {
+  if (directsTicket(viewer, ticket)) return true;
+  if (viewer?.kind !== "user" || "byStrategy" in change) return false;
+  const selfService = change.assigneeId === viewer.userId || (change.assigneeId === null && ticket.assigneeId === viewer.userId);
+  return selfService && actsForTeam(viewer, ticket.teamId);
+}
+
 export function canViewContact(viewer: Viewer | null): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") return hasScope(viewer, "contacts:read");

@@ -8,7 +8,7 @@ import type { Clock } from "../clock.js";
 import { alertDue, schedule, type SlaKind } from "../domain/sla.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { inTransaction, publishAfterCommit, recordEvent } from "../resolvers/audit.js";
-import { escalateOneTier } from "../resolvers/escalation.js";
+import { autoEscalate } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla.js";
 import type { Realtime, SlaAlertMessage } from "./pubsub.js";
 
@@ -62,8 +62,9 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
         type: kind === "WARNING" ? "SLA_WARNING" : "SLA_BREACHED",
         after: { target: target.kind, cycle: target.cycle, dueAt: target.dueAt!.toISOString() },
       });
-      if (kind === "BREACH" && target.kind === "RESOLUTION" && target.ticket.priority === "HIGH") {
-        await escalateOneTier(tx, target.ticketId, target.ticket.tierId, now, "Automatic: a HIGH case missed its resolution target");
+      if (kind === "BREACH") {
+        // Whether a breach escalates is the domain's policy (escalationFor).
+        await autoEscalate(tx, { id: target.ticketId, tierId: target.ticket.tierId }, { kind: "slaBreach", target: target.kind as SlaKind, priority: target.ticket.priority }, now);
       }
       const message: SlaAlertMessage = {
         id: `${target.id}:${kind}`,

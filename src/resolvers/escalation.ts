@@ -1,41 +1,46 @@
-// Escalations caseflow makes by itself, recorded as the system's: a HIGH case that
-// missed its resolution target, and a customer's second complaint.
+// Escalations caseflow makes by itself, recorded as the system's. Whether and why is
+// decided by escalationFor (src/domain/escalation.ts); this module only applies it.
+import { escalationFor, type EscalationTrigger } from "../domain/escalation.js";
+import type { TicketType } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
 import { recordEvent, type Tx } from "./audit.js";
 
-/** The highest support tier. */
-const TOP_TIER = 4;
-
-/** Moves a case one tier up (never past L4), with the reason in the audit trail; its supervisors are alerted. */
-export async function escalateOneTier(tx: Tx, ticketId: string, tierId: string | null, now: Date, reason: string) {
-  const current = tierId ? await tx.tier.findUnique({ where: { id: tierId } }) : null;
+/**
+ * Escalates the case when the policy says so for this trigger: the next tier up, the
+ * reason in the audit trail, and an alert to the team's supervisors.
+ */
+export async function autoEscalate(tx: Tx, ticket: { id: string; tierId: string | null }, trigger: EscalationTrigger, now: Date) {
+  const current = ticket.tierId ? await tx.tier.findUnique({ where: { id: ticket.tierId } }) : null;
+  const escalation = escalationFor(trigger, current?.level ?? null);
+  if (!escalation) return;
   const level = current?.level ?? 0;
-  if (level >= TOP_TIER) return;
-  const next = await tx.tier.findFirst({ where: { level: { gt: level } }, orderBy: { level: "asc" } });
+  // The tiers that exist above the current one; `levels` counts among them.
+  const above = await tx.tier.findMany({ where: { level: { gt: level } }, orderBy: { level: "asc" }, take: escalation.levels });
+  const next = above.at(-1);
   if (!next) return;
-  const ticket = await tx.ticket.update({
-    where: { id: ticketId },
+  const updated = await tx.ticket.update({
+    where: { id: ticket.id },
     data: { tierId: next.id, version: { increment: 1 }, updatedAt: now },
     select: { number: true, teamId: true },
   });
-  await recordEvent(tx, null, ticketId, now, {
+  await recordEvent(tx, null, ticket.id, now, {
     type: "ESCALATED",
     before: { tierLevel: current?.level ?? null },
     after: { tierLevel: next.level },
-    note: reason,
+    note: escalation.reason,
   });
   raiseAlert(tx, {
     kind: "AUTO_ESCALATED",
     audience: "SUPERVISORS",
-    teamIds: [ticket.teamId],
-    ticketId,
-    message: `${ticket.number} was escalated to L${next.level}: ${reason}`,
+    teamIds: [updated.teamId],
+    ticketId: ticket.id,
+    message: `${updated.number} was escalated to L${next.level}: ${escalation.reason}`,
     at: now,
   });
 }
 
-/** A complaint from a customer who already complained goes straight up a tier. */
-export async function escalateRepeatComplaint(tx: Tx, ticket: { id: string; accountId: string; tierId: string | null }, now: Date) {
-  const earlier = await tx.ticket.count({ where: { accountId: ticket.accountId, type: "COMPLAINT", id: { not: ticket.id } } });
-  if (earlier > 0) await escalateOneTier(tx, ticket.id, ticket.tierId, now, "Automatic: a repeat complaint from this customer");
+/** On creation: the account's earlier cases of the same type are what the policy reads. */
+export async function autoEscalateNewCase(tx: Tx, ticket: { id: string; accountId: string; type: TicketType; tierId: string | null }, now: Date) {
+  const earlierOfType = await tx.ticket.count({ where: { accountId: ticket.accountId, type: ticket.type, id: { not: ticket.id } } });
+  await autoEscalate(tx, ticket, { kind: "created", type: ticket.type, earlierOfType }, now);
 }

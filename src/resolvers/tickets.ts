@@ -5,6 +5,7 @@ import type { Context } from "../context.js";
 import {
   actsForTeam,
   directsTicket,
+  mayAssign,
   visibleTicketsWhere,
   type Viewer,
 } from "../domain/access.js";
@@ -26,7 +27,7 @@ import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
 import { recordEvent, type Tx } from "./audit.js";
 import { acknowledge } from "./auto-replies.js";
-import { escalateRepeatComplaint } from "./escalation.js";
+import { autoEscalateNewCase } from "./escalation.js";
 import { decodeId } from "./ids.js";
 import { pickAssignee } from "./assignment.js";
 import { enabledRules, recordFirings, runRules } from "./rules.js";
@@ -256,9 +257,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
         },
       });
       await recordFirings(w, ticket, evaluation);
-      if (args.type === "COMPLAINT") {
-        await escalateRepeatComplaint(tx, { id: ticket.id, accountId: input.accountId, tierId: tier?.id ?? null }, now);
-      }
+      await autoEscalateNewCase(tx, { id: ticket.id, accountId: input.accountId, type: args.type, tierId: tier?.id ?? null }, now);
       await acknowledge(tx, ticket.id, args.channel, now);
       return ticket.id;
     });
@@ -441,11 +440,7 @@ export function transitionTicket(ctx: Context, args: TransitionArgs): Promise<Tr
 /** Assigns or unassigns: agents take or drop cases themselves; handing a case to someone else is a supervisor's call. */
 export async function assignStep(w: Write, ticket: Ticket, assigneeId: string | null, expectedVersion?: number | null, note?: string) {
   const { tx, viewer, now } = w;
-  const selfService =
-    viewer.kind === "user" &&
-    (assigneeId === viewer.userId || (assigneeId === null && ticket.assigneeId === viewer.userId));
-  const mayAssign = directsTicket(viewer, ticket) || (selfService && actsForTeam(viewer, ticket.teamId));
-  if (!mayAssign) throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
+  if (!mayAssign(viewer, ticket, { assigneeId })) throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
   if (assigneeId === ticket.assigneeId) throw ValidationError.of("input.assigneeId", "is already the assignee");
   if (assigneeId) await assertAssignable(tx, assigneeId, ticket.teamId, "input.assigneeId");
   await saveTicket(tx, ticket, expectedVersion, { assigneeId, updatedAt: now });
@@ -537,7 +532,7 @@ export function changeTags(ctx: Context, args: { ticketId: string; tags: string[
 export function autoAssignTicket(ctx: Context, args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null }): Promise<TicketResult> {
   return write(ctx, async (w) => {
     const ticket = await loadForWrite(w, args.id, args.expectedVersion);
-    if (!directsTicket(w.viewer, ticket)) {
+    if (!mayAssign(w.viewer, ticket, { byStrategy: true })) {
       throw new ForbiddenError("Only supervisors, managers and tokens of the owning team hand out cases");
     }
     if (!ticket.teamId) throw ValidationError.of("input.id", "the case has no owning team to pick from");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HIDDEN_CASE_ENTRY, mayDelegate, timelineBody, type Grant, type TokenScope, type Viewer } from "../../src/domain/access.js";
+import { HIDDEN_CASE_ENTRY, mayAssign, mayDelegate, timelineBody, type Grant, type TokenScope, type Viewer } from "../../src/domain/access.js";
 import type { Role } from "../../src/generated/prisma/enums.js";
 
 const token = (scopes: TokenScope[], teamIds: string[] = []): Viewer => ({ kind: "token", tokenId: "t", scopes, teamIds });
@@ -98,5 +98,48 @@ describe("timelineBody", () => {
 
   it("leaves entries about no case as written", () => {
     expect(timelineBody(person("AGENT", ["A"]), { body: "Vendor confirmed the fault", ticket: null })).toBe("Vendor confirmed the fault");
+  });
+});
+
+describe("mayAssign", () => {
+  const me = (role: Role, teamIds: string[] = ["A"]): Viewer => ({ kind: "user", userId: "me", sessionId: "s", role, teamIds, canViewContact: false });
+  const unassigned = { teamId: "A", assigneeId: null };
+  const mine = { teamId: "A", assigneeId: "me" };
+  const theirs = { teamId: "A", assigneeId: "other" };
+
+  it("lets an agent of the owning team take a case and drop it while it is theirs, nothing else", () => {
+    const agent = me("AGENT");
+    expect(mayAssign(agent, unassigned, { assigneeId: "me" })).toBe(true);
+    expect(mayAssign(agent, theirs, { assigneeId: "me" })).toBe(true);
+    expect(mayAssign(agent, mine, { assigneeId: null })).toBe(true);
+    expect(mayAssign(agent, theirs, { assigneeId: null })).toBe(false);
+    expect(mayAssign(agent, unassigned, { assigneeId: "other" })).toBe(false);
+    expect(mayAssign(agent, mine, { assigneeId: "other" })).toBe(false);
+    expect(mayAssign(agent, unassigned, { byStrategy: true })).toBe(false);
+  });
+
+  it("refuses an agent outside the owning team even their own taking", () => {
+    expect(mayAssign(me("AGENT", ["B"]), unassigned, { assigneeId: "me" })).toBe(false);
+    expect(mayAssign(me("AGENT", ["B"]), mine, { assigneeId: null })).toBe(false);
+  });
+
+  it("lets supervisors and up hand any case to anyone, and by strategy", () => {
+    for (const role of ["SUPERVISOR", "MANAGER", "ADMIN"] as Role[]) {
+      expect(mayAssign(me(role, []), theirs, { assigneeId: "third" })).toBe(true);
+      expect(mayAssign(me(role, []), theirs, { assigneeId: null })).toBe(true);
+      expect(mayAssign(me(role, []), unassigned, { byStrategy: true })).toBe(true);
+    }
+  });
+
+  it("lets a token hand out cases of its teams only, and an unlimited token any", () => {
+    expect(mayAssign(token(["tickets:write"], ["A"]), theirs, { assigneeId: "third" })).toBe(true);
+    expect(mayAssign(token(["tickets:write"], ["A"]), unassigned, { byStrategy: true })).toBe(true);
+    expect(mayAssign(token(["tickets:write"], ["B"]), theirs, { assigneeId: "third" })).toBe(false);
+    expect(mayAssign(token(["tickets:write"], ["B"]), unassigned, { byStrategy: true })).toBe(false);
+    expect(mayAssign(token(["tickets:write"]), unassigned, { byStrategy: true })).toBe(true);
+  });
+
+  it("refuses the anonymous", () => {
+    expect(mayAssign(null, unassigned, { assigneeId: null })).toBe(false);
   });
 });

@@ -8,15 +8,20 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+/** The server's own entry point, run from source; `npm start` is the other way in. */
+const fromSource = [process.execPath, "--import", "tsx", "src/main.ts"];
+
+/** `startTimeoutMs` only bounds a failure: `npm start` may compile the server first. */
+export async function startServer(env: Record<string, string>, command: string[] = fromSource, startTimeoutMs = 60_000): Promise<Running> {
+  const [file, ...args] = command as [string, ...string[]];
+  const child = spawn(file, args, {
     env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start line:\n${logs.join("")}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no start line:\n${logs.join("")}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       logs.push(chunk.toString());
       const match = /"url":"([^"]+)"/.exec(logs.join(""));
