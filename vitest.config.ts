@@ -12,7 +12,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // Each file opens its own database (PGlite in memory, or a fresh PostgreSQL
-    // database when DATABASE_URL is set), so files run in parallel safely.
+    // database when DATABASE_URL is set), so files run in parallel safely. Each is a
+    // copy of one database migrated and seeded once per run by the global setup.
+    globalSetup: ["test/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 120_000,

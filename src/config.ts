@@ -7,7 +7,16 @@ import { passwordProblem } from "./domain/passwords.js";
 import type { Limits } from "./http/limits.js";
 
 export type DatabaseConfig =
-  | { kind: "pglite"; dataDir: string }
+  | {
+      kind: "pglite";
+      dataDir: string;
+      /**
+       * A PGlite dump (a tarball from `dumpDataDir`) to start from when dataDir holds no
+       * database yet, instead of creating an empty one: restores a backup, and lets the
+       * tests open one prepared database many times.
+       */
+      loadDataDir?: string;
+    }
   | { kind: "postgres"; url: string; poolSize: number };
 
 export interface Config {

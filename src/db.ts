@@ -1,7 +1,9 @@
 // Opens the database the config names: PGlite in a folder (embedded default) or
 // PostgreSQL through a connection pool. Both speak the PostgreSQL dialect, so the
 // schema, migrations and queries are the same.
-import { mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -42,8 +44,14 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
   let location: string;
   let migrate: () => Promise<string[]>;
   if (config.kind === "pglite") {
-    if (!config.dataDir.startsWith("memory://")) await mkdir(config.dataDir, { recursive: true });
-    const pglite = await PGlite.create(config.dataDir);
+    const inMemory = config.dataDir.startsWith("memory://");
+    if (!inMemory) await mkdir(config.dataDir, { recursive: true });
+    // A dump only seeds a new database: an existing folder's data is never replaced.
+    const startFrom =
+      config.loadDataDir && (inMemory || !existsSync(path.join(config.dataDir, "PG_VERSION")))
+        ? new Blob([await readFile(config.loadDataDir)])
+        : undefined;
+    const pglite = await PGlite.create({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) });
     adapter = new PrismaPGlite(pglite);
     closeDriver = () => pglite.close();
     location = config.dataDir;

@@ -3,9 +3,12 @@ import { createDb } from "../src/db.js";
 import { diagnoseMigrations, readMigrations, upToDate } from "../src/db/migrator.js";
 import { freshDatabase } from "./helpers/app.js";
 
-describe("offline migrations", () => {
+// These build databases from nothing (the schema engine and every migration), the work
+// the rest of the suite does once in test/global-setup.ts; on a busy machine that takes
+// longer than the usual test timeout, which here only bounds a hang.
+describe("offline migrations", { timeout: 180_000 }, () => {
   it("applies every migration once; a second run applies none and the history is clean", async () => {
-    const { database, drop } = await freshDatabase();
+    const { database, drop } = await freshDatabase({ prepared: false });
     const db = await createDb(database);
     try {
       const all = (await readMigrations()).migrationDirectories.map((m) => m.path);

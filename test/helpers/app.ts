@@ -1,13 +1,14 @@
 // Builds a real app for a test file: its own database (in-memory PGlite, or a fresh
-// PostgreSQL database when DATABASE_URL is set), a movable clock, and helpers to send
-// GraphQL through yoga.fetch exactly as HTTP clients do.
+// PostgreSQL database when DATABASE_URL is set), copied from the run's prepared one, a
+// movable clock, and helpers to send GraphQL through yoga.fetch exactly as HTTP clients do.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import pg from "pg";
 import pino from "pino";
+import { inject } from "vitest";
 import { AdjustableClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createApp, type App, type AppOptions } from "../../src/server.js";
+import { databaseUrl, TEST_DATABASE_PREFIX, withClient } from "./databases.js";
 
 export interface GqlOptions {
   token?: string;
@@ -28,25 +29,23 @@ export interface TestApp extends App {
   close(): Promise<void>;
 }
 
-/** A database of its own for one test file; dropped again by `drop`. */
-export async function freshDatabase(): Promise<{ database: Config["database"]; drop(): Promise<void> }> {
+/**
+ * A database of its own for one test file; dropped again by `drop`. By default a copy of
+ * the run's migrated and seeded database (test/global-setup.ts), so createApp's startup
+ * finds nothing to migrate or seed; `{ prepared: false }` gives an empty one instead.
+ */
+export async function freshDatabase({ prepared = true } = {}): Promise<{ database: Config["database"]; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
-  if (!base) return { database: { kind: "pglite", dataDir: "memory://" }, drop: async () => {} };
-  const name = `caseflow_t_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  if (!base) {
+    const dump = prepared ? inject("pgliteDump") : null;
+    return { database: { kind: "pglite", dataDir: "memory://", ...(dump ? { loadDataDir: dump } : {}) }, drop: async () => {} };
+  }
+  const run = prepared ? inject("postgres") : null;
+  const name = `${run?.prefix ?? TEST_DATABASE_PREFIX}${randomBytes(6).toString("hex")}`;
+  await withClient(base, (client) => client.query(`CREATE DATABASE ${name}${run ? ` TEMPLATE ${run.template}` : ""}`));
   return {
-    database: { kind: "postgres", url: url.toString(), poolSize: 10 },
-    drop: async () => {
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
+    database: { kind: "postgres", url: databaseUrl(base, name), poolSize: 10 },
+    drop: () => withClient(base, async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
 }
 
