@@ -467,6 +467,9 @@ describe("redaction, end to end", () => {
 
         // A number cut in two across two fields of one write: title and description, an incident's title and summary, a macro's name and description.
         await ok("createTicket", { input: { ...ticketBase, title: `${accountId} refund ${s.head}`, description: `${s.tail} was charged` } });
+        // And across two writes of one case: the description first, then a title that ends where it begins.
+        const later = await ok("createTicket", { input: { ...ticketBase, title: `${accountId} later`, description: `${s.tail} was charged` } });
+        await ok("updateTicket", { input: { id: later.ticket.id, title: `${accountId} refund ${s.head}` } });
         await ok("declareIncident", { input: { title: `card ${s.head}`, summary: `${s.tail} was charged`, severity: 1, teamIds: [team.gid] } });
         await ok("saveMacro", { input: { name: `card ${s.head}`, description: `${s.tail} was charged`, visibility: "PERSONAL", actions: { priority: "LOW" } } });
 

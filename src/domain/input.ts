@@ -6,15 +6,25 @@ import { z } from "zod";
 import { ValidationError } from "../errors.js";
 import { passwordProblem } from "./passwords.js";
 import { containsPersonalNumber, isEmail, isPhone, normaliseText, redact, redactAcross } from "./privacy.js";
+import { MAX_TAGS } from "./tags.js";
 import { titleProblem } from "./workflow.js";
 
 /**
  * Parses one write's input. Its free-text fields are then also read together, so a
  * number split across two of them (title and description, say) is found too.
+ * `alongside` are the stored texts of the same record that the write leaves as they
+ * are: a reader sees them next to the new ones, so a number split between a new title
+ * and the description already there is found as well (only the new piece is replaced;
+ * the stored piece alone is no number).
  */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix = "input"): z.output<T> {
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix = "input",
+  alongside: readonly (string | null | undefined)[] = [],
+): z.output<T> {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return redactedTogether(schema, parsed.data);
+  if (parsed.success) return redactedTogether(schema, parsed.data, alongside);
   throw new ValidationError(
     parsed.error.issues.map((issue) => ({
       field: [prefix, ...issue.path.map(String)].join("."),
@@ -79,11 +89,12 @@ function freeTextSlots(schema: z.ZodType, value: unknown, set: (value: string) =
   }
 }
 
-function redactedTogether<T>(schema: z.ZodType, data: T): T {
+function redactedTogether<T>(schema: z.ZodType, data: T, alongside: readonly (string | null | undefined)[]): T {
   const slots: Slot[] = [];
   freeTextSlots(schema, data, () => {}, slots);
-  if (slots.length < 2) return data;
-  const texts = redactAcross(slots.map((slot) => slot.value));
+  const stored = alongside.filter((text): text is string => typeof text === "string" && text !== "").map(normaliseText);
+  if (!slots.length || slots.length + stored.length < 2) return data;
+  const texts = redactAcross([...slots.map((slot) => slot.value), ...stored]);
   slots.forEach((slot, i) => texts[i] !== slot.value && slot.set(texts[i]!));
   return data;
 }
@@ -101,7 +112,7 @@ export const tagName = withoutPersonalNumbers(
     ),
 );
 
-export const tagList = z.array(tagName).max(20, "at most 20 tags").transform((tags) => [...new Set(tags)]);
+export const tagList = z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).transform((tags) => [...new Set(tags)]);
 
 const contact = z
   .string()

@@ -297,7 +297,9 @@ const AUDITED_FIELDS = ["title", "accountId", "externalRef", "type", "subcategor
 /** Changes a case's fields (teamId already decoded), with one UPDATED event. */
 export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldChanges, expectedVersion?: number | null) {
   const { tx, ctx, viewer, now } = w;
-  const input = parseInput(updateTicketInput, changes);
+  // The case's texts this update leaves alone are read with the new ones (a number split across writes).
+  const kept = (["title", "description", "details", "externalRef", "subcategory"] as const).filter((field) => changes[field] == null);
+  const input = parseInput(updateTicketInput, changes, "input", [...kept.map((field) => ticket[field]), ticket.resolution]);
   const teamId = changes.teamId ?? undefined;
   if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
   const candidate: Partial<Record<(typeof AUDITED_FIELDS)[number], unknown>> = {
