@@ -62,7 +62,9 @@ async function rawTransition(ticketId: string, to: string) {
       [ticketId, manager.id, JSON.stringify({ status: ticket.status }), JSON.stringify({ status: to })],
     );
     await client.query("COMMIT");
-    app.realtime.pubsub.publish("ticket-event", { seq: String(event.rows[0].seq), ticketId, type: "STATUS_CHANGED", facts: { teamId: null, assigneeId: null, submittedById: null, status: to as never, priority: "LOW" } });
+    // The commit gave the event its position (migration ticket_event_position).
+    const { rows: [committed] } = await client.query(`SELECT position FROM "TicketEvent" WHERE seq = $1`, [event.rows[0].seq]);
+    app.realtime.pubsub.publish("ticket-event", { seq: String(event.rows[0].seq), position: String(committed.position), ticketId, type: "STATUS_CHANGED", facts: { teamId: null, assigneeId: null, submittedById: null, status: to as never, priority: "LOW" } });
   } catch (error) {
     await client.query("ROLLBACK");
     throw error;

@@ -2,7 +2,7 @@
 // a churn risk, an automatic escalation, a major incident). Raised inside the write's
 // transaction and published once it commits.
 import { randomUUID } from "node:crypto";
-import { publishAfterCommit, type Tx } from "../resolvers/audit.js";
+import { publishAfterCommit, type Tx } from "../db/transaction.js";
 import type { AlertAudience, AlertMessage } from "./pubsub.js";
 
 export const ALERT_KINDS = {

@@ -20,8 +20,13 @@ export interface TicketFacts extends TicketAccessFacts {
 }
 
 export interface TicketEventMessage {
-  /** TicketEvent.seq as a string (JSON has no bigint). */
+  /** TicketEvent.seq as a string (JSON has no bigint): the row's key. */
   seq: string;
+  /**
+   * TicketEvent.position as a string: the order of commits. Every lower position was
+   * already visible in the table when this event was published.
+   */
+  position: string;
   ticketId: string;
   type: string;
   facts: TicketFacts;

@@ -7,7 +7,7 @@ import { descriptionText, email as emailRule, label, parseInput, password as pas
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { Availability, Role } from "../generated/prisma/enums.js";
 import { decodeId, decodeIds } from "./ids.js";
-import { inTransaction } from "./audit.js";
+import { inTransaction } from "../db/transaction.js";
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 

@@ -4,7 +4,7 @@ import type { OpeningWindow } from "../domain/business-time.js";
 import { canTakeWork, leastLoaded, nextInRotation } from "../domain/people.js";
 import type { AssignmentStrategy } from "../domain/rules.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/transaction.js";
 
 /** Open cases assigned to each of these people (absent: none); what "load" means for assignment and the expert finder. */
 export async function openCasesOf(db: Pick<Tx, "ticket">, userIds: readonly string[]): Promise<Map<string, number>> {

@@ -1,11 +1,12 @@
 // The audit trail: every change to a case is one immutable TicketEvent row, written in
-// the same transaction as the change (a database trigger refuses updates and deletes).
-import type { Deadline } from "../context.js";
+// the same transaction as the change (a database trigger refuses updates and deletes; the
+// one change it allows is the commit setting the event's `position` once).
+// The transaction and the outbox that publishes its events after commit are the database
+// layer's (src/db/transaction.ts).
+import { publishEventAfterCommit, type Tx } from "../db/transaction.js";
 import type { Viewer } from "../domain/access.js";
-import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { timeoutError } from "../http/limits.js";
-import { publishOutbox } from "../realtime/publish.js";
-import type { Realtime, TicketFacts } from "../realtime/pubsub.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { TicketFacts } from "../realtime/pubsub.js";
 
 export const TICKET_EVENT_TYPES = {
   CREATED: "The case was created.",
@@ -27,8 +28,6 @@ export const TICKET_EVENT_TYPES = {
 } as const;
 export type TicketEventType = keyof typeof TICKET_EVENT_TYPES;
 
-export type Tx = Prisma.TransactionClient;
-
 export function actorOf(viewer: Viewer | null | "customer") {
   if (viewer === "customer") return { actorKind: "CUSTOMER" as const };
   if (!viewer) return { actorKind: "SYSTEM" as const };
@@ -42,69 +41,6 @@ export interface EventRecord {
   before?: Prisma.InputJsonValue;
   after?: Prisma.InputJsonValue;
   note?: string | null;
-}
-
-/**
- * Events written in a transaction, to publish once it has committed (never before), each
- * with its case's access facts as they stood when the event was written.
- */
-export type Outbox = { seq: bigint; ticketId: string; type: TicketEventType; facts: TicketFacts }[];
-
-interface Pending {
-  events: Outbox;
-  /** Other live messages of the transaction (alerts, incident events). */
-  publications: ((realtime: Realtime) => void)[];
-}
-
-const pending = new WeakMap<Tx, Pending>();
-
-/** Publishes a live message once the transaction has committed; never if it rolls back. */
-export function publishAfterCommit(tx: Tx, publish: (realtime: Realtime) => void) {
-  pending.get(tx)?.publications.push(publish);
-}
-
-/** How long a transaction may wait for a connection when the request sets no deadline. */
-const MAX_WAIT_MS = 10_000;
-/** How far past the request's deadline a blocked transaction is given up. */
-const DEADLINE_GRACE_MS = 100;
-
-/**
- * Runs `work` in one transaction; the events it records are published once the
- * transaction has committed, and not at all if it rolls back. Under a request deadline
- * (Context.deadline) the commit must be claimed from it after the work is done: refused
- * once the operation may have answered TIMEOUT, and then the transaction rolls back, so a
- * request answered TIMEOUT leaves nothing behind; granted, and the answer waits for the
- * commit and reports it.
- */
-export async function inTransaction<T>(
-  services: { prisma: PrismaClient; realtime: Realtime; deadline?: Deadline | null },
-  work: (tx: Tx) => Promise<T>,
-): Promise<T> {
-  const { deadline } = services;
-  const late = () => timeoutError("The operation ran out of time; nothing was changed");
-  if (deadline && !deadline.open) throw late();
-  const remaining = deadline ? deadline.at - Date.now() : null;
-  const outbox: Pending = { events: [], publications: [] };
-  const result = await services.prisma
-    .$transaction(
-      async (tx) => {
-        pending.set(tx, outbox);
-        const value = await work(tx);
-        if (deadline && !deadline.claimCommit()) throw late();
-        return value;
-      },
-      // Prisma's own limits only free a connection held by a transaction blocked past the
-      // deadline; whether the work commits is decided by the claim above. Its timeout
-      // cannot undo a commit once it has started.
-      remaining === null ? undefined : { maxWait: Math.min(MAX_WAIT_MS, remaining + DEADLINE_GRACE_MS), timeout: remaining + DEADLINE_GRACE_MS },
-    )
-    .catch((error: unknown) => {
-      // P2028: the transaction could not start, or expired, within the time left.
-      throw deadline && (error as { code?: string }).code === "P2028" ? late() : error;
-    });
-  publishOutbox(services.realtime, outbox.events);
-  for (const publish of outbox.publications) publish(services.realtime);
-  return result;
 }
 
 const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
@@ -134,6 +70,6 @@ export async function recordEvent(
     FROM event JOIN "Ticket" t ON t."id" = event."ticketId"`;
   if (!row) throw new Error(`No case ${ticketId} to record ${event.type} on`);
   const { seq, ...facts } = row;
-  pending.get(tx)?.events.push({ seq, ticketId, type: event.type, facts });
+  publishEventAfterCommit(tx, { seq, ticketId, type: event.type, facts });
   return facts;
 }

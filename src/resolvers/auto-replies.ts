@@ -6,7 +6,8 @@ import { redact } from "../domain/privacy.js";
 import { renderTemplate, unknownPlaceholders } from "../domain/templates.js";
 import { ValidationError } from "../errors.js";
 import type { Channel } from "../generated/prisma/enums.js";
-import { recordEvent, type Tx } from "./audit.js";
+import type { Tx } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 
 export function checkTemplate(template: string, field: string): string {
   const body = parseInput(freeText(5000), template, field);

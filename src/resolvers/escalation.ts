@@ -3,7 +3,8 @@
 import { escalationFor, type EscalationTrigger } from "../domain/escalation.js";
 import type { TicketType } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
-import { recordEvent, type Tx } from "./audit.js";
+import type { Tx } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 
 /**
  * Escalates the case when the policy says so for this trigger: the next tier up, the

@@ -7,7 +7,8 @@ import { freeText, parseInput, summary as summaryText } from "../domain/input.js
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { IncidentUpdateKind } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
-import { publishAfterCommit, recordEvent } from "./audit.js";
+import { publishAfterCommit } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 import { decodeId, decodeIds } from "./ids.js";
 import { saveTicket } from "./ticket-rows.js";
 import { loadForWrite, write, type Write } from "./write-frame.js";

@@ -8,7 +8,7 @@ import { parseInput, tagName } from "../domain/input.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Availability, Prisma } from "../generated/prisma/client.js";
 import { decodeId } from "./ids.js";
-import { inTransaction } from "./audit.js";
+import { inTransaction } from "../db/transaction.js";
 
 const skillLevels = z
   .array(z.object({ skill: tagName, level: z.number().int().min(1, "must be 1-10").max(10, "must be 1-10") }))

@@ -3,7 +3,8 @@
 import type { Context } from "../context.js";
 import { canComment } from "../domain/access.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
-import { inTransaction, recordEvent } from "./audit.js";
+import { inTransaction } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { permitted, viewerOf } from "./write-frame.js";
 

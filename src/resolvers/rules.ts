@@ -5,13 +5,13 @@ import { z } from "zod";
 import type { Context } from "../context.js";
 import { label, parseInput, tagName } from "../domain/input.js";
 import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, loopOnSave, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
-import { MAX_TAGS } from "../domain/tags.js";
 import { dropsAssignee } from "../domain/workflow.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { raiseAlert } from "../realtime/alerts.js";
 import { pickAssignee } from "./assignment.js";
-import { inTransaction, recordEvent, type Tx } from "./audit.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPolicyChange } from "./sla.js";
 import { setTags, tagNamesOf } from "./ticket-rows.js";
@@ -32,16 +32,11 @@ export async function enabledRules(tx: Tx): Promise<Rule[]> {
 export async function recordFirings(w: Write, ticket: { id: string; number: string }, evaluation: Evaluation) {
   const { tx, now } = w;
   const teamId = evaluation.facts.teamId;
-  for (const { rule, changes, tagsLeftOff } of evaluation.firings) {
+  for (const { rule, changes } of evaluation.firings) {
     await recordEvent(tx, null, ticket.id, now, {
       type: "RULE_FIRED",
       before: Object.fromEntries(changes.map((c) => [c.field, c.before])) as Prisma.InputJsonValue,
-      after: {
-        ...Object.fromEntries(changes.map((c) => [c.field, c.after])),
-        ruleId: rule.id,
-        // Tags the rule could not add: the case had MAX_TAGS already.
-        ...(tagsLeftOff ? { tagsLeftOff } : {}),
-      } as Prisma.InputJsonValue,
+      after: { ...Object.fromEntries(changes.map((c) => [c.field, c.after])), ruleId: rule.id } as Prisma.InputJsonValue,
       note: `Rule "${rule.name}"`,
     });
   }
@@ -122,7 +117,7 @@ const ruleInput = z.object({
     types: z.array(z.string()).optional(),
     channels: z.array(z.string()).optional(),
     priorities: z.array(z.string()).optional(),
-    tags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
+    tags: z.array(tagName).max(20, "at most 20 tags").optional(),
     teamIds: z.array(z.string()).optional(),
   }),
   actions: z
@@ -130,8 +125,8 @@ const ruleInput = z.object({
       teamId: z.string().optional(),
       tierLevel: z.number().int().min(1, "must be 1-4").max(4, "must be 1-4").optional(),
       priority: z.string().optional(),
-      addTags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
-      removeTags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
+      addTags: z.array(tagName).max(20, "at most 20 tags").optional(),
+      removeTags: z.array(tagName).max(20, "at most 20 tags").optional(),
       atRisk: z.boolean().optional(),
       assign: z.enum(ASSIGNMENT_STRATEGIES).optional(),
       assigneeId: z.string().optional(),

@@ -7,7 +7,7 @@ import { label, parseInput } from "../domain/input.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { Priority } from "../generated/prisma/enums.js";
 import { decodeId } from "./ids.js";
-import { inTransaction } from "./audit.js";
+import { inTransaction } from "../db/transaction.js";
 
 const MAX_SECONDS = 365 * 86400;
 

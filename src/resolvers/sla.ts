@@ -20,7 +20,7 @@ import {
 import { ValidationError } from "../errors.js";
 import type { Prisma, SlaTarget } from "../generated/prisma/client.js";
 import type { TicketStatus } from "../generated/prisma/enums.js";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/transaction.js";
 
 export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null | undefined): CalendarRules {
   if (!calendar) return ALWAYS_OPEN;

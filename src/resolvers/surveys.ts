@@ -5,7 +5,8 @@ import { needsReview, surveyRefusal, surveyWindow } from "../domain/surveys.js";
 import { SurveyUnavailableError } from "../errors.js";
 import type { SurveyRating } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
-import { inTransaction, recordEvent, type Tx } from "./audit.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 
 /** Issues the survey of a case that just reached DONE; the token is returned once and stored hashed. */
 export async function issueSurvey(tx: Tx, ctx: Context, ticketId: string, doneAt: Date) {

@@ -4,7 +4,7 @@ import type { Viewer } from "../domain/access.js";
 import { VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
-import type { Tx } from "./audit.js";
+import type { Tx } from "../db/transaction.js";
 
 /**
  * Applies `data` only if nobody changed the case since it was read: the version in the

@@ -25,7 +25,8 @@ import { assertTransition, dropsAssignee, titleProblem, transitionEffects } from
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
-import { recordEvent, type Tx } from "./audit.js";
+import type { Tx } from "../db/transaction.js";
+import { recordEvent } from "./audit.js";
 import { acknowledge } from "./auto-replies.js";
 import { autoEscalateNewCase } from "./escalation.js";
 import { decodeId } from "./ids.js";

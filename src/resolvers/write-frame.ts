@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { canEditTicket, canSeeTicket, type TicketAccessFacts, type Viewer } from "../domain/access.js";
 import { ForbiddenError, NotFoundError, VersionConflictError } from "../errors.js";
 import type { Ticket } from "../generated/prisma/client.js";
-import { inTransaction, type Tx } from "./audit.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { decodeId } from "./ids.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */

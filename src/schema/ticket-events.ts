@@ -1,10 +1,10 @@
-// The live feed of case changes. A client that reconnects passes the cursor of the last
-// event it saw and first gets what it missed, from the audit table, then the live feed,
-// with nothing lost or repeated at the seam.
+// The live feed of case changes, in commit order (TicketEvent.position). A client that
+// reconnects passes the cursor of the last event it saw and first gets what it missed, from
+// the audit table, then the live feed, with nothing lost or repeated at the seam or later.
 import { GraphQLError } from "graphql";
 import type { Context } from "../context.js";
 import { visibleTicketsWhere } from "../domain/access.js";
-import type { TicketEventMessage } from "../realtime/pubsub.js";
+import type { TicketEventMessage, TicketFacts } from "../realtime/pubsub.js";
 import { TICKET_FACTS } from "../realtime/publish.js";
 import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
@@ -25,33 +25,82 @@ const TicketEventFilter = builder.inputType("TicketEventFilter", {
 /** Replayed in pages of this many events. */
 const REPLAY_PAGE = 500;
 
-/** `live` is subscribed before the backlog is read, so events committed meanwhile wait in it. */
+const EVENT_ROW = { seq: true, position: true, ticketId: true, type: true, ticket: { select: TICKET_FACTS } } as const;
+
+type EventRow = { seq: bigint; position: bigint | null; ticketId: string; type: string; ticket: TicketFacts & { id: string } };
+
+const messageOf = ({ ticket: { id: _id, ...facts }, ...row }: EventRow): TicketEventMessage => ({
+  seq: row.seq.toString(),
+  position: row.position!.toString(),
+  ticketId: row.ticketId,
+  type: row.type,
+  facts,
+});
+
+/** The highest position committed so far: every event at or below it is in the table. */
+async function visibleUpTo(ctx: Context): Promise<bigint> {
+  const { _max } = await ctx.prisma.ticketEvent.aggregate({ _max: { position: true } });
+  return _max.position ?? 0n;
+}
+
+/**
+ * Every event in positions (from, to], whoever may see it, in order: what a stream has not
+ * heard of when a later position arrives first. Subscribers of one instance hear the same
+ * messages in the same order, so they ask for the same ranges and share one read.
+ */
+async function* eventsBetween(ctx: Context, from: bigint, to: bigint): AsyncGenerator<TicketEventMessage> {
+  for (let cursor = from; cursor < to; ) {
+    const start = cursor;
+    const rows = await ctx.realtime.cache.get(`events:${start}:${to}`, () =>
+      ctx.prisma.ticketEvent.findMany({ where: { position: { gt: start, lte: to } }, orderBy: { position: "asc" }, take: REPLAY_PAGE, select: EVENT_ROW }),
+    );
+    for (const row of rows) yield messageOf(row);
+    cursor = rows.length === REPLAY_PAGE ? rows.at(-1)!.position! : to;
+  }
+}
+
+/**
+ * The stream of one subscription, in position order, never past an event it has not
+ * delivered or ruled out. `live` is subscribed before anything is read, so events
+ * committed meanwhile wait in it.
+ *
+ * `last` is the position up to which every event has been delivered or was not for this
+ * subscriber. It starts at the highest committed position (after the replay from `after`,
+ * when given), so a live-only stream starts with what commits after it began. A live
+ * message at `last + 1` is delivered at once; one further ahead means earlier positions
+ * were published late or not at all (another instance, Redis away, a slow publisher), and
+ * since every position below a visible one is already in the table, the range is read
+ * from there. Messages at or below `last` were delivered (or ruled out) already.
+ */
 async function* ticketEventStream(
   ctx: Context,
   live: AsyncIterable<TicketEventMessage>,
   filter: LiveFilter,
   after: bigint | null,
 ): AsyncGenerator<TicketEventMessage> {
-  const replayed = new Set<string>();
-    for (let cursor = after; cursor !== null; ) {
-      const rows = await ctx.prisma.ticketEvent.findMany({
-        where: { seq: { gt: cursor }, ticket: visibleTicketsWhere(ctx.viewer!) },
-        orderBy: { seq: "asc" },
-        take: REPLAY_PAGE,
-        select: { seq: true, ticketId: true, type: true, ticket: { select: TICKET_FACTS } },
-      });
-      for (const { ticket: { id: _id, ...facts }, ...row } of rows) {
-        const message = { seq: row.seq.toString(), ticketId: row.ticketId, type: row.type, facts };
-        replayed.add(message.seq);
-        if (wantedBy(ctx.viewer, row.ticketId, facts, filter)) yield message;
-      }
-      cursor = rows.length === REPLAY_PAGE ? rows.at(-1)!.seq : null;
+  const wanted = (message: TicketEventMessage) => wantedBy(ctx.viewer, message.ticketId, message.facts, filter);
+  const upTo = await visibleUpTo(ctx);
+  for (let cursor = after; cursor !== null && cursor < upTo; ) {
+    const rows = await ctx.prisma.ticketEvent.findMany({
+      where: { position: { gt: cursor, lte: upTo }, ticket: visibleTicketsWhere(ctx.viewer!) },
+      orderBy: { position: "asc" },
+      take: REPLAY_PAGE,
+      select: EVENT_ROW,
+    });
+    for (const message of rows.map(messageOf)) if (wanted(message)) yield message;
+    cursor = rows.length === REPLAY_PAGE ? rows.at(-1)!.position : null;
+  }
+  let last = after !== null && after > upTo ? after : upTo;
+  for await (const message of live) {
+    const position = BigInt(message.position);
+    if (position <= last) continue;
+    if (position === last + 1n) {
+      if (wanted(message)) yield message;
+    } else {
+      for await (const missed of eventsBetween(ctx, last, position)) if (wanted(missed)) yield missed;
     }
-    for await (const message of live) {
-      // Events that committed during the replay arrive here too; deliver each once.
-      if (replayed.delete(message.seq)) continue;
-      if (wantedBy(ctx.viewer, message.ticketId, message.facts, filter)) yield message;
-    }
+    last = position;
+  }
 }
 
 function parseCursor(after: string | null | undefined): bigint | null {

@@ -96,7 +96,11 @@ export const TicketEventRef = builder.prismaObject("TicketEvent", {
   fields: (t) => ({
     cursor: t.string({
       description: "Position in the global event order; pass it as `after` to resume from here.",
-      resolve: (e) => e.seq.toString(),
+      // The commit-order position (set at commit, so every committed event has one).
+      resolve: (e) => {
+        if (e.position === null) throw new Error(`TicketEvent ${e.seq} has no position yet`);
+        return e.position.toString();
+      },
     }),
     type: t.field({ type: TicketEventTypeEnum, description: "What changed.", resolve: (e) => e.type as never }),
     at: t.expose("at", { type: "DateTime", description: "When." }),
