@@ -11,13 +11,16 @@
 //     explicitly on creation wins over every rule). Tiers only go up: the highest tier
 //     any rule asks for applies. The first assignment (a fixed person or a strategy)
 //     applies, and only to a case without an assignee.
-//  4. A rule that would undo what another rule did in the same evaluation (set another
+//  4. A case carries at most MAX_TAGS tags (src/domain/tags.ts): tags a rule would add
+//     past it are left off and named in its firing; its other actions still apply.
+//  5. A rule that would undo what another rule did in the same evaluation (set another
 //     priority or at-risk flag, remove a tag another added, add one it removed) is a
 //     loop: evaluation stops before that rule, and the loop is reported.
-//  5. Saving a rule that could loop with another is refused (loopOnSave, below), so the
-//     stop in 4 only meets rules that never passed that check: saved by an older
+//  6. Saving a rule that could loop with another is refused (loopOnSave, below), so the
+//     stop in 5 only meets rules that never passed that check: saved by an older
 //     release, restored, or rules of one's own beside triggers seeded later.
 import type { Channel, Priority, TicketType } from "../generated/prisma/enums.js";
+import { tagChange } from "./tags.js";
 
 export const RULE_EVENTS = ["CREATED", "UPDATED"] as const;
 export type RuleEvent = (typeof RULE_EVENTS)[number];
@@ -86,6 +89,8 @@ export type FactChange = { field: "teamId" | "tierLevel" | "priority" | "atRisk"
 export interface Firing {
   rule: Rule;
   changes: FactChange[];
+  /** Tags the rule would have added that did not fit under the cap (MAX_TAGS). */
+  tagsLeftOff?: string[];
 }
 
 export interface Evaluation {
@@ -142,12 +147,15 @@ export function evaluateRules(
       const changes: FactChange[] = [];
       const newClaims: [string, unknown][] = [];
 
+      // The tags this rule changes, within the cap (MAX_TAGS): what does not fit is left off.
+      const tagEdit = tagChange(facts.tags, actions.addTags ?? [], actions.removeTags ?? []);
+
       // Undo check first, so a looping rule changes nothing at all.
       const checks: [string, unknown][] = [
         ...(actions.priority && actions.priority !== facts.priority ? [["priority", actions.priority] as [string, unknown]] : []),
         ...(actions.atRisk !== undefined && actions.atRisk !== facts.atRisk ? [["atRisk", actions.atRisk] as [string, unknown]] : []),
-        ...(actions.addTags ?? []).filter((t) => !facts.tags.includes(t)).map((t): [string, unknown] => [`tag:${t}`, true]),
-        ...(actions.removeTags ?? []).filter((t) => facts.tags.includes(t)).map((t): [string, unknown] => [`tag:${t}`, false]),
+        ...tagEdit.added.map((t): [string, unknown] => [`tag:${t}`, true]),
+        ...tagEdit.removed.map((t): [string, unknown] => [`tag:${t}`, false]),
       ];
       for (const [key, value] of checks) {
         const undid = undone(claims, rule, key, value);
@@ -178,17 +186,19 @@ export function evaluateRules(
         changes.push({ field: "atRisk", before: facts.atRisk, after: actions.atRisk });
         next = { ...next, atRisk: actions.atRisk };
       }
-      const tags = [...new Set([...next.tags, ...(actions.addTags ?? [])])].filter((t) => !(actions.removeTags ?? []).includes(t));
-      if (tags.length !== next.tags.length || tags.some((t) => !next.tags.includes(t))) {
-        changes.push({ field: "tags", before: [...next.tags].sort(), after: [...tags].sort() });
-        next = { ...next, tags };
+      if (tagEdit.added.length || tagEdit.removed.length) {
+        changes.push({ field: "tags", before: [...next.tags].sort(), after: [...tagEdit.tags].sort() });
+        next = { ...next, tags: tagEdit.tags };
       }
       for (const [key, value] of newClaims) claims.set(key, { rule, value });
 
       const assigns = Boolean(actions.assigneeId || actions.assign) && !options.assigned && !result.assign;
       if (assigns) result.assign = actions.assigneeId ? { userId: actions.assigneeId, rule } : { strategy: actions.assign!, rule };
       if (actions.alertSupervisors) result.alerts.push(rule);
-      if (changes.length || assigns || actions.alertSupervisors) result.firings.push({ rule, changes });
+      const tagsLeftOff = tagEdit.leftOff;
+      if (changes.length || assigns || actions.alertSupervisors || tagsLeftOff.length) {
+        result.firings.push({ rule, changes, ...(tagsLeftOff.length ? { tagsLeftOff } : {}) });
+      }
       result.facts = next;
       if (changes.length) {
         // Start again from the first rule: the change may make an earlier one match.

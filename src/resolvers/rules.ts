@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Context } from "../context.js";
 import { label, parseInput, tagName } from "../domain/input.js";
 import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, loopOnSave, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
+import { MAX_TAGS } from "../domain/tags.js";
 import { dropsAssignee } from "../domain/workflow.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -32,11 +33,16 @@ export async function enabledRules(tx: Tx): Promise<Rule[]> {
 export async function recordFirings(w: Write, ticket: { id: string; number: string }, evaluation: Evaluation) {
   const { tx, now } = w;
   const teamId = evaluation.facts.teamId;
-  for (const { rule, changes } of evaluation.firings) {
+  for (const { rule, changes, tagsLeftOff } of evaluation.firings) {
     await recordEvent(tx, null, ticket.id, now, {
       type: "RULE_FIRED",
       before: Object.fromEntries(changes.map((c) => [c.field, c.before])) as Prisma.InputJsonValue,
-      after: { ...Object.fromEntries(changes.map((c) => [c.field, c.after])), ruleId: rule.id } as Prisma.InputJsonValue,
+      after: {
+        ...Object.fromEntries(changes.map((c) => [c.field, c.after])),
+        ruleId: rule.id,
+        // Tags the rule could not add: the case had MAX_TAGS already.
+        ...(tagsLeftOff ? { tagsLeftOff } : {}),
+      } as Prisma.InputJsonValue,
       note: `Rule "${rule.name}"`,
     });
   }
@@ -117,7 +123,7 @@ const ruleInput = z.object({
     types: z.array(z.string()).optional(),
     channels: z.array(z.string()).optional(),
     priorities: z.array(z.string()).optional(),
-    tags: z.array(tagName).max(20, "at most 20 tags").optional(),
+    tags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
     teamIds: z.array(z.string()).optional(),
   }),
   actions: z
@@ -125,8 +131,8 @@ const ruleInput = z.object({
       teamId: z.string().optional(),
       tierLevel: z.number().int().min(1, "must be 1-4").max(4, "must be 1-4").optional(),
       priority: z.string().optional(),
-      addTags: z.array(tagName).max(20, "at most 20 tags").optional(),
-      removeTags: z.array(tagName).max(20, "at most 20 tags").optional(),
+      addTags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
+      removeTags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
       atRisk: z.boolean().optional(),
       assign: z.enum(ASSIGNMENT_STRATEGIES).optional(),
       assigneeId: z.string().optional(),
