@@ -10,6 +10,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "./config.js";
+import { lockDataFolder } from "./db/data-folder.js";
 import { applyMigrations, upToDate } from "./db/migrator.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
@@ -46,14 +47,21 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
   if (config.kind === "pglite") {
     const inMemory = config.dataDir.startsWith("memory://");
     if (!inMemory) await mkdir(config.dataDir, { recursive: true });
+    const unlock = inMemory ? async () => {} : await lockDataFolder(config.dataDir);
     // A dump only seeds a new database: an existing folder's data is never replaced.
     const startFrom =
       config.loadDataDir && (inMemory || !existsSync(path.join(config.dataDir, "PG_VERSION")))
         ? new Blob([await readFile(config.loadDataDir)])
         : undefined;
-    const pglite = await PGlite.create({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) });
+    const pglite = await PGlite.create({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) }).catch(async (error) => {
+      await unlock();
+      throw error;
+    });
     adapter = new PrismaPGlite(pglite);
-    closeDriver = () => pglite.close();
+    closeDriver = async () => {
+      await pglite.close();
+      await unlock();
+    };
     location = config.dataDir;
     migrate = async () => ((await upToDate(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows)) ? [] : applyMigrations(adapter));
   } else {
