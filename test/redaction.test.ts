@@ -579,7 +579,7 @@ describe("redaction, end to end", () => {
 
         expect(leaks(readable, needles)).toEqual([]);
       }),
-      { numRuns: 4, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
 
     expect([...written].sort()).toEqual(mustBeWritten);
