@@ -9,6 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
+import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { DataFolderInUse, lockDataFolder } from "../src/db/data-folder.js";
 import { createApp } from "../src/server.js";
 import { createTestApp, testConfig } from "./helpers/app.js";
 import { createTicketVia, seedTeam, seedUser } from "./helpers/seed.js";
@@ -69,4 +72,20 @@ describe("embedded backup and restore", () => {
       await copy.close();
     }
   }, 120_000);
+
+  it("takes over a lock left by a process that is gone, or by an earlier process with this pid, but not a live one", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "caseflow-lock-"));
+    dirs.push(root);
+    const folder = path.join(root, "pglite");
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    await writeFile(`${folder}.lock`, gone); // killed with SIGKILL: its lock stayed behind
+    const release = await lockDataFolder(folder);
+    await expect(lockDataFolder(folder)).rejects.toBeInstanceOf(DataFolderInUse);
+    await release();
+    await writeFile(`${folder}.lock`, String(process.pid)); // a container restarted: every server is pid 1
+    const again = await lockDataFolder(folder);
+    await again();
+    await writeFile(`${folder}.lock`, String(process.ppid)); // a live process
+    await expect(lockDataFolder(folder)).rejects.toThrow(`pid ${process.ppid}`);
+  });
 });
