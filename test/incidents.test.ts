@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { subscribeWs, wsClient } from "./helpers/live.js";
+import { sentinelAlert, subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -57,10 +57,13 @@ describe("incidents", () => {
       expect(incident.timeline).toEqual([{ kind: "DECLARED", body: "Declared at severity 4 for CS-Payment; on call: Oncall Omar", author: { name: "Agent Ada" } }]);
       const [alert] = await managers.waitFor(1);
       expect(alert.alerts).toMatchObject({ kind: "MAJOR_INCIDENT", incident: { title: "Payments down", severity: 4 } });
-      await new Promise((r) => setTimeout(r, 300));
-      expect(managers.received).toHaveLength(1);
+      // Nothing else was sent: a sentinel alert for both, published now, is what each gets next.
+      app.realtime.pubsub.publish("alert", sentinelAlert([payments.id]));
+      const isSentinel = (a: any) => a.alerts.message === "sentinel";
+      await Promise.all([managers.waitForMatching(isSentinel, 1), supervisors.waitForMatching(isSentinel, 1)]);
+      expect(managers.received.map((a: any) => a.alerts.message)).toEqual([alert.alerts.message, "sentinel"]);
       // Major incidents are for managers; the team's supervisor does not get this one.
-      expect(supervisors.received).toEqual([]);
+      expect(supervisors.received.map((a: any) => a.alerts.message)).toEqual(["sentinel"]);
     } finally {
       await Promise.all([client.dispose(), supervisorClient.dispose()]);
     }

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdjustableClock } from "../src/clock.js";
 import { createApp, type App } from "../src/server.js";
 import { testConfig } from "./helpers/app.js";
-import { subscribeWs, wsClient, type Collector } from "./helpers/live.js";
+import { TEST_DATABASE_PREFIX } from "./helpers/databases.js";
+import { reportLiveStreams, subscribeWs, wsClient, type Collector } from "./helpers/live.js";
 import { gid, ticketInput, CREATE, TRANSITION } from "./helpers/seed.js";
 import { hashToken, newBearerToken } from "../src/auth/secrets.js";
 
@@ -34,7 +35,8 @@ if (!available && process.env.CI) throw new Error(`The multi-instance test needs
 if (!available) console.warn(`multi-instance test skipped: PostgreSQL at ${POSTGRES} or Redis at ${REDIS} is not reachable`);
 
 describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
-  const database = `caseflow_mi_${randomBytes(5).toString("hex")}`;
+  // Empty on purpose (instances migrate it together), so not a copy of the run's prepared one.
+  const database = `${TEST_DATABASE_PREFIX}mi_${randomBytes(5).toString("hex")}`;
   const url = new URL(POSTGRES);
   url.pathname = `/${database}`;
   const config = testConfig({
@@ -51,6 +53,7 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
 
   const boot = async () => {
     const app = await createApp(config, { clock, logger: pino({ level: "silent" }) });
+    reportLiveStreams(app.services.credentialWatch);
     const { port } = await app.start(0);
     const instance = { app, port };
     instances.push(instance);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AdjustableClock } from "../src/clock.js";
 import { createApp } from "../src/server.js";
 import { freshDatabase, testConfig, type TestApp } from "./helpers/app.js";
-import { subscribeWs, wsClient } from "./helpers/live.js";
+import { reportLiveStreams, subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, seedTeam, seedUser } from "./helpers/seed.js";
 
 // Nothing listens on port 1: every connection attempt is refused at once.
@@ -20,6 +20,7 @@ describe("Redis unreachable", () => {
     const app = (await createApp(testConfig({ database, slaMonitor: false, redisUrl: UNREACHABLE }), { logger, clock: new AdjustableClock() })) as TestApp;
     try {
       expect(app.realtime.kind).toBe("redis");
+      reportLiveStreams(app.services.credentialWatch);
       const { port } = await app.start(0);
       const team = await seedTeam(app as never);
       const agent = await seedUser(app as never, "AGENT", [team.id]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { subscribeWs, wsClient } from "./helpers/live.js";
+import { sentinelAlert, subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, gid, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -67,8 +67,15 @@ describe("default tag triggers", () => {
       const [alert] = await mine.waitFor(1);
       expect(alert.alerts).toMatchObject({ kind: "AT_RISK", ticket: { number: ticket.number, atRisk: true } });
       expect(alert.alerts.message).toContain(ticket.number);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(theirs.received).toEqual([]);
+      // Nothing else was sent: a sentinel alert for both teams is what each supervisor gets next.
+      app.realtime.pubsub.publish("alert", sentinelAlert([team.id, other.id]));
+      const isSentinel = (a: any) => a.alerts.message === "sentinel";
+      await Promise.all([mine.waitForMatching(isSentinel, 1), theirs.waitForMatching(isSentinel, 1)]);
+      expect(mine.received.map((a: any) => a.alerts.kind)).toEqual(["AT_RISK", "MAJOR_INCIDENT"]);
+      expect(theirs.received.map((a: any) => a.alerts.message)).toEqual(["sentinel"]);
+      // No alert is ever for an agent, so no sentinel can reach this feed; its filter drops
+      // each alert before anything is loaded, so it has passed both by the time the
+      // supervisors' feeds, which load the case, have delivered the sentinel.
       expect(agents.received).toEqual([]);
     } finally {
       await Promise.all([supervisorClient.dispose(), otherClient.dispose(), agentClient.dispose()]);
@@ -220,8 +227,14 @@ describe("live events of a write that a rule changes", () => {
       // The tag and the rule's move commit together: both events go where the case now is.
       const moved = await receivingFeed!.waitForMatching((e) => e.ticketEvents.ticket?.number === ticket.number, 2);
       expect(moved.map((e) => e.ticketEvents.type).sort()).toEqual(["RULE_FIRED", "TAGGED"]);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(leavingFeed!.received.map((e) => e.ticketEvents.type)).toEqual(["CREATED"]);
+      // Nothing of the moved case reached the team it left: the next case created in that
+      // team, a sentinel, is the next event its agent gets.
+      const sentinel = await createTicketVia(app, admin.token, { teamId: from.gid });
+      await leavingFeed!.waitForMatching((e) => e.ticketEvents.ticket?.number === sentinel.number, 1);
+      expect(leavingFeed!.received.map((e) => [e.ticketEvents.type, e.ticketEvents.ticket?.number])).toEqual([
+        ["CREATED", ticket.number],
+        ["CREATED", sentinel.number],
+      ]);
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
       await app.db.prisma.routingRule.deleteMany({ where: { name: `Escalations to ${to.name}` } });

@@ -1,6 +1,6 @@
 // Subscribers with the same live-only document, variables and permissions share one
 // execution per event; each still leaves, and is cut off on revocation, on its own.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
@@ -47,15 +47,14 @@ describe("grouped subscription execution", () => {
       await feeds[0]!.completed;
       expect(JSON.stringify(feeds[0]!.errors)).toMatch(/revoked/);
       feeds[1]!.stop();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(app.subscriptionGroups.size).toEqual({ groups: 2, members: 2 });
+      // The server hears of the client's stop when its message arrives; the bound only ends a hang.
+      await vi.waitFor(() => expect(app.subscriptionGroups.size).toEqual({ groups: 2, members: 2 }), { timeout: 10_000 });
       const next = await createTicketVia(app, agent.token, { teamId: team.gid });
       await feeds[2]!.waitForMatching((e) => e.ticketEvents.ticket.number === next.number, 1);
       expect(feeds[0]!.received.some((e) => e.ticketEvents.ticket.number === next.number)).toBe(false);
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
     }
-    await new Promise((r) => setTimeout(r, 100));
-    expect(app.subscriptionGroups.size).toEqual({ groups: 0, members: 0 });
+    await vi.waitFor(() => expect(app.subscriptionGroups.size).toEqual({ groups: 0, members: 0 }), { timeout: 10_000 });
   });
 });

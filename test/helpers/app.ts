@@ -9,6 +9,7 @@ import { AdjustableClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createApp, type App, type AppOptions } from "../../src/server.js";
 import { databaseUrl, TEST_DATABASE_PREFIX, withClient } from "./databases.js";
+import { reportLiveStreams } from "./live.js";
 
 export interface GqlOptions {
   token?: string;
@@ -74,6 +75,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Pi
     logger: options.logger ?? pino({ level: "silent" }),
     onQuery: (sql) => queries.push(sql),
   });
+  reportLiveStreams(app.services.credentialWatch);
   return Object.assign(app, {
     clock,
     queries,

@@ -2,6 +2,72 @@
 // over fetch, collecting what arrives.
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import type { Viewer } from "../../src/domain/access.js";
+import type { CredentialWatch } from "../../src/realtime/credentials.js";
+import type { AlertMessage } from "../../src/realtime/pubsub.js";
+
+/**
+ * When a subscription is live, that is, when no event can slip past it any more. Every
+ * stream, grouped or not, watches its credentials only after it listens to its topic
+ * (src/realtime/streams.ts, groups.ts), so the apps of this test file report each watch
+ * here (reportLiveStreams). A helper's subscription is live once as many streams have
+ * started, or ended before starting, as the helpers have opened: counting rather than
+ * naming works because no stream is live before its own watch.
+ */
+const streams = { opened: 0, settled: 0, waiters: new Set<{ index: number; resolve: () => void }>() };
+
+function settleOne() {
+  streams.settled++;
+  for (const waiter of [...streams.waiters]) {
+    if (streams.settled < waiter.index) continue;
+    streams.waiters.delete(waiter);
+    waiter.resolve();
+  }
+}
+
+/** A group's shared stream watches with the group's own viewer; only its members are subscribers. */
+const isGroupStream = (viewer: Viewer | null) => (viewer?.kind === "token" ? viewer.tokenId === "group" : viewer?.sessionId === "group");
+
+/** Makes an in-process app's live streams count for the subscribe helpers below. */
+export function reportLiveStreams(watch: CredentialWatch): void {
+  const original = watch.watch.bind(watch);
+  watch.watch = (credentials, end) => {
+    const unwatch = original(credentials, end);
+    if (!isGroupStream(credentials.viewer)) settleOne();
+    return unwatch;
+  };
+}
+
+/**
+ * An alert for the supervisors of `teamIds` (and so also for every manager). Published
+ * after the events a test says were not sent, it is the next thing a subscriber gets:
+ * events reach each subscriber in the order they were published, so receiving the
+ * sentinel with nothing before it proves that nothing else was sent, without waiting.
+ */
+export function sentinelAlert(teamIds: string[]): AlertMessage {
+  return { id: `sentinel-${++sentinels}`, kind: "MAJOR_INCIDENT", audience: "SUPERVISORS", teamIds, ticketId: null, incidentId: null, message: "sentinel", at: new Date().toISOString() };
+}
+let sentinels = 0;
+
+/** Resolves once the subscription just opened is live, or has ended (refused, failed). */
+async function live(c: Collector<unknown>): Promise<void> {
+  const waiter = { index: ++streams.opened, resolve: () => {} };
+  const started = new Promise<void>((resolve) => (waiter.resolve = resolve));
+  streams.waiters.add(waiter);
+  if (streams.settled >= waiter.index) {
+    // Its stream started before this line ran.
+    streams.waiters.delete(waiter);
+    waiter.resolve();
+  }
+  const ended = c.completed.then(() => {
+    // Refused before it started: it never watches, so it counts as settled here.
+    if (streams.waiters.delete(waiter)) {
+      waiter.resolve();
+      settleOne();
+    }
+  });
+  await Promise.race([started, ended]);
+}
 
 export interface Collector<T = any> {
   received: T[];
@@ -76,9 +142,7 @@ export async function subscribeWs<T = any>(client: Client, query: string, variab
     complete: () => c.complete(),
   });
   c.stop = stop;
-  // A round trip on the same socket: once it answers, the subscription above is live.
-  await new Promise<void>((resolve, reject) => client.subscribe({ query: "{ health }" }, { next: () => {}, error: reject, complete: resolve }));
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await live(c);
   return c;
 }
 
@@ -114,9 +178,11 @@ export async function subscribeSse<T = any>(url: string, token: string, query: s
         }
       }
     } catch {
+      // Stopped or cut off: the stream has ended either way.
+    } finally {
       c.complete();
     }
   })();
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await live(c);
   return c;
 }
