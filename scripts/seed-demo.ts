@@ -1,23 +1,36 @@
-// `npm run seed:demo -- --cases 100000`: fills the configured database (PGlite folder,
-// or DATABASE_URL) with a realistic history for reports and benchmarks: cases over the
-// last 90 days across teams, channels and types, with tags, SLA targets, surveys and
-// audit events. Inserts in batches; shows progress on stderr.
+// `npm run seed:demo -- --cases 100000 [--seed 42] [--until 2026-12-01]`: fills the
+// configured database (PGlite folder, or DATABASE_URL) with a realistic history for
+// reports and benchmarks: cases over the 90 days before --until (default: today, UTC)
+// across teams, channels and types, with tags, SLA targets, surveys and audit events.
+// The same seed and day give the same cases (numbers, titles, dates, states; only the
+// rows' ids differ). Numbers follow the documented format <PREFIX>-<YYYYMMDD>-<NNN>,
+// the day of creation in TICKET_NUMBER_TIME_ZONE, continuing the database's counters so
+// they never collide with earlier cases or runs. Inserts in batches; progress on stderr.
 import { randomUUID } from "node:crypto";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig, type Config } from "../src/config.js";
 import { createDb } from "../src/db.js";
 import { seedDefaults } from "../src/db/seed.js";
-import { formatTicketNumber } from "../src/domain/numbering.js";
+import { formatTicketNumber, numberingDay } from "../src/domain/numbering.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../src/generated/prisma/enums.js";
 
+const USAGE = "Usage: npm run seed:demo -- [--cases <1..5000000>] [--seed <0..4294967295>] [--until <YYYY-MM-DD>]";
 const args = process.argv.slice(2);
-const casesArg = args[args.indexOf("--cases") + 1];
-const total = args.includes("--cases") ? Number(casesArg) : 10_000;
-if (!Number.isInteger(total) || total < 1 || total > 5_000_000) {
-  console.error("Usage: npm run seed:demo -- --cases <1..5000000>");
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const total = Number(option("--cases") ?? 10_000);
+const seedArg = Number(option("--seed") ?? 42);
+const untilArg = option("--until") ?? new Date().toISOString().slice(0, 10);
+const until = /^\d{4}-\d{2}-\d{2}$/.test(untilArg) ? Date.parse(`${untilArg}T00:00:00Z`) : NaN;
+const problems = [
+  ...(Number.isInteger(total) && total >= 1 && total <= 5_000_000 ? [] : ["--cases must be a whole number from 1 to 5000000"]),
+  ...(Number.isInteger(seedArg) && seedArg >= 0 && seedArg < 2 ** 32 ? [] : ["--seed must be a whole number from 0 to 4294967295"]),
+  ...(Number.isFinite(until) ? [] : ["--until must be a date, YYYY-MM-DD"]),
+];
+if (problems.length) {
+  console.error([...problems, USAGE].join("\n"));
   process.exit(1);
 }
 
-let config;
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
@@ -30,8 +43,8 @@ await db.migrate();
 await seedDefaults(db.prisma);
 const prisma = db.prisma;
 
-// A fixed pseudo-random sequence: the same command gives the same data set.
-let seed = 42;
+// A pseudo-random sequence fixed by --seed: the same seed gives the same data set.
+let seed = seedArg;
 const random = () => ((seed = (seed * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32);
 const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
 
@@ -54,11 +67,21 @@ await prisma.tag.createMany({ data: tagNames.map((name) => ({ name })), skipDupl
 const tags = await prisma.tag.findMany({ where: { name: { in: tagNames } } });
 const tier1 = await prisma.tier.findUniqueOrThrow({ where: { level: 1 } });
 
-const now = Date.now();
+// The end of the --until day: the history covers the 90 days before it.
 const DAY = 86_400_000;
+const now = until + DAY - 1;
 const batchSize = 2000;
 const started = Date.now();
-const runId = randomUUID().slice(0, 6).toUpperCase();
+
+// Each channel and day continues the database's own counter, as a created case would.
+const counters = new Map((await prisma.ticketSequence.findMany()).map((row) => [`${row.channel}:${row.day}`, row.last]));
+function nextNumber(channel: Channel, createdAt: Date): string {
+  const day = numberingDay(createdAt, config.numberingTimeZone);
+  const key = `${channel}:${day}`;
+  const last = (counters.get(key) ?? 0) + 1;
+  counters.set(key, last);
+  return formatTicketNumber(channel, day, last);
+}
 
 function progress(done: number) {
   const width = 30;
@@ -77,17 +100,17 @@ for (let offset = 0; offset < total; offset += batchSize) {
   for (let i = 0; i < count; i++) {
     const n = offset + i;
     const id = randomUUID();
-    const createdAt = new Date(now - random() * 90 * DAY);
+    // Spread evenly over the 90 days in order of n, so a day's numbers follow creation order.
+    const createdAt = new Date(now - 90 * DAY + ((n + random()) * 90 * DAY) / total);
     const status = pick(Object.values(TicketStatus));
     const team = pick(teams);
     const done = status === "DONE" || status === "BACKLOG";
     const doneAt = done ? new Date(createdAt.getTime() + random() * 3 * DAY) : null;
-    const accountId = `DEMO-${runId}-${n % 20_000}`;
+    const accountId = `DEMO-${n % 20_000}`;
     const channel = pick(Object.values(Channel));
     tickets.push({
       id,
-      // Demo numbers carry the run instead of a date, so several runs never collide.
-      number: formatTicketNumber(channel, `D${runId}`, n + 1),
+      number: nextNumber(channel, createdAt),
       title: `${accountId} demo case ${n}`,
       accountId,
       channel,
@@ -126,6 +149,11 @@ for (let offset = 0; offset < total; offset += batchSize) {
   progress(offset + count);
 }
 process.stderr.write("\n");
+// The counters move past the demo cases, so cases created later never repeat a number.
+for (const [key, last] of counters) {
+  const [channel, day] = key.split(":") as [Channel, string];
+  await prisma.ticketSequence.upsert({ where: { channel_day: { channel, day } }, create: { channel, day, last }, update: { last } });
+}
 // Fresh statistics, so the planner sees 100,000 cases rather than the empty tables it last looked at.
 await db.prisma.$executeRawUnsafe("ANALYZE");
 console.log(`Seeded ${total.toLocaleString("en")} demo cases into ${db.location} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
