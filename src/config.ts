@@ -3,6 +3,7 @@
 // fixes a deployment in one round instead of one variable per restart.
 import path from "node:path";
 import { z } from "zod";
+import { trustedProxiesProblem } from "./http/client-address.js";
 import { passwordProblem } from "./domain/passwords.js";
 import type { Limits } from "./http/limits.js";
 
@@ -30,6 +31,8 @@ export interface Config {
   redisUrl?: string;
   /** Prefix of the Redis channels, for deployments that share one Redis. */
   redisChannelPrefix: string;
+  /** Reverse proxies whose X-Forwarded-For names the client (src/http/client-address.ts). */
+  trustedProxies: string[];
   migrateOnStart: boolean;
   bootstrapAdmin?: { email: string; password: string };
   /** 32-byte key for contact data at rest; when absent one is kept in dataDir. */
@@ -183,6 +186,16 @@ const env = z
     EXECUTION_TIMEOUT_MS: int("EXECUTION_TIMEOUT_MS", 15_000, 100, 600_000),
     RATE_LIMIT_PER_MINUTE: int("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120, 1, 1_000_000),
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .default("")
+      .transform((value, ctx) => {
+        const list = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+        const problem = trustedProxiesProblem(list);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+        return list;
+      }),
     // Both default to on, except in production.
     INTROSPECTION: optionalBool("INTROSPECTION"),
     GRAPHIQL: optionalBool("GRAPHIQL"),
@@ -228,6 +241,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     dataDir,
     redisUrl: e.REDIS_URL || undefined,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
+    trustedProxies: e.TRUSTED_PROXIES,
     migrateOnStart: e.MIGRATE_ON_START,
     bootstrapAdmin:
       e.CASEFLOW_ADMIN_EMAIL && e.CASEFLOW_ADMIN_PASSWORD

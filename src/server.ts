@@ -29,6 +29,7 @@ import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } f
 import { createRateLimits } from "./http/rate-limits.js";
 import { createLoginThrottle } from "./auth/login-throttle.js";
 import { useSingleLogin } from "./http/single-login.js";
+import { clientAddresses } from "./http/client-address.js";
 import { Gate, useGate, type Credentials } from "./http/gate.js";
 import { CredentialWatch } from "./realtime/credentials.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
@@ -137,7 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   const persistedOperations = config.persistedOperationsFile ? await loadPersistedOperations(config.persistedOperationsFile) : null;
-  const gate = new Gate({ prisma: db.prisma, clock, rateLimits, persistedOperations });
+  const gate = new Gate({ prisma: db.prisma, clock, rateLimits, persistedOperations, addressOf: clientAddresses(config.trustedProxies) });
   const httpGate = useGate(gate);
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -172,7 +173,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // The gate has resolved the credentials by now (onParams, or onSubscribe for graphql-ws).
     context: async ({ req, credentials, request }) => {
       const { viewer, expiresAt } = credentials ?? (await httpGate.credentialsOf(request));
-      return createContext(services, viewer, req?.socket?.remoteAddress ?? "unknown", expiresAt);
+      return createContext(services, viewer, gate.address({ req }), expiresAt);
     },
     plugins: [
       // A fixed answer: the driver's error text (hosts, database names) is for the log only.
@@ -214,7 +215,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
   const socketCredentials = (params: Record<string, unknown> | undefined, request: IncomingMessage) =>
-    gate.credentials(typeof params?.authorization === "string" ? params.authorization : null, request.socket.remoteAddress ?? "unknown");
+    gate.credentials(typeof params?.authorization === "string" ? params.authorization : null, gate.address({ req: request }));
   // Where each subscription's results go when its group sends them: the socket and the
   // client's id, keyed by the ExecutionArgs graphql-ws hands back to `subscribe`.
   const senders = new WeakMap<ExecutionArgs, SendSerialized>();
@@ -239,7 +240,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           // is refused, and one started after joining a swarm sees that case.
           credentials = await socketCredentials(ctx.connectionParams, ctx.extra.request);
           if (!credentials.viewer) throw unauthenticatedError();
-          params = await gate.admit(payload, credentials, ctx.extra.request.socket.remoteAddress ?? "unknown");
+          params = await gate.admit(payload, credentials, gate.address({ req: ctx.extra.request }));
         } catch (error) {
           return socketErrors([error]);
         }

@@ -5,7 +5,7 @@ import { GraphQLError } from "graphql";
 import { createContext, type AppServices } from "../context.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { exportTickets, filterFromQuery } from "../resolvers/export.js";
-import { addressOf, type Credentials, type Gate } from "./gate.js";
+import type { Credentials, Gate } from "./gate.js";
 
 export const EXPORT_PATH = "/export/tickets.csv";
 
@@ -21,7 +21,7 @@ export function useCsvExport(services: AppServices, gate: Gate): Plugin {
       if (url.pathname !== EXPORT_PATH) return;
       if (request.method !== "GET") return endResponse(problem(405, "METHOD_NOT_ALLOWED", "Use GET"));
       // The same gate as every GraphQL operation: credentials, then the rate limit.
-      const address = addressOf(serverContext);
+      const address = gate.address(serverContext);
       let credentials: Credentials;
       try {
         credentials = await gate.credentials(request.headers.get("authorization"), address);

@@ -20,6 +20,7 @@ import type { Clock } from "../clock.js";
 import { unauthenticatedError } from "../context.js";
 import type { Viewer } from "../domain/access.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { AddressOf } from "./client-address.js";
 import type { RateLimits } from "./rate-limits.js";
 
 export type Transport = "http" | "sse" | "ws" | "export";
@@ -105,10 +106,17 @@ export interface GateOptions {
   rateLimits: RateLimits;
   /** Persisted operations by id; null when any document may run. */
   persistedOperations: ReadonlyMap<string, string> | null;
+  /** The client's address from the HTTP request (src/http/client-address.ts). */
+  addressOf: AddressOf;
 }
 
 export class Gate {
   constructor(private readonly options: GateOptions) {}
+
+  /** The client's address for the HTTP request (or WebSocket upgrade) behind a server context. */
+  address(serverContext: unknown): string {
+    return this.options.addressOf((serverContext as { req?: Parameters<AddressOf>[0] } | undefined)?.req);
+  }
 
   /**
    * Resolves an Authorization header. One that names no live credential is refused with
@@ -162,10 +170,6 @@ export class Gate {
   }
 }
 
-/** The address a request came from, as the HTTP server saw it. */
-export function addressOf(serverContext: unknown): string {
-  return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? "unknown";
-}
 
 /**
  * The gate on yoga's road (HTTP POST/GET and SSE): credentials once per request (batches
@@ -176,7 +180,7 @@ export function useGate(gate: Gate): Plugin & { credentialsOf(request: Request):
   const credentialsOf = (request: Request, serverContext?: unknown) => {
     let credentials = resolved.get(request);
     if (!credentials) {
-      credentials = gate.credentials(request.headers.get("authorization"), addressOf(serverContext));
+      credentials = gate.credentials(request.headers.get("authorization"), gate.address(serverContext));
       resolved.set(request, credentials);
     }
     return credentials;
@@ -184,7 +188,7 @@ export function useGate(gate: Gate): Plugin & { credentialsOf(request: Request):
   return {
     credentialsOf,
     async onParams({ params, request, setParams, context }) {
-      const address = addressOf(context);
+      const address = gate.address(context);
       const admitted = await gate.admit(params as OperationParams, await credentialsOf(request, context), address);
       // Only the parameters yoga knows: it refuses others (such as documentId) as unexpected.
       setParams({
