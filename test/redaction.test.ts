@@ -39,7 +39,9 @@ type Handling =
   | "refused"
   /** Read, never stored: what comes back must not echo it. */
   | "lookup"
-  /** Not free text: a format checked on its own, or a secret; the reason says why. */
+  /** A format of its own, which a number does not pass: refused without echoing it. */
+  | { format: string }
+  /** Not free text: an identifier or a secret; the reason says why. */
   | { notFreeText: string };
 
 const STRING_INPUTS: Record<string, Handling> = {
@@ -49,7 +51,7 @@ const STRING_INPUTS: Record<string, Handling> = {
   "AttachmentInput.url": "redacted",
   "CloseSwarmInput.summary": "redacted",
   "CreateApiTokenInput.name": "redacted",
-  "CreateApiTokenInput.scopes": { notFreeText: "one of the token scopes" },
+  "CreateApiTokenInput.scopes": { format: "one of the token scopes" },
   "CreateTeamInput.description": "redacted",
   "CreateTeamInput.name": "refused",
   "CreateTicketInput.accountId": { notFreeText: "the customer's account identifier, kept as sent so the case can be found by it" },
@@ -72,11 +74,11 @@ const STRING_INPUTS: Record<string, Handling> = {
   "MacroActionsInput.removeTags": "refused",
   "MacroActionsInput.resolution": "redacted",
   "MacroCommentInput.template": "redacted",
-  "OpeningWindowInput.end": { notFreeText: "a time of day, HH:MM" },
-  "OpeningWindowInput.start": { notFreeText: "a time of day, HH:MM" },
+  "OpeningWindowInput.end": { format: "a time of day, HH:MM" },
+  "OpeningWindowInput.start": { format: "a time of day, HH:MM" },
   "PostIncidentUpdateInput.body": "redacted",
   "PostSwarmMessageInput.body": "redacted",
-  "ReactInput.emoji": { notFreeText: "one of two status markers" },
+  "ReactInput.emoji": { format: "one of two status markers" },
   "RecordCustomerReplyInput.body": "redacted",
   "RequesterInput.contact": { notFreeText: "contact data: encrypted at rest, shown masked unless the viewer may see it" },
   "RequesterInput.name": "redacted",
@@ -105,11 +107,11 @@ const STRING_INPUTS: Record<string, Handling> = {
   "UpdateTicketInput.title": "redacted",
   "UpdateUserInput.name": "redacted",
   "UpdateUserInput.password": { notFreeText: "a secret, stored hashed" },
-  "UpdateWorkProfileInput.timeZone": { notFreeText: "an IANA time zone name" },
+  "UpdateWorkProfileInput.timeZone": { format: "an IANA time zone name" },
   "UpsertAutoReplyInput.template": "redacted",
-  "UpsertBusinessCalendarInput.holidays": { notFreeText: "dates, YYYY-MM-DD" },
+  "UpsertBusinessCalendarInput.holidays": { format: "dates, YYYY-MM-DD" },
   "UpsertBusinessCalendarInput.name": "redacted",
-  "UpsertBusinessCalendarInput.timeZone": { notFreeText: "an IANA time zone name" },
+  "UpsertBusinessCalendarInput.timeZone": { format: "an IANA time zone name" },
   "UpsertRoutingRuleInput.name": "redacted",
   "UpsertSlaPolicyInput.name": "redacted",
   "Query.apiTokens(after)": { notFreeText: "a page cursor" },
@@ -152,8 +154,9 @@ function stringInputsOfSchema(): string[] {
   return found.sort();
 }
 
+/** The inputs the property must write a number through (all but identifiers and secrets). */
 const mustBeWritten = Object.entries(STRING_INPUTS)
-  .filter(([, handling]) => typeof handling === "string")
+  .filter(([, handling]) => typeof handling === "string" || "format" in handling)
   .map(([name]) => name)
   .sort();
 
@@ -554,6 +557,20 @@ describe("redaction, end to end", () => {
         await ok("linkTicketToIncident", { input: { incidentId: incident.incident.id, ticketId: second.ticket.id } });
         await ok("postIncidentUpdate", { input: { incidentId: incident.incident.id, body: text("PostIncidentUpdateInput.body") } });
         await ok("resolveIncident", { input: { incidentId: incident.incident.id, summary: text("ResolveIncidentInput.summary") } });
+
+        // Formats a number does not pass: refused, and the refusal does not echo it.
+        const formatted = (input: string) => (written.add(input), next(s.compact));
+        await refused("updateWorkProfile", { input: { timeZone: formatted("UpdateWorkProfileInput.timeZone") } }, "input.timeZone");
+        const week = (start: string, end: string) => ({ name: "week", timeZone: "UTC", weeklyHours: [{ day: 1, start, end }] });
+        await refused("upsertBusinessCalendar", { input: { ...week("09:00", "17:00"), timeZone: formatted("UpsertBusinessCalendarInput.timeZone") } }, "input.timeZone");
+        await refused("upsertBusinessCalendar", { input: { ...week("09:00", "17:00"), holidays: [formatted("UpsertBusinessCalendarInput.holidays")] } }, "input.holidays.0");
+        await refused("upsertBusinessCalendar", { input: week(formatted("OpeningWindowInput.start"), "17:00") }, "input.weeklyHours.0.start");
+        await refused("upsertBusinessCalendar", { input: week("09:00", formatted("OpeningWindowInput.end")) }, "input.weeklyHours.0.end");
+        await refused("createApiToken", { input: { name: "bot", scopes: [formatted("CreateApiTokenInput.scopes")] } }, "input.scopes");
+        await refused("react", { input: { commentId: comment.comment.id, emoji: formatted("ReactInput.emoji") } }, "input.emoji");
+        // A failed login is logged without its password.
+        const login = await call("login", { input: { email: `${letters()}@example.com`, password: `${next(s.spaced)} pass` } }, null);
+        expect(login.__typename).toBe("InvalidCredentialsError");
 
         // Lookups: read, never stored, and never echoed.
         const lookup = (input: string) => (written.add(input), next(s.spaced));

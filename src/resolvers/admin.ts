@@ -160,8 +160,9 @@ export async function createApiToken(
 ) {
   const name = parseInput(label, args.name, "input.name");
   if (!args.scopes.length) throw ValidationError.of("input.scopes", "grant at least one scope");
-  const unknown = args.scopes.find((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
-  if (unknown) throw ValidationError.of("input.scopes", `"${unknown}" is not a scope; use ${TOKEN_SCOPES.join(", ")}`);
+  // Named by position, not quoted: an error never echoes free text sent in the wrong place.
+  const unknown = args.scopes.findIndex((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
+  if (unknown >= 0) throw ValidationError.of("input.scopes", `item ${unknown + 1} is not a scope; use ${TOKEN_SCOPES.join(", ")}`);
   if (args.expiresAt && args.expiresAt <= ctx.clock.now()) throw ValidationError.of("input.expiresAt", "must be in the future");
   const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
   await assertTeamsExist(ctx, teamIds, "input.teamIds");
