@@ -23,9 +23,10 @@ export interface MacroActions {
 /**
  * The order a macro's actions run in, whatever order they were saved in: tags and
  * fields first, then the assignee, then the reply, and the move last, so the move is
- * judged on the case as the rest of the macro left it.
+ * judged on the case as the rest of the macro left it. applyMacro runs its steps by this list.
  */
 export const MACRO_ACTION_ORDER = ["tags", "priority", "tier", "assignee", "comment", "status"] as const;
+export type MacroAction = (typeof MACRO_ACTION_ORDER)[number];
 
 export const macroActions = z
   .object({

@@ -2,7 +2,7 @@
 // case: every action through the same step, and so the same rules, as the mutation a
 // person would have used, all in one transaction.
 import type { Context } from "../context.js";
-import { canManageMacro, canUseMacro, macroInput, type MacroActions } from "../domain/macros.js";
+import { canManageMacro, canUseMacro, MACRO_ACTION_ORDER, macroInput, type MacroAction, type MacroActions } from "../domain/macros.js";
 import { parseInput } from "../domain/input.js";
 import { redactionsIn } from "../domain/privacy.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
@@ -67,7 +67,7 @@ export async function deleteMacro(ctx: Context, globalId: string) {
   return { id: globalId };
 }
 
-/** Runs the macro's actions on the case in their fixed order, each through its step. */
+/** Runs the macro's actions on the case in their fixed order (MACRO_ACTION_ORDER), each through its step. */
 async function runActions(w: Write, ticketId: string, macro: { name: string; actions: MacroActions }) {
   const { actions } = macro;
   const why = `Macro "${macro.name}"`;
@@ -76,39 +76,50 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
   const agentName =
     rendersText && w.viewer.kind === "user" ? (await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null : null;
   let result: TransitionResult = { ticketId };
-  // A tag the case already has (or lacks) is not a reason to fail the whole macro: only the difference is applied.
-  const tags = await tagNamesOf(w.tx, ticketId);
-  const adding = (actions.addTags ?? []).filter((t) => !tags.includes(t));
-  const removing = (actions.removeTags ?? []).filter((t) => tags.includes(t));
-  if (adding.length) await tagStep(w, await reload(w, ticketId), adding, "add", "macro.actions.addTags");
-  if (removing.length) await tagStep(w, await reload(w, ticketId), removing, "remove", "macro.actions.removeTags");
-  if (actions.priority) {
-    const ticket = await reload(w, ticketId);
-    if (ticket.priority !== actions.priority) await updateStep(w, ticket, { priority: actions.priority });
-  }
-  if (actions.tierLevel) {
-    const ticket = await reload(w, ticketId);
-    const current = ticket.tierId ? await w.tx.tier.findUnique({ where: { id: ticket.tierId } }) : null;
-    if (!current || current.level < actions.tierLevel) await escalateStep(w, ticket, actions.tierLevel, why, null, "macro.actions.tierLevel");
-  }
-  if (actions.assignToMe || actions.unassign) {
-    const ticket = await reload(w, ticketId);
-    const to = actions.assignToMe && w.viewer.kind === "user" ? w.viewer.userId : null;
-    if (actions.assignToMe && w.viewer.kind !== "user") throw ValidationError.of("macro.actions.assignToMe", "an API token cannot be an assignee");
-    if (ticket.assigneeId !== to) await assignStep(w, ticket, to, null, why);
-  }
   let reply: string | null = null;
-  if (actions.comment) {
-    reply = await renderForTicket(w.tx, ticketId, actions.comment.template, agentName);
-    const kind = actions.comment.visibility === "PUBLIC" ? "REPLY" : "NOTE";
-    await commentStep(w, await reload(w, ticketId), reply, actions.comment.visibility, kind, { macro: macro.name });
-  }
-  if (actions.status) {
-    const ticket = await reload(w, ticketId);
-    const resolution = actions.resolution ? await renderForTicket(w.tx, ticketId, actions.resolution, agentName) : null;
-    // The macro's reply is the move's note (the team's answer); it is already on the case.
-    result = await moveStep(w, ticket, { to: actions.status, note: reply, resolution }, null, { noteIsPosted: reply !== null });
-  }
+  // One step per entry of MACRO_ACTION_ORDER, run in that order; the type asks for every entry.
+  const steps: Record<MacroAction, () => Promise<void>> = {
+    tags: async () => {
+      // A tag the case already has (or lacks) is not a reason to fail the whole macro: only the difference is applied.
+      const tags = await tagNamesOf(w.tx, ticketId);
+      const adding = (actions.addTags ?? []).filter((t) => !tags.includes(t));
+      const removing = (actions.removeTags ?? []).filter((t) => tags.includes(t));
+      if (adding.length) await tagStep(w, await reload(w, ticketId), adding, "add", "macro.actions.addTags");
+      if (removing.length) await tagStep(w, await reload(w, ticketId), removing, "remove", "macro.actions.removeTags");
+    },
+    priority: async () => {
+      if (!actions.priority) return;
+      const ticket = await reload(w, ticketId);
+      if (ticket.priority !== actions.priority) await updateStep(w, ticket, { priority: actions.priority });
+    },
+    tier: async () => {
+      if (!actions.tierLevel) return;
+      const ticket = await reload(w, ticketId);
+      const current = ticket.tierId ? await w.tx.tier.findUnique({ where: { id: ticket.tierId } }) : null;
+      if (!current || current.level < actions.tierLevel) await escalateStep(w, ticket, actions.tierLevel, why, null, "macro.actions.tierLevel");
+    },
+    assignee: async () => {
+      if (!actions.assignToMe && !actions.unassign) return;
+      const ticket = await reload(w, ticketId);
+      const to = actions.assignToMe && w.viewer.kind === "user" ? w.viewer.userId : null;
+      if (actions.assignToMe && w.viewer.kind !== "user") throw ValidationError.of("macro.actions.assignToMe", "an API token cannot be an assignee");
+      if (ticket.assigneeId !== to) await assignStep(w, ticket, to, null, why);
+    },
+    comment: async () => {
+      if (!actions.comment) return;
+      reply = await renderForTicket(w.tx, ticketId, actions.comment.template, agentName);
+      const kind = actions.comment.visibility === "PUBLIC" ? "REPLY" : "NOTE";
+      await commentStep(w, await reload(w, ticketId), reply, actions.comment.visibility, kind, { macro: macro.name });
+    },
+    status: async () => {
+      if (!actions.status) return;
+      const ticket = await reload(w, ticketId);
+      const resolution = actions.resolution ? await renderForTicket(w.tx, ticketId, actions.resolution, agentName) : null;
+      // The macro's reply is the move's note (the team's answer); it is already on the case.
+      result = await moveStep(w, ticket, { to: actions.status, note: reply, resolution }, null, { noteIsPosted: reply !== null });
+    },
+  };
+  for (const step of MACRO_ACTION_ORDER) await steps[step]();
   return result;
 }
 

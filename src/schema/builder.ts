@@ -23,6 +23,8 @@ interface TypeOptions {
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   Scalars: {
+    // GraphQL coerces every ID input to a string, so resolvers never see a number.
+    ID: { Input: string; Output: string | number | bigint };
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };

@@ -108,7 +108,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: ReactInput, required: true, description: "The marker." }) },
-    resolve: (_root, { input }, ctx) => react(ctx, { commentId: String(input.commentId), emoji: input.emoji }, "add"),
+    resolve: (_root, { input }, ctx) => react(ctx, { commentId: input.commentId, emoji: input.emoji }, "add"),
   }),
   unreact: t.field({
     type: ReactPayload,
@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: ReactInput, required: true, description: "The marker." }) },
-    resolve: (_root, { input }, ctx) => react(ctx, { commentId: String(input.commentId), emoji: input.emoji }, "remove"),
+    resolve: (_root, { input }, ctx) => react(ctx, { commentId: input.commentId, emoji: input.emoji }, "remove"),
   }),
   addComment: t.field({
     type: AddCommentPayload,
@@ -124,7 +124,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "comments:write" },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: AddCommentInput, required: true, description: "The comment." }) },
-    resolve: (_root, { input }, ctx) => addComment(ctx, { ...input, ticketId: String(input.ticketId) }),
+    resolve: (_root, { input }, ctx) => addComment(ctx, input),
   }),
   recordCustomerReply: t.field({
     type: ticketPayload("RecordCustomerReplyPayload", "The case after the customer's reply."),
@@ -132,6 +132,6 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "comments:write" },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: RecordCustomerReplyInput, required: true, description: "The reply." }) },
-    resolve: (_root, { input }, ctx): Promise<TicketResult> => recordCustomerReply(ctx, { ...input, ticketId: String(input.ticketId) }),
+    resolve: (_root, { input }, ctx): Promise<TicketResult> => recordCustomerReply(ctx, input),
   }),
 }));

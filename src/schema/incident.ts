@@ -55,7 +55,7 @@ builder.prismaObject("IncidentUpdate", {
 /** As the incident list: people, and tokens that read cases. */
 const canReadIncidents = { scope: "tickets:read" } as const;
 
-export const IncidentRef = builder.prismaNode("Incident", {
+builder.prismaNode("Incident", {
   description: "One problem causing many cases, with its responders and timeline.",
   id: { field: "id" },
   authScopes: canReadIncidents,
@@ -185,7 +185,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "tickets:write" },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: LinkTicketToIncidentInput, required: true, description: "The link." }) },
-    resolve: (_root, { input }, ctx) => linkTicketToIncident(ctx, { ...input, ticketId: String(input.ticketId), incidentId: String(input.incidentId) }),
+    resolve: (_root, { input }, ctx) => linkTicketToIncident(ctx, input),
   }),
   postIncidentUpdate: t.field({
     type: IncidentPayload,
@@ -193,7 +193,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "tickets:write" },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: PostIncidentUpdateInput, required: true, description: "The update." }) },
-    resolve: (_root, { input }, ctx) => postIncidentUpdate(ctx, { ...input, incidentId: String(input.incidentId) }),
+    resolve: (_root, { input }, ctx) => postIncidentUpdate(ctx, input),
   }),
   resolveIncident: t.field({
     type: IncidentPayload,
@@ -201,7 +201,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "tickets:write" },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: ResolveIncidentInput, required: true, description: "The resolution." }) },
-    resolve: (_root, { input }, ctx) => resolveIncident(ctx, { ...input, incidentId: String(input.incidentId) }),
+    resolve: (_root, { input }, ctx) => resolveIncident(ctx, input),
   }),
 }));
 
@@ -214,7 +214,7 @@ builder.subscriptionField("incidentEvents", (t) =>
     authScopes: { scope: "tickets:read" },
     args: { incidentId: t.arg.id({ description: "Only this incident." }) },
     subscribe: (_root, args, ctx) => {
-      const only = args.incidentId ? decodeId("incidentId", String(args.incidentId), "Incident") : null;
+      const only = args.incidentId ? decodeId("incidentId", args.incidentId, "Incident") : null;
       async function* updates(live: AsyncIterable<IncidentEventMessage>) {
         for await (const event of live) {
           if ((!only || event.incidentId === only) && hasScope(ctx.viewer, "tickets:read")) yield event;

@@ -131,7 +131,6 @@ const ApplyMacroPayload = builder.objectRef<TransitionResult>("ApplyMacroPayload
   }),
 });
 
-const optional = (id: string | number | null | undefined) => (id === null || id === undefined ? null : String(id));
 
 builder.mutationFields((t) => ({
   saveMacro: t.field({
@@ -140,7 +139,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: SaveMacroInput, required: true, description: "The macro." }) },
-    resolve: (_root, { input }, ctx) => saveMacro(ctx, { ...input, id: optional(input.id), teamId: optional(input.teamId), actions: input.actions as Record<string, unknown> }),
+    resolve: (_root, { input }, ctx) => saveMacro(ctx, { ...input, id: input.id ?? null, teamId: input.teamId ?? null, actions: input.actions as Record<string, unknown> }),
   }),
   deleteMacro: t.field({
     type: DeleteMacroPayload,
@@ -148,7 +147,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { id: t.arg.id({ required: true, description: "The macro." }) },
-    resolve: (_root, { id }, ctx) => deleteMacro(ctx, String(id)),
+    resolve: (_root, { id }, ctx) => deleteMacro(ctx, id),
   }),
   applyMacro: t.field({
     type: ApplyMacroPayload,
@@ -156,6 +155,6 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "tickets:write" },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: ApplyMacroInput, required: true, description: "The case and macro." }) },
-    resolve: (_root, { input }, ctx) => applyMacro(ctx, { ...input, ticketId: String(input.ticketId), macroId: String(input.macroId) }),
+    resolve: (_root, { input }, ctx) => applyMacro(ctx, input),
   }),
 }));

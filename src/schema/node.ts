@@ -51,7 +51,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "Fetches any object by its global id; null when it does not exist, is hidden from the viewer or the id is malformed, alike.",
     args: { id: t.arg.id({ required: true, description: "A global id." }) },
-    resolve: (_root, { id }, ctx, info) => visibleNode(ctx, info, String(id)),
+    resolve: (_root, { id }, ctx, info) => visibleNode(ctx, info, id),
   }),
   nodes: t.field({
     type: [builder.nodeInterfaceRef()],
@@ -62,7 +62,7 @@ builder.queryFields((t) => ({
       if (ids.length > MAX_IDS) {
         throw new GraphQLError(`"ids" must hold at most ${MAX_IDS} ids, got ${ids.length}`, { extensions: { code: "VALIDATION", field: "ids" } });
       }
-      return Promise.all(ids.map((id) => visibleNode(ctx, info, String(id))));
+      return Promise.all(ids.map((id) => visibleNode(ctx, info, id)));
     },
   }),
 }));

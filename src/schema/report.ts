@@ -105,7 +105,7 @@ builder.queryField("report", (t) =>
       period: t.arg({ type: PeriodInput, required: true, description: "The period." }),
       teamId: t.arg.id({ description: "Only this team." }),
     },
-    resolve: (_root, { period, teamId }, ctx) => buildReport(ctx, { ...period, teamId: teamId === null || teamId === undefined ? null : String(teamId) }),
+    resolve: (_root, { period, teamId }, ctx) => buildReport(ctx, { ...period, teamId: teamId ?? null }),
   }),
 );
 

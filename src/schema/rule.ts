@@ -164,12 +164,12 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       upsertRoutingRule(ctx, {
         ...input,
-        id: input.id === null || input.id === undefined ? null : String(input.id),
+        id: input.id ?? null,
         conditions: { ...input.conditions, teamIds: input.conditions.teamIds?.map(String) },
         actions: {
           ...input.actions,
-          teamId: input.actions.teamId === null || input.actions.teamId === undefined ? undefined : String(input.actions.teamId),
-          assigneeId: input.actions.assigneeId === null || input.actions.assigneeId === undefined ? undefined : String(input.actions.assigneeId),
+          teamId: input.actions.teamId ?? undefined,
+          assigneeId: input.actions.assigneeId ?? undefined,
         },
       }),
   }),
@@ -179,7 +179,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: commonErrors },
     args: { id: t.arg.id({ required: true, description: "The rule." }) },
-    resolve: (_root, { id }, ctx) => deleteRoutingRule(ctx, String(id)),
+    resolve: (_root, { id }, ctx) => deleteRoutingRule(ctx, id),
   }),
   autoAssignTicket: t.field({
     type: ticketPayload("AutoAssignTicketPayload", "The assigned case."),
@@ -187,6 +187,6 @@ builder.mutationFields((t) => ({
     authScopes: { scope: "tickets:write" },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: AutoAssignTicketInput, required: true, description: "The case and strategy." }) },
-    resolve: (_root, { input }, ctx) => autoAssignTicket(ctx, { ...input, id: String(input.id) }),
+    resolve: (_root, { input }, ctx) => autoAssignTicket(ctx, input),
   }),
 }));

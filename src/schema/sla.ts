@@ -253,7 +253,6 @@ const UpsertBusinessCalendarInput = builder.inputType("UpsertBusinessCalendarInp
   }),
 });
 
-const optional = (id: string | number | null | undefined) => (id === null || id === undefined ? null : String(id));
 
 builder.mutationFields((t) => ({
   upsertSlaPolicy: t.field({
@@ -263,7 +262,7 @@ builder.mutationFields((t) => ({
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertSlaPolicyInput, required: true, description: "The policy." }) },
     resolve: (_root, { input }, ctx) =>
-      upsertSlaPolicy(ctx, { ...input, id: optional(input.id), teamId: optional(input.teamId), calendarId: optional(input.calendarId) }),
+      upsertSlaPolicy(ctx, { ...input, id: input.id ?? null, teamId: input.teamId ?? null, calendarId: input.calendarId ?? null }),
   }),
   upsertBusinessCalendar: t.field({
     type: BusinessCalendarPayload,
@@ -271,7 +270,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertBusinessCalendarInput, required: true, description: "The calendar." }) },
-    resolve: (_root, { input }, ctx) => upsertBusinessCalendar(ctx, { ...input, id: optional(input.id) }),
+    resolve: (_root, { input }, ctx) => upsertBusinessCalendar(ctx, { ...input, id: input.id ?? null }),
   }),
 }));
 
@@ -312,7 +311,7 @@ builder.subscriptionField("slaAlerts", (t) =>
     args: { filter: t.arg({ type: SlaAlertFilter, description: "Which alerts." }) },
     subscribe: (_root, { filter }, ctx) => {
       const wanted: LiveFilter = {
-        teamId: filter?.teamId ? decodeId("filter.teamId", String(filter.teamId), "Team") : null,
+        teamId: filter?.teamId ? decodeId("filter.teamId", filter.teamId, "Team") : null,
         priorities: filter?.priorities ?? null,
       };
       async function* alerts(live: AsyncIterable<SlaAlertMessage>) {

@@ -97,7 +97,7 @@ builder.queryField("expertFinder", (t) =>
       skills: t.arg.stringList({ description: "Skills to look for; default: the open swarm's, else the case's tags." }),
       first: t.arg.int({ description: "How many (1-50, default 10)." }),
     },
-    resolve: (_root, args, ctx) => findExperts(ctx, { ...args, ticketId: String(args.ticketId) }),
+    resolve: (_root, args, ctx) => findExperts(ctx, args),
   }),
 );
 
@@ -160,8 +160,6 @@ const WorkProfilePayload = builder.objectRef<{ id: string }>("WorkProfilePayload
   }),
 });
 
-const swarmId = <T extends { swarmId: string | number }>(input: T) => ({ ...input, swarmId: String(input.swarmId) });
-
 builder.mutationFields((t) => ({
   startSwarm: t.field({
     type: SwarmPayload,
@@ -169,7 +167,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: StartSwarmInput, required: true, description: "The swarm." }) },
-    resolve: (_root, { input }, ctx) => startSwarm(ctx, { ...input, ticketId: String(input.ticketId) }),
+    resolve: (_root, { input }, ctx) => startSwarm(ctx, input),
   }),
   joinSwarm: t.field({
     type: SwarmPayload,
@@ -177,7 +175,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: SwarmInput, required: true, description: "The swarm." }) },
-    resolve: (_root, { input }, ctx) => joinSwarm(ctx, swarmId(input)),
+    resolve: (_root, { input }, ctx) => joinSwarm(ctx, input),
   }),
   leaveSwarm: t.field({
     type: SwarmPayload,
@@ -185,7 +183,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: SwarmInput, required: true, description: "The swarm." }) },
-    resolve: (_root, { input }, ctx) => leaveSwarm(ctx, swarmId(input)),
+    resolve: (_root, { input }, ctx) => leaveSwarm(ctx, input),
   }),
   closeSwarm: t.field({
     type: SwarmPayload,
@@ -193,7 +191,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: CloseSwarmInput, required: true, description: "The swarm." }) },
-    resolve: (_root, { input }, ctx) => closeSwarm(ctx, swarmId(input)),
+    resolve: (_root, { input }, ctx) => closeSwarm(ctx, input),
   }),
   postSwarmMessage: t.field({
     type: SwarmPayload,
@@ -201,7 +199,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: SwarmMessageInput, required: true, description: "The message." }) },
-    resolve: (_root, { input }, ctx) => postSwarmMessage(ctx, swarmId(input)),
+    resolve: (_root, { input }, ctx) => postSwarmMessage(ctx, input),
   }),
   updateWorkProfile: t.field({
     type: WorkProfilePayload,
@@ -209,7 +207,7 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpdateWorkProfileInput, required: true, description: "The changes." }) },
-    resolve: (_root, { input }, ctx) => updateWorkProfile(ctx, { ...input, userId: input.userId === null || input.userId === undefined ? null : String(input.userId) }),
+    resolve: (_root, { input }, ctx) => updateWorkProfile(ctx, { ...input, userId: input.userId ?? null }),
   }),
 }));
 

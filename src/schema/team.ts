@@ -130,7 +130,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: TeamMemberInput, required: true, description: "Who joins which team." }) },
-    resolve: (_root, { input }, ctx) => addTeamMember(ctx, { teamId: String(input.teamId), userId: String(input.userId) }),
+    resolve: (_root, { input }, ctx) => addTeamMember(ctx, { teamId: input.teamId, userId: input.userId }),
   }),
   removeTeamMember: t.field({
     type: TeamMembershipPayload,
@@ -138,6 +138,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: TeamMemberInput, required: true, description: "Who leaves which team." }) },
-    resolve: (_root, { input }, ctx) => removeTeamMember(ctx, { teamId: String(input.teamId), userId: String(input.userId) }),
+    resolve: (_root, { input }, ctx) => removeTeamMember(ctx, { teamId: input.teamId, userId: input.userId }),
   }),
 }));

@@ -122,8 +122,8 @@ builder.subscriptionField("ticketEvents", (t) =>
       after: t.arg.string({ description: "Cursor of the last event received; missed events are replayed first." }),
     },
     subscribe: (_root, { filter, after }, ctx) => {
-      const id = (value: string | number | null | undefined, field: string, type: string) =>
-        value === null || value === undefined ? null : decodeId(`filter.${field}`, String(value), type);
+      const id = (value: string | null | undefined, field: string, type: string) =>
+        value === null || value === undefined ? null : decodeId(`filter.${field}`, value, type);
       const wantedEvents: LiveFilter = {
         teamId: id(filter?.teamId, "teamId", "Team"),
         ticketId: id(filter?.ticketId, "ticketId", "Ticket"),

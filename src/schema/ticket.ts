@@ -91,7 +91,7 @@ export const TicketEventTypeEnum = builder.enumType("TicketEventType", {
 const statusIn = (json: unknown) =>
   json && typeof json === "object" && "status" in json ? ((json as { status: string }).status as never) : null;
 
-export const TicketEventRef = builder.prismaObject("TicketEvent", {
+builder.prismaObject("TicketEvent", {
   description: "One immutable entry of a case's audit trail.",
   fields: (t) => ({
     cursor: t.string({
@@ -220,13 +220,6 @@ const ORDER = {
   DUE_SOONEST: [{ dueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
 } as const;
 
-const normalizeFilter = (filter: typeof TicketFilter.$inferInput | null | undefined) =>
-  filter && {
-    ...filter,
-    teamId: filter.teamId === null || filter.teamId === undefined ? null : String(filter.teamId),
-    assigneeId: filter.assigneeId === null || filter.assigneeId === undefined ? null : String(filter.assigneeId),
-  };
-
 builder.queryFields((t) => ({
   ticket: t.prismaField({
     type: "Ticket",
@@ -235,7 +228,7 @@ builder.queryFields((t) => ({
     authScopes: { scope: "tickets:read" },
     args: { id: t.arg.id({ required: true, description: "The case's global id." }) },
     resolve: (query, _root, { id }, ctx) =>
-      ctx.prisma.ticket.findFirst({ ...query, where: visibleTicketWhere(ctx.viewer!, { id: decodeId("id", String(id), "Ticket") }) }),
+      ctx.prisma.ticket.findFirst({ ...query, where: visibleTicketWhere(ctx.viewer!, { id: decodeId("id", id, "Ticket") }) }),
   }),
   ticketByNumber: t.prismaField({
     type: "Ticket",
@@ -258,12 +251,12 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: TicketOrder, defaultValue: "NEWEST", description: "Sort order." }),
     },
     totalCount: (_connection, { filter }, ctx) =>
-      ctx.prisma.ticket.count({ where: ticketListWhere(ctx.viewer!, normalizeFilter(filter)) }),
+      ctx.prisma.ticket.count({ where: ticketListWhere(ctx.viewer!, filter) }),
     resolve: (query, _root, { filter, orderBy }, ctx) =>
       ctx.prisma.ticket.findMany({
         ...query,
         relationLoadStrategy: "join",
-        where: ticketListWhere(ctx.viewer!, normalizeFilter(filter)),
+        where: ticketListWhere(ctx.viewer!, filter),
         orderBy: [...ORDER[orderBy ?? "NEWEST"]] as never,
       }),
   }, {
@@ -414,8 +407,6 @@ const TransitionTicketPayload = builder.objectRef<TransitionResult>("TransitionT
 });
 
 const writeScopes = { scope: "tickets:write" } as const;
-const idOf = <T extends { id: string | number }>(input: T) => ({ ...input, id: String(input.id) });
-const optionalId = (id: string | number | null | undefined) => (id === null || id === undefined ? id : String(id));
 
 builder.mutationFields((t) => ({
   createTicket: t.field({
@@ -424,8 +415,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: CreateTicketInput, required: true, description: "The case." }) },
-    resolve: (_root, { input }, ctx) =>
-      createTicket(ctx, { ...input, teamId: optionalId(input.teamId), assigneeId: optionalId(input.assigneeId) }),
+    resolve: (_root, { input }, ctx) => createTicket(ctx, input),
   }),
   updateTicket: t.field({
     type: ticketPayload("UpdateTicketPayload", "The changed case."),
@@ -433,7 +423,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: UpdateTicketInput, required: true, description: "The changes." }) },
-    resolve: (_root, { input }, ctx) => updateTicket(ctx, { ...idOf(input), teamId: optionalId(input.teamId) }),
+    resolve: (_root, { input }, ctx) => updateTicket(ctx, input),
   }),
   transitionTicket: t.field({
     type: TransitionTicketPayload,
@@ -441,7 +431,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: TransitionTicketInput, required: true, description: "The move." }) },
-    resolve: (_root, { input }, ctx) => transitionTicket(ctx, idOf(input)),
+    resolve: (_root, { input }, ctx) => transitionTicket(ctx, input),
   }),
   assignTicket: t.field({
     type: ticketPayload("AssignTicketPayload", "The reassigned case."),
@@ -449,7 +439,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: AssignTicketInput, required: true, description: "The assignment." }) },
-    resolve: (_root, { input }, ctx) => assignTicket(ctx, { ...idOf(input), assigneeId: optionalId(input.assigneeId) }),
+    resolve: (_root, { input }, ctx) => assignTicket(ctx, input),
   }),
   escalateTicket: t.field({
     type: ticketPayload("EscalateTicketPayload", "The escalated case."),
@@ -457,7 +447,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: EscalateTicketInput, required: true, description: "The escalation." }) },
-    resolve: (_root, { input }, ctx) => escalateTicket(ctx, idOf(input)),
+    resolve: (_root, { input }, ctx) => escalateTicket(ctx, input),
   }),
   addTags: t.field({
     type: ticketPayload("AddTagsPayload", "The tagged case."),
@@ -465,7 +455,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: TagsInput, required: true, description: "The tags." }) },
-    resolve: (_root, { input }, ctx) => changeTags(ctx, { ...input, ticketId: String(input.ticketId) }, "add"),
+    resolve: (_root, { input }, ctx) => changeTags(ctx, input, "add"),
   }),
   removeTags: t.field({
     type: ticketPayload("RemoveTagsPayload", "The untagged case."),
@@ -473,7 +463,7 @@ builder.mutationFields((t) => ({
     authScopes: writeScopes,
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: TagsInput, required: true, description: "The tags." }) },
-    resolve: (_root, { input }, ctx) => changeTags(ctx, { ...input, ticketId: String(input.ticketId) }, "remove"),
+    resolve: (_root, { input }, ctx) => changeTags(ctx, input, "remove"),
   }),
 }));
 

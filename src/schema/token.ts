@@ -100,6 +100,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: RevokeApiTokenInput, required: true, description: "Which token." }) },
-    resolve: (_root, { input }, ctx) => revokeApiToken(ctx, { id: String(input.id) }),
+    resolve: (_root, { input }, ctx) => revokeApiToken(ctx, { id: input.id }),
   }),
 }));

@@ -69,14 +69,14 @@ builder.queryFields((t) => ({
   }, { name: "UserEdge", description: "A person and their cursor." }),
 }));
 
-function userWhere(args: { search?: string | null; teamId?: string | number | null; includeInactive?: boolean | null }) {
+function userWhere(args: { search?: string | null; teamId?: string | null; includeInactive?: boolean | null }) {
   const search = args.search?.trim() ? likeLiteral(args.search.trim()) : undefined;
   return {
     ...(args.includeInactive ? {} : { active: true }),
     ...(search
       ? { OR: [{ name: { contains: search, mode: "insensitive" as const } }, { email: { contains: search, mode: "insensitive" as const } }] }
       : {}),
-    ...(args.teamId ? { memberships: { some: { teamId: decodeId("teamId", String(args.teamId), "Team") } } } : {}),
+    ...(args.teamId ? { memberships: { some: { teamId: decodeId("teamId", args.teamId, "Team") } } } : {}),
   };
 }
 
@@ -132,6 +132,6 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpdateUserInput, required: true, description: "The changes." }) },
-    resolve: (_root, { input }, ctx) => updateUser(ctx, { ...input, id: String(input.id) }),
+    resolve: (_root, { input }, ctx) => updateUser(ctx, input),
   }),
 }));
