@@ -1,4 +1,5 @@
-// `npm start`: builds what is missing or out of date, then runs the server.
+// `npm start`: builds what is missing or out of date, then runs the server
+// (`node scripts/start.mjs --build-only` only builds).
 // Keeps `npm install && npm start` the whole recipe for a new machine.
 //
 // Signals: the "start" script is `exec node scripts/start.mjs`, so the shell npm starts
@@ -50,4 +51,5 @@ const entry = at("dist", "main.js");
 if (!existsSync(entry)) await run("build", "compiling the server (first start, about a minute)");
 else if (statSync(entry).mtimeMs < newestMtime(at("src"))) await run("build", "src changed since the last build, compiling the server");
 
-await import(entry);
+// `--build-only`: stop here (tests that run the compiled server the way the image does).
+if (!process.argv.includes("--build-only")) await import(entry);
