@@ -19,6 +19,7 @@ import {
 } from "../domain/input.js";
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
 import { likeLiteral } from "../domain/search.js";
+import { MAX_TAGS, tagChange } from "../domain/tags.js";
 import { maskContact, redactionsIn } from "../domain/privacy.js";
 import { evaluateRules, STRATEGY_NAMES, tierForLevel, type AssignmentStrategy } from "../domain/rules.js";
 import { assertTransition, dropsAssignee, titleProblem, transitionEffects } from "../domain/workflow.js";
@@ -501,17 +502,18 @@ export function escalateTicket(ctx: Context, args: { id: string; tierLevel: numb
 export async function tagStep(w: Write, ticket: Ticket, names: readonly string[], mode: "add" | "remove", field = "input.tags") {
   const { tx, viewer, now } = w;
   const currentNames = await tagNamesOf(tx, ticket.id);
-  const changing = mode === "add" ? names.filter((n) => !currentNames.includes(n)) : names.filter((n) => currentNames.includes(n));
-  if (!changing.length) {
+  const change = mode === "add" ? tagChange(currentNames, names) : tagChange(currentNames, [], names);
+  if (!change.added.length && !change.removed.length && !change.leftOff.length) {
     throw ValidationError.of(field, mode === "add" ? "the case already has these tags" : "the case has none of these tags");
   }
-  const after = mode === "add" ? [...currentNames, ...changing] : currentNames.filter((n) => !changing.includes(n));
-  if (after.length > 20) throw ValidationError.of(field, "a case carries at most 20 tags");
+  // A person asked for these tags: leaving some off would be a surprise, so it is refused.
+  if (change.leftOff.length) throw ValidationError.of(field, `a case carries at most ${MAX_TAGS} tags`);
+  const after = change.tags;
   if (mode === "add") {
-    const rows = await ensureTags(tx, changing);
+    const rows = await ensureTags(tx, change.added);
     await tx.ticketTag.createMany({ data: rows.map((tag) => ({ ticketId: ticket.id, tagId: tag.id, addedAt: now })) });
   } else {
-    await tx.ticketTag.deleteMany({ where: { ticketId: ticket.id, tag: { name: { in: changing } } } });
+    await tx.ticketTag.deleteMany({ where: { ticketId: ticket.id, tag: { name: { in: change.removed } } } });
   }
   await saveTicket(tx, ticket, null, { updatedAt: now });
   await recordEvent(tx, viewer, ticket.id, now, {
