@@ -1,8 +1,9 @@
 // Personal numbers written through any free-text input never reach a reader. Disguised
 // national ID and card numbers (test/helpers/personal-numbers.ts) go in through every
 // free-text input of the schema, and everything a client can read is searched for them:
-// each mutation's whole answer, every query field of every type (selections built from
-// the schema), the timeline, the CSV export, live messages over a WebSocket, and the log.
+// each mutation's answer, every query field of every type (selections built from the
+// schema), the timeline, the CSV export, every subscription over a WebSocket, and the log
+// at trace level.
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import {
@@ -329,6 +330,7 @@ beforeAll(async () => {
   live.alerts = await subscribeWs(client, subscription("alerts"));
   live.incidentEvents = await subscribeWs(client, subscription("incidentEvents"));
   live.slaAlerts = await subscribeWs(client, subscription("slaAlerts"));
+  live.liveMetrics = await subscribeWs(client, subscription("liveMetrics"));
 }, 60_000);
 
 afterAll(async () => {
@@ -593,6 +595,7 @@ describe("redaction, end to end", () => {
         await live.ticketEvents!.waitForMatching(arrived, 1);
         await live.alerts!.waitForMatching(arrived, 1);
         await live.incidentEvents!.waitForMatching(arrived, 1);
+        expect(live.liveMetrics!.received.length, JSON.stringify(live.liveMetrics!.errors)).toBeGreaterThan(0);
         for (const [name, stream] of Object.entries(live)) readable.push(...strings(stream.received, `live ${name}`), ...strings(stream.errors, `live ${name} errors`));
 
         // Everything a client can read: every field of every type, the timeline among them.
