@@ -1,4 +1,6 @@
-// SLA targets shortened to seconds, watched over real subscriptions.
+// SLA targets shortened to seconds, watched over real subscriptions. Time moves only by
+// the injected clock (frozen), and the monitor scans when a test ticks it, so when an
+// alert fires never depends on the machine's speed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "graphql-ws";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -16,7 +18,9 @@ const ALERTS = `subscription($filter: SlaAlertFilter) { slaAlerts(filter: $filte
 const SLA = `query($id: ID!) { ticket(id: $id) { tier { level } sla { pausedSince targets { kind cycle state dueAt remainingSeconds metAt breachedAt breachReason } } } }`;
 
 beforeAll(async () => {
-  app = await createTestApp({ slaMonitorIntervalMs: 100 });
+  // The monitor's own timer never comes round during the run; tests call tick().
+  app = await createTestApp({ slaMonitorIntervalMs: 3_600_000 });
+  app.clock.freeze();
   ({ port } = await app.start(0));
   team = await seedTeam(app, "CS-Payment");
   agent = await seedUser(app, "AGENT", [team.id]);
@@ -34,6 +38,8 @@ afterAll(async () => {
 
 const sla = async (id: string) => (await app.gql(SLA, { id }, { token: agent.token })).data.ticket;
 const target = (s: any, kind: string) => s.sla.targets.find((t: any) => t.kind === kind);
+/** Moves time on and lets the monitor scan once; resolves to the alerts it fired. */
+const after = (seconds: number) => (app.clock.advance(seconds), app.slaMonitor!.tick());
 
 describe("SLA clocks", () => {
   it("start when a case is submitted, in business time of the most specific policy", async () => {
@@ -49,22 +55,28 @@ describe("SLA clocks", () => {
     expect(target(await sla(medium.id), "FIRST_RESPONSE").remainingSeconds).toBeGreaterThan(7190);
   });
 
-  it("fires a warning and a breach once each, within a second of due, and escalates a HIGH case that misses resolution", async () => {
+  it("fires a warning and a breach once each, at the scan that finds them due, and escalates a HIGH case that misses resolution", async () => {
     const alerts = await subscribeWs(client, ALERTS, { filter: { teamId: team.gid } });
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
     await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" });
     // First response: warning at 1 s, breach at 2 s; resolution: warning at 2 s, breach at 3 s.
-    const forThisCase = (a: any) => a.slaAlerts.ticket.number === ticket.number;
-    const received = (await alerts.waitForMatching(forThisCase, 4, 8000)).map((a: any) => a.slaAlerts);
-    await new Promise((r) => setTimeout(r, 600)); // anything duplicated would arrive now
-    const mine = alerts.received.map((a: any) => a.slaAlerts).filter((a: any) => a.ticket.number === ticket.number);
-    expect(mine.map((a: any) => `${a.target}:${a.kind}`).sort()).toEqual(["FIRST_RESPONSE:BREACH", "FIRST_RESPONSE:WARNING", "RESOLUTION:BREACH", "RESOLUTION:WARNING"]);
-    expect(new Set(mine.map((a: any) => a.id)).size).toBe(4);
-    for (const alert of received) {
-      const lateness = Date.parse(alert.at) - Date.parse(alert.dueAt);
-      expect(lateness).toBeGreaterThanOrEqual(0);
-      expect(lateness).toBeLessThan(1000);
-    }
+    // Scans at each due time, then a minute on: duplicates would have every chance.
+    for (const seconds of [0, 1, 1, 1, 60]) await after(seconds);
+    // Nothing more was sent for it: the next case's first warning, a sentinel, comes right after.
+    const sentinel = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
+    await moveVia(app, agent.token, { id: sentinel.id, to: "NOT_STARTED" });
+    await after(1);
+    await alerts.waitForMatching((a: any) => a.slaAlerts.ticket.number === sentinel.number, 1);
+    // (Cases of the earlier tests in this team fire on these scans too.)
+    const received = alerts.received.map((a: any) => a.slaAlerts).filter((a: any) => [ticket.number, sentinel.number].includes(a.ticket.number));
+    const lines = received.map((a: any) => `${a.ticket.number} ${a.target}:${a.kind}`);
+    expect(lines[0]).toBe(`${ticket.number} FIRST_RESPONSE:WARNING`);
+    // Both due at 2 s, fired by one scan in either order.
+    expect(lines.slice(1, 3).sort()).toEqual([`${ticket.number} FIRST_RESPONSE:BREACH`, `${ticket.number} RESOLUTION:WARNING`]);
+    expect(lines.slice(3)).toEqual([`${ticket.number} RESOLUTION:BREACH`, `${sentinel.number} FIRST_RESPONSE:WARNING`]);
+    expect(new Set(received.map((a: any) => a.id)).size).toBe(5);
+    // Each fired exactly when due, since the clock only moved to each due time.
+    for (const alert of received.slice(0, 4)) expect(alert.at).toBe(alert.dueAt);
     alerts.stop();
 
     const state = await sla(ticket.id);
@@ -90,7 +102,8 @@ describe("SLA clocks", () => {
     const feed = await subscribeSse(`http://127.0.0.1:${port}/graphql`, agent.token, ALERTS, { filter: { priorities: ["HIGH"] } });
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH" });
     await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" });
-    const alerts = await feed.waitForMatching((a: any) => a.slaAlerts.ticket.number === ticket.number, 4, 8000);
+    for (const seconds of [1, 1, 1]) await after(seconds);
+    const alerts = await feed.waitForMatching((a: any) => a.slaAlerts.ticket.number === ticket.number, 4);
     expect(alerts.map((a: any) => `${a.slaAlerts.target}:${a.slaAlerts.kind}`).sort()).toEqual(["FIRST_RESPONSE:BREACH", "FIRST_RESPONSE:WARNING", "RESOLUTION:BREACH", "RESOLUTION:WARNING"]);
     feed.stop();
   });
@@ -108,7 +121,7 @@ describe("SLA clocks", () => {
     const budget = target(waiting, "RESOLUTION").remainingSeconds;
 
     // Longer than the whole resolution budget: a paused clock does not breach.
-    await new Promise((r) => setTimeout(r, 3500));
+    await after(3.5);
     const still = await sla(ticket.id);
     expect(target(still, "RESOLUTION")).toMatchObject({ state: "PAUSED", breachedAt: null, remainingSeconds: budget });
     expect(target(still, "FOLLOW_UP").state).toBe("BREACHED");
