@@ -111,10 +111,10 @@ describe("a resumable event stream", () => {
   };
 
   /**
-   * Subscribes from cursor "0", takes RECONNECT_EVERY events, disconnects and resumes from
+   * Subscribes from cursor `from`, takes RECONNECT_EVERY events, disconnects and resumes from
    * the last cursor it received, on the next instance, until it has the cursor `until` names.
    */
-  const consumer = (token: string) => {
+  const consumer = (token: string, from: string) => {
     const received: string[] = [];
     let target: string | null = null;
     let reconnects = 0;
@@ -125,7 +125,7 @@ describe("a resumable event stream", () => {
       for (let round = 0; ; round++) {
         const instance = instances[round % instances.length]!;
         const client = wsClient(instance.port, token);
-        const after = received.at(-1) ?? "0";
+        const after = received.at(-1) ?? from;
         try {
           const reachedTarget = await new Promise<boolean>((resolve, reject) => {
             let taken = 0;
@@ -181,9 +181,58 @@ describe("a resumable event stream", () => {
     };
   };
 
+  it("reads from the table an event whose live message never came, before the next one", async () => {
+    const [writer, reader] = [instances[0]!, instances.at(-1)!];
+    const created = await gql(writer, CREATE, { input: ticketInput({ teamId: teamA.gid }) }, agentA.token);
+    const ticketId = decodeGlobalID(created.createTicket.ticket.id as string).id;
+    const published = (note: string) =>
+      inTransaction({ prisma: writer.app.db.prisma, realtime: writer.app.realtime }, (tx) =>
+        recordEvent(tx, null, ticketId, new Date(), { type: "COMMENTED", note }),
+      );
+    // Resumed from the newest cursor, so the stream has "first" whenever it starts; once
+    // "first" arrives, the stream is live.
+    const [from] = (await visibleCursors(agentA.token, [created.createTicket.ticket.id])).slice(-1);
+    const client = wsClient(reader.port, agentA.token);
+    const received: { cursor: string; note: string | null }[] = [];
+    const waiters: (() => void)[] = [];
+    const arrived = (note: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (received.some((event) => event.note === note) ? resolve() : waiters.push(check));
+        check();
+      });
+    try {
+      client.subscribe<{ ticketEvents: { cursor: string; note: string | null } }>(
+        { query: `subscription($filter: TicketEventFilter, $after: String) { ticketEvents(filter: $filter, after: $after) { cursor note } }`, variables: { filter: { ticketId: created.createTicket.ticket.id }, after: from } },
+        {
+          next: (value) => {
+            received.push(value.data!.ticketEvents);
+            for (const wake of waiters.splice(0)) wake();
+          },
+          error: () => {},
+          complete: () => {},
+        },
+      );
+      await published("first");
+      await arrived("first");
+      // Committed but never published, as when its instance's message is lost.
+      await writer.app.db.prisma.$executeRaw`
+        INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "note", "at") VALUES (${ticketId}::uuid, 'COMMENTED', 'SYSTEM', 'unpublished', now())`;
+      await published("last");
+      // Whatever the stream has read from the table comes before "last".
+      await arrived("last");
+      expect(received.map((event) => event.note)).toEqual(["first", "unpublished", "last"]);
+      expect(received.map((event) => BigInt(event.cursor))).toEqual(received.map((event) => BigInt(event.cursor)).sort((a, b) => (a < b ? -1 : 1)));
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it(
     "gives a client that resumes every 100 events each event it may see exactly once, in order, under 16 concurrent writers",
     async () => {
+      // Earlier tests' events are not this one's.
+      const { _max } = await instances[0]!.app.db.prisma.ticketEvent.aggregate({ _max: { position: true } });
+      const from = String(_max.position ?? 0n);
       const writers = await Promise.all(
         Array.from({ length: WRITERS }, async (_, i) => {
           const [agent, team] = i % 2 === 0 ? [agentA, teamA] : [agentB, teamB];
@@ -194,8 +243,8 @@ describe("a resumable event stream", () => {
         }),
       );
       // One consumer sees every case, the other only team A's (half the positions are not its to see).
-      const all = consumer(manager.token);
-      const mine = consumer(agentA.token);
+      const all = consumer(manager.token, from);
+      const mine = consumer(agentA.token, from);
       try {
         // Writes go straight to the audit trail through the app's own transaction and outbox,
         // so thousands of commits fit in seconds; several events share some commits.

@@ -66,7 +66,7 @@ async function* eventsBetween(ctx: Context, from: bigint, to: bigint): AsyncGene
  *
  * `last` is the position up to which every event has been delivered or was not for this
  * subscriber. It starts at the highest committed position (after the replay from `after`,
- * when given), so a live-only stream starts with what commits after it began. A live
+ * when given), so a live-only stream promises what commits after it began. A live
  * message at `last + 1` is delivered at once; one further ahead means earlier positions
  * were published late or not at all (another instance, Redis away, a slow publisher), and
  * since every position below a visible one is already in the table, the range is read
@@ -91,15 +91,24 @@ async function* ticketEventStream(
     cursor = rows.length === REPLAY_PAGE ? rows.at(-1)!.position : null;
   }
   let last = after !== null && after > upTo ? after : upTo;
+  /** The highest position yielded (a live-only stream may yield some at or below its start). */
+  let yielded = after ?? 0n;
   for await (const message of live) {
     const position = BigInt(message.position);
-    if (position <= last) continue;
+    if (position <= last) {
+      // Committed before this stream's start was read, but heard after it began listening
+      // (the subscriber's own write, say): a live-only stream passes it on while that keeps
+      // the order; a resumed stream had it in its replay.
+      if (after === null && position > yielded && wanted(message)) yield message;
+      yielded = position > yielded ? position : yielded;
+      continue;
+    }
     if (position === last + 1n) {
       if (wanted(message)) yield message;
     } else {
       for await (const missed of eventsBetween(ctx, last, position)) if (wanted(missed)) yield missed;
     }
-    last = position;
+    last = yielded = position;
   }
 }
 
