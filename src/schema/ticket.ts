@@ -170,10 +170,11 @@ export const TicketRef = builder.prismaNode("Ticket", {
       query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     }, { name: "CommentConnection", description: "A page of comments." }, { name: "CommentEdge", description: "A comment and its cursor." }),
     events: t.relatedConnection("events", {
-      cursor: "seq",
+      // Commit order, the order live streams deliver in.
+      cursor: "position",
       maxSize: maxPageSize,
       description: "The audit trail, oldest first.",
-      query: { orderBy: { seq: "asc" } },
+      query: { orderBy: { position: "asc" } },
     }, { name: "TicketEventConnection", description: "A page of audit events." }, { name: "TicketEventEdge", description: "An audit event and its cursor." }),
     availableTransitions: t.field({
       type: [TicketStatusEnum],
