@@ -30,6 +30,7 @@ import { createRateLimits } from "./http/rate-limits.js";
 import { createLoginThrottle } from "./auth/login-throttle.js";
 import { useSingleLogin } from "./http/single-login.js";
 import { clientAddresses } from "./http/client-address.js";
+import { renderLocalGraphiQL } from "./http/graphiql.js";
 import { Gate, useGate, type Credentials } from "./http/gate.js";
 import { CredentialWatch } from "./realtime/credentials.js";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
@@ -145,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: config.graphiql ? { subscriptionsProtocol: "WS", title: "caseflow" } : false,
+    renderGraphiQL: renderLocalGraphiQL,
     batching: { limit: config.limits.maxBatch },
     maskedErrors: {
       // Expected failures on fields without a result union (queries) keep their
