@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.js";
+import { liveOrEnded } from "./helpers/live.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { createTicketVia, gid, seedApiToken, seedTeam, seedUser } from "./helpers/seed.js";
 
@@ -214,10 +215,16 @@ async function refused(field: string, operation: { query: string; variables?: Re
   });
   let answer: string;
   if (subscription && response.ok) {
-    // A refused subscription says so at once; an allowed one waits quietly (or sends a first value).
+    // A refused subscription says so and ends; an allowed one becomes live (and may then
+    // send a first value, which says nothing about the refusal).
     const reader = response.body!.getReader();
-    const first = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 300))]);
-    answer = first && !first.done ? new TextDecoder().decode(first.value) : "";
+    let text = "";
+    const whole = (async () => {
+      const decoder = new TextDecoder();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+    })();
+    whole.catch(() => {}); // cancelled below when the stream went live
+    answer = (await liveOrEnded(whole)) ? "" : text;
     abort.abort();
     await reader.cancel().catch(() => {});
   } else {

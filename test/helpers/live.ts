@@ -51,6 +51,14 @@ let sentinels = 0;
 
 /** Resolves once the subscription just opened is live, or has ended (refused, failed). */
 async function live(c: Collector<unknown>): Promise<void> {
+  await liveOrEnded(c.completed);
+}
+
+/**
+ * For a subscription just opened by other means: true once its stream is live, false
+ * when `ended` (its refusal, say) comes first. Only for apps that reportLiveStreams.
+ */
+export async function liveOrEnded(ended: Promise<unknown>): Promise<boolean> {
   const waiter = { index: ++streams.opened, resolve: () => {} };
   const started = new Promise<void>((resolve) => (waiter.resolve = resolve));
   streams.waiters.add(waiter);
@@ -59,14 +67,18 @@ async function live(c: Collector<unknown>): Promise<void> {
     streams.waiters.delete(waiter);
     waiter.resolve();
   }
-  const ended = c.completed.then(() => {
+  const endedFirst = ended.then(
+    () => streams.waiters.has(waiter),
+    () => streams.waiters.has(waiter),
+  ).then((first) => {
     // Refused before it started: it never watches, so it counts as settled here.
-    if (streams.waiters.delete(waiter)) {
-      waiter.resolve();
+    if (first) {
+      streams.waiters.delete(waiter);
       settleOne();
     }
+    return first;
   });
-  await Promise.race([started, ended]);
+  return Promise.race([started.then(() => true), endedFirst.then((first) => !first)]);
 }
 
 export interface Collector<T = any> {
