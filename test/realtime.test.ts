@@ -38,10 +38,11 @@ describe("ticketEvents", () => {
       const theirs = await createTicketVia(app, agentB.token, { teamId: teamB.gid });
       await moveVia(app, agentB.token, { id: theirs.id, to: "NOT_STARTED" });
       await moveVia(app, agentA.token, { id: mine.id, to: "NOT_STARTED" });
-      const received = await feed.waitFor(2);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(feed.received.map((e: any) => e.ticketEvents.ticket.number)).toEqual([mine.number, mine.number]);
-      expect(received.map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([["CREATED", "NEW"], ["STATUS_CHANGED", "NOT_STARTED"]]);
+      // Nothing of the other team's case came: the next case of A's team, a sentinel, is next.
+      const sentinel = await createTicketVia(app, agentA.token, { teamId: teamA.gid });
+      const received = await feed.waitFor(3);
+      expect(feed.received.map((e: any) => e.ticketEvents.ticket.number)).toEqual([mine.number, mine.number, sentinel.number]);
+      expect(received.slice(0, 2).map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([["CREATED", "NEW"], ["STATUS_CHANGED", "NOT_STARTED"]]);
       expect(received[1].ticketEvents).toMatchObject({ fromStatus: "NEW", actor: { kind: "USER" }, ticket: { status: "NOT_STARTED", team: { name: "CS-Payment" } } });
       feed.stop();
     } finally {
@@ -57,9 +58,10 @@ describe("ticketEvents", () => {
       await moveVia(app, agentA.token, { id: ticket.id, to: "NOT_STARTED" });
       await moveVia(app, agentA.token, { id: ticket.id, to: "TEAM_CHECKING" });
       await createTicketVia(app, agentA.token, { teamId: teamA.gid });
-      await feed.waitFor(1);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(feed.received.map((e: any) => e.ticketEvents.toStatus)).toEqual(["TEAM_CHECKING"]);
+      // A comment while the case is in TEAM_CHECKING passes the filter: a sentinel after the rest.
+      await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`, { i: { ticketId: ticket.id, body: "sentinel" } }, { token: agentA.token });
+      await feed.waitFor(2);
+      expect(feed.received.map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([["STATUS_CHANGED", "TEAM_CHECKING"], ["COMMENTED", null]]);
       feed.stop();
     } finally {
       await client.dispose();
@@ -79,8 +81,8 @@ describe("ticketEvents", () => {
         client.subscribe({ query: EVENTS }, { next: (value) => received.push(value), error: resolve, complete: () => resolve("completed") }),
       );
       expect(refusal).toEqual([expect.objectContaining({ message: "The API token is invalid, expired or revoked", extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) })]);
+      // Refused with an error, the operation has no stream left to deliver anything on.
       await createTicketVia(app, agentA.token, { teamId: teamA.gid });
-      await new Promise((r) => setTimeout(r, 300));
       expect(received).toEqual([]);
     } finally {
       await client.dispose();
@@ -97,9 +99,9 @@ describe("ticketEvents", () => {
       await app.gql(`mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename } }`, { i: { id: bot.gid } }, { token: admin.token });
       await feed.completed;
       expect(JSON.stringify(feed.errors)).toMatch(/revoked/);
+      // Ended with an error, the operation has no stream left to deliver anything on.
       const before = feed.received.length;
       await createTicketVia(app, agentA.token, { teamId: teamA.gid });
-      await new Promise((r) => setTimeout(r, 300));
       expect(feed.received.length).toBe(before);
     } finally {
       await client.dispose();
@@ -132,8 +134,9 @@ describe("ticketEvents", () => {
       const feed = await subscribeWs(client, EVENTS, { filter: { ticketId: ticket.id }, after: cursor });
       await writing;
       await moveVia(app, agentA.token, { id: ticket.id, to: "INFORM_CUSTOMER", note: "answer" });
-      await feed.waitFor(8);
-      await new Promise((r) => setTimeout(r, 300));
+      // A last comment is a sentinel: once it is in, a repeat of anything before would be too.
+      await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`, { i: { ticketId: ticket.id, body: "sentinel" } }, { token: agentA.token });
+      await feed.waitFor(9);
       const got = feed.received.map((e: any) => e.ticketEvents);
       const stored = await app.db.prisma.ticketEvent.findMany({ where: { ticketId: (await app.db.prisma.ticket.findFirstOrThrow({ where: { number: ticket.number } })).id, position: { gt: BigInt(cursor) } }, orderBy: { position: "asc" } });
       expect(got.map((e: any) => e.cursor)).toEqual(stored.map((e) => e.position!.toString()));
