@@ -45,18 +45,22 @@ export async function createUser(
   const teamIds = decodeIds("input.teamIds", args.teamIds ?? [], "Team");
   await assertTeamsExist(ctx, teamIds, "input.teamIds");
   refuseWidening(ctx.viewer!, { kind: "user", role: args.role, teamIds, canViewContact: args.canViewContact ?? false });
+  // Hashed before the transaction, which should hold its connection only for the insert.
+  const passwordHash = await hashPassword(password);
   try {
-    return await ctx.prisma.user.create({
-      data: {
-        email,
-        name,
-        role: args.role,
-        canViewContact: args.canViewContact ?? false,
-        passwordHash: await hashPassword(password),
-        memberships: { create: teamIds.map((teamId) => ({ teamId })) },
-      },
-      select: { id: true },
-    });
+    return await inTransaction(ctx, (tx) =>
+      tx.user.create({
+        data: {
+          email,
+          name,
+          role: args.role,
+          canViewContact: args.canViewContact ?? false,
+          passwordHash,
+          memberships: { create: teamIds.map((teamId) => ({ teamId })) },
+        },
+        select: { id: true },
+      }),
+    );
   } catch (error) {
     if (isUniqueViolation(error)) throw ValidationError.of("input.email", "is already in use");
     throw error;
@@ -117,7 +121,7 @@ export async function createTeam(ctx: Context, args: { name: string; description
   const name = parseInput(teamName, args.name, "input.name");
   const description = args.description ? parseInput(descriptionText, args.description, "input.description") : null;
   try {
-    return await ctx.prisma.team.create({ data: { name, description }, select: { id: true } });
+    return await inTransaction(ctx, (tx) => tx.team.create({ data: { name, description }, select: { id: true } }));
   } catch (error) {
     if (isUniqueViolation(error)) throw ValidationError.of("input.name", "is already taken by another team");
     throw error;
@@ -143,13 +147,13 @@ async function resolveMembership(ctx: Context, args: { teamId: string; userId: s
 
 export async function addTeamMember(ctx: Context, args: { teamId: string; userId: string }) {
   const key = await resolveMembership(ctx, args, "join");
-  await ctx.prisma.teamMember.createMany({ data: [key], skipDuplicates: true });
+  await inTransaction(ctx, (tx) => tx.teamMember.createMany({ data: [key], skipDuplicates: true }));
   return key;
 }
 
 export async function removeTeamMember(ctx: Context, args: { teamId: string; userId: string }) {
   const key = await resolveMembership(ctx, args, "leave");
-  const { count } = await ctx.prisma.teamMember.deleteMany({ where: key });
+  const { count } = await inTransaction(ctx, (tx) => tx.teamMember.deleteMany({ where: key }));
   if (count === 0) throw ValidationError.of("input.userId", "is not a member of this team");
   return key;
 }
@@ -168,18 +172,20 @@ export async function createApiToken(
   await assertTeamsExist(ctx, teamIds, "input.teamIds");
   refuseWidening(ctx.viewer!, { kind: "token", scopes: args.scopes as TokenScope[], teamIds });
   const token = newBearerToken("api");
-  const apiToken = await ctx.prisma.apiToken.create({
-    data: {
-      name,
-      prefix: token.slice(0, 10),
-      tokenHash: hashToken(token),
-      scopes: [...new Set(args.scopes as TokenScope[])],
-      expiresAt: args.expiresAt,
-      createdById: ctx.viewer?.kind === "user" ? ctx.viewer.userId : null,
-      teams: { create: teamIds.map((teamId) => ({ teamId })) },
-    },
-    select: { id: true },
-  });
+  const apiToken = await inTransaction(ctx, (tx) =>
+    tx.apiToken.create({
+      data: {
+        name,
+        prefix: token.slice(0, 10),
+        tokenHash: hashToken(token),
+        scopes: [...new Set(args.scopes as TokenScope[])],
+        expiresAt: args.expiresAt,
+        createdById: ctx.viewer?.kind === "user" ? ctx.viewer.userId : null,
+        teams: { create: teamIds.map((teamId) => ({ teamId })) },
+      },
+      select: { id: true },
+    }),
+  );
   return { token, apiTokenId: apiToken.id };
 }
 
@@ -188,10 +194,7 @@ export async function revokeApiToken(ctx: Context, args: { id: string }) {
   const target = await ctx.prisma.apiToken.findUnique({ where: { id }, select: { scopes: true, teams: { select: { teamId: true } } } });
   if (!target) throw new NotFoundError("ApiToken", args.id);
   refuseOutOfReach(ctx.viewer!, { kind: "token", scopes: target.scopes as TokenScope[], teamIds: target.teams.map((t) => t.teamId) }, "token");
-  const { count } = await ctx.prisma.apiToken.updateMany({
-    where: { id, revokedAt: null },
-    data: { revokedAt: ctx.clock.now() },
-  });
+  const { count } = await inTransaction(ctx, (tx) => tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: ctx.clock.now() } }));
   if (count === 0) throw ValidationError.of("input.id", "this token is already revoked");
   // Open live streams of this token end at once, on every instance.
   ctx.realtime.pubsub.publish("credentials-revoked", { tokenId: id });

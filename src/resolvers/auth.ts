@@ -1,6 +1,7 @@
 import type { Context } from "../context.js";
 import { hashToken, newBearerToken, verifyPassword } from "../auth/secrets.js";
 import { emailDigest, normalizedEmail } from "../domain/login-backoff.js";
+import { inTransaction } from "../db/transaction.js";
 import { InvalidCredentialsError, RateLimitedError } from "../errors.js";
 
 /**
@@ -29,23 +30,17 @@ export async function login(ctx: Context, email: string, password: string) {
   await ctx.loginThrottle.succeeded(keys);
   const token = newBearerToken("session");
   const now = ctx.clock.now();
-  await ctx.prisma.session.create({
-    data: {
-      userId: user.id,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(now.getTime() + ctx.sessionTtlSeconds * 1000),
-    },
-  });
+  await inTransaction(ctx, (tx) =>
+    tx.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + ctx.sessionTtlSeconds * 1000) } }),
+  );
   return { token, userId: user.id };
 }
 
 /** Ends the session the request was made with. */
 export async function logout(ctx: Context): Promise<boolean> {
   if (ctx.viewer?.kind !== "user") return false;
-  await ctx.prisma.session.update({
-    where: { id: ctx.viewer.sessionId },
-    data: { revokedAt: ctx.clock.now() },
-  });
-  ctx.realtime.pubsub.publish("credentials-revoked", { sessionId: ctx.viewer.sessionId });
+  const { sessionId } = ctx.viewer;
+  await inTransaction(ctx, (tx) => tx.session.update({ where: { id: sessionId }, data: { revokedAt: ctx.clock.now() } }));
+  ctx.realtime.pubsub.publish("credentials-revoked", { sessionId });
   return true;
 }

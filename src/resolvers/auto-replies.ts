@@ -6,7 +6,7 @@ import { redact } from "../domain/privacy.js";
 import { renderTemplate, unknownPlaceholders } from "../domain/templates.js";
 import { ValidationError } from "../errors.js";
 import type { Channel } from "../generated/prisma/enums.js";
-import type { Tx } from "../db/transaction.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 
 export function checkTemplate(template: string, field: string): string {
@@ -21,7 +21,7 @@ export function checkTemplate(template: string, field: string): string {
 export async function upsertAutoReply(ctx: Context, args: { channel: Channel; template: string; enabled?: boolean | null }) {
   const template = checkTemplate(args.template, "input.template");
   const enabled = args.enabled ?? true;
-  await ctx.prisma.autoReply.upsert({ where: { channel: args.channel }, create: { channel: args.channel, template, enabled }, update: { template, enabled } });
+  await inTransaction(ctx, (tx) => tx.autoReply.upsert({ where: { channel: args.channel }, create: { channel: args.channel, template, enabled }, update: { template, enabled } }));
   return { channel: args.channel };
 }
 

@@ -63,7 +63,7 @@ export async function deleteMacro(ctx: Context, globalId: string) {
   const existing = await ctx.prisma.macro.findUnique({ where: { id } });
   if (!existing || !canUseMacro(ctx.viewer, existing)) throw new NotFoundError("Macro", globalId);
   if (!canManageMacro(ctx.viewer, existing)) throw new ForbiddenError("You may use this macro but not delete it");
-  await ctx.prisma.macro.delete({ where: { id } });
+  await inTransaction(ctx, (tx) => tx.macro.delete({ where: { id } }));
   return { id: globalId };
 }
 

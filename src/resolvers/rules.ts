@@ -211,7 +211,7 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
 
 export async function deleteRoutingRule(ctx: Context, globalId: string) {
   const id = decodeId("input.id", globalId, "RoutingRule");
-  const { count } = await ctx.prisma.routingRule.deleteMany({ where: { id } });
+  const { count } = await inTransaction(ctx, (tx) => tx.routingRule.deleteMany({ where: { id } }));
   if (!count) throw ValidationError.of("input.id", "names no rule");
   return { id: globalId };
 }

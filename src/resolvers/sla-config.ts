@@ -60,9 +60,9 @@ export async function upsertSlaPolicy(ctx: Context, args: SlaPolicyArgs) {
   try {
     if (id) {
       if (!(await ctx.prisma.slaPolicy.findUnique({ where: { id } }))) throw new NotFoundError("SlaPolicy", args.id!);
-      return await ctx.prisma.slaPolicy.update({ where: { id }, data, select: { id: true } });
+      return await inTransaction(ctx, (tx) => tx.slaPolicy.update({ where: { id }, data, select: { id: true } }));
     }
-    return await ctx.prisma.slaPolicy.create({ data, select: { id: true } });
+    return await inTransaction(ctx, (tx) => tx.slaPolicy.create({ data, select: { id: true } }));
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw ValidationError.of("input.name", "is already taken by another policy");
     throw error;
