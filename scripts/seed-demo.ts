@@ -45,7 +45,10 @@ const prisma = db.prisma;
 
 // A pseudo-random sequence fixed by --seed: the same seed gives the same data set.
 let seed = seedArg;
-const random = () => ((seed = (seed * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32);
+const random = () => {
+  seed = (seed * 1664525 + 1013904223) % 2 ** 32;
+  return seed / 2 ** 32;
+};
 const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
 
 const teamNames = ["CS-Payment", "CS-Risk-Collaboration", "Customer-Service-Department", "Tech-Support", "Complaints-Desk"];

@@ -1,9 +1,9 @@
 // The only reader of process.env: validate the configuration, build the app, serve,
 // and stop gracefully on SIGTERM/SIGINT.
-import { ConfigError, loadConfig } from "./config.js";
-import { createApp } from "./server.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type App, createApp } from "./server.js";
 
-let config;
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
@@ -12,7 +12,7 @@ try {
   process.exit(1);
 }
 
-let app;
+let app: App;
 try {
   app = await createApp(config);
 } catch (error) {

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { ExecutionArgs } from "graphql";
+import type { DocumentNode, ExecutionArgs } from "graphql";
 import { GraphQLError } from "graphql";
 import { NoSchemaIntrospectionCustomRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
@@ -247,7 +247,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           return socketErrors([error]);
         }
         const enveloped = yoga.getEnveloped({ req: ctx.extra.request, credentials, params } as ServerContext);
-        let document;
+        let document: DocumentNode;
         try {
           document = enveloped.parse(params.query);
           const errors = enveloped.validate(enveloped.schema, document);

@@ -50,7 +50,7 @@ for (let i = 0; i < 21; i++) {
 // A batch of 200 targets due now, fired by one tick.
 const batchIds = (await prisma.slaTarget.findMany({ where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null }, take: 200, select: { id: true } })).map((t) => t.id);
 await prisma.slaTarget.updateMany({ where: { id: { in: batchIds } }, data: { dueAt: new Date(Date.now() - 1000), nextCheckAt: new Date(Date.now() - 1000) } });
-let t = performance.now();
+const t = performance.now();
 const fired = await idle.tick();
 const batchTick = performance.now() - t;
 await idle.stop();

@@ -46,7 +46,7 @@ export class LocalLoginThrottle implements LoginThrottle {
     const waits = SCOPES.map((scope, i) => secondsToWait(counts[i]!, at, LOGIN_LIMITS[scope]));
     const worst = waits[0]! >= waits[1]! ? 0 : 1;
     if (waits[worst]! > 0) return { ok: false, scope: SCOPES[worst]!, retryAfterSeconds: waits[worst]! };
-    SCOPES.forEach((scope, i) => this.counts.set(`${scope}:${keys[scope]}`, { failures: counts[i]!.failures + 1, lastFailureAt: at }));
+    for (const [i, scope] of SCOPES.entries()) this.counts.set(`${scope}:${keys[scope]}`, { failures: counts[i]!.failures + 1, lastFailureAt: at });
     if (this.counts.size > 100_000) this.sweep(at);
     return { ok: true };
   }

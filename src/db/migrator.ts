@@ -22,7 +22,7 @@ function findProjectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, "prisma", "schema.prisma"))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("Cannot find prisma/schema.prisma above " + import.meta.url);
+    if (parent === dir) throw new Error(`Cannot find prisma/schema.prisma above ${import.meta.url}`);
     dir = parent;
   }
   return dir;

@@ -3,7 +3,7 @@
 // ticket_event_position); they are read back after the commit and published with it, so
 // a subscriber can tell when it has not yet heard of an earlier event.
 import type { Deadline } from "../context.js";
-import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { timeoutError } from "../http/limits.js";
 import { publishOutbox } from "../realtime/publish.js";
 import type { Realtime, TicketFacts } from "../realtime/pubsub.js";

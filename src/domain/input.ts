@@ -85,7 +85,7 @@ function freeTextSlots(schema: z.ZodType, value: unknown, set: (value: string) =
       freeTextSlots(field as z.ZodType, object[key], (next) => (object[key] = next), slots);
     }
   } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
-    value.forEach((item, i) => freeTextSlots(schema.element as z.ZodType, item, (next) => (value[i] = next), slots));
+    for (const [i, item] of value.entries()) freeTextSlots(schema.element as z.ZodType, item, (next) => (value[i] = next), slots);
   }
 }
 
@@ -95,7 +95,7 @@ function redactedTogether<T>(schema: z.ZodType, data: T, alongside: readonly (st
   const stored = alongside.filter((text): text is string => typeof text === "string" && text !== "").map(normaliseText);
   if (!slots.length || slots.length + stored.length < 2) return data;
   const texts = redactAcross([...slots.map((slot) => slot.value), ...stored]);
-  slots.forEach((slot, i) => texts[i] !== slot.value && slot.set(texts[i]!));
+  for (const [i, slot] of slots.entries()) if (texts[i] !== slot.value) slot.set(texts[i]!);
   return data;
 }
 

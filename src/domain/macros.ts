@@ -60,7 +60,7 @@ export interface MacroOwnership {
 
 /** Who may create, change or delete a macro: its owner; a team's supervisors; managers for global ones. */
 export function canManageMacro(viewer: Viewer | null, macro: MacroOwnership): boolean {
-  if (!viewer || viewer.kind !== "user") return false;
+  if (viewer?.kind !== "user") return false;
   if (macro.visibility === "PERSONAL") return macro.ownerId === viewer.userId;
   if (macro.visibility === "GLOBAL") return hasRole(viewer, "MANAGER");
   return hasRole(viewer, "MANAGER") || (hasRole(viewer, "SUPERVISOR") && macro.teamId !== null && viewer.teamIds.includes(macro.teamId));

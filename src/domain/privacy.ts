@@ -30,7 +30,7 @@ export function isPhone(value: string): boolean {
 const FORMAT = /\p{Cf}/gu;
 const JOINER = "\u200d";
 const NON_JOINER = "\u200c";
-const PICTOGRAPH = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]/u;
+const PICTOGRAPH = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F/u;
 const LETTER = /\p{L}/u;
 
 /**

@@ -13,7 +13,7 @@
 //   variables here and in the document's literals by `wellFormedStringsRule`.
 // Validation rules, the execution timeout and error masking are envelop plugins, which
 // graphql-ws runs through `yoga.getEnveloped` exactly as HTTP does.
-import { GraphQLError, Kind, type ArgumentNode, type ASTNode, type ASTVisitor, type ObjectFieldNode, type ValidationContext } from "graphql";
+import { type GraphQLError, Kind, type ArgumentNode, type ASTNode, type ASTVisitor, type ObjectFieldNode, type ValidationContext } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { authenticate } from "../auth/authenticate.js";
 import type { Clock } from "../clock.js";

@@ -5,7 +5,7 @@
 // - a batched HTTP request (an array of operations, which yoga runs concurrently): the
 //   whole array is counted as soon as it is parsed, before any operation runs.
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
   parse,
   type ASTVisitor,
@@ -91,7 +91,7 @@ export function useSingleLogin(persistedDocument: (id: string) => string | undef
   };
   const countIn = (params: BatchedParams): number => {
     const text = documentOf(params);
-    if (!text || !text.includes(LOGIN_FIELD)) return 0;
+    if (!text?.includes(LOGIN_FIELD)) return 0;
     try {
       return loginFieldCount(parse(text, { noLocation: true }));
     } catch {

@@ -114,7 +114,7 @@ export class LiveMetrics {
   async count(teamIds: readonly string[]): Promise<TeamMetrics[]> {
     if (!teamIds.length) return [];
     const now = Date.now();
-    teamIds.forEach((id) => this.lastCount.set(id, now));
+    for (const id of teamIds) this.lastCount.set(id, now);
     const rows = await this.prisma.$queryRaw<{ teamId: string; open: bigint; atRisk: bigint; breached: bigint }[]>`
       SELECT t."teamId"::text AS "teamId",
              count(*) AS "open",

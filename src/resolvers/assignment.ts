@@ -31,12 +31,10 @@ export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentS
     .map((m) => ({ ...m.user, workingHours: m.user.workingHours as unknown as OpeningWindow[] }))
     .filter((p) => p.active && canTakeWork(p, now));
   if (!people.length) return null;
-  let chosen;
-  if (strategy === "ROUND_ROBIN") {
-    chosen = nextInRotation(people, team.lastAssignedUserId);
-  } else {
-    chosen = leastLoaded(people, await openCasesOf(tx, people.map((p) => p.id)));
-  }
+  const chosen =
+    strategy === "ROUND_ROBIN"
+      ? nextInRotation(people, team.lastAssignedUserId)
+      : leastLoaded(people, await openCasesOf(tx, people.map((p) => p.id)));
   if (chosen) await tx.team.update({ where: { id: teamId }, data: { lastAssignedUserId: chosen.id } });
   return chosen?.id ?? null;
 }

@@ -23,7 +23,7 @@ export async function login(ctx: Context, email: string, password: string) {
     throw new RateLimitedError(verdict.retryAfterSeconds);
   }
   const matches = await verifyPassword(password, user?.passwordHash);
-  if (!user || !user.active || !matches) {
+  if (!user?.active || !matches) {
     ctx.logger.warn({ event: "login.failed", ...who }, "login failed");
     throw new InvalidCredentialsError();
   }

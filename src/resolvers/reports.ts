@@ -144,7 +144,7 @@ export async function watchableTeams(ctx: Context, requested: readonly string[] 
   const viewer = ctx.viewer!;
   const asked = requested?.length ? requested.map((id, i) => decodeId(`teamIds.${i}`, id, "Team")) : null;
   if (asked) {
-    asked.forEach((teamId) => reportTeam(ctx, teamId));
+    for (const teamId of asked) reportTeam(ctx, teamId);
     return [...new Set(asked)];
   }
   const all = viewer.kind === "token" ? viewer.teamIds.length === 0 : hasRole(viewer, "MANAGER");

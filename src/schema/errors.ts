@@ -1,7 +1,7 @@
 // The typed errors of the API. Every member implements `Error`, so a client can ask
 // for `... on Error { message code }` on any result union and refine when it cares.
 import {
-  DomainError,
+  type DomainError,
   ERROR_CODES,
   ForbiddenError,
   InvalidCredentialsError,

@@ -6,7 +6,7 @@ import { availableTransitions } from "../domain/workflow.js";
 import { TICKET_EVENT_TYPES } from "../resolvers/audit.js";
 import { decodeId } from "../resolvers/ids.js";
 import { assignTicket, changeTags, createTicket, escalateTicket, ticketListWhere, transitionTicket, updateTicket, visibleTicketWhere, type TransitionResult } from "../resolvers/tickets.js";
-import { type TicketResult } from "../resolvers/write-frame.js";
+import type { TicketResult } from "../resolvers/write-frame.js";
 import { builder, maxPageSize, totalCountField, type Types } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
