@@ -26,7 +26,8 @@ beforeAll(async () => {
   if (fresh.database.kind === "pglite") {
     // On disk, so the cases can be counted after the app (and every write it had under way) has stopped.
     const dir = await mkdtemp(path.join(tmpdir(), "caseflow-timeout-"));
-    database = { kind: "pglite", dataDir: dir };
+    // Started from the run's prepared database, like every other file's.
+    database = { kind: "pglite", dataDir: dir, ...(fresh.database.loadDataDir ? { loadDataDir: fresh.database.loadDataDir } : {}) };
     cleanup = () => rm(dir, { recursive: true, force: true });
   } else {
     database = fresh.database;
