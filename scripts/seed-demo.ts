@@ -7,9 +7,9 @@
 // the day of creation in TICKET_NUMBER_TIME_ZONE, continuing the database's counters so
 // they never collide with earlier cases or runs. Inserts in batches; progress on stderr.
 import { randomUUID } from "node:crypto";
-import { ConfigError, loadConfig, type Config } from "../src/config.js";
-import { createDb } from "../src/db.js";
+import { type Config, ConfigError, loadConfig } from "../src/config.js";
 import { seedDefaults } from "../src/db/seed.js";
+import { createDb } from "../src/db.js";
 import { formatTicketNumber, numberingDay } from "../src/domain/numbering.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../src/generated/prisma/enums.js";
 
@@ -60,7 +60,12 @@ for (let i = 0; i < 40; i++) {
   agents.push(
     await prisma.user.upsert({
       where: { email: `demo-agent-${i}@example.com` },
-      create: { email: `demo-agent-${i}@example.com`, name: `Demo Agent ${i}`, passwordHash: "demo-unusable", memberships: { create: { teamId: team.id } } },
+      create: {
+        email: `demo-agent-${i}@example.com`,
+        name: `Demo Agent ${i}`,
+        passwordHash: "demo-unusable",
+        memberships: { create: { teamId: team.id } },
+      },
       update: {},
     }),
   );
@@ -90,7 +95,9 @@ function progress(done: number) {
   const width = 30;
   const filled = Math.round((done / total) * width);
   const rate = done / Math.max(1, (Date.now() - started) / 1000);
-  process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done.toLocaleString("en")}/${total.toLocaleString("en")} cases  ${Math.round(rate).toLocaleString("en")}/s `);
+  process.stderr.write(
+    `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done.toLocaleString("en")}/${total.toLocaleString("en")} cases  ${Math.round(rate).toLocaleString("en")}/s `,
+  );
 }
 
 for (let offset = 0; offset < total; offset += batchSize) {
@@ -133,14 +140,44 @@ for (let offset = 0; offset < total; offset += batchSize) {
     for (const tag of new Set([pick(tags), pick(tags)])) ticketTags.push({ ticketId: id, tagId: tag.id });
     if (status !== "NEW") {
       const firstResponse = Math.round(random() * 7200);
-      targets.push({ ticketId: id, kind: "FIRST_RESPONSE" as const, budgetSeconds: 3600, startedAt: createdAt, metAt: new Date(createdAt.getTime() + firstResponse * 1000), elapsedSeconds: firstResponse, breachedAt: firstResponse > 3600 ? new Date(createdAt.getTime() + 3600_000) : null });
+      targets.push({
+        ticketId: id,
+        kind: "FIRST_RESPONSE" as const,
+        budgetSeconds: 3600,
+        startedAt: createdAt,
+        metAt: new Date(createdAt.getTime() + firstResponse * 1000),
+        elapsedSeconds: firstResponse,
+        breachedAt: firstResponse > 3600 ? new Date(createdAt.getTime() + 3600_000) : null,
+      });
     }
     if (doneAt) {
       const resolution = Math.round((doneAt.getTime() - createdAt.getTime()) / 1000);
-      targets.push({ ticketId: id, kind: "RESOLUTION" as const, budgetSeconds: 172_800, startedAt: createdAt, metAt: doneAt, elapsedSeconds: resolution, breachedAt: resolution > 172_800 ? new Date(createdAt.getTime() + 172_800_000) : null });
-      events.push({ ticketId: id, type: "STATUS_CHANGED", actorKind: "SYSTEM" as const, before: { status: "INFORM_CUSTOMER" }, after: { status: "DONE" }, at: doneAt });
+      targets.push({
+        ticketId: id,
+        kind: "RESOLUTION" as const,
+        budgetSeconds: 172_800,
+        startedAt: createdAt,
+        metAt: doneAt,
+        elapsedSeconds: resolution,
+        breachedAt: resolution > 172_800 ? new Date(createdAt.getTime() + 172_800_000) : null,
+      });
+      events.push({
+        ticketId: id,
+        type: "STATUS_CHANGED",
+        actorKind: "SYSTEM" as const,
+        before: { status: "INFORM_CUSTOMER" },
+        after: { status: "DONE" },
+        at: doneAt,
+      });
       if (random() < 0.4) {
-        surveys.push({ ticketId: id, tokenHash: `demo-${id}`, sendAt: doneAt, expiresAt: new Date(doneAt.getTime() + 7 * DAY), rating: pick(["SATISFIED", "SATISFIED", "NEUTRAL", "UNSATISFIED"] as const), answeredAt: new Date(doneAt.getTime() + DAY) });
+        surveys.push({
+          ticketId: id,
+          tokenHash: `demo-${id}`,
+          sendAt: doneAt,
+          expiresAt: new Date(doneAt.getTime() + 7 * DAY),
+          rating: pick(["SATISFIED", "SATISFIED", "NEUTRAL", "UNSATISFIED"] as const),
+          answeredAt: new Date(doneAt.getTime() + DAY),
+        });
       }
     }
   }

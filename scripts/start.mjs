@@ -45,7 +45,8 @@ function run(script, why) {
 const schemaFile = at("prisma", "schema.prisma");
 const generated = at("src", "generated", "prisma", "client.ts");
 if (!existsSync(generated)) await run("generate", "generating the database client (first start)");
-else if (statSync(generated).mtimeMs < statSync(schemaFile).mtimeMs) await run("generate", "prisma/schema.prisma changed, regenerating the database client");
+else if (statSync(generated).mtimeMs < statSync(schemaFile).mtimeMs)
+  await run("generate", "prisma/schema.prisma changed, regenerating the database client");
 
 const entry = at("dist", "main.js");
 if (!existsSync(entry)) await run("build", "compiling the server (first start, about a minute)");

@@ -3,8 +3,8 @@
 // fixes a deployment in one round instead of one variable per restart.
 import path from "node:path";
 import { z } from "zod";
-import { trustedProxiesProblem } from "./http/client-address.js";
 import { passwordProblem } from "./domain/passwords.js";
+import { trustedProxiesProblem } from "./http/client-address.js";
 import type { Limits } from "./http/limits.js";
 
 export type DatabaseConfig =
@@ -118,89 +118,90 @@ const postgresUrl = z
     return value;
   });
 
-const env = z
-  .object({
-    PORT: int("PORT", 4000, 0, 65535),
-    HOST: z.string().optional().default("0.0.0.0"),
-    NODE_ENV: z.string().optional(),
-    LOG_LEVEL: z
-      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-        error: (issue) =>
-          `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${String(issue.input)}"`,
-      })
-      .optional()
-      .default("info"),
-    DATABASE_URL: postgresUrl,
-    DATABASE_POOL_SIZE: int("DATABASE_POOL_SIZE", 10, 1, 500),
-    DATA_DIR: z.string().optional().default("./data"),
-    REDIS_URL: z
-      .string()
-      .optional()
-      .refine((v) => !v || /^rediss?:\/\/.+/.test(v), {
-        message: "REDIS_URL must look like redis://host:6379",
-      }),
-    REDIS_CHANNEL_PREFIX: z.string().optional().default("caseflow:"),
-    MIGRATE_ON_START: bool("MIGRATE_ON_START", true),
-    CASEFLOW_ADMIN_EMAIL: z
-      .string()
-      .optional()
-      .refine((v) => !v || /^[^@\s]+@[^@\s]+$/.test(v), {
-        message: "CASEFLOW_ADMIN_EMAIL must be an e-mail address",
-      }),
-    // Judged in crossCheck, which knows the e-mail it must not resemble.
-    CASEFLOW_ADMIN_PASSWORD: z.string().optional(),
-    CASEFLOW_ENCRYPTION_KEY: z
-      .string()
-      .optional()
-      .refine((v) => !v || Buffer.from(v, "base64").length === 32, {
-        message: "CASEFLOW_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)",
-      }),
-    TICKET_NUMBER_TIME_ZONE: z
-      .string()
-      .optional()
-      .default("UTC")
-      .refine(
-        (zone) => {
-          try {
-            new Intl.DateTimeFormat("en-US", { timeZone: zone });
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { message: "TICKET_NUMBER_TIME_ZONE must be an IANA time zone such as Asia/Shanghai" },
-      ),
-    SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 24 * 7, 1, 24 * 365),
-    SHUTDOWN_GRACE_SECONDS: int("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
-    SURVEY_DELAY_SECONDS: int("SURVEY_DELAY_SECONDS", 0, 0, 86_400),
-    SURVEY_TTL_HOURS: int("SURVEY_TTL_HOURS", 7 * 24, 1, 24 * 90),
-    SLA_MONITOR: bool("SLA_MONITOR", true),
-    SLA_MONITOR_INTERVAL_MS: int("SLA_MONITOR_INTERVAL_MS", 250, 50, 60_000),
-    MAX_QUERY_DEPTH: int("MAX_QUERY_DEPTH", 12, 1, 100),
-    MAX_ALIASES: int("MAX_ALIASES", 30, 0, 1000),
-    MAX_TOKENS: int("MAX_TOKENS", 5000, 10, 1_000_000),
-    MAX_DIRECTIVES: int("MAX_DIRECTIVES", 50, 0, 1000),
-    MAX_QUERY_COST: int("MAX_QUERY_COST", 50_000, 10, 10_000_000),
-    MAX_BATCH: int("MAX_BATCH", 10, 1, 100),
-    MAX_BODY_BYTES: int("MAX_BODY_BYTES", 1_000_000, 1000, 100_000_000),
-    EXECUTION_TIMEOUT_MS: int("EXECUTION_TIMEOUT_MS", 15_000, 100, 600_000),
-    RATE_LIMIT_PER_MINUTE: int("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
-    RATE_LIMIT_ANONYMOUS_PER_MINUTE: int("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120, 1, 1_000_000),
-    TRUSTED_PROXIES: z
-      .string()
-      .optional()
-      .default("")
-      .transform((value, ctx) => {
-        const list = value.split(",").map((entry) => entry.trim()).filter(Boolean);
-        const problem = trustedProxiesProblem(list);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-        return list;
-      }),
-    // Both default to on, except in production.
-    INTROSPECTION: optionalBool("INTROSPECTION"),
-    GRAPHIQL: optionalBool("GRAPHIQL"),
-    PERSISTED_OPERATIONS_FILE: z.string().optional(),
-  });
+const env = z.object({
+  PORT: int("PORT", 4000, 0, 65535),
+  HOST: z.string().optional().default("0.0.0.0"),
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: (issue) => `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${String(issue.input)}"`,
+    })
+    .optional()
+    .default("info"),
+  DATABASE_URL: postgresUrl,
+  DATABASE_POOL_SIZE: int("DATABASE_POOL_SIZE", 10, 1, 500),
+  DATA_DIR: z.string().optional().default("./data"),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^rediss?:\/\/.+/.test(v), {
+      message: "REDIS_URL must look like redis://host:6379",
+    }),
+  REDIS_CHANNEL_PREFIX: z.string().optional().default("caseflow:"),
+  MIGRATE_ON_START: bool("MIGRATE_ON_START", true),
+  CASEFLOW_ADMIN_EMAIL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^[^@\s]+@[^@\s]+$/.test(v), {
+      message: "CASEFLOW_ADMIN_EMAIL must be an e-mail address",
+    }),
+  // Judged in crossCheck, which knows the e-mail it must not resemble.
+  CASEFLOW_ADMIN_PASSWORD: z.string().optional(),
+  CASEFLOW_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || Buffer.from(v, "base64").length === 32, {
+      message: "CASEFLOW_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)",
+    }),
+  TICKET_NUMBER_TIME_ZONE: z
+    .string()
+    .optional()
+    .default("UTC")
+    .refine(
+      (zone) => {
+        try {
+          new Intl.DateTimeFormat("en-US", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "TICKET_NUMBER_TIME_ZONE must be an IANA time zone such as Asia/Shanghai" },
+    ),
+  SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 24 * 7, 1, 24 * 365),
+  SHUTDOWN_GRACE_SECONDS: int("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
+  SURVEY_DELAY_SECONDS: int("SURVEY_DELAY_SECONDS", 0, 0, 86_400),
+  SURVEY_TTL_HOURS: int("SURVEY_TTL_HOURS", 7 * 24, 1, 24 * 90),
+  SLA_MONITOR: bool("SLA_MONITOR", true),
+  SLA_MONITOR_INTERVAL_MS: int("SLA_MONITOR_INTERVAL_MS", 250, 50, 60_000),
+  MAX_QUERY_DEPTH: int("MAX_QUERY_DEPTH", 12, 1, 100),
+  MAX_ALIASES: int("MAX_ALIASES", 30, 0, 1000),
+  MAX_TOKENS: int("MAX_TOKENS", 5000, 10, 1_000_000),
+  MAX_DIRECTIVES: int("MAX_DIRECTIVES", 50, 0, 1000),
+  MAX_QUERY_COST: int("MAX_QUERY_COST", 50_000, 10, 10_000_000),
+  MAX_BATCH: int("MAX_BATCH", 10, 1, 100),
+  MAX_BODY_BYTES: int("MAX_BODY_BYTES", 1_000_000, 1000, 100_000_000),
+  EXECUTION_TIMEOUT_MS: int("EXECUTION_TIMEOUT_MS", 15_000, 100, 600_000),
+  RATE_LIMIT_PER_MINUTE: int("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: int("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120, 1, 1_000_000),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .default("")
+    .transform((value, ctx) => {
+      const list = value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const problem = trustedProxiesProblem(list);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      return list;
+    }),
+  // Both default to on, except in production.
+  INTROSPECTION: optionalBool("INTROSPECTION"),
+  GRAPHIQL: optionalBool("GRAPHIQL"),
+  PERSISTED_OPERATIONS_FILE: z.string().optional(),
+});
 
 /** Rules across variables; checked on the raw values so they report alongside the rest. */
 function crossCheck(source: Record<string, string | undefined>): string[] {
@@ -213,19 +214,14 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
     if (problem) problems.push(`CASEFLOW_ADMIN_PASSWORD ${problem}`);
   }
   if (source.NODE_ENV === "production" && source.DATABASE_URL && !source.CASEFLOW_ENCRYPTION_KEY) {
-    problems.push(
-      "CASEFLOW_ENCRYPTION_KEY is required in production on PostgreSQL, so every instance shares it",
-    );
+    problems.push("CASEFLOW_ENCRYPTION_KEY is required in production on PostgreSQL, so every instance shares it");
   }
   return problems;
 }
 
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = env.safeParse(source);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
-    ...crossCheck(source),
-  ];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)), ...crossCheck(source)];
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
@@ -247,9 +243,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       e.CASEFLOW_ADMIN_EMAIL && e.CASEFLOW_ADMIN_PASSWORD
         ? { email: e.CASEFLOW_ADMIN_EMAIL.toLowerCase(), password: e.CASEFLOW_ADMIN_PASSWORD }
         : undefined,
-    encryptionKey: e.CASEFLOW_ENCRYPTION_KEY
-      ? Buffer.from(e.CASEFLOW_ENCRYPTION_KEY, "base64")
-      : undefined,
+    encryptionKey: e.CASEFLOW_ENCRYPTION_KEY ? Buffer.from(e.CASEFLOW_ENCRYPTION_KEY, "base64") : undefined,
     sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
     numberingTimeZone: e.TICKET_NUMBER_TIME_ZONE,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,

@@ -1,9 +1,9 @@
 // Everything a resolver may use for one request (or one subscription): who is asking,
 // the database, the clock, per-request loaders and the event bus.
 import { GraphQLError } from "graphql";
+import type { Logger } from "pino";
 import type { LoginThrottle } from "./auth/login-throttle.js";
 import type { ContactCipher } from "./auth/secrets.js";
-import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { Viewer } from "./domain/access.js";
 import type { PrismaClient } from "./generated/prisma/client.js";

@@ -53,17 +53,20 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
       config.loadDataDir && (inMemory || !existsSync(path.join(config.dataDir, "PG_VERSION")))
         ? new Blob([await readFile(config.loadDataDir)])
         : undefined;
-    const pglite = await PGlite.create({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) }).catch(async (error) => {
-      await unlock();
-      throw error;
-    });
+    const pglite = await PGlite.create({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) }).catch(
+      async (error) => {
+        await unlock();
+        throw error;
+      },
+    );
     adapter = new PrismaPGlite(pglite);
     closeDriver = async () => {
       await pglite.close();
       await unlock();
     };
     location = config.dataDir;
-    migrate = async () => ((await upToDate(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows)) ? [] : applyMigrations(adapter));
+    migrate = async () =>
+      (await upToDate(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows)) ? [] : applyMigrations(adapter);
   } else {
     // JIT compilation pays off for long analytic queries; caseflow's are short, and a
     // misestimated plan otherwise spends tens of milliseconds compiling per request.

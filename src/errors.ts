@@ -60,9 +60,7 @@ export class InvalidTransitionError extends DomainError {
   ) {
     super(
       `${reason ?? `Cannot move a case from ${from} to ${to}`}. ` +
-        (allowed.length
-          ? `Allowed next states: ${allowed.join(", ")}`
-          : "No move is allowed from here"),
+        (allowed.length ? `Allowed next states: ${allowed.join(", ")}` : "No move is allowed from here"),
     );
   }
 }
@@ -73,9 +71,7 @@ export class VersionConflictError extends DomainError {
     readonly expectedVersion: number,
     readonly currentVersion: number,
   ) {
-    super(
-      `The case changed meanwhile: you sent version ${expectedVersion}, it is now at ${currentVersion}. Reload and retry`,
-    );
+    super(`The case changed meanwhile: you sent version ${expectedVersion}, it is now at ${currentVersion}. Reload and retry`);
   }
 }
 

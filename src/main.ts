@@ -25,10 +25,7 @@ try {
   await app.start();
 } catch (error) {
   const { code } = error as { code?: string };
-  app.logger.fatal(
-    { code },
-    code === "EADDRINUSE" ? `port ${config.port} is already in use; set PORT` : `cannot listen: ${String(error)}`,
-  );
+  app.logger.fatal({ code }, code === "EADDRINUSE" ? `port ${config.port} is already in use; set PORT` : `cannot listen: ${String(error)}`);
   await app.stop();
   process.exit(1);
 }
@@ -36,7 +33,9 @@ try {
 /** What went wrong at start, in one line, without credentials from connection strings. */
 function startFailure(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
-  const text = String(message ?? error).split("\n")[0]!.replace(/\/\/[^@/\s]*@/g, "//");
+  const text = String(message ?? error)
+    .split("\n")[0]!
+    .replace(/\/\/[^@/\s]*@/g, "//");
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(text)) {
     return `the database does not answer (${text})`;
   }

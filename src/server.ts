@@ -6,37 +6,36 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import type { DocumentNode, ExecutionArgs } from "graphql";
-import { GraphQLError } from "graphql";
-import { NoSchemaIntrospectionCustomRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, maskError, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import pino, { type Logger } from "pino";
-import { WebSocketServer, type WebSocket } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
+import { createLoginThrottle } from "./auth/login-throttle.js";
 import { ContactCipher } from "./auth/secrets.js";
-import { systemClock, type Clock } from "./clock.js";
+import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
-import { createContext, unauthenticatedError, type AppServices, type Context } from "./context.js";
-import { createDb, type Db, type DbOptions } from "./db.js";
+import { type AppServices, type Context, createContext, unauthenticatedError } from "./context.js";
 import { ensureBootstrapAdmin, seedDefaults } from "./db/seed.js";
+import { createDb, type Db, type DbOptions } from "./db.js";
 import { DomainError, ValidationError } from "./errors.js";
-import { createRealtime, type Realtime } from "./realtime/pubsub.js";
-import { startSlaMonitor, type SlaMonitor } from "./realtime/sla-monitor.js";
-import { LiveMetrics } from "./realtime/live-metrics.js";
-import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
-import { SubscriptionGroups } from "./realtime/groups.js";
+import { clientAddresses } from "./http/client-address.js";
+import { useCsvExport } from "./http/export.js";
+import { type Credentials, Gate, useGate } from "./http/gate.js";
+import { renderLocalGraphiQL } from "./http/graphiql.js";
+import { useInputErrorCodes } from "./http/input-errors.js";
 import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } from "./http/limits.js";
 import { createRateLimits } from "./http/rate-limits.js";
-import { createLoginThrottle } from "./auth/login-throttle.js";
 import { useSingleLogin } from "./http/single-login.js";
-import { clientAddresses } from "./http/client-address.js";
-import { renderLocalGraphiQL } from "./http/graphiql.js";
-import { Gate, useGate, type Credentials } from "./http/gate.js";
 import { CredentialWatch } from "./realtime/credentials.js";
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
+import { SubscriptionGroups } from "./realtime/groups.js";
+import { LiveMetrics } from "./realtime/live-metrics.js";
+import { createRealtime, type Realtime } from "./realtime/pubsub.js";
+import { type SlaMonitor, startSlaMonitor } from "./realtime/sla-monitor.js";
 import { schema } from "./schema/index.js";
-import { useCsvExport } from "./http/export.js";
-import { useInputErrorCodes } from "./http/input-errors.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -195,7 +194,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
       httpGate,
       // A validation rule, so graphql-ws (which validates through getEnveloped) refuses it too.
-      ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) } satisfies Plugin]),
+      ...(config.introspection
+        ? []
+        : [{ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) } satisfies Plugin]),
       useOperationLimits(config.limits, config.production),
       useSingleLogin((id) => persistedOperations?.get(id)),
       useCostLimit(config.limits.maxCost),
@@ -213,7 +214,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // No permessage-deflate: grouped subscriptions write their frames onto the TCP socket
   // themselves, which is only ordered with ws's own frames when ws never queues (frames.ts).
   // A message may be as large as an HTTP body.
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, perMessageDeflate: false, maxPayload: config.limits.maxBodyBytes });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    perMessageDeflate: false,
+    maxPayload: config.limits.maxBodyBytes,
+  });
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
   const socketCredentials = (params: Record<string, unknown> | undefined, request: IncomingMessage) =>
@@ -296,9 +302,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stop: () => {
       stopping ??= (async () => {
         const grace = config.shutdownGraceSeconds * 1000;
-        const closed = new Promise<void>((resolve) =>
-          httpServer.listening ? httpServer.close(() => resolve()) : resolve(),
-        );
+        const closed = new Promise<void>((resolve) => (httpServer.listening ? httpServer.close(() => resolve()) : resolve()));
         httpServer.closeIdleConnections();
         // 1001 "going away" tells graphql-ws clients to reconnect elsewhere.
         for (const socket of wsServer.clients) socket.close(1001, "Server shutting down");

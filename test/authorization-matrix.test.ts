@@ -4,11 +4,20 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.js";
-import { liveOrEnded } from "./helpers/live.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
+import { liveOrEnded } from "./helpers/live.js";
 import { createTicketVia, gid, seedApiToken, seedTeam, seedUser } from "./helpers/seed.js";
 
-const PERSONAS = ["anonymous", "otherTeamAgent", "teamAgent", "supervisor", "manager", "admin", "tokenWithoutScope", "revokedToken"] as const;
+const PERSONAS = [
+  "anonymous",
+  "otherTeamAgent",
+  "teamAgent",
+  "supervisor",
+  "manager",
+  "admin",
+  "tokenWithoutScope",
+  "revokedToken",
+] as const;
 type Persona = (typeof PERSONAS)[number];
 
 /** Who may, by kind of rule (docs/domain.md). Revoked credentials are refused everywhere. */
@@ -42,7 +51,10 @@ const m = (field: string, input: string, type: string, value: (f: Fixture) => un
   allowed,
   op: (f) => ({ query: `mutation($v: ${type}) { ${field}(${input}: $v) { __typename } }`, variables: { v: value(f) } }),
 });
-const q = (query: string, allowed: Persona[], variables?: (f: Fixture) => Record<string, unknown>): Case => ({ allowed, op: (f) => ({ query, variables: variables?.(f) }) });
+const q = (query: string, allowed: Persona[], variables?: (f: Fixture) => Record<string, unknown>): Case => ({
+  allowed,
+  op: (f) => ({ query, variables: variables?.(f) }),
+});
 
 const RULES: Record<string, Case> = {
   // ─── queries
@@ -64,37 +76,94 @@ const RULES: Record<string, Case> = {
   incidents: q(`{ incidents(first: 5) { totalCount } }`, READERS),
   macros: q(`{ macros { name } }`, READERS),
   apiTokens: q(`{ apiTokens(first: 5) { totalCount } }`, ADMIN),
-  report: q(`query($t: ID) { report(period: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, teamId: $t) { closed } }`, LEADS, (f) => ({ t: f.team.gid })),
+  report: q(
+    `query($t: ID) { report(period: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, teamId: $t) { closed } }`,
+    LEADS,
+    (f) => ({ t: f.team.gid }),
+  ),
   expertFinder: q(`query($id: ID!) { expertFinder(ticketId: $id, skills: ["payments"]) { score } }`, TEAM, (f) => ({ id: f.ticketId })),
 
   // ─── case writes
-  createTicket: m("createTicket", "input", "CreateTicketInput!", (f) => ({
-    title: "ACC-9 refund", accountId: "ACC-9", channel: "WEB", type: "INQUIRY", priority: "LOW", teamId: f.team.gid,
-  }), READERS),
+  createTicket: m(
+    "createTicket",
+    "input",
+    "CreateTicketInput!",
+    (f) => ({
+      title: "ACC-9 refund",
+      accountId: "ACC-9",
+      channel: "WEB",
+      type: "INQUIRY",
+      priority: "LOW",
+      teamId: f.team.gid,
+    }),
+    READERS,
+  ),
   updateTicket: m("updateTicket", "input", "UpdateTicketInput!", (f) => ({ id: f.ticketId, details: `more ${randomUUID()}` }), TEAM),
   transitionTicket: m("transitionTicket", "input", "TransitionTicketInput!", (f) => ({ id: f.ticketId, to: "TEAM_CHECKING" }), TEAM),
   assignTicket: m("assignTicket", "input", "AssignTicketInput!", (f) => ({ id: f.ticketId, assigneeId: null }), LEADS),
   autoAssignTicket: m("autoAssignTicket", "input", "AutoAssignTicketInput!", (f) => ({ id: f.ticketId, strategy: "LEAST_LOADED" }), LEADS),
-  escalateTicket: m("escalateTicket", "input", "EscalateTicketInput!", (f) => ({ id: f.ticketId, tierLevel: 3, reason: "needs experts" }), LEADS),
+  escalateTicket: m(
+    "escalateTicket",
+    "input",
+    "EscalateTicketInput!",
+    (f) => ({ id: f.ticketId, tierLevel: 3, reason: "needs experts" }),
+    LEADS,
+  ),
   addTags: m("addTags", "input", "TicketTagsInput!", (f) => ({ ticketId: f.ticketId, tags: ["matrix"] }), TEAM),
   removeTags: m("removeTags", "input", "TicketTagsInput!", (f) => ({ ticketId: f.ticketId, tags: ["seeded"] }), TEAM),
   addComment: m("addComment", "input", "AddCommentInput!", (f) => ({ ticketId: f.ticketId, body: "looking" }), TEAM),
-  recordCustomerReply: m("recordCustomerReply", "input", "RecordCustomerReplyInput!", (f) => ({ ticketId: f.ticketId, body: "customer says hi" }), TEAM),
+  recordCustomerReply: m(
+    "recordCustomerReply",
+    "input",
+    "RecordCustomerReplyInput!",
+    (f) => ({ ticketId: f.ticketId, body: "customer says hi" }),
+    TEAM,
+  ),
   react: m("react", "input", "ReactInput!", (f) => ({ commentId: f.commentId, emoji: "👀" }), TEAM),
   unreact: m("unreact", "input", "ReactInput!", (f) => ({ commentId: f.commentId, emoji: "👀" }), TEAM),
   applyMacro: m("applyMacro", "input", "ApplyMacroInput!", (f) => ({ ticketId: f.ticketId, macroId: f.macroId }), TEAM),
-  linkTicketToIncident: m("linkTicketToIncident", "input", "LinkTicketToIncidentInput!", (f) => ({ ticketId: f.ticketId, incidentId: f.incidentId }), TEAM),
+  linkTicketToIncident: m(
+    "linkTicketToIncident",
+    "input",
+    "LinkTicketToIncidentInput!",
+    (f) => ({ ticketId: f.ticketId, incidentId: f.incidentId }),
+    TEAM,
+  ),
 
   // ─── swarms, incidents, macros
-  startSwarm: m("startSwarm", "input", "StartSwarmInput!", (f) => ({ ticketId: f.ticketId, reason: "hard one", skills: ["payments"] }), LEADS),
+  startSwarm: m(
+    "startSwarm",
+    "input",
+    "StartSwarmInput!",
+    (f) => ({ ticketId: f.ticketId, reason: "hard one", skills: ["payments"] }),
+    LEADS,
+  ),
   joinSwarm: m("joinSwarm", "input", "SwarmInput!", (f) => ({ swarmId: f.swarmId }), PEOPLE),
   leaveSwarm: m("leaveSwarm", "input", "SwarmInput!", (f) => ({ swarmId: f.swarmId }), PEOPLE),
   postSwarmMessage: m("postSwarmMessage", "input", "PostSwarmMessageInput!", (f) => ({ swarmId: f.swarmId, body: "idea" }), LEADS),
   closeSwarm: m("closeSwarm", "input", "CloseSwarmInput!", (f) => ({ swarmId: f.swarmId }), LEADS),
-  declareIncident: m("declareIncident", "input", "DeclareIncidentInput!", (f) => ({ title: "Down", severity: 1, teamIds: [f.team.gid] }), READERS),
-  postIncidentUpdate: m("postIncidentUpdate", "input", "PostIncidentUpdateInput!", (f) => ({ incidentId: f.incidentId, body: "still down" }), TEAM),
+  declareIncident: m(
+    "declareIncident",
+    "input",
+    "DeclareIncidentInput!",
+    (f) => ({ title: "Down", severity: 1, teamIds: [f.team.gid] }),
+    READERS,
+  ),
+  postIncidentUpdate: m(
+    "postIncidentUpdate",
+    "input",
+    "PostIncidentUpdateInput!",
+    (f) => ({ incidentId: f.incidentId, body: "still down" }),
+    TEAM,
+  ),
   resolveIncident: m("resolveIncident", "input", "ResolveIncidentInput!", (f) => ({ incidentId: f.incidentId, summary: "fixed" }), TEAM),
-  saveMacro: m("saveMacro", "input", "SaveMacroInput!", (f) => ({ name: "Team macro", visibility: "TEAM", teamId: f.team.gid, actions: { priority: "HIGH" } }), LEADS),
+  saveMacro: m(
+    "saveMacro",
+    "input",
+    "SaveMacroInput!",
+    (f) => ({ name: "Team macro", visibility: "TEAM", teamId: f.team.gid, actions: { priority: "HIGH" } }),
+    LEADS,
+  ),
   deleteMacro: m("deleteMacro", "id", "ID!", (f) => f.macroId, LEADS),
   updateWorkProfile: m("updateWorkProfile", "input", "UpdateWorkProfileInput!", () => ({ availability: "BUSY" }), PEOPLE),
 
@@ -104,17 +173,73 @@ const RULES: Record<string, Case> = {
   submitSurvey: m("submitSurvey", "input", "SubmitSurveyInput!", () => ({ token: "cfv_unknown", rating: "SATISFIED" }), PUBLIC),
 
   // ─── administration
-  createUser: m("createUser", "input", "CreateUserInput!", () => ({ email: `${randomUUID()}@example.com`, name: "New", password: "long-enough-1", role: "AGENT" }), ADMIN),
+  createUser: m(
+    "createUser",
+    "input",
+    "CreateUserInput!",
+    () => ({ email: `${randomUUID()}@example.com`, name: "New", password: "long-enough-1", role: "AGENT" }),
+    ADMIN,
+  ),
   updateUser: m("updateUser", "input", "UpdateUserInput!", (f) => ({ id: gid("User", f.teamAgentId), name: "Renamed" }), ADMIN),
   createTeam: m("createTeam", "input", "CreateTeamInput!", () => ({ name: `Team ${randomUUID().slice(0, 8)}` }), ADMIN),
-  addTeamMember: m("addTeamMember", "input", "TeamMemberInput!", (f) => ({ teamId: f.team.gid, userId: gid("User", f.personaId ?? f.teamAgentId) }), ADMIN),
-  removeTeamMember: m("removeTeamMember", "input", "TeamMemberInput!", (f) => ({ teamId: f.team.gid, userId: gid("User", f.teamAgentId) }), ADMIN),
+  addTeamMember: m(
+    "addTeamMember",
+    "input",
+    "TeamMemberInput!",
+    (f) => ({ teamId: f.team.gid, userId: gid("User", f.personaId ?? f.teamAgentId) }),
+    ADMIN,
+  ),
+  removeTeamMember: m(
+    "removeTeamMember",
+    "input",
+    "TeamMemberInput!",
+    (f) => ({ teamId: f.team.gid, userId: gid("User", f.teamAgentId) }),
+    ADMIN,
+  ),
   createApiToken: m("createApiToken", "input", "CreateApiTokenInput!", () => ({ name: "bot", scopes: ["tickets:read"] }), ADMIN),
   revokeApiToken: m("revokeApiToken", "input", "RevokeApiTokenInput!", (f) => ({ id: gid("ApiToken", f.apiTokenId) }), ADMIN),
-  upsertSlaPolicy: m("upsertSlaPolicy", "input", "UpsertSlaPolicyInput!", (f) => ({ name: `P ${randomUUID()}`, priority: "LOW", teamId: f.team.gid, tierLevel: 4, firstResponseSeconds: 60, resolutionSeconds: 600, followUpSeconds: 600 }), ADMIN),
-  upsertBusinessCalendar: m("upsertBusinessCalendar", "input", "UpsertBusinessCalendarInput!", () => ({ name: `C ${randomUUID()}`, timeZone: "UTC", weeklyHours: [] }), ADMIN),
-  upsertAutoReply: m("upsertAutoReply", "input", "UpsertAutoReplyInput!", () => ({ channel: "EMAIL", template: "Got it: {{ticket.number}}" }), ADMIN),
-  upsertRoutingRule: m("upsertRoutingRule", "input", "UpsertRoutingRuleInput!", () => ({ name: `R ${randomUUID()}`, position: 999, runsOn: ["UPDATED"], conditions: { tags: ["matrix-x"] }, actions: { atRisk: true } }), ADMIN),
+  upsertSlaPolicy: m(
+    "upsertSlaPolicy",
+    "input",
+    "UpsertSlaPolicyInput!",
+    (f) => ({
+      name: `P ${randomUUID()}`,
+      priority: "LOW",
+      teamId: f.team.gid,
+      tierLevel: 4,
+      firstResponseSeconds: 60,
+      resolutionSeconds: 600,
+      followUpSeconds: 600,
+    }),
+    ADMIN,
+  ),
+  upsertBusinessCalendar: m(
+    "upsertBusinessCalendar",
+    "input",
+    "UpsertBusinessCalendarInput!",
+    () => ({ name: `C ${randomUUID()}`, timeZone: "UTC", weeklyHours: [] }),
+    ADMIN,
+  ),
+  upsertAutoReply: m(
+    "upsertAutoReply",
+    "input",
+    "UpsertAutoReplyInput!",
+    () => ({ channel: "EMAIL", template: "Got it: {{ticket.number}}" }),
+    ADMIN,
+  ),
+  upsertRoutingRule: m(
+    "upsertRoutingRule",
+    "input",
+    "UpsertRoutingRuleInput!",
+    () => ({
+      name: `R ${randomUUID()}`,
+      position: 999,
+      runsOn: ["UPDATED"],
+      conditions: { tags: ["matrix-x"] },
+      actions: { atRisk: true },
+    }),
+    ADMIN,
+  ),
   deleteRoutingRule: m("deleteRoutingRule", "id", "ID!", (f) => gid("RoutingRule", f.ruleId), ADMIN),
 
   // ─── subscriptions
@@ -142,13 +267,31 @@ afterAll(() => app.close());
 async function fixture(): Promise<Omit<Fixture, "personaId">> {
   const owner = await seedUser(app, "AGENT", [fixtureTeam.id]);
   const ticket = await createTicketVia(app, owner.token, { teamId: fixtureTeam.gid, assigneeId: owner.gid, tags: ["seeded"] });
-  await app.gql(`mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename } }`, { i: { id: ticket.id, to: "NOT_STARTED" } }, { token: owner.token });
+  await app.gql(
+    `mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename } }`,
+    { i: { id: ticket.id, to: "NOT_STARTED" } },
+    { token: owner.token },
+  );
   const ticketId = (await app.db.prisma.ticket.findUniqueOrThrow({ where: { number: ticket.number } })).id;
   const comment = await app.db.prisma.comment.create({ data: { ticketId, body: "seen?", visibility: "INTERNAL", authorId: owner.id } });
-  const incident = await app.db.prisma.incident.create({ data: { title: "Gateway", severity: 2, teams: { create: { teamId: fixtureTeam.id } } } });
-  const macro = await app.db.prisma.macro.create({ data: { name: "Team macro", visibility: "TEAM", teamId: fixtureTeam.id, actions: { addTags: ["macro"] } } });
-  const swarm = await app.db.prisma.swarm.create({ data: { ticketId, ownerId: owner.id, reason: "hard", skills: ["payments"], members: { create: { userId: owner.id } } } });
-  const rule = await app.db.prisma.routingRule.create({ data: { name: `matrix ${randomUUID()}`, position: 5000, runsOn: ["UPDATED"], conditions: { tags: ["never"] }, actions: { atRisk: true } } });
+  const incident = await app.db.prisma.incident.create({
+    data: { title: "Gateway", severity: 2, teams: { create: { teamId: fixtureTeam.id } } },
+  });
+  const macro = await app.db.prisma.macro.create({
+    data: { name: "Team macro", visibility: "TEAM", teamId: fixtureTeam.id, actions: { addTags: ["macro"] } },
+  });
+  const swarm = await app.db.prisma.swarm.create({
+    data: { ticketId, ownerId: owner.id, reason: "hard", skills: ["payments"], members: { create: { userId: owner.id } } },
+  });
+  const rule = await app.db.prisma.routingRule.create({
+    data: {
+      name: `matrix ${randomUUID()}`,
+      position: 5000,
+      runsOn: ["UPDATED"],
+      conditions: { tags: ["never"] },
+      actions: { atRisk: true },
+    },
+  });
   const token = await seedApiToken(app, ["tickets:read"]);
   return {
     team: fixtureTeam,
@@ -200,7 +343,11 @@ function value_is_invalid(body: { data?: Record<string, { __typename?: string } 
 const ALLOWED_VALIDATION = new Set(["leaveSwarm", "startSwarm"]);
 
 /** Sends the operation (subscriptions over SSE, reading what arrives first) and says whether it was refused. */
-async function refused(field: string, operation: { query: string; variables?: Record<string, unknown> }, token?: string): Promise<{ refused: boolean; answer: string }> {
+async function refused(
+  field: string,
+  operation: { query: string; variables?: Record<string, unknown> },
+  token?: string,
+): Promise<{ refused: boolean; answer: string }> {
   const subscription = operation.query.startsWith("subscription");
   const abort = new AbortController();
   const response = await app.yoga.fetch("http://caseflow.test/graphql", {
@@ -249,11 +396,19 @@ async function refused(field: string, operation: { query: string; variables?: Re
 }
 
 describe("authorization matrix", () => {
-  const rootFields = [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!].flatMap((type) => Object.keys(type.getFields()));
+  const rootFields = [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!].flatMap((type) =>
+    Object.keys(type.getFields()),
+  );
 
   it("has a rule for every query, mutation and subscription, and none for fields that are gone", () => {
-    expect(rootFields.filter((f) => !(f in RULES)), "root fields without a rule in this table").toEqual([]);
-    expect(Object.keys(RULES).filter((f) => !rootFields.includes(f)), "rules for fields that no longer exist").toEqual([]);
+    expect(
+      rootFields.filter((f) => !(f in RULES)),
+      "root fields without a rule in this table",
+    ).toEqual([]);
+    expect(
+      Object.keys(RULES).filter((f) => !rootFields.includes(f)),
+      "rules for fields that no longer exist",
+    ).toEqual([]);
   });
 
   for (const field of Object.keys(RULES)) {

@@ -21,7 +21,12 @@ const UPSERT = `mutation($i: UpsertAutoReplyInput!) { upsertAutoReply(input: $i)
 
 describe("templates", () => {
   it("render known placeholders and find unknown ones", () => {
-    expect(renderTemplate("Hi {{ customer.name }}, case {{ticket.number}} due {{ticket.dueAt}}.", { "customer.name": "Li", "ticket.number": "WX-1" })).toBe("Hi Li, case WX-1 due .");
+    expect(
+      renderTemplate("Hi {{ customer.name }}, case {{ticket.number}} due {{ticket.dueAt}}.", {
+        "customer.name": "Li",
+        "ticket.number": "WX-1",
+      }),
+    ).toBe("Hi Li, case WX-1 due .");
     expect(unknownPlaceholders("{{ticket.number}} {{customer.phone}} {{customer.phone}} {{x}}")).toEqual(["customer.phone", "x"]);
   });
 });
@@ -29,16 +34,34 @@ describe("templates", () => {
 describe("automatic acknowledgements", () => {
   it("refuse an unknown placeholder when saved, naming it", async () => {
     const result = await app.gql(UPSERT, { i: { channel: "WECHAT", template: "Dear {{customer.nickname}}" } }, { token: admin.token });
-    expect(result.data.upsertAutoReply).toMatchObject({ __typename: "ValidationError", field: "input.template", message: expect.stringContaining("{{customer.nickname}}") });
+    expect(result.data.upsertAutoReply).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.template",
+      message: expect.stringContaining("{{customer.nickname}}"),
+    });
     expect(await app.db.prisma.autoReply.count()).toBe(0);
-    expect((await app.gql(UPSERT, { i: { channel: "WECHAT", template: "x" } }, { token: agent.token })).data.upsertAutoReply.__typename).toBe("ForbiddenError");
+    expect(
+      (await app.gql(UPSERT, { i: { channel: "WECHAT", template: "x" } }, { token: agent.token })).data.upsertAutoReply.__typename,
+    ).toBe("ForbiddenError");
   });
 
   it("post a public reply on every new case of their channel", async () => {
-    const saved = await app.gql(UPSERT, { i: { channel: "EMAIL", template: "Dear {{customer.name}}, we have your request {{ticket.number}}." } }, { token: admin.token });
+    const saved = await app.gql(
+      UPSERT,
+      { i: { channel: "EMAIL", template: "Dear {{customer.name}}, we have your request {{ticket.number}}." } },
+      { token: admin.token },
+    );
     expect(saved.data.upsertAutoReply.autoReply).toEqual({ channel: "EMAIL", enabled: true });
-    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, channel: "EMAIL", requester: { name: "Han Meimei", contact: "han@example.com" } });
-    const seen = await app.gql(`query($id: ID!) { ticket(id: $id) { firstRespondedAt comments { edges { node { body kind visibility author { kind } } } } } }`, { id: ticket.id }, { token: agent.token });
+    const ticket = await createTicketVia(app, agent.token, {
+      teamId: team.gid,
+      channel: "EMAIL",
+      requester: { name: "Han Meimei", contact: "han@example.com" },
+    });
+    const seen = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { firstRespondedAt comments { edges { node { body kind visibility author { kind } } } } } }`,
+      { id: ticket.id },
+      { token: agent.token },
+    );
     expect(seen.data.ticket.comments.edges.map((e: any) => e.node)).toEqual([
       { body: `Dear Han Meimei, we have your request ${ticket.number}.`, kind: "SYSTEM", visibility: "PUBLIC", author: { kind: "SYSTEM" } },
     ]);

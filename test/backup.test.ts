@@ -2,15 +2,12 @@
 // / `npm run restore` in their own processes): refused while the server holds the folder,
 // and a restore into a fresh folder serves the same cases, contact details included
 // (decrypted with the same key). A second server on one folder is refused too.
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { DataFolderInUse, lockDataFolder } from "../src/db/data-folder.js";
 import { createApp } from "../src/server.js";
 import { createTestApp, testConfig } from "./helpers/app.js";
@@ -23,8 +20,11 @@ afterAll(async () => {
 
 function npmRun(script: "backup" | "restore", file: string, dataDir: string) {
   return new Promise<{ code: number; output: string }>((resolve) => {
-    execFile("npm", ["run", "--silent", script, "--", file], { env: { PATH: process.env.PATH, DATA_DIR: dataDir } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    execFile(
+      "npm",
+      ["run", "--silent", script, "--", file],
+      { env: { PATH: process.env.PATH, DATA_DIR: dataDir } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 }
@@ -37,7 +37,11 @@ describe("embedded backup and restore", () => {
     dirs.push(root);
     const [original, restored, file] = [path.join(root, "a"), path.join(root, "b"), path.join(root, "caseflow.tar.gz")];
     const encryptionKey = randomBytes(32);
-    const embedded = (dataDir: string) => ({ kind: "pglite" as const, dataDir: path.join(dataDir, "pglite"), loadDataDir: inject("pgliteDump") ?? undefined });
+    const embedded = (dataDir: string) => ({
+      kind: "pglite" as const,
+      dataDir: path.join(dataDir, "pglite"),
+      loadDataDir: inject("pgliteDump") ?? undefined,
+    });
 
     const app = await createTestApp({ database: embedded(original), encryptionKey });
     const team = await seedTeam(app);
@@ -50,7 +54,9 @@ describe("embedded backup and restore", () => {
     const busy = await npmRun("backup", file, original);
     expect(busy.code).toBe(1);
     expect(busy.output).toMatch(/in use by another caseflow process/);
-    await expect(createApp(testConfig({ database: embedded(original), encryptionKey }))).rejects.toThrow(/in use by another caseflow process/);
+    await expect(createApp(testConfig({ database: embedded(original), encryptionKey }))).rejects.toThrow(
+      /in use by another caseflow process/,
+    );
     await app.close();
 
     const backup = await npmRun("backup", file, original);

@@ -20,10 +20,18 @@ const UPDATE = `mutation($i: UpdateTicketInput!) { updateTicket(input: $i) {
 describe("updateTicket", () => {
   it("changes fields, bumps the version and audits only what changed", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "LOW" });
-    const result = await app.gql(UPDATE, { i: { id: ticket.id, expectedVersion: 1, priority: "HIGH", title: ticket.title, details: "now also cannot log in" } }, { token: agent.token });
+    const result = await app.gql(
+      UPDATE,
+      { i: { id: ticket.id, expectedVersion: 1, priority: "HIGH", title: ticket.title, details: "now also cannot log in" } },
+      { token: agent.token },
+    );
     const updated = result.data.updateTicket.ticket;
     expect(updated).toMatchObject({ version: 2, priority: "HIGH", details: "now also cannot log in" });
-    expect(updated.events.edges.at(-1).node).toEqual({ type: "UPDATED", before: { priority: "LOW", details: "Customer tried the app twice and waited 5 days." }, after: { priority: "HIGH", details: "now also cannot log in" } });
+    expect(updated.events.edges.at(-1).node).toEqual({
+      type: "UPDATED",
+      before: { priority: "LOW", details: "Customer tried the app twice and waited 5 days." },
+      after: { priority: "HIGH", details: "now also cannot log in" },
+    });
     const stale = await app.gql(UPDATE, { i: { id: ticket.id, expectedVersion: 1, priority: "LOW" } }, { token: agent.token });
     expect(stale.data.updateTicket).toMatchObject({ __typename: "VersionConflictError", currentVersion: 2 });
     const nothing = await app.gql(UPDATE, { i: { id: ticket.id, priority: "HIGH" } }, { token: agent.token });
@@ -39,11 +47,19 @@ describe("updateTicket and the assignee", () => {
   it("keeps the assignee when the case's own team is sent again, and audits only what changed", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
     await app.db.prisma.ticket.update({ where: { number: ticket.number }, data: { assigneeId: agent.id } });
-    const result = await app.gql(UPDATE, { i: { id: ticket.id, teamId: team.gid, details: "more detail from the customer" } }, { token: agent.token });
+    const result = await app.gql(
+      UPDATE,
+      { i: { id: ticket.id, teamId: team.gid, details: "more detail from the customer" } },
+      { token: agent.token },
+    );
     expect(result.data.updateTicket.__typename).toBe("UpdateTicketPayload");
     const after = (await app.gql(ASSIGNEE, { id: ticket.id }, { token: agent.token })).data.ticket;
     expect(after.assignee).toEqual({ id: agent.gid });
-    expect(after.events.edges.at(-1).node).toEqual({ type: "UPDATED", before: { details: expect.any(String) }, after: { details: "more detail from the customer" } });
+    expect(after.events.edges.at(-1).node).toEqual({
+      type: "UPDATED",
+      before: { details: expect.any(String) },
+      after: { details: "more detail from the customer" },
+    });
   });
 
   it("drops the assignee when the case moves to another team, and audits that too", async () => {
@@ -55,18 +71,34 @@ describe("updateTicket and the assignee", () => {
     expect(result.data.updateTicket.__typename).toBe("UpdateTicketPayload");
     const after = (await app.gql(ASSIGNEE, { id: ticket.id }, { token: supervisor.token })).data.ticket;
     expect(after.assignee).toBeNull();
-    expect(after.events.edges.at(-1).node).toEqual({ type: "UPDATED", before: { teamId: team.id, assigneeId: agent.id }, after: { teamId: other.id, assigneeId: null } });
+    expect(after.events.edges.at(-1).node).toEqual({
+      type: "UPDATED",
+      before: { teamId: team.id, assigneeId: agent.id },
+      after: { teamId: other.id, assigneeId: null },
+    });
   });
 });
 
 describe("tags and comments", () => {
   it("adds and removes tags with an audit event each", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, tags: ["refund"] });
-    const TAGS = (name: string) => `mutation($i: TicketTagsInput!) { ${name}(input: $i) { __typename ... on ${name === "addTags" ? "AddTagsPayload" : "RemoveTagsPayload"} { ticket { tags } } ... on ValidationError { field message } } }`;
-    expect((await app.gql(TAGS("addTags"), { i: { ticketId: ticket.id, tags: ["System_Crash", "at_risk"] } }, { token: agent.token })).data.addTags.ticket.tags).toEqual(["at_risk", "refund", "system_crash"]);
-    expect((await app.gql(TAGS("removeTags"), { i: { ticketId: ticket.id, tags: ["refund"] } }, { token: agent.token })).data.removeTags.ticket.tags).toEqual(["at_risk", "system_crash"]);
-    expect((await app.gql(TAGS("removeTags"), { i: { ticketId: ticket.id, tags: ["refund"] } }, { token: agent.token })).data.removeTags).toMatchObject({ __typename: "ValidationError", field: "input.tags" });
-    const events = await app.db.prisma.ticketEvent.findMany({ where: { ticket: { number: ticket.number }, type: "TAGGED" }, orderBy: { seq: "asc" } });
+    const TAGS = (name: string) =>
+      `mutation($i: TicketTagsInput!) { ${name}(input: $i) { __typename ... on ${name === "addTags" ? "AddTagsPayload" : "RemoveTagsPayload"} { ticket { tags } } ... on ValidationError { field message } } }`;
+    expect(
+      (await app.gql(TAGS("addTags"), { i: { ticketId: ticket.id, tags: ["System_Crash", "at_risk"] } }, { token: agent.token })).data
+        .addTags.ticket.tags,
+    ).toEqual(["at_risk", "refund", "system_crash"]);
+    expect(
+      (await app.gql(TAGS("removeTags"), { i: { ticketId: ticket.id, tags: ["refund"] } }, { token: agent.token })).data.removeTags.ticket
+        .tags,
+    ).toEqual(["at_risk", "system_crash"]);
+    expect(
+      (await app.gql(TAGS("removeTags"), { i: { ticketId: ticket.id, tags: ["refund"] } }, { token: agent.token })).data.removeTags,
+    ).toMatchObject({ __typename: "ValidationError", field: "input.tags" });
+    const events = await app.db.prisma.ticketEvent.findMany({
+      where: { ticket: { number: ticket.number }, type: "TAGGED" },
+      orderBy: { seq: "asc" },
+    });
     expect(events.map((e) => [e.before, e.after])).toEqual([
       [{ tags: ["refund"] }, { tags: ["at_risk", "refund", "system_crash"] }],
       [{ tags: ["at_risk", "refund", "system_crash"] }, { tags: ["at_risk", "system_crash"] }],
@@ -79,17 +111,30 @@ describe("tags and comments", () => {
     const note = await app.gql(COMMENT, { i: { ticketId: ticket.id, body: "checking with payments" } }, { token: agent.token });
     expect(note.data.addComment.comment).toMatchObject({ visibility: "INTERNAL", kind: "NOTE", author: { kind: "USER" } });
     expect(note.data.addComment.ticket.firstRespondedAt).toBeNull();
-    const reply = await app.gql(COMMENT, { i: { ticketId: ticket.id, body: "We are on it", visibility: "PUBLIC" } }, { token: agent.token });
+    const reply = await app.gql(
+      COMMENT,
+      { i: { ticketId: ticket.id, body: "We are on it", visibility: "PUBLIC" } },
+      { token: agent.token },
+    );
     expect(reply.data.addComment.comment).toMatchObject({ kind: "REPLY", visibility: "PUBLIC" });
     expect(reply.data.addComment.ticket.firstRespondedAt).not.toBeNull();
-    expect((await app.gql(COMMENT, { i: { ticketId: ticket.id, body: "" } }, { token: agent.token })).data.addComment).toMatchObject({ __typename: "ValidationError", field: "input.body" });
-    expect((await app.gql(COMMENT, { i: { ticketId: ticket.id, body: "x".repeat(10001) } }, { token: agent.token })).data.addComment).toMatchObject({ __typename: "ValidationError", field: "input.body" });
+    expect((await app.gql(COMMENT, { i: { ticketId: ticket.id, body: "" } }, { token: agent.token })).data.addComment).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.body",
+    });
+    expect(
+      (await app.gql(COMMENT, { i: { ticketId: ticket.id, body: "x".repeat(10001) } }, { token: agent.token })).data.addComment,
+    ).toMatchObject({ __typename: "ValidationError", field: "input.body" });
   });
 
   it("lets a comments-only token comment but not move cases", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
     const bridge = await seedApiToken(app, ["comments:write"], [team.id]);
-    const comment = await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { __typename ... on AddCommentPayload { comment { author { kind name } } } } }`, { i: { ticketId: ticket.id, body: "from Slack" } }, { token: bridge.token });
+    const comment = await app.gql(
+      `mutation($i: AddCommentInput!) { addComment(input: $i) { __typename ... on AddCommentPayload { comment { author { kind name } } } } }`,
+      { i: { ticketId: ticket.id, body: "from Slack" } },
+      { token: bridge.token },
+    );
     expect(comment.data.addComment.comment.author.kind).toBe("TOKEN");
     expect(await moveVia(app, bridge.token, { id: ticket.id, to: "NOT_STARTED" })).toMatchObject({ __typename: "ForbiddenError" });
   });
@@ -100,10 +145,18 @@ describe("the audit trail", () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
     await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" });
     await moveVia(app, agent.token, { id: ticket.id, to: "TEAM_CHECKING" });
-    const trail = await app.gql(`query($id: ID!) { ticket(id: $id) { events(first: 2) { pageInfo { hasNextPage endCursor } edges { node { type toStatus actor { name } } } } } }`, { id: ticket.id }, { token: agent.token });
+    const trail = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { events(first: 2) { pageInfo { hasNextPage endCursor } edges { node { type toStatus actor { name } } } } } }`,
+      { id: ticket.id },
+      { token: agent.token },
+    );
     expect(trail.data.ticket.events.edges.map((e: any) => e.node.type)).toEqual(["CREATED", "STATUS_CHANGED"]);
     expect(trail.data.ticket.events.pageInfo.hasNextPage).toBe(true);
-    const rest = await app.gql(`query($id: ID!, $after: String) { ticket(id: $id) { events(after: $after) { edges { node { toStatus } } } } }`, { id: ticket.id, after: trail.data.ticket.events.pageInfo.endCursor }, { token: agent.token });
+    const rest = await app.gql(
+      `query($id: ID!, $after: String) { ticket(id: $id) { events(after: $after) { edges { node { toStatus } } } } }`,
+      { id: ticket.id, after: trail.data.ticket.events.pageInfo.endCursor },
+      { token: agent.token },
+    );
     expect(rest.data.ticket.events.edges.map((e: any) => e.node.toStatus)).toEqual(["TEAM_CHECKING"]);
 
     const row = await app.db.prisma.ticketEvent.findFirstOrThrow({ where: { ticket: { number: ticket.number } } });

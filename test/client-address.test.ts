@@ -2,16 +2,20 @@
 // the client's address from X-Forwarded-For, on every road: HTTP, server-sent events and
 // graphql-ws. Without that trust, the header is ignored: a client writing it gets no fresh
 // rate-limit bucket.
-import WebSocket from "ws";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
+import WebSocket from "ws";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 
 const limits = { ...testConfig().limits, anonymousRateLimitPerMinute: 2 };
 const apps: TestApp[] = [];
 const ports = new Map<string, number>();
 
 beforeAll(async () => {
-  for (const [name, trustedProxies] of [["trusting", ["loopback"]], ["untrusting", []]] as const) {
+  for (const [name, trustedProxies] of [
+    ["trusting", ["loopback"]],
+    ["untrusting", []],
+  ] as const) {
     const app = await createTestApp({ limits, trustedProxies: [...trustedProxies], slaMonitor: false });
     apps.push(app);
     ports.set(name, (await app.start(0)).port);
@@ -31,14 +35,18 @@ async function anonymous(server: string, forwardedFor: string, accept = "applica
 
 /** A graphql-ws connection with a token that names nothing: refused, and counted against the address. */
 function badSocket(server: string, forwardedFor: string): Promise<number> {
-  const socket = new WebSocket(`ws://127.0.0.1:${ports.get(server)}/graphql`, "graphql-transport-ws", { headers: { "x-forwarded-for": forwardedFor } });
+  const socket = new WebSocket(`ws://127.0.0.1:${ports.get(server)}/graphql`, "graphql-transport-ws", {
+    headers: { "x-forwarded-for": forwardedFor },
+  });
   socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: "Bearer cf_s_nothing" } })));
   return new Promise((resolve) => socket.on("close", (code) => resolve(code)));
 }
 
 describe("the client's address behind a trusted reverse proxy", () => {
   it("counts each forwarded client on its own, over HTTP and server-sent events", async () => {
-    expect([await anonymous("trusting", "203.0.113.1"), await anonymous("trusting", "203.0.113.1", "text/event-stream")]).toEqual([200, 200]);
+    expect([await anonymous("trusting", "203.0.113.1"), await anonymous("trusting", "203.0.113.1", "text/event-stream")]).toEqual([
+      200, 200,
+    ]);
     expect(await anonymous("trusting", "203.0.113.1")).toBe(429);
     expect(await anonymous("trusting", "203.0.113.2")).toBe(200);
     // Only the hop the trusted proxy appended counts: a client's own entry further left is ignored.

@@ -18,7 +18,10 @@ describe("GraphQL over HTTP (graphql-http serverAudits)", () => {
   for (const audit of serverAudits({ url: () => url, fetchFn: fetch })) {
     it(audit.name, async () => {
       const result = await audit.fn();
-      expect(result.status, "message" in result ? `${result.message} ${JSON.stringify((result as { response?: unknown }).response ?? "")}` : "").toBe("ok");
+      expect(
+        result.status,
+        "message" in result ? `${result.message} ${JSON.stringify((result as { response?: unknown }).response ?? "")}` : "",
+      ).toBe("ok");
     });
   }
 });

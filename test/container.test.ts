@@ -4,12 +4,12 @@
 // it must stop on the signal itself); the image runs as a non-root user; compose.yaml's
 // two instances share PostgreSQL and Redis behind a proxy that reaches both and is trusted.
 import { spawnSync } from "node:child_process";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { startServer } from "./helpers/process.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -83,10 +83,15 @@ describe("the container image", () => {
     const env = { ...image.env, DATA_DIR: dataDir, PORT: String(await freePort()), HOST: "127.0.0.1" };
     const [command, ...args] = image.cmd!;
     const server = await startServer(env, [command === "node" ? process.execPath : command!, ...args], 120_000);
-    const healthcheck = () => spawnSync(process.execPath, image.healthcheck!.slice(1), { cwd: root, env: { PATH: process.env.PATH, ...env } }).status;
+    const healthcheck = () =>
+      spawnSync(process.execPath, image.healthcheck!.slice(1), { cwd: root, env: { PATH: process.env.PATH, ...env } }).status;
     try {
       expect(healthcheck()).toBe(0);
-      const introspection = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }) });
+      const introspection = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }),
+      });
       expect(JSON.stringify(await introspection.json())).toMatch(/introspection/i);
     } finally {
       server.child.kill("SIGTERM");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "./helpers/app.js";
-import { gqlAt, startServer, type Running } from "./helpers/process.js";
+import { gqlAt, type Running, startServer } from "./helpers/process.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -38,12 +38,22 @@ describe("SIGKILL under load", () => {
     let server: Running = await startServer(env);
     const login = await gqlAt(server.url, `mutation($i: LoginInput!) { login(input: $i) { ... on LoginPayload { token } } }`, { i: ADMIN });
     const token: string = login.data.login.token;
-    const team = await gqlAt(server.url, `mutation { createTeam(input: { name: "Crash-Desk" }) { ... on TeamPayload { team { id } } } }`, {}, token);
+    const team = await gqlAt(
+      server.url,
+      `mutation { createTeam(input: { name: "Crash-Desk" }) { ... on TeamPayload { team { id } } } }`,
+      {},
+      token,
+    );
     const teamId: string = team.data.createTeam.team.id;
     // First response due 3 s after a case reaches NOT_STARTED: many fall due while the server is down.
-    const policy = await gqlAt(server.url, `mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename } }`, {
-      i: { name: "Crash LOW", priority: "LOW", teamId, firstResponseSeconds: 3, resolutionSeconds: 3600, followUpSeconds: 3600 },
-    }, token);
+    const policy = await gqlAt(
+      server.url,
+      `mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename } }`,
+      {
+        i: { name: "Crash LOW", priority: "LOW", teamId, firstResponseSeconds: 3, resolutionSeconds: 3600, followUpSeconds: 3600 },
+      },
+      token,
+    );
     expect(policy.data.upsertSlaPolicy.__typename).toBe("SlaPolicyPayload");
 
     const created: string[] = [];
@@ -52,13 +62,33 @@ describe("SIGKILL under load", () => {
     const worker = async (n: number) => {
       for (let i = 0; running; i++) {
         try {
-          const result = await gqlAt(server.url, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { ... on CreateTicketPayload { ticket { id number } } } }`, {
-            i: { title: `ACC-${n}-${i} crash test`, accountId: `ACC-${n}-${i}`, externalRef: "INT-1", channel: "WEB", type: "INQUIRY", priority: "LOW", teamId, description: "d", details: "d" },
-          }, token);
+          const result = await gqlAt(
+            server.url,
+            `mutation($i: CreateTicketInput!) { createTicket(input: $i) { ... on CreateTicketPayload { ticket { id number } } } }`,
+            {
+              i: {
+                title: `ACC-${n}-${i} crash test`,
+                accountId: `ACC-${n}-${i}`,
+                externalRef: "INT-1",
+                channel: "WEB",
+                type: "INQUIRY",
+                priority: "LOW",
+                teamId,
+                description: "d",
+                details: "d",
+              },
+            },
+            token,
+          );
           const ticket = result.data?.createTicket?.ticket;
           if (!ticket) continue;
           created.push(ticket.number);
-          const move = await gqlAt(server.url, `mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename } }`, { i: { id: ticket.id, to: "NOT_STARTED" } }, token);
+          const move = await gqlAt(
+            server.url,
+            `mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename } }`,
+            { i: { id: ticket.id, to: "NOT_STARTED" } },
+            token,
+          );
           if (move.data?.transitionTicket?.__typename === "TransitionTicketPayload") moved.add(ticket.number);
         } catch {
           return; // the server is gone: nothing after this was acknowledged
@@ -81,13 +111,24 @@ describe("SIGKILL under load", () => {
 
     const all: { number: string; status: string; events: string[]; breaches: number; sla: { kind: string; state: string }[] }[] = [];
     for (let after: string | null = null; ; ) {
-      const page: any = await gqlAt(server.url, `query($after: String) { tickets(first: 100, after: $after, filter: { channel: [WEB] }) {
+      const page: any = await gqlAt(
+        server.url,
+        `query($after: String) { tickets(first: 100, after: $after, filter: { channel: [WEB] }) {
         pageInfo { hasNextPage endCursor }
-        edges { node { number status events(first: 50) { edges { node { type } } } sla { targets { kind state } } } } } }`, { after }, token);
+        edges { node { number status events(first: 50) { edges { node { type } } } sla { targets { kind state } } } } } }`,
+        { after },
+        token,
+      );
       if (!page.data?.tickets) throw new Error(JSON.stringify(page));
       for (const { node } of page.data.tickets.edges) {
         const events = node.events.edges.map((e: any) => e.node.type);
-        all.push({ number: node.number, status: node.status, events, breaches: events.filter((t: string) => t === "SLA_BREACHED").length, sla: node.sla.targets });
+        all.push({
+          number: node.number,
+          status: node.status,
+          events,
+          breaches: events.filter((t: string) => t === "SLA_BREACHED").length,
+          sla: node.sla.targets,
+        });
       }
       if (!page.data.tickets.pageInfo.hasNextPage) break;
       after = page.data.tickets.pageInfo.endCursor;

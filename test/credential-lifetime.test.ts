@@ -3,7 +3,7 @@
 // and whether the subscription is shared with others (grouped) or runs on its own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { subscribeSse, subscribeWs, wsClient, type Collector } from "./helpers/live.js";
+import { type Collector, subscribeSse, subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 const EVENTS = `subscription($after: String) { ticketEvents(after: $after) { type } }`;

@@ -31,23 +31,43 @@ const REMOVE_MEMBER = `mutation($i: TeamMemberInput!) { removeTeamMember(input: 
 const REVOKE = `mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename ... on Error { code } } }`;
 
 let n = 0;
-const newPerson = (extra: Record<string, unknown>) => ({ email: `delegate-${++n}@example.com`, name: `Delegate ${n}`, password: "a long passphrase", ...extra });
+const newPerson = (extra: Record<string, unknown>) => ({
+  email: `delegate-${++n}@example.com`,
+  name: `Delegate ${n}`,
+  password: "a long passphrase",
+  ...extra,
+});
 
 describe("an admin token limited to teams", () => {
   it("cannot mint a token without its team limit, or for other teams", async () => {
     const before = await app.db.prisma.apiToken.count();
     const unlimited = await app.gql(CREATE_TOKEN, { i: { name: "escape", scopes: ["admin"] } }, { token: limited.token });
     expect(unlimited.data.createApiToken).toMatchObject({ __typename: "ValidationError", field: "input.teamIds" });
-    const otherTeam = await app.gql(CREATE_TOKEN, { i: { name: "sideways", scopes: ["tickets:read"], teamIds: [teamB.gid] } }, { token: limited.token });
+    const otherTeam = await app.gql(
+      CREATE_TOKEN,
+      { i: { name: "sideways", scopes: ["tickets:read"], teamIds: [teamB.gid] } },
+      { token: limited.token },
+    );
     expect(otherTeam.data.createApiToken).toMatchObject({ __typename: "ValidationError", field: "input.teamIds" });
-    const mixed = await app.gql(CREATE_TOKEN, { i: { name: "mixed", scopes: ["tickets:read"], teamIds: [teamA.gid, teamB.gid] } }, { token: limited.token });
+    const mixed = await app.gql(
+      CREATE_TOKEN,
+      { i: { name: "mixed", scopes: ["tickets:read"], teamIds: [teamA.gid, teamB.gid] } },
+      { token: limited.token },
+    );
     expect(mixed.data.createApiToken).toMatchObject({ __typename: "ValidationError", field: "input.teamIds" });
     expect(await app.db.prisma.apiToken.count()).toBe(before);
   });
 
   it("mints tokens within its own team and scopes", async () => {
-    const ok = await app.gql(CREATE_TOKEN, { i: { name: "team bot", scopes: ["tickets:write"], teamIds: [teamA.gid] } }, { token: limited.token });
-    expect(ok.data.createApiToken).toMatchObject({ __typename: "CreateApiTokenPayload", apiToken: { scopes: ["tickets:write"], teams: [{ name: teamA.name }] } });
+    const ok = await app.gql(
+      CREATE_TOKEN,
+      { i: { name: "team bot", scopes: ["tickets:write"], teamIds: [teamA.gid] } },
+      { token: limited.token },
+    );
+    expect(ok.data.createApiToken).toMatchObject({
+      __typename: "CreateApiTokenPayload",
+      apiToken: { scopes: ["tickets:write"], teams: [{ name: teamA.name }] },
+    });
   });
 
   it("cannot create people who see every team or other teams' cases", async () => {
@@ -57,7 +77,11 @@ describe("an admin token limited to teams", () => {
     }
     const other = await app.gql(CREATE_USER, { i: newPerson({ role: "AGENT", teamIds: [teamB.gid] }) }, { token: limited.token });
     expect(other.data.createUser).toMatchObject({ __typename: "ValidationError", field: "input.teamIds" });
-    const ok = await app.gql(CREATE_USER, { i: newPerson({ role: "SUPERVISOR", teamIds: [teamA.gid], canViewContact: true }) }, { token: limited.token });
+    const ok = await app.gql(
+      CREATE_USER,
+      { i: newPerson({ role: "SUPERVISOR", teamIds: [teamA.gid], canViewContact: true }) },
+      { token: limited.token },
+    );
     expect(ok.data.createUser).toMatchObject({ __typename: "UserPayload", user: { role: "SUPERVISOR", teams: [{ name: teamA.name }] } });
     expect(await app.db.prisma.user.count({ where: { role: { in: ["MANAGER", "ADMIN"] }, email: { startsWith: "delegate-" } } })).toBe(0);
   });
@@ -93,15 +117,22 @@ describe("an admin token limited to teams", () => {
     expect(drop.data.removeTeamMember).toMatchObject({ __typename: "ForbiddenError" });
     expect(await app.db.prisma.teamMember.count({ where: { userId: { in: [agent.id, outsider.id] } } })).toBe(2);
     const fresh = await seedUser(app, "AGENT");
-    expect((await app.gql(ADD_MEMBER, { i: { teamId: teamA.gid, userId: fresh.gid } }, { token: limited.token })).data.addTeamMember.__typename).toBe("TeamMembershipPayload");
+    expect(
+      (await app.gql(ADD_MEMBER, { i: { teamId: teamA.gid, userId: fresh.gid } }, { token: limited.token })).data.addTeamMember.__typename,
+    ).toBe("TeamMembershipPayload");
   });
 
   it("cannot revoke credentials wider than itself", async () => {
     const global = await seedApiToken(app, ["admin"]);
-    expect((await app.gql(REVOKE, { i: { id: global.gid } }, { token: limited.token })).data.revokeApiToken).toEqual({ __typename: "ForbiddenError", code: "FORBIDDEN" });
+    expect((await app.gql(REVOKE, { i: { id: global.gid } }, { token: limited.token })).data.revokeApiToken).toEqual({
+      __typename: "ForbiddenError",
+      code: "FORBIDDEN",
+    });
     expect((await app.db.prisma.apiToken.findUniqueOrThrow({ where: { id: global.id } })).revokedAt).toBeNull();
     const own = await seedApiToken(app, ["tickets:read"], [teamA.id]);
-    expect((await app.gql(REVOKE, { i: { id: own.gid } }, { token: limited.token })).data.revokeApiToken.__typename).toBe("RevokeApiTokenPayload");
+    expect((await app.gql(REVOKE, { i: { id: own.gid } }, { token: limited.token })).data.revokeApiToken.__typename).toBe(
+      "RevokeApiTokenPayload",
+    );
   });
 });
 

@@ -14,8 +14,19 @@ beforeAll(async () => {
   teamB = await seedTeam(app, "CS-Risk-Collaboration");
   agentA = await seedUser(app, "AGENT", [teamA.id]);
   manager = await seedUser(app, "MANAGER");
-  await createTicketVia(app, agentA.token, { teamId: teamA.gid, accountId: "ACC-1", title: 'ACC-1 "double", charge\nsecond line', tags: ["refund", "vip"], priority: "HIGH" });
-  await createTicketVia(app, agentA.token, { teamId: teamA.gid, accountId: "ACC-2", title: "ACC-2 =HYPERLINK(\"http://evil\")", priority: "LOW" });
+  await createTicketVia(app, agentA.token, {
+    teamId: teamA.gid,
+    accountId: "ACC-1",
+    title: 'ACC-1 "double", charge\nsecond line',
+    tags: ["refund", "vip"],
+    priority: "HIGH",
+  });
+  await createTicketVia(app, agentA.token, {
+    teamId: teamA.gid,
+    accountId: "ACC-2",
+    title: 'ACC-2 =HYPERLINK("http://evil")',
+    priority: "LOW",
+  });
   await createTicketVia(app, manager.token, { teamId: teamB.gid, accountId: "ACC-3", title: "ACC-3 other team" });
 });
 afterAll(() => app.close());
@@ -60,22 +71,39 @@ describe("CSV export", () => {
     expect(byAccount["ACC-1"]![header!.indexOf("tags")]).toBe("refund vip");
     expect(byAccount["ACC-1"]![header!.indexOf("requesterContact")]).toBe("138****5678");
     expect(byAccount["ACC-2"]![1]).toBe('ACC-2 =HYPERLINK("http://evil")');
-    expect(parse(text).flat().some((cell) => cell.startsWith("="))).toBe(false);
+    expect(
+      parse(text)
+        .flat()
+        .some((cell) => cell.startsWith("=")),
+    ).toBe(false);
   });
 
   it("takes the list filters from the query string", async () => {
-    const rows = parse((await (await get("?priority=HIGH,MEDIUM", manager.token)).text()));
-    expect(rows.slice(1).map((r) => r[3]).sort()).toEqual(["HIGH", "MEDIUM"]);
-    const team = parse((await (await get(`?teamId=${encodeURIComponent(teamB.gid)}`, manager.token)).text()));
+    const rows = parse(await (await get("?priority=HIGH,MEDIUM", manager.token)).text());
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[3])
+        .sort(),
+    ).toEqual(["HIGH", "MEDIUM"]);
+    const team = parse(await (await get(`?teamId=${encodeURIComponent(teamB.gid)}`, manager.token)).text());
     expect(team).toHaveLength(2);
   });
 
   it("pages through large exports", async () => {
     const prisma = app.db.prisma;
     await prisma.ticket.createMany({
-      data: Array.from({ length: 1205 }, (_, i) => ({ number: `API-20240101-${1000 + i}`, title: `BULK-${i} x`, accountId: `BULK-${i}`, channel: "API" as const, type: "INQUIRY" as const, priority: "LOW" as const, teamId: teamB.id })),
+      data: Array.from({ length: 1205 }, (_, i) => ({
+        number: `API-20240101-${1000 + i}`,
+        title: `BULK-${i} x`,
+        accountId: `BULK-${i}`,
+        channel: "API" as const,
+        type: "INQUIRY" as const,
+        priority: "LOW" as const,
+        teamId: teamB.id,
+      })),
     });
-    const rows = parse((await (await get("?channel=API", manager.token)).text()));
+    const rows = parse(await (await get("?channel=API", manager.token)).text());
     expect(rows).toHaveLength(1206);
     expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(1205);
   });

@@ -1,11 +1,11 @@
 // Grouped subscriptions write their graphql-transport-ws frames themselves; a client's
 // WebSocket parser (ws's Receiver, as a client uses it) must read them as ws's own.
 import { randomBytes } from "node:crypto";
-import { EventEmitter, once } from "node:events";
+import { type EventEmitter, once } from "node:events";
 import type { IncomingMessage } from "node:http";
 import net, { type AddressInfo } from "node:net";
-import * as ws from "ws";
 import { describe, expect, it } from "vitest";
+import * as ws from "ws";
 import { nextMessageSender, textFrame } from "../src/realtime/frames.js";
 
 // ws's frame parser is public at run time but absent from its type definitions.
@@ -49,7 +49,9 @@ describe("next messages to a subscriber that stops reading", () => {
       // Completes the handshake, then never reads: the kernel's buffers fill, then ours.
       const accepted = accept();
       const stalled = net.connect(port, "127.0.0.1");
-      stalled.write(`GET / HTTP/1.1\r\nHost: caseflow.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      stalled.write(
+        `GET / HTTP/1.1\r\nHost: caseflow.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
       const [stalledSocket, stalledRequest] = await accepted;
       stalled.pause();
       const closed = once(stalledSocket, "close");

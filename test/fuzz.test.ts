@@ -2,15 +2,7 @@
 // with inputs of the wrong type, huge, empty, unicode, null or nested too deep, plus raw
 // garbage documents and bodies. Whatever arrives: no 5xx, no crash, no internals in the
 // answer, and a refused request leaves the database as it was.
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isScalarType,
-  type GraphQLInputType,
-} from "graphql";
+import { type GraphQLInputType, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -41,7 +33,7 @@ const NASTY_STRINGS = [
   "🚨".repeat(5000),
   "‮rtl‬ override",
   "zero\u200bwidth",
-  "'; DROP TABLE \"Ticket\"; --",
+  '\'; DROP TABLE "Ticket"; --',
   "{{ticket.number}}{{nope}}",
   "<script>alert(1)</script>",
   "110101199003077777 card 4111 1111 1111 1111",
@@ -100,7 +92,21 @@ const queries = Object.values(schema.getQueryType()!.getFields());
 function randomOperation(): { query: string; variables: Record<string, unknown> } {
   const kind = rand();
   if (kind < 0.12) {
-    return { query: pick(["{", "}", "{ health", "query { tickets(first: ) }", "mutation { createTicket }", "{ a".repeat(300), "🚨", "{ __typename @skip }", "fragment F on Ticket { ...F } { ...F }", "\u0000{ health }"]), variables: {} };
+    return {
+      query: pick([
+        "{",
+        "}",
+        "{ health",
+        "query { tickets(first: ) }",
+        "mutation { createTicket }",
+        "{ a".repeat(300),
+        "🚨",
+        "{ __typename @skip }",
+        "fragment F on Ticket { ...F } { ...F }",
+        "\u0000{ health }",
+      ]),
+      variables: {},
+    };
   }
   const field = kind < 0.85 ? pick(mutations) : pick(queries);
   const isMutation = mutations.includes(field);
@@ -151,7 +157,8 @@ async function fingerprint(): Promise<string> {
 }
 
 /** What must never reach a client: stack frames, SQL engine words, driver errors, paths. */
-const LEAKS = /\bat (?:async )?[\w.<>]+ \(|\.ts:\d+|node_modules|Invalid `prisma|PrismaClient|syntax error at or near|duplicate key value|violates (?:foreign key|not-null|check) constraint|relation "\w+"|ECONNREFUSED|\bstack\b/i;
+const LEAKS =
+  /\bat (?:async )?[\w.<>]+ \(|\.ts:\d+|node_modules|Invalid `prisma|PrismaClient|syntax error at or near|duplicate key value|violates (?:foreign key|not-null|check) constraint|relation "\w+"|ECONNREFUSED|\bstack\b/i;
 
 const isRefusal = (body: any) =>
   Boolean(body?.errors?.length) ||
@@ -173,7 +180,9 @@ describe(`fuzzing (${ROUNDS} requests, seed ${SEED})`, () => {
           accept: pick(["application/graphql-response+json", "application/json", "*/*"]),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
-        body: malformedBody ? pick(['{"query": ', "[1,2,", "null", '{"query": 5}', '{"variables": "x"}', "\u0000"]) : JSON.stringify({ query, variables }),
+        body: malformedBody
+          ? pick(['{"query": ', "[1,2,", "null", '{"query": 5}', '{"variables": "x"}', "\u0000"])
+          : JSON.stringify({ query, variables }),
       });
       const text = await response.text();
       const context = `round ${round} (FUZZ_SEED=${SEED}): ${query.slice(0, 200)} ${JSON.stringify(variables).slice(0, 300)} → ${response.status} ${text.slice(0, 500)}`;

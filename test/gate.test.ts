@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { seedApiToken, seedTeam, seedUser } from "./helpers/seed.js";
 import { RawSocket, sendOver, TRANSPORTS } from "./helpers/transports.js";
 
@@ -91,7 +91,9 @@ describe("operation limits and well-formed strings", () => {
         expect(codes(outcome), JSON.stringify(bad)).toEqual(["VALIDATION"]);
         expect(outcome.errors?.[0]?.extensions?.field).toBe("q");
       }
-      const literal = await sendOver(transport, app, port, token, { query: `{ tickets(first: 1, filter: { search: "a\\u0000b" }) { totalCount } }` });
+      const literal = await sendOver(transport, app, port, token, {
+        query: `{ tickets(first: 1, filter: { search: "a\\u0000b" }) { totalCount } }`,
+      });
       expect(codes(literal)).toEqual(["VALIDATION"]);
       expect(literal.errors?.[0]?.extensions?.field).toBe("filter.search");
       const fine = await sendOver(transport, app, port, token, { query: search, variables: { q: "😀 ok" } });
@@ -118,7 +120,10 @@ describe("rate limits", () => {
   let app: TestApp;
   let port: number;
   beforeAll(async () => {
-    app = await createTestApp({ slaMonitor: false, limits: { ...testConfig().limits, rateLimitPerMinute: 4, anonymousRateLimitPerMinute: 2 } });
+    app = await createTestApp({
+      slaMonitor: false,
+      limits: { ...testConfig().limits, rateLimitPerMinute: 4, anonymousRateLimitPerMinute: 2 },
+    });
     ({ port } = await app.start(0));
   });
   afterAll(() => app.close());
@@ -199,11 +204,14 @@ describe("credentials, the execution timeout and masking", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = app.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`LOCK TABLE "Survey" IN ACCESS EXCLUSIVE MODE`);
-      locked();
-      await held;
-    }, { timeout: 60_000 });
+    const holder = app.db.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe(`LOCK TABLE "Survey" IN ACCESS EXCLUSIVE MODE`);
+        locked();
+        await held;
+      },
+      { timeout: 60_000 },
+    );
     await lockTaken;
     try {
       const survey = `mutation { submitSurvey(input: { token: "cfv_unknown", rating: SATISFIED }) { __typename } }`;
@@ -212,7 +220,9 @@ describe("credentials, the execution timeout and masking", () => {
       // lock holds, so that check would wait for the lock too; PostgreSQL has a pool.
       const roads = process.env.DATABASE_URL ? TRANSPORTS : (["http", "sse"] as const);
       for (const transport of roads) {
-        expect(codes(await sendOver(transport, app, port, transport === "ws" ? token : null, { query: survey })), transport).toEqual(["TIMEOUT"]);
+        expect(codes(await sendOver(transport, app, port, transport === "ws" ? token : null, { query: survey })), transport).toEqual([
+          "TIMEOUT",
+        ]);
       }
     } finally {
       release();
@@ -225,8 +235,14 @@ describe("credentials, the execution timeout and masking", () => {
     await app.db.close();
     try {
       for (const transport of TRANSPORTS) {
-        const outcome = transport === "ws" ? await socket.run("after-close", { query: "{ me { name } }" }) : await sendOver(transport, app, port, token, { query: "{ me { name } }" });
-        expect(outcome.errors?.map((e) => e.message), transport).toEqual(["Unexpected error."]);
+        const outcome =
+          transport === "ws"
+            ? await socket.run("after-close", { query: "{ me { name } }" })
+            : await sendOver(transport, app, port, token, { query: "{ me { name } }" });
+        expect(
+          outcome.errors?.map((e) => e.message),
+          transport,
+        ).toEqual(["Unexpected error."]);
         expect(JSON.stringify(outcome), transport).not.toMatch(/pglite|prisma|postgres|SELECT|closed|\.ts:\d+|at /i);
       }
     } finally {

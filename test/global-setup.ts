@@ -12,9 +12,9 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { TestProject } from "vitest/node";
-import { createDb } from "../src/db.js";
 import { applyMigrations } from "../src/db/migrator.js";
 import { seedDefaults } from "../src/db/seed.js";
+import { createDb } from "../src/db.js";
 import { PrismaClient } from "../src/generated/prisma/client.js";
 import { databaseUrl, TEST_DATABASE_PREFIX, withClient } from "./helpers/databases.js";
 
@@ -74,10 +74,7 @@ export default async function setup(project: TestProject) {
   project.provide("postgres", { template, prefix });
   return async () => {
     await withClient(base, async (client) => {
-      const { rows } = await client.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
-        [prefix],
-      );
+      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     });
   };

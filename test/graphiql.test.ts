@@ -2,7 +2,7 @@
 // refused, as where outbound traffic is blocked: the page renders from the installed
 // package's assets, runs a query, and runs a subscription over graphql-ws that shows an
 // event published after it started.
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { liveOrEnded } from "./helpers/live.js";
@@ -40,7 +40,9 @@ describe("GraphiQL without internet", () => {
     await page.goto(`http://127.0.0.1:${port}/graphql?query=${encodeURIComponent("{ health }")}`);
     await page.waitForSelector(".graphiql-container", { timeout: 60_000 });
     await page.click(".graphiql-execute-button");
-    await page.waitForFunction(() => document.querySelector(".result-window")?.textContent?.includes('"health"'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector(".result-window")?.textContent?.includes('"health"'), null, {
+      timeout: 30_000,
+    });
     expect(elsewhere).toEqual([]);
     await page.close();
   }, 120_000);
@@ -61,7 +63,9 @@ describe("GraphiQL without internet", () => {
     expect((await socket).url()).toBe(`ws://127.0.0.1:${port}/graphql`);
     await isLive;
     const ticket = await createTicketVia(app, manager.token, { teamId: team.gid });
-    await page.waitForFunction((number) => document.querySelector(".result-window")?.textContent?.includes(number), ticket.number, { timeout: 30_000 });
+    await page.waitForFunction((number) => document.querySelector(".result-window")?.textContent?.includes(number), ticket.number, {
+      timeout: 30_000,
+    });
     expect(await page.textContent(".result-window")).toContain('"CREATED"');
     expect(elsewhere).toEqual([]);
     await page.close();

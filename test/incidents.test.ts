@@ -48,13 +48,29 @@ describe("incidents", () => {
     try {
       const ALERTS = `subscription { alerts(kinds: [MAJOR_INCIDENT]) { kind message incident { title severity } } }`;
       const [managers, supervisors] = await Promise.all([subscribeWs(client, ALERTS), subscribeWs(supervisorClient, ALERTS)]);
-      const minor = await app.gql(DECLARE, { i: { title: "Slow refunds page", severity: 1, teamIds: [payments.gid] } }, { token: agent.token });
+      const minor = await app.gql(
+        DECLARE,
+        { i: { title: "Slow refunds page", severity: 1, teamIds: [payments.gid] } },
+        { token: agent.token },
+      );
       expect(minor.data.declareIncident.__typename).toBe("IncidentPayload");
-      const result = await app.gql(DECLARE, { i: { title: "Payments down", severity: 4, teamIds: [payments.gid], summary: "All card payments fail" } }, { token: agent.token });
+      const result = await app.gql(
+        DECLARE,
+        { i: { title: "Payments down", severity: 4, teamIds: [payments.gid], summary: "All card payments fail" } },
+        { token: agent.token },
+      );
       const incident = result.data.declareIncident.incident;
-      expect(incident).toMatchObject({ title: "Payments down", severity: 4, status: "OPEN", declaredBy: { kind: "USER", name: "Agent Ada" }, teams: [{ name: "CS-Payment" }] });
+      expect(incident).toMatchObject({
+        title: "Payments down",
+        severity: 4,
+        status: "OPEN",
+        declaredBy: { kind: "USER", name: "Agent Ada" },
+        teams: [{ name: "CS-Payment" }],
+      });
       expect(incident.responders.map((r: any) => r.id).sort()).toEqual([agent.gid, onCall.gid].sort());
-      expect(incident.timeline).toEqual([{ kind: "DECLARED", body: "Declared at severity 4 for CS-Payment; on call: Oncall Omar", author: { name: "Agent Ada" } }]);
+      expect(incident.timeline).toEqual([
+        { kind: "DECLARED", body: "Declared at severity 4 for CS-Payment; on call: Oncall Omar", author: { name: "Agent Ada" } },
+      ]);
       const [alert] = await managers.waitFor(1);
       expect(alert.alerts).toMatchObject({ kind: "MAJOR_INCIDENT", incident: { title: "Payments down", severity: 4 } });
       // Nothing else was sent: a sentinel alert for both, published now, is what each gets next.
@@ -78,33 +94,69 @@ describe("incidents", () => {
       [{ title: "x", severity: 1, teamIds: ["bogus"] }, "input.teamIds.0"],
     ];
     for (const [input, field] of cases) {
-      expect((await app.gql(DECLARE, { i: input }, { token: agent.token })).data.declareIncident).toMatchObject({ __typename: "ValidationError", field });
+      expect((await app.gql(DECLARE, { i: input }, { token: agent.token })).data.declareIncident).toMatchObject({
+        __typename: "ValidationError",
+        field,
+      });
     }
-    expect((await app.gql(DECLARE, { i: { title: "x", severity: 1, teamIds: [payments.gid] } })).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await app.gql(DECLARE, { i: { title: "x", severity: 1, teamIds: [payments.gid] } })).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
     const reader = await seedApiToken(app, ["tickets:read"]);
-    expect((await app.gql(DECLARE, { i: { title: "x", severity: 1, teamIds: [payments.gid] } }, { token: reader.token })).data.declareIncident.__typename).toBe("ForbiddenError");
+    expect(
+      (await app.gql(DECLARE, { i: { title: "x", severity: 1, teamIds: [payments.gid] } }, { token: reader.token })).data.declareIncident
+        .__typename,
+    ).toBe("ForbiddenError");
     expect(await app.db.prisma.incident.count()).toBe(before);
   });
 
   it("link cases, keep a live timeline, and resolve once", async () => {
-    const { data } = await app.gql(DECLARE, { i: { title: "Card gateway errors", severity: 2, teamIds: [payments.gid] } }, { token: agent.token });
+    const { data } = await app.gql(
+      DECLARE,
+      { i: { title: "Card gateway errors", severity: 2, teamIds: [payments.gid] } },
+      { token: agent.token },
+    );
     const incidentId = data.declareIncident.incident.id;
     const client = wsClient(port, supervisor.token);
     try {
-      const feed = await subscribeWs(client, `subscription($id: ID) { incidentEvents(incidentId: $id) { kind body incident { title status } } }`, { id: incidentId });
+      const feed = await subscribeWs(
+        client,
+        `subscription($id: ID) { incidentEvents(incidentId: $id) { kind body incident { title status } } }`,
+        { id: incidentId },
+      );
       const ticket = await createTicketVia(app, agent.token, { teamId: payments.gid });
       const linked = await app.gql(LINK, { i: { ticketId: ticket.id, incidentId } }, { token: agent.token });
-      expect(linked.data.linkTicketToIncident).toMatchObject({ ticket: { number: ticket.number, incident: { title: "Card gateway errors" } }, incident: { tickets: [{ number: ticket.number }] } });
-      expect((await app.gql(LINK, { i: { ticketId: ticket.id, incidentId } }, { token: agent.token })).data.linkTicketToIncident).toMatchObject({ __typename: "ValidationError", field: "input.ticketId" });
+      expect(linked.data.linkTicketToIncident).toMatchObject({
+        ticket: { number: ticket.number, incident: { title: "Card gateway errors" } },
+        incident: { tickets: [{ number: ticket.number }] },
+      });
+      expect(
+        (await app.gql(LINK, { i: { ticketId: ticket.id, incidentId } }, { token: agent.token })).data.linkTicketToIncident,
+      ).toMatchObject({ __typename: "ValidationError", field: "input.ticketId" });
       // An agent of another team may not post to it, nor link a case they cannot see.
-      expect((await app.gql(POST, { i: { incidentId, body: "me too" } }, { token: outsider.token })).data.postIncidentUpdate.__typename).toBe("ForbiddenError");
-      expect((await app.gql(LINK, { i: { ticketId: ticket.id, incidentId } }, { token: outsider.token })).data.linkTicketToIncident.__typename).toBe("NotFoundError");
-      expect((await app.gql(POST, { i: { incidentId, body: "Gateway vendor confirmed the fault" } }, { token: onCall.token })).data.postIncidentUpdate.__typename).toBe("IncidentPayload");
+      expect(
+        (await app.gql(POST, { i: { incidentId, body: "me too" } }, { token: outsider.token })).data.postIncidentUpdate.__typename,
+      ).toBe("ForbiddenError");
+      expect(
+        (await app.gql(LINK, { i: { ticketId: ticket.id, incidentId } }, { token: outsider.token })).data.linkTicketToIncident.__typename,
+      ).toBe("NotFoundError");
+      expect(
+        (await app.gql(POST, { i: { incidentId, body: "Gateway vendor confirmed the fault" } }, { token: onCall.token })).data
+          .postIncidentUpdate.__typename,
+      ).toBe("IncidentPayload");
       const resolved = await app.gql(RESOLVE, { i: { incidentId, summary: "Vendor rolled back" } }, { token: supervisor.token });
       expect(resolved.data.resolveIncident.incident).toMatchObject({ status: "RESOLVED", resolvedAt: expect.any(String) });
-      expect(resolved.data.resolveIncident.incident.timeline.map((u: any) => u.kind)).toEqual(["DECLARED", "TICKET_LINKED", "UPDATE", "RESOLVED"]);
+      expect(resolved.data.resolveIncident.incident.timeline.map((u: any) => u.kind)).toEqual([
+        "DECLARED",
+        "TICKET_LINKED",
+        "UPDATE",
+        "RESOLVED",
+      ]);
       const again = await app.gql(RESOLVE, { i: { incidentId, summary: "again" } }, { token: supervisor.token });
-      expect(again.data.resolveIncident).toMatchObject({ __typename: "ValidationError", message: expect.stringContaining("already resolved") });
+      expect(again.data.resolveIncident).toMatchObject({
+        __typename: "ValidationError",
+        message: expect.stringContaining("already resolved"),
+      });
       const events = await feed.waitFor(3);
       expect(events.map((e: any) => e.incidentEvents.kind)).toEqual(["TICKET_LINKED", "UPDATE", "RESOLVED"]);
       expect(events[2].incidentEvents).toMatchObject({ body: "Vendor rolled back", incident: { status: "RESOLVED" } });
@@ -116,7 +168,11 @@ describe("incidents", () => {
   });
 
   it("are listed newest first, by status", async () => {
-    const { data } = await app.gql(`{ open: incidents(status: OPEN) { totalCount edges { node { title } } } resolved: incidents(status: RESOLVED) { edges { node { title } } } }`, {}, { token: outsider.token });
+    const { data } = await app.gql(
+      `{ open: incidents(status: OPEN) { totalCount edges { node { title } } } resolved: incidents(status: RESOLVED) { edges { node { title } } } }`,
+      {},
+      { token: outsider.token },
+    );
     expect(data.open.edges.map((e: any) => e.node.title)).toEqual(["Payments down", "Slow refunds page"]);
     expect(data.resolved.edges.map((e: any) => e.node.title)).toEqual(["Card gateway errors"]);
   });

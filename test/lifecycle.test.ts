@@ -26,13 +26,20 @@ describe("embedded server process", () => {
     };
 
     const first = await startServer(env);
-    const startLine = first.logs.join("").split("\n").find((l) => l.includes("listening"))!;
+    const startLine = first.logs
+      .join("")
+      .split("\n")
+      .find((l) => l.includes("listening"))!;
     expect(JSON.parse(startLine)).toMatchObject({ database: "pglite", location: path.join(dataDir, "pglite") });
     expect(first.logs.join("")).toMatch(/installed default tiers/);
     expect((await gql(first.url, "{ health }")).data).toEqual({ health: "ok" });
-    const login = await gql(first.url, `mutation($e: String!, $p: String!) {
+    const login = await gql(
+      first.url,
+      `mutation($e: String!, $p: String!) {
       login(input: { email: $e, password: $p }) { ... on LoginPayload { token user { email role } } }
-    }`, { e: "admin@example.com", p: "correct horse battery" });
+    }`,
+      { e: "admin@example.com", p: "correct horse battery" },
+    );
     expect(login.data.login.user).toEqual({ email: "admin@example.com", role: "ADMIN" });
 
     first.child.kill("SIGTERM");

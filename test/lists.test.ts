@@ -29,7 +29,14 @@ beforeAll(async () => {
   // Four comments on every case, so "last 3" has something to leave out.
   const tickets = await app.db.prisma.ticket.findMany({ select: { id: true } });
   await app.db.prisma.comment.createMany({
-    data: tickets.flatMap((t) => [1, 2, 3, 4].map((n) => ({ ticketId: t.id, body: `note ${n}`, visibility: "INTERNAL" as const, createdAt: new Date(Date.now() + n * 1000) }))),
+    data: tickets.flatMap((t) =>
+      [1, 2, 3, 4].map((n) => ({
+        ticketId: t.id,
+        body: `note ${n}`,
+        visibility: "INTERNAL" as const,
+        createdAt: new Date(Date.now() + n * 1000),
+      })),
+    ),
   });
 });
 afterAll(() => app.close());
@@ -49,7 +56,11 @@ const PAGE = `query Page($first: Int, $after: String, $filter: TicketFilter, $or
 
 describe("the tickets connection", () => {
   it("combines filters", async () => {
-    const result = await app.gql(PAGE, { first: 100, filter: { teamId: team.gid, priority: ["HIGH"], channel: ["EMAIL"], tag: "vip" } }, { token: manager.token });
+    const result = await app.gql(
+      PAGE,
+      { first: 100, filter: { teamId: team.gid, priority: ["HIGH"], channel: ["EMAIL"], tag: "vip" } },
+      { token: manager.token },
+    );
     const nodes = result.data.tickets.edges.map((e: any) => e.node);
     expect(nodes.length).toBeGreaterThan(0);
     expect(result.data.tickets.totalCount).toBe(nodes.length);
@@ -59,7 +70,9 @@ describe("the tickets connection", () => {
     }
     // The same by brute force: every case that matches all four conditions, and only those.
     const all = (await app.gql(PAGE, { first: 100 }, { token: manager.token })).data.tickets.edges.map((e: any) => e.node);
-    const expected = all.filter((n: any) => n.priority === "HIGH" && n.channel === "EMAIL" && n.team.name === "CS-Payment" && n.tags.includes("vip"));
+    const expected = all.filter(
+      (n: any) => n.priority === "HIGH" && n.channel === "EMAIL" && n.team.name === "CS-Payment" && n.tags.includes("vip"),
+    );
     expect(nodes.map((n: any) => n.number).sort()).toEqual(expected.map((n: any) => n.number).sort());
   });
 
@@ -87,8 +100,15 @@ describe("the tickets connection", () => {
   it("refuses a page larger than 100 with a clear error", async () => {
     const result = await app.gql(PAGE, { first: 101 }, { token: manager.token });
     expect(result.data?.tickets ?? null).toBeNull();
-    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/"first" must be at most 100, got 101/), extensions: { code: "VALIDATION", field: "first" } });
-    const nested = await app.gql(`{ tickets(first: 1) { edges { node { comments(last: 500) { edges { cursor } } } } } }`, {}, { token: manager.token });
+    expect(result.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/"first" must be at most 100, got 101/),
+      extensions: { code: "VALIDATION", field: "first" },
+    });
+    const nested = await app.gql(
+      `{ tickets(first: 1) { edges { node { comments(last: 500) { edges { cursor } } } } } }`,
+      {},
+      { token: manager.token },
+    );
     expect(nested.errors?.[0]?.message).toMatch(/"last" must be at most 100, got 500/);
   });
 

@@ -13,8 +13,8 @@ import { hashPassword } from "../src/auth/secrets.js";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { LOGIN_LIMITS } from "../src/domain/login-backoff.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { sendOver, TRANSPORTS } from "./helpers/transports.js";
 import { seedUser, type TestUser } from "./helpers/seed.js";
+import { sendOver, TRANSPORTS } from "./helpers/transports.js";
 
 // Counts scrypt runs (each still runs for real) to show unknown accounts cost the same work.
 const scryptRuns = vi.hoisted(() => ({ count: 0 }));
@@ -75,7 +75,13 @@ const freshAddress = () => `198.51.${Math.floor(++addressCounter / 250)}.${addre
 async function personWithPassword(target: TestApp, extra: { active?: boolean; passwordHash?: string } = {}) {
   const email = `${randomUUID()}@example.com`;
   const user = await target.db.prisma.user.create({
-    data: { email, name: "Li Lei", role: "AGENT", active: extra.active ?? true, passwordHash: extra.passwordHash ?? (await hashPassword(PASSWORD)) },
+    data: {
+      email,
+      name: "Li Lei",
+      role: "AGENT",
+      active: extra.active ?? true,
+      passwordHash: extra.passwordHash ?? (await hashPassword(PASSWORD)),
+    },
   });
   return { id: user.id, email };
 }
@@ -175,9 +181,15 @@ describe("one login per request", () => {
           headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
           body: JSON.stringify(body),
         });
-      const refused = await post([{ documentId: "sign-in", variables }, { extensions: { persistedQuery: { version: 1, sha256Hash: "sign-in" } }, variables }]);
+      const refused = await post([
+        { documentId: "sign-in", variables },
+        { extensions: { persistedQuery: { version: 1, sha256Hash: "sign-in" } }, variables },
+      ]);
       expect(refused.status).toBe(400);
-      expect(((await refused.json()) as { errors: { extensions: unknown }[] }).errors[0]?.extensions).toMatchObject({ code: "VALIDATION", field: "login" });
+      expect(((await refused.json()) as { errors: { extensions: unknown }[] }).errors[0]?.extensions).toMatchObject({
+        code: "VALIDATION",
+        field: "login",
+      });
       expect(await sessionsOf(persisted, person.id)).toBe(0);
       const allowed = await post([{ documentId: "sign-in", variables }, { documentId: "health" }]);
       expect(allowed.status).toBe(200);
@@ -189,10 +201,7 @@ describe("one login per request", () => {
   });
 });
 
-const kinds = [
-  { kind: "memory", overrides: {} },
-  ...(redisAnswers ? [{ kind: "redis", overrides: { redisUrl: REDIS_URL } }] : []),
-];
+const kinds = [{ kind: "memory", overrides: {} }, ...(redisAnswers ? [{ kind: "redis", overrides: { redisUrl: REDIS_URL } }] : [])];
 
 describe.each(kinds)("failed logins slow down further ones ($kind)", ({ overrides }) => {
   let target: TestApp;
@@ -206,7 +215,9 @@ describe.each(kinds)("failed logins slow down further ones ($kind)", ({ override
   afterAll(() => target?.close());
 
   const login = (email: string, password: string, address: string, token?: string) =>
-    target.gql(LOGIN_WAIT, { i: { email, password } }, { address, token }).then((r) => r.data.login as { __typename: string; code?: string; retryAfterSeconds?: number });
+    target
+      .gql(LOGIN_WAIT, { i: { email, password } }, { address, token })
+      .then((r) => r.data.login as { __typename: string; code?: string; retryAfterSeconds?: number });
 
   it("refuses even the right password after the free failures, with doubling waits, until time passes", async () => {
     const person = await personWithPassword(target);
@@ -216,7 +227,11 @@ describe.each(kinds)("failed logins slow down further ones ($kind)", ({ override
       expect(await login(person.email, `wrong guess ${i}`, freshAddress())).toMatchObject({ code: "INVALID_CREDENTIALS" });
     }
     for (let i = 0; i < 60; i++) {
-      expect(await login(person.email, `wrong guess x${i}`, freshAddress())).toMatchObject({ __typename: "RateLimitedError", code: "RATE_LIMITED", retryAfterSeconds: 1 });
+      expect(await login(person.email, `wrong guess x${i}`, freshAddress())).toMatchObject({
+        __typename: "RateLimitedError",
+        code: "RATE_LIMITED",
+        retryAfterSeconds: 1,
+      });
     }
     expect(await login(person.email, PASSWORD, freshAddress())).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 1 });
     expect(await sessionsOf(target, person.id)).toBe(0);
@@ -253,7 +268,8 @@ describe.each(kinds)("failed logins slow down further ones ($kind)", ({ override
     expect(failures).toBe(freeFailures + waits.length - 1);
     expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, maxDelaySeconds]);
     target.clock.advance(LOGIN_LIMITS.forgetAfterSeconds);
-    for (let i = 0; i < freeFailures; i++) expect(await login(person.email, "wrong", freshAddress())).toMatchObject({ code: "INVALID_CREDENTIALS" });
+    for (let i = 0; i < freeFailures; i++)
+      expect(await login(person.email, "wrong", freshAddress())).toMatchObject({ code: "INVALID_CREDENTIALS" });
   });
 
   it("counts concurrent attempts: a burst gets exactly the free failures", async () => {
@@ -269,9 +285,14 @@ describe.each(kinds)("failed logins slow down further ones ($kind)", ({ override
     const { freeFailures } = LOGIN_LIMITS.address;
     for (let i = 0; i < freeFailures; i++) {
       // A valid credential on the request changes nothing about how logins are counted.
-      expect(await login(`${randomUUID()}@example.com`, "Summer2024!", sprayer, i % 2 ? someone.token : undefined)).toMatchObject({ code: "INVALID_CREDENTIALS" });
+      expect(await login(`${randomUUID()}@example.com`, "Summer2024!", sprayer, i % 2 ? someone.token : undefined)).toMatchObject({
+        code: "INVALID_CREDENTIALS",
+      });
     }
-    expect(await login(`${randomUUID()}@example.com`, "Summer2024!", sprayer, someone.token)).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 1 });
+    expect(await login(`${randomUUID()}@example.com`, "Summer2024!", sprayer, someone.token)).toMatchObject({
+      code: "RATE_LIMITED",
+      retryAfterSeconds: 1,
+    });
     expect(await login(person.email, PASSWORD, sprayer, someone.token)).toMatchObject({ code: "RATE_LIMITED" });
     // Another address is not held back, and the account itself had no failures.
     expect(await login(person.email, PASSWORD, freshAddress())).toMatchObject({ __typename: "LoginPayload" });
@@ -347,7 +368,8 @@ describe("unknown and inactive accounts", () => {
       expect(scryptRuns.count - before, email).toBe(1);
       answers.push(result.data.login);
     }
-    for (const answer of answers) expect(answer).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS", message: "Wrong e-mail or password" });
+    for (const answer of answers)
+      expect(answer).toEqual({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS", message: "Wrong e-mail or password" });
   });
 });
 
@@ -367,7 +389,11 @@ describe("security log", () => {
     expect(failed[0]).not.toHaveProperty("emailDigest");
     expect(failed[1]).toMatchObject({ emailDigest: expect.stringMatching(/^[\w-]{16}$/), address });
     expect(failed[1]).not.toHaveProperty("userId");
-    expect(logLines.find((line) => line.event === "login.throttled")).toMatchObject({ userId: person.id, scope: "account", retryAfterSeconds: 1 });
+    expect(logLines.find((line) => line.event === "login.throttled")).toMatchObject({
+      userId: person.id,
+      scope: "account",
+      retryAfterSeconds: 1,
+    });
     const text = JSON.stringify(logLines);
     expect(text).not.toMatch(/secret guess/);
     expect(text).not.toContain(person.email);
@@ -387,12 +413,20 @@ describe("password policy", () => {
     ] as const) {
       const email = `zhao.min.${randomUUID().slice(0, 6)}@example.com`;
       const created = await app.gql(CREATE_USER, { i: { email, name: "Zhao Min", password, role: "AGENT" } }, { token: admin.token });
-      expect(created.data.createUser).toMatchObject({ __typename: "ValidationError", field: "input.password", message: expect.stringMatching(why) });
+      expect(created.data.createUser).toMatchObject({
+        __typename: "ValidationError",
+        field: "input.password",
+        message: expect.stringMatching(why),
+      });
       expect(await app.db.prisma.user.count({ where: { email } })).toBe(0);
     }
     const person = await seedUser(app, "AGENT");
     const updated = await app.gql(UPDATE_USER, { i: { id: person.gid, password: "password12" } }, { token: admin.token });
-    expect(updated.data.updateUser).toMatchObject({ __typename: "ValidationError", field: "input.password", message: expect.stringMatching(/commonly used/) });
+    expect(updated.data.updateUser).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.password",
+      message: expect.stringMatching(/commonly used/),
+    });
     const strong = await app.gql(UPDATE_USER, { i: { id: person.gid, password: "violet tram orbit seven" } }, { token: admin.token });
     expect(strong.data.updateUser.__typename).toBe("UserPayload");
   });

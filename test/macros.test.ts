@@ -38,13 +38,22 @@ async function caseInTeamChecking() {
 
 const snapshot = async (number: string) => {
   const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { number }, include: { tags: true, comments: true, events: true } });
-  return { version: row.version, status: row.status, priority: row.priority, tags: row.tags.length, comments: row.comments.length, events: row.events.length };
+  return {
+    version: row.version,
+    status: row.status,
+    priority: row.priority,
+    tags: row.tags.length,
+    comments: row.comments.length,
+    events: row.events.length,
+  };
 };
 
 describe("macros", () => {
   it("are kept by the right people: team macros by the team's supervisors, global ones by managers", async () => {
     const actions = { priority: "HIGH" };
-    expect(await saveMacro(agent.token, { name: "t", visibility: "TEAM", teamId: team.gid, actions })).toMatchObject({ __typename: "ForbiddenError" });
+    expect(await saveMacro(agent.token, { name: "t", visibility: "TEAM", teamId: team.gid, actions })).toMatchObject({
+      __typename: "ForbiddenError",
+    });
     expect(await saveMacro(supervisor.token, { name: "g", visibility: "GLOBAL", actions })).toMatchObject({ __typename: "ForbiddenError" });
     expect(await saveMacro(supervisor.token, { name: "Urgent", visibility: "TEAM", teamId: team.gid, actions })).toMatchObject({
       __typename: "MacroPayload",
@@ -64,9 +73,15 @@ describe("macros", () => {
       [{ addTags: ["Bad Tag"] }, "input.actions.addTags.0"],
     ];
     for (const [actions, field] of cases) {
-      expect(await saveMacro(agent.token, { name: "bad", visibility: "PERSONAL", actions }), JSON.stringify(actions)).toMatchObject({ __typename: "ValidationError", field });
+      expect(await saveMacro(agent.token, { name: "bad", visibility: "PERSONAL", actions }), JSON.stringify(actions)).toMatchObject({
+        __typename: "ValidationError",
+        field,
+      });
     }
-    expect(await saveMacro(agent.token, { name: "bad", visibility: "TEAM", actions: { priority: "LOW" } })).toMatchObject({ __typename: "ValidationError", field: "input.teamId" });
+    expect(await saveMacro(agent.token, { name: "bad", visibility: "TEAM", actions: { priority: "LOW" } })).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.teamId",
+    });
     expect(await app.db.prisma.macro.count({ where: { name: "bad" } })).toBe(0);
   });
 
@@ -79,13 +94,20 @@ describe("macros", () => {
         addTags: ["refund"],
         priority: "LOW",
         assignToMe: true,
-        comment: { template: "Dear {{customer.name}}, the refund for {{ticket.number}} is on its way. {{agent.name}}", visibility: "PUBLIC" },
+        comment: {
+          template: "Dear {{customer.name}}, the refund for {{ticket.number}} is on its way. {{agent.name}}",
+          visibility: "PUBLIC",
+        },
         status: "INFORM_CUSTOMER",
       },
     });
     const ticket = await caseInTeamChecking();
     const before = await snapshot(ticket.number);
-    const result = await app.gql(APPLY, { i: { ticketId: ticket.id, macroId: macro.macro.id, expectedVersion: before.version } }, { token: agent.token });
+    const result = await app.gql(
+      APPLY,
+      { i: { ticketId: ticket.id, macroId: macro.macro.id, expectedVersion: before.version } },
+      { token: agent.token },
+    );
     const after = result.data.applyMacro.ticket;
     expect(after).toMatchObject({ status: "INFORM_CUSTOMER", priority: "LOW", tags: ["refund"], assignee: { id: agent.gid } });
     const bodies = after.comments.edges.map((e: any) => e.node);
@@ -98,24 +120,40 @@ describe("macros", () => {
   });
 
   it("cannot do what the user could not: a refused action undoes the whole macro", async () => {
-    const escalating = await saveMacro(agent.token, { name: "Escalate", visibility: "PERSONAL", actions: { addTags: ["urgent"], tierLevel: 3 } });
+    const escalating = await saveMacro(agent.token, {
+      name: "Escalate",
+      visibility: "PERSONAL",
+      actions: { addTags: ["urgent"], tierLevel: 3 },
+    });
     const ticket = await caseInTeamChecking();
     const before = await snapshot(ticket.number);
     const refused = await app.gql(APPLY, { i: { ticketId: ticket.id, macroId: escalating.macro.id } }, { token: agent.token });
     expect(refused.data.applyMacro).toMatchObject({ __typename: "ForbiddenError", message: expect.stringContaining("supervisors") });
     expect(await snapshot(ticket.number)).toEqual(before);
 
-    const skipping = await saveMacro(agent.token, { name: "Close now", visibility: "PERSONAL", actions: { addTags: ["closed"], status: "DONE", resolution: "Done for {{customer.accountId}}" } });
+    const skipping = await saveMacro(agent.token, {
+      name: "Close now",
+      visibility: "PERSONAL",
+      actions: { addTags: ["closed"], status: "DONE", resolution: "Done for {{customer.accountId}}" },
+    });
     const illegal = await app.gql(APPLY, { i: { ticketId: ticket.id, macroId: skipping.macro.id } }, { token: agent.token });
     expect(illegal.data.applyMacro).toMatchObject({ __typename: "InvalidTransitionError", allowed: ["INFORM_CUSTOMER"] });
     expect(await snapshot(ticket.number)).toEqual(before);
   });
 
   it("refuse a stale version, and someone else's personal macro is not found", async () => {
-    const mine = await saveMacro(agent.token, { name: "Note", visibility: "PERSONAL", actions: { comment: { template: "checked {{ticket.title}}", visibility: "INTERNAL" } } });
+    const mine = await saveMacro(agent.token, {
+      name: "Note",
+      visibility: "PERSONAL",
+      actions: { comment: { template: "checked {{ticket.title}}", visibility: "INTERNAL" } },
+    });
     const ticket = await caseInTeamChecking();
     const before = await snapshot(ticket.number);
-    const stale = await app.gql(APPLY, { i: { ticketId: ticket.id, macroId: mine.macro.id, expectedVersion: before.version - 1 } }, { token: agent.token });
+    const stale = await app.gql(
+      APPLY,
+      { i: { ticketId: ticket.id, macroId: mine.macro.id, expectedVersion: before.version - 1 } },
+      { token: agent.token },
+    );
     expect(stale.data.applyMacro).toMatchObject({ __typename: "VersionConflictError", currentVersion: before.version });
     const theirs = await app.gql(APPLY, { i: { ticketId: ticket.id, macroId: mine.macro.id } }, { token: colleague.token });
     expect(theirs.data.applyMacro).toMatchObject({ __typename: "NotFoundError" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createDb } from "../src/db.js";
 import { diagnoseMigrations, readMigrations, upToDate } from "../src/db/migrator.js";
+import { createDb } from "../src/db.js";
 import { freshDatabase } from "./helpers/app.js";
 
 // These build databases from nothing (the schema engine and every migration), the work

@@ -7,13 +7,13 @@ import net from "node:net";
 import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken, newBearerToken } from "../src/auth/secrets.js";
 import { AdjustableClock } from "../src/clock.js";
-import { createApp, type App } from "../src/server.js";
+import { type App, createApp } from "../src/server.js";
 import { testConfig } from "./helpers/app.js";
 import { TEST_DATABASE_PREFIX } from "./helpers/databases.js";
-import { reportLiveStreams, subscribeWs, wsClient, type Collector } from "./helpers/live.js";
-import { gid, ticketInput, CREATE, TRANSITION } from "./helpers/seed.js";
-import { hashToken, newBearerToken } from "../src/auth/secrets.js";
+import { type Collector, reportLiveStreams, subscribeWs, wsClient } from "./helpers/live.js";
+import { CREATE, gid, TRANSITION, ticketInput } from "./helpers/seed.js";
 
 const POSTGRES = process.env.DATABASE_URL ?? process.env.CASEFLOW_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -25,7 +25,10 @@ async function reachable(): Promise<boolean> {
     socket.on("error", () => resolve(false));
   });
   const client = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 3000 });
-  const pgUp = await client.connect().then(() => true, () => false);
+  const pgUp = await client.connect().then(
+    () => true,
+    () => false,
+  );
   await client.end().catch(() => {});
   return redisUp && pgUp;
 }
@@ -78,10 +81,28 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
     const prisma = instances[0]!.app.db.prisma;
     const team = await prisma.team.create({ data: { name: "CS-Payment" } });
     teamGid = gid("Team", team.id);
-    const user = await prisma.user.create({ data: { email: "lead@example.com", name: "Lead", role: "SUPERVISOR", passwordHash: "x", memberships: { create: { teamId: team.id } } } });
+    const user = await prisma.user.create({
+      data: {
+        email: "lead@example.com",
+        name: "Lead",
+        role: "SUPERVISOR",
+        passwordHash: "x",
+        memberships: { create: { teamId: team.id } },
+      },
+    });
     token = newBearerToken("session");
     await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-    await prisma.slaPolicy.create({ data: { name: "fast HIGH", priority: "HIGH", teamId: team.id, firstResponseSeconds: 2, resolutionSeconds: 3, followUpSeconds: 60, warningBeforeSeconds: 1 } });
+    await prisma.slaPolicy.create({
+      data: {
+        name: "fast HIGH",
+        priority: "HIGH",
+        teamId: team.id,
+        firstResponseSeconds: 2,
+        resolutionSeconds: 3,
+        followUpSeconds: 60,
+        warningBeforeSeconds: 1,
+      },
+    });
   });
 
   afterAll(async () => {
@@ -104,7 +125,9 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
     const [a, b, c] = instances as [(typeof instances)[0], (typeof instances)[0], (typeof instances)[0]];
     const clients = [wsClient(b.port, token), wsClient(c.port, token)];
     try {
-      const feeds = await Promise.all(clients.map((client) => subscribeWs(client, `subscription { ticketEvents { type ticket { number } } }`)));
+      const feeds = await Promise.all(
+        clients.map((client) => subscribeWs(client, `subscription { ticketEvents { type ticket { number } } }`)),
+      );
       const ticket = await createAndSubmit(a);
       for (const feed of feeds) {
         const events = await feed.waitForMatching((e: any) => e.ticketEvents.ticket.number === ticket.number, 2);
@@ -130,7 +153,9 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
         expect(new Set(ids).size).toBe(4);
       }
       const prisma = instances[0]!.app.db.prisma;
-      const fired = await prisma.ticketEvent.count({ where: { ticket: { number: ticket.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } } });
+      const fired = await prisma.ticketEvent.count({
+        where: { ticket: { number: ticket.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } },
+      });
       expect(fired).toBe(4);
 
       // Two of three instances go away before the next case's alerts fall due.
@@ -140,7 +165,11 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
       const survivor = feeds[2]!;
       await survivor.waitForMatching((e: any) => e.slaAlerts.ticket.number === next.number, 4, 10_000);
       const survivorPrisma = instances[2]!.app.db.prisma;
-      expect(await survivorPrisma.ticketEvent.count({ where: { ticket: { number: next.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } } })).toBe(4);
+      expect(
+        await survivorPrisma.ticketEvent.count({
+          where: { ticket: { number: next.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } },
+        }),
+      ).toBe(4);
     } finally {
       await Promise.allSettled(clients.map((client) => client.dispose()));
     }
@@ -160,7 +189,9 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 500));
-    const events = await prisma.ticketEvent.findMany({ where: { ticket: { number: ticket.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } } });
+    const events = await prisma.ticketEvent.findMany({
+      where: { ticket: { number: ticket.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } },
+    });
     // Both targets were past due: each breach fires once; the moot warnings are not sent late.
     expect(events.filter((e) => e.type === "SLA_BREACHED")).toHaveLength(2);
     expect(events.filter((e) => e.type === "SLA_WARNING")).toHaveLength(0);

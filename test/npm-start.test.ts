@@ -1,10 +1,11 @@
 // `npm start` as a process manager runs it: the signal sent to npm reaches the server,
 // which shuts down gracefully; npm exits 0 and nothing is left listening (before, npm
 // exited while its shell's child kept serving, orphaned).
+
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { startServer } from "./helpers/process.js";
 
@@ -14,20 +15,24 @@ afterAll(async () => {
 });
 
 describe("npm start", () => {
-  it.each(["SIGTERM", "SIGINT"] as const)("passes %s to the server, which stops cleanly; npm exits 0", async (signal) => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-start-"));
-    dirs.push(dataDir);
-    // Builds dist/ first when it is missing or older than src/ (as on a fresh clone).
-    const server = await startServer(
-      { DATA_DIR: dataDir, CASEFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), SHUTDOWN_GRACE_SECONDS: "5" },
-      ["npm", "start", "--silent"],
-      170_000,
-    );
-    expect((await fetch(server.url.replace("/graphql", "/health"))).status).toBe(200);
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "passes %s to the server, which stops cleanly; npm exits 0",
+    async (signal) => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-start-"));
+      dirs.push(dataDir);
+      // Builds dist/ first when it is missing or older than src/ (as on a fresh clone).
+      const server = await startServer(
+        { DATA_DIR: dataDir, CASEFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), SHUTDOWN_GRACE_SECONDS: "5" },
+        ["npm", "start", "--silent"],
+        170_000,
+      );
+      expect((await fetch(server.url.replace("/graphql", "/health"))).status).toBe(200);
 
-    server.child.kill(signal);
-    expect(await server.exited).toBe(0);
-    expect(server.logs.join("")).toContain("caseflow stopped");
-    await expect(fetch(server.url.replace("/graphql", "/health"))).rejects.toThrow();
-  }, 240_000);
+      server.child.kill(signal);
+      expect(await server.exited).toBe(0);
+      expect(server.logs.join("")).toContain("caseflow stopped");
+      await expect(fetch(server.url.replace("/graphql", "/health"))).rejects.toThrow();
+    },
+    240_000,
+  );
 });

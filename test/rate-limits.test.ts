@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRateLimits, type RateLimits } from "../src/http/rate-limits.js";
-import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redisUp = await new Promise<boolean>((resolve) => {
@@ -43,7 +43,12 @@ describe.runIf(redisUp)("rate limits shared through Redis", () => {
 
   it("count anonymous requests to two instances of the API into one bucket per address", async () => {
     const redisChannelPrefix = `caseflow-test-${randomUUID()}:`;
-    const config = { slaMonitor: false, redisUrl: REDIS, redisChannelPrefix, limits: { ...testConfig().limits, anonymousRateLimitPerMinute: 3 } };
+    const config = {
+      slaMonitor: false,
+      redisUrl: REDIS,
+      redisChannelPrefix,
+      limits: { ...testConfig().limits, anonymousRateLimitPerMinute: 3 },
+    };
     const apps: TestApp[] = [await createTestApp(config), await createTestApp(config)];
     try {
       const statuses = [];
@@ -60,7 +65,11 @@ describe("rate limits when Redis does not answer", () => {
     const told: boolean[] = [];
     // Nothing listens on port 1: every command fails at once.
     const unreachable = await limits({ redisUrl: "redis://127.0.0.1:1", perMinute: 2, onRedisFallback: (failing) => told.push(failing) });
-    const waits = [await unreachable.take("credential", "t"), await unreachable.take("credential", "t"), await unreachable.take("credential", "t")];
+    const waits = [
+      await unreachable.take("credential", "t"),
+      await unreachable.take("credential", "t"),
+      await unreachable.take("credential", "t"),
+    ];
     expect(waits.slice(0, 2)).toEqual([0, 0]);
     expect(waits[2]).toBeGreaterThanOrEqual(1);
     // The third was refused by the local count, and the fallback was told once.

@@ -19,7 +19,11 @@ beforeAll(async () => {
   second = await seedUser(app, "AGENT", [team.id], { name: "Bo" });
   outsider = await seedUser(app, "AGENT", []);
   const ticket = await createTicketVia(app, first.token, { teamId: team.gid });
-  const added = await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { ... on AddCommentPayload { comment { id } } } }`, { i: { ticketId: ticket.id, body: "payment stuck again" } }, { token: first.token });
+  const added = await app.gql(
+    `mutation($i: AddCommentInput!) { addComment(input: $i) { ... on AddCommentPayload { comment { id } } } }`,
+    { i: { ticketId: ticket.id, body: "payment stuck again" } },
+    { token: first.token },
+  );
   commentId = added.data.addComment.comment.id;
 });
 afterAll(() => app.close());
@@ -41,9 +45,16 @@ describe("status markers on comments", () => {
   });
 
   it("refuse other markers, outsiders and tokens", async () => {
-    expect((await app.gql(REACT("react"), { i: { commentId, emoji: "👍" } }, { token: first.token })).data.react).toMatchObject({ __typename: "ValidationError", field: "input.emoji" });
-    expect((await app.gql(REACT("react"), { i: { commentId, emoji: "👀" } }, { token: outsider.token })).data.react.__typename).toBe("NotFoundError");
+    expect((await app.gql(REACT("react"), { i: { commentId, emoji: "👍" } }, { token: first.token })).data.react).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.emoji",
+    });
+    expect((await app.gql(REACT("react"), { i: { commentId, emoji: "👀" } }, { token: outsider.token })).data.react.__typename).toBe(
+      "NotFoundError",
+    );
     const bot = await seedApiToken(app, ["tickets:write"]);
-    expect((await app.gql(REACT("react"), { i: { commentId, emoji: "👀" } }, { token: bot.token })).data.react.__typename).toBe("ForbiddenError");
+    expect((await app.gql(REACT("react"), { i: { commentId, emoji: "👀" } }, { token: bot.token })).data.react.__typename).toBe(
+      "ForbiddenError",
+    );
   });
 });

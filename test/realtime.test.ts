@@ -42,8 +42,15 @@ describe("ticketEvents", () => {
       const sentinel = await createTicketVia(app, agentA.token, { teamId: teamA.gid });
       const received = await feed.waitFor(3);
       expect(feed.received.map((e: any) => e.ticketEvents.ticket.number)).toEqual([mine.number, mine.number, sentinel.number]);
-      expect(received.slice(0, 2).map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([["CREATED", "NEW"], ["STATUS_CHANGED", "NOT_STARTED"]]);
-      expect(received[1].ticketEvents).toMatchObject({ fromStatus: "NEW", actor: { kind: "USER" }, ticket: { status: "NOT_STARTED", team: { name: "CS-Payment" } } });
+      expect(received.slice(0, 2).map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([
+        ["CREATED", "NEW"],
+        ["STATUS_CHANGED", "NOT_STARTED"],
+      ]);
+      expect(received[1].ticketEvents).toMatchObject({
+        fromStatus: "NEW",
+        actor: { kind: "USER" },
+        ticket: { status: "NOT_STARTED", team: { name: "CS-Payment" } },
+      });
       feed.stop();
     } finally {
       await clientA.dispose();
@@ -59,9 +66,16 @@ describe("ticketEvents", () => {
       await moveVia(app, agentA.token, { id: ticket.id, to: "TEAM_CHECKING" });
       await createTicketVia(app, agentA.token, { teamId: teamA.gid });
       // A comment while the case is in TEAM_CHECKING passes the filter: a sentinel after the rest.
-      await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`, { i: { ticketId: ticket.id, body: "sentinel" } }, { token: agentA.token });
+      await app.gql(
+        `mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`,
+        { i: { ticketId: ticket.id, body: "sentinel" } },
+        { token: agentA.token },
+      );
       await feed.waitFor(2);
-      expect(feed.received.map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([["STATUS_CHANGED", "TEAM_CHECKING"], ["COMMENTED", null]]);
+      expect(feed.received.map((e: any) => [e.ticketEvents.type, e.ticketEvents.toStatus])).toEqual([
+        ["STATUS_CHANGED", "TEAM_CHECKING"],
+        ["COMMENTED", null],
+      ]);
       feed.stop();
     } finally {
       await client.dispose();
@@ -73,14 +87,26 @@ describe("ticketEvents", () => {
     const client = wsClient(port, bot.token);
     try {
       const first = await subscribeWs(client, EVENTS);
-      await app.gql(`mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename } }`, { i: { id: bot.gid } }, { token: admin.token });
+      await app.gql(
+        `mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename } }`,
+        { i: { id: bot.gid } },
+        { token: admin.token },
+      );
       await first.completed;
       // The socket is still open; a new subscription on it must not run on the old credentials.
       const received: unknown[] = [];
       const refusal = await new Promise<unknown>((resolve) =>
-        client.subscribe({ query: EVENTS }, { next: (value) => received.push(value), error: resolve, complete: () => resolve("completed") }),
+        client.subscribe(
+          { query: EVENTS },
+          { next: (value) => received.push(value), error: resolve, complete: () => resolve("completed") },
+        ),
       );
-      expect(refusal).toEqual([expect.objectContaining({ message: "The API token is invalid, expired or revoked", extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) })]);
+      expect(refusal).toEqual([
+        expect.objectContaining({
+          message: "The API token is invalid, expired or revoked",
+          extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }),
+        }),
+      ]);
       // Refused with an error, the operation has no stream left to deliver anything on.
       await createTicketVia(app, agentA.token, { teamId: teamA.gid });
       expect(received).toEqual([]);
@@ -96,7 +122,11 @@ describe("ticketEvents", () => {
       const feed = await subscribeWs(client, EVENTS);
       await createTicketVia(app, agentA.token, { teamId: teamA.gid });
       await feed.waitFor(1);
-      await app.gql(`mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename } }`, { i: { id: bot.gid } }, { token: admin.token });
+      await app.gql(
+        `mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { __typename } }`,
+        { i: { id: bot.gid } },
+        { token: admin.token },
+      );
       await feed.completed;
       expect(JSON.stringify(feed.errors)).toMatch(/revoked/);
       // Ended with an error, the operation has no stream left to deliver anything on.
@@ -118,7 +148,11 @@ describe("ticketEvents", () => {
 
   it("replays what a reconnecting client missed, then goes live, with no gap or repeat at the seam", async () => {
     const ticket = await createTicketVia(app, agentA.token, { teamId: teamA.gid });
-    const trail = await app.gql(`query($id: ID!) { ticket(id: $id) { events { edges { node { cursor } } } } }`, { id: ticket.id }, { token: agentA.token });
+    const trail = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { events { edges { node { cursor } } } } }`,
+      { id: ticket.id },
+      { token: agentA.token },
+    );
     const cursor = trail.data.ticket.events.edges[0].node.cursor;
     // Missed while disconnected:
     await moveVia(app, agentA.token, { id: ticket.id, to: "NOT_STARTED" });
@@ -128,17 +162,31 @@ describe("ticketEvents", () => {
       // Changes keep coming while the client replays.
       const writing = (async () => {
         for (let i = 0; i < 5; i++) {
-          await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`, { i: { ticketId: ticket.id, body: `note ${i}` } }, { token: agentA.token });
+          await app.gql(
+            `mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`,
+            { i: { ticketId: ticket.id, body: `note ${i}` } },
+            { token: agentA.token },
+          );
         }
       })();
       const feed = await subscribeWs(client, EVENTS, { filter: { ticketId: ticket.id }, after: cursor });
       await writing;
       await moveVia(app, agentA.token, { id: ticket.id, to: "INFORM_CUSTOMER", note: "answer" });
       // A last comment is a sentinel: once it is in, a repeat of anything before would be too.
-      await app.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`, { i: { ticketId: ticket.id, body: "sentinel" } }, { token: agentA.token });
+      await app.gql(
+        `mutation($i: AddCommentInput!) { addComment(input: $i) { __typename } }`,
+        { i: { ticketId: ticket.id, body: "sentinel" } },
+        { token: agentA.token },
+      );
       await feed.waitFor(9);
       const got = feed.received.map((e: any) => e.ticketEvents);
-      const stored = await app.db.prisma.ticketEvent.findMany({ where: { ticketId: (await app.db.prisma.ticket.findFirstOrThrow({ where: { number: ticket.number } })).id, position: { gt: BigInt(cursor) } }, orderBy: { position: "asc" } });
+      const stored = await app.db.prisma.ticketEvent.findMany({
+        where: {
+          ticketId: (await app.db.prisma.ticket.findFirstOrThrow({ where: { number: ticket.number } })).id,
+          position: { gt: BigInt(cursor) },
+        },
+        orderBy: { position: "asc" },
+      });
       expect(got.map((e: any) => e.cursor)).toEqual(stored.map((e) => e.position!.toString()));
       expect(new Set(got.map((e: any) => e.cursor)).size).toBe(got.length);
       expect(got.slice(0, 2).map((e: any) => e.toStatus)).toEqual(["NOT_STARTED", "TEAM_CHECKING"]);
@@ -157,7 +205,11 @@ describe("ticketEvents", () => {
     } finally {
       await client.dispose();
     }
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify({ query: EVENTS }) });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: EVENTS }),
+    });
     expect(await response.text()).toMatch(/UNAUTHENTICATED/);
   });
 });

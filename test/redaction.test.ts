@@ -7,21 +7,21 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import {
+  type GraphQLField,
+  type GraphQLNamedType,
   getNamedType,
   isCompositeType,
   isInputObjectType,
   isLeafType,
   isNonNullType,
   isObjectType,
-  type GraphQLField,
-  type GraphQLNamedType,
 } from "graphql";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseInput, updateTicketInput } from "../src/domain/input.js";
 import { schema } from "../src/schema/index.js";
-import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
-import { subscribeWs, wsClient, type Collector } from "./helpers/live.js";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { type Collector, subscribeWs, wsClient } from "./helpers/live.js";
 import { disguised, glue, personalNumber } from "./helpers/personal-numbers.js";
 import { seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
@@ -253,7 +253,11 @@ function digitsOf(text: string): string {
 }
 
 /** What betrays a number: all of a card's digits, an ID's first 17 (its check character may be X). */
-const needleOf = (digits: readonly number[]) => digits.filter((d) => d < 10).slice(0, 17).join("");
+const needleOf = (digits: readonly number[]) =>
+  digits
+    .filter((d) => d < 10)
+    .slice(0, 17)
+    .join("");
 
 /** The fields the property splits a number across (each pair in one write). */
 const SPLIT_PAIRS = [
@@ -265,7 +269,7 @@ const SPLIT_PAIRS = [
 /** Every string in a value read back, with where it was found. */
 function strings(value: unknown, where: string, out: [string, string][] = []): [string, string][] {
   if (typeof value === "string") out.push([where, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${where}[${i}]`, out));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) strings(v, `${where}[${i}]`, out);
   else if (value && typeof value === "object") {
     const object = value as Record<string, unknown>;
     // A number split across two fields of one write is betrayed by the two read together.
@@ -347,7 +351,9 @@ describe("a case update", () => {
     // Read alone, the new title holds only eight digits, no number.
     expect(parseInput(updateTicketInput, update).title).toBe(update.title);
     // The stored texts are context only: nothing is found among them alone.
-    expect(parseInput(updateTicketInput, { details: "nothing here" }, "input", ["ACC-1 4111 1111", "1111 1111 x"]).details).toBe("nothing here");
+    expect(parseInput(updateTicketInput, { details: "nothing here" }, "input", ["ACC-1 4111 1111", "1111 1111 x"]).details).toBe(
+      "nothing here",
+    );
   });
 });
 
@@ -361,7 +367,9 @@ describe("the schema", () => {
     for (const name of Object.keys(schema.getMutationType()!.getFields())) mutation(name);
     for (const name of Object.keys(schema.getSubscriptionType()!.getFields())) subscription(name);
     const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((t) => t!.name);
-    const outputTypes = Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && !t.name.startsWith("__") && !roots.includes(t.name));
+    const outputTypes = Object.values(schema.getTypeMap()).filter(
+      (t) => isObjectType(t) && !t.name.startsWith("__") && !roots.includes(t.name),
+    );
     expect(outputTypes.map((t) => t.name).filter((name) => !typesRead.has(name))).toEqual([]);
   });
 });
@@ -393,7 +401,10 @@ const sample: fc.Arbitrary<Sample> = personalNumber.chain((number) =>
   ),
 );
 
-const letters = () => randomUUID().replace(/[^a-f]/g, "").slice(0, 8);
+const letters = () =>
+  randomUUID()
+    .replace(/[^a-f]/g, "")
+    .slice(0, 8);
 /** A password the policy takes. */
 const PASSWORD = "correct horse battery staple tangerine";
 
@@ -431,7 +442,10 @@ describe("redaction, end to end", () => {
         const refused = async (name: string, variables: Record<string, unknown>, field: string) => {
           const payload = await call(name, variables);
           expect(payload, name).toMatchObject({ __typename: "ValidationError" });
-          expect(payload.issues.map((i: { field: string }) => i.field), name).toContain(field);
+          expect(
+            payload.issues.map((i: { field: string }) => i.field),
+            name,
+          ).toContain(field);
         };
         const read = async (query: string, variables: Record<string, unknown> = {}, where = "query") => {
           const result = await app.gql(query, variables, { token: admin.token });
@@ -440,33 +454,76 @@ describe("redaction, end to end", () => {
         };
 
         // Configuration first, so the cases below use it.
-        await ok("upsertAutoReply", { input: { channel: "EMAIL", template: `Hello {{customer.name}}, ${text("UpsertAutoReplyInput.template")}` } });
+        await ok("upsertAutoReply", {
+          input: { channel: "EMAIL", template: `Hello {{customer.name}}, ${text("UpsertAutoReplyInput.template")}` },
+        });
         const calendar = await ok("upsertBusinessCalendar", {
-          input: { name: text("UpsertBusinessCalendarInput.name"), timeZone: "UTC", weeklyHours: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: "00:00", end: "24:00" })) },
+          input: {
+            name: text("UpsertBusinessCalendarInput.name"),
+            timeZone: "UTC",
+            weeklyHours: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: "00:00", end: "24:00" })),
+          },
         });
         await ok("upsertSlaPolicy", {
-          input: { name: text("UpsertSlaPolicyInput.name"), priority: "LOW", teamId: (await seedTeam(app)).gid, tierLevel: 4, calendarId: calendar.businessCalendar.id, firstResponseSeconds: 60, resolutionSeconds: 600, followUpSeconds: 600 },
+          input: {
+            name: text("UpsertSlaPolicyInput.name"),
+            priority: "LOW",
+            teamId: (await seedTeam(app)).gid,
+            tierLevel: 4,
+            calendarId: calendar.businessCalendar.id,
+            firstResponseSeconds: 60,
+            resolutionSeconds: 600,
+            followUpSeconds: 600,
+          },
         });
         const rule = { position: 1000 + run, runsOn: ["CREATED"], enabled: false };
-        await ok("upsertRoutingRule", { input: { ...rule, name: text("UpsertRoutingRuleInput.name"), conditions: { types: ["COMPLAINT"] }, actions: { atRisk: true } } });
-        await refused("upsertRoutingRule", { input: { ...rule, name: "tags", conditions: { tags: [compact("RuleConditionsInput.tags")] }, actions: { atRisk: true } } }, "input.conditions.tags.0");
-        await refused("upsertRoutingRule", { input: { ...rule, name: "add", conditions: {}, actions: { addTags: [compact("RuleActionsInput.addTags")] } } }, "input.actions.addTags.0");
-        await refused("upsertRoutingRule", { input: { ...rule, name: "remove", conditions: {}, actions: { removeTags: [compact("RuleActionsInput.removeTags")] } } }, "input.actions.removeTags.0");
+        await ok("upsertRoutingRule", {
+          input: { ...rule, name: text("UpsertRoutingRuleInput.name"), conditions: { types: ["COMPLAINT"] }, actions: { atRisk: true } },
+        });
+        await refused(
+          "upsertRoutingRule",
+          { input: { ...rule, name: "tags", conditions: { tags: [compact("RuleConditionsInput.tags")] }, actions: { atRisk: true } } },
+          "input.conditions.tags.0",
+        );
+        await refused(
+          "upsertRoutingRule",
+          { input: { ...rule, name: "add", conditions: {}, actions: { addTags: [compact("RuleActionsInput.addTags")] } } },
+          "input.actions.addTags.0",
+        );
+        await refused(
+          "upsertRoutingRule",
+          { input: { ...rule, name: "remove", conditions: {}, actions: { removeTags: [compact("RuleActionsInput.removeTags")] } } },
+          "input.actions.removeTags.0",
+        );
 
         // People, teams, tokens.
         await ok("createApiToken", { input: { name: text("CreateApiTokenInput.name"), scopes: ["tickets:read"], teamIds: [team.gid] } });
         await refused("createTeam", { input: { name: compact("CreateTeamInput.name") } }, "input.name");
         await ok("createTeam", { input: { name: `Team ${letters()}`, description: text("CreateTeamInput.description") } });
         const user = await ok("createUser", {
-          input: { email: `${randomUUID()}@example.com`, name: text("CreateUserInput.name"), password: PASSWORD, role: "AGENT", teamIds: [team.gid] },
+          input: {
+            email: `${randomUUID()}@example.com`,
+            name: text("CreateUserInput.name"),
+            password: PASSWORD,
+            role: "AGENT",
+            teamIds: [team.gid],
+          },
         });
         await ok("updateUser", { input: { id: user.user.id, name: text("UpdateUserInput.name") } });
-        await refused("updateWorkProfile", { input: { skills: [{ skill: compact("SkillInput.skill"), level: 5 }] } }, "input.skills.0.skill");
+        await refused(
+          "updateWorkProfile",
+          { input: { skills: [{ skill: compact("SkillInput.skill"), level: 5 }] } },
+          "input.skills.0.skill",
+        );
 
         // A case, with every text of its creation and then of an update.
         const accountId = `ACC-${letters()}`;
         const ticketBase = { accountId, channel: "EMAIL", type: "INQUIRY", priority: "HIGH", teamId: team.gid };
-        await refused("createTicket", { input: { ...ticketBase, title: `${accountId} tags`, tags: [compact("CreateTicketInput.tags")] } }, "input.tags.0");
+        await refused(
+          "createTicket",
+          { input: { ...ticketBase, title: `${accountId} tags`, tags: [compact("CreateTicketInput.tags")] } },
+          "input.tags.0",
+        );
         const created = await ok("createTicket", {
           input: {
             ...ticketBase,
@@ -476,7 +533,14 @@ describe("redaction, end to end", () => {
             externalRef: text("CreateTicketInput.externalRef"),
             subcategory: compact("CreateTicketInput.subcategory"),
             requester: { name: text("RequesterInput.name"), contact: "13812345678" },
-            attachments: [{ name: text("AttachmentInput.name"), kind: text("AttachmentInput.kind"), size: 10, url: `https://files.example/${(written.add("AttachmentInput.url"), next(s.compact))}` }],
+            attachments: [
+              {
+                name: text("AttachmentInput.name"),
+                kind: text("AttachmentInput.kind"),
+                size: 10,
+                url: `https://files.example/${(written.add("AttachmentInput.url"), next(s.compact))}`,
+              },
+            ],
           },
         });
         const ticketId: string = created.ticket.id;
@@ -501,12 +565,20 @@ describe("redaction, end to end", () => {
         await refused("addTags", { input: { ticketId, tags: [compact("TicketTagsInput.tags")] } }, "input.tags.0");
 
         // A number cut in two across two fields of one write: title and description, an incident's title and summary, a macro's name and description.
-        await ok("createTicket", { input: { ...ticketBase, title: `${accountId} refund ${s.head}`, description: `${s.tail} was charged` } });
+        await ok("createTicket", {
+          input: { ...ticketBase, title: `${accountId} refund ${s.head}`, description: `${s.tail} was charged` },
+        });
         // And across two writes of one case: the description first, then a title that ends where it begins.
-        const later = await ok("createTicket", { input: { ...ticketBase, title: `${accountId} later`, description: `${s.tail} was charged` } });
+        const later = await ok("createTicket", {
+          input: { ...ticketBase, title: `${accountId} later`, description: `${s.tail} was charged` },
+        });
         await ok("updateTicket", { input: { id: later.ticket.id, title: `${accountId} refund ${s.head}` } });
-        await ok("declareIncident", { input: { title: `card ${s.head}`, summary: `${s.tail} was charged`, severity: 1, teamIds: [team.gid] } });
-        await ok("saveMacro", { input: { name: `card ${s.head}`, description: `${s.tail} was charged`, visibility: "PERSONAL", actions: { priority: "LOW" } } });
+        await ok("declareIncident", {
+          input: { title: `card ${s.head}`, summary: `${s.tail} was charged`, severity: 1, teamIds: [team.gid] },
+        });
+        await ok("saveMacro", {
+          input: { name: `card ${s.head}`, description: `${s.tail} was charged`, visibility: "PERSONAL", actions: { priority: "LOW" } },
+        });
 
         // Through the workflow: a breach, its reason, the team's answer, the customer's reply, escalation, a swarm.
         const assigned = await ok("assignTicket", { input: { id: ticketId, assigneeId: admin.gid, expectedVersion: version } });
@@ -530,32 +602,72 @@ describe("redaction, end to end", () => {
         await moved({ to: "TEAM_CHECKING" });
         await moved({ to: "INFORM_CUSTOMER", note: "the answer" });
         const done = await moved({ to: "DONE", resolution: text("TransitionTicketInput.resolution") });
-        await ok("submitSurvey", { input: { token: done.surveyToken, rating: "UNSATISFIED", comment: text("SubmitSurveyInput.comment") } }, null);
+        await ok(
+          "submitSurvey",
+          { input: { token: done.surveyToken, rating: "UNSATISFIED", comment: text("SubmitSurveyInput.comment") } },
+          null,
+        );
 
         // A macro, saved and applied to a second case.
-        await refused("saveMacro", { input: { name: "tags", visibility: "PERSONAL", actions: { addTags: [compact("MacroActionsInput.addTags")] } } }, "input.actions.addTags.0");
-        await refused("saveMacro", { input: { name: "tags", visibility: "PERSONAL", actions: { removeTags: [compact("MacroActionsInput.removeTags")] } } }, "input.actions.removeTags.0");
+        await refused(
+          "saveMacro",
+          { input: { name: "tags", visibility: "PERSONAL", actions: { addTags: [compact("MacroActionsInput.addTags")] } } },
+          "input.actions.addTags.0",
+        );
+        await refused(
+          "saveMacro",
+          { input: { name: "tags", visibility: "PERSONAL", actions: { removeTags: [compact("MacroActionsInput.removeTags")] } } },
+          "input.actions.removeTags.0",
+        );
         const macro = await ok("saveMacro", {
           input: {
             name: text("SaveMacroInput.name"),
             description: text("SaveMacroInput.description"),
             visibility: "PERSONAL",
-            actions: { comment: { template: `For {{ticket.number}}: ${text("MacroCommentInput.template")}`, visibility: "INTERNAL" }, status: "DONE", resolution: text("MacroActionsInput.resolution") },
+            actions: {
+              comment: { template: `For {{ticket.number}}: ${text("MacroCommentInput.template")}`, visibility: "INTERNAL" },
+              status: "DONE",
+              resolution: text("MacroActionsInput.resolution"),
+            },
           },
         });
         // Text rendered from a template is read as a whole: a title ending with a number's head, a template going on with its tail.
-        const render = await ok("saveMacro", { input: { name: "render", visibility: "PERSONAL", actions: { comment: { template: `{{ticket.title}}${s.tail} was charged`, visibility: "PUBLIC" } } } });
+        const render = await ok("saveMacro", {
+          input: {
+            name: "render",
+            visibility: "PERSONAL",
+            actions: { comment: { template: `{{ticket.title}}${s.tail} was charged`, visibility: "PUBLIC" } },
+          },
+        });
         const rendered = await ok("createTicket", { input: { ...ticketBase, title: `${accountId} refund ${s.head}` } });
         await ok("applyMacro", { input: { ticketId: rendered.ticket.id, macroId: render.macro.id } });
-        const second = await ok("createTicket", { input: { ...ticketBase, title: `${accountId} second`, description: "d", details: "d", externalRef: "r", requester: { name: "n" } } });
+        const second = await ok("createTicket", {
+          input: {
+            ...ticketBase,
+            title: `${accountId} second`,
+            description: "d",
+            details: "d",
+            externalRef: "r",
+            requester: { name: "n" },
+          },
+        });
         let secondVersion: number = second.ticket.version;
         for (const to of ["NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER"]) {
-          secondVersion = (await ok("transitionTicket", { input: { id: second.ticket.id, to, note: "the answer", expectedVersion: secondVersion } })).ticket.version;
+          secondVersion = (
+            await ok("transitionTicket", { input: { id: second.ticket.id, to, note: "the answer", expectedVersion: secondVersion } })
+          ).ticket.version;
         }
         await ok("applyMacro", { input: { ticketId: second.ticket.id, macroId: macro.macro.id, expectedVersion: secondVersion } });
 
         // An incident.
-        const incident = await ok("declareIncident", { input: { title: text("DeclareIncidentInput.title"), summary: text("DeclareIncidentInput.summary"), severity: 3, teamIds: [team.gid] } });
+        const incident = await ok("declareIncident", {
+          input: {
+            title: text("DeclareIncidentInput.title"),
+            summary: text("DeclareIncidentInput.summary"),
+            severity: 3,
+            teamIds: [team.gid],
+          },
+        });
         await ok("linkTicketToIncident", { input: { incidentId: incident.incident.id, ticketId: second.ticket.id } });
         await ok("postIncidentUpdate", { input: { incidentId: incident.incident.id, body: text("PostIncidentUpdateInput.body") } });
         await ok("resolveIncident", { input: { incidentId: incident.incident.id, summary: text("ResolveIncidentInput.summary") } });
@@ -564,9 +676,21 @@ describe("redaction, end to end", () => {
         const formatted = (input: string) => (written.add(input), next(s.compact));
         await refused("updateWorkProfile", { input: { timeZone: formatted("UpdateWorkProfileInput.timeZone") } }, "input.timeZone");
         const week = (start: string, end: string) => ({ name: "week", timeZone: "UTC", weeklyHours: [{ day: 1, start, end }] });
-        await refused("upsertBusinessCalendar", { input: { ...week("09:00", "17:00"), timeZone: formatted("UpsertBusinessCalendarInput.timeZone") } }, "input.timeZone");
-        await refused("upsertBusinessCalendar", { input: { ...week("09:00", "17:00"), holidays: [formatted("UpsertBusinessCalendarInput.holidays")] } }, "input.holidays.0");
-        await refused("upsertBusinessCalendar", { input: week(formatted("OpeningWindowInput.start"), "17:00") }, "input.weeklyHours.0.start");
+        await refused(
+          "upsertBusinessCalendar",
+          { input: { ...week("09:00", "17:00"), timeZone: formatted("UpsertBusinessCalendarInput.timeZone") } },
+          "input.timeZone",
+        );
+        await refused(
+          "upsertBusinessCalendar",
+          { input: { ...week("09:00", "17:00"), holidays: [formatted("UpsertBusinessCalendarInput.holidays")] } },
+          "input.holidays.0",
+        );
+        await refused(
+          "upsertBusinessCalendar",
+          { input: week(formatted("OpeningWindowInput.start"), "17:00") },
+          "input.weeklyHours.0.start",
+        );
         await refused("upsertBusinessCalendar", { input: week("09:00", formatted("OpeningWindowInput.end")) }, "input.weeklyHours.0.end");
         await refused("createApiToken", { input: { name: "bot", scopes: [formatted("CreateApiTokenInput.scopes")] } }, "input.scopes");
         await refused("react", { input: { commentId: comment.comment.id, emoji: formatted("ReactInput.emoji") } }, "input.emoji");
@@ -576,13 +700,20 @@ describe("redaction, end to end", () => {
 
         // Lookups: read, never stored, and never echoed.
         const lookup = (input: string) => (written.add(input), next(s.spaced));
-        await read(`query($f: TicketFilter) { tickets(first: 5, filter: $f) { totalCount } }`, { f: { search: lookup("TicketFilter.search") } });
+        await read(`query($f: TicketFilter) { tickets(first: 5, filter: $f) { totalCount } }`, {
+          f: { search: lookup("TicketFilter.search") },
+        });
         await read(`query($f: TicketFilter) { tickets(first: 5, filter: $f) { totalCount } }`, { f: { tag: lookup("TicketFilter.tag") } });
         await read(`query($p: String) { tags(first: 5, prefix: $p) { totalCount } }`, { p: lookup("Query.tags(prefix)") });
         await read(`query($s: String) { users(first: 5, search: $s) { totalCount } }`, { s: lookup("Query.users(search)") });
         await read(`query($n: String!) { ticketByNumber(number: $n) { id } }`, { n: lookup("Query.ticketByNumber(number)") });
-        await read(`query($t: ID!, $s: [String!]) { expertFinder(ticketId: $t, skills: $s) { score } }`, { t: ticketId, s: [lookup("Query.expertFinder(skills)")] });
-        const resume = await subscribeWs(liveClient, `subscription($a: String) { ticketEvents(after: $a) { cursor } }`, { a: lookup("Subscription.ticketEvents(after)") });
+        await read(`query($t: ID!, $s: [String!]) { expertFinder(ticketId: $t, skills: $s) { score } }`, {
+          t: ticketId,
+          s: [lookup("Query.expertFinder(skills)")],
+        });
+        const resume = await subscribeWs(liveClient, `subscription($a: String) { ticketEvents(after: $a) { cursor } }`, {
+          a: lookup("Subscription.ticketEvents(after)"),
+        });
         resume.stop();
         readable.push(...strings([resume.received, resume.errors.map(String), resume.errors], "ticketEvents(after)"));
 
@@ -596,7 +727,8 @@ describe("redaction, end to end", () => {
         await live.alerts!.waitForMatching(arrived, 1);
         await live.incidentEvents!.waitForMatching(arrived, 1);
         expect(live.liveMetrics!.received.length, JSON.stringify(live.liveMetrics!.errors)).toBeGreaterThan(0);
-        for (const [name, stream] of Object.entries(live)) readable.push(...strings(stream.received, `live ${name}`), ...strings(stream.errors, `live ${name} errors`));
+        for (const [name, stream] of Object.entries(live))
+          readable.push(...strings(stream.received, `live ${name}`), ...strings(stream.errors, `live ${name} errors`));
 
         // Everything a client can read: every field of every type, the timeline among them.
         const everything = await read(everythingQuery(app.clock.now(), ticketId), {}, "Everything");
@@ -604,10 +736,14 @@ describe("redaction, end to end", () => {
         expect(JSON.stringify(everything.data)).toContain("[REDACTED");
 
         // The CSV export.
-        const csv = await app.yoga.fetch("http://caseflow.test/export/tickets.csv", { headers: { authorization: `Bearer ${admin.token}` } });
+        const csv = await app.yoga.fetch("http://caseflow.test/export/tickets.csv", {
+          headers: { authorization: `Bearer ${admin.token}` },
+        });
         expect(csv.status).toBe(200);
         const [header, ...rows] = csvRows(await csv.text());
-        rows.forEach((row, i) => readable.push(...strings(Object.fromEntries(header!.map((name, j) => [name, row[j] ?? ""])), `csv row ${i}`)));
+        for (const [i, row] of rows.entries()) {
+          readable.push(...strings(Object.fromEntries(header!.map((name, j) => [name, row[j] ?? ""])), `csv row ${i}`));
+        }
 
         // The log.
         readable.push(...logLines.map((line, i): [string, string] => [`log line ${i}`, line]));

@@ -5,7 +5,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { AdjustableClock } from "../src/clock.js";
 import { createApp } from "../src/server.js";
-import { freshDatabase, testConfig, type TestApp } from "./helpers/app.js";
+import { freshDatabase, type TestApp, testConfig } from "./helpers/app.js";
 import { reportLiveStreams, subscribeWs, wsClient } from "./helpers/live.js";
 import { createTicketVia, seedTeam, seedUser } from "./helpers/seed.js";
 
@@ -15,9 +15,15 @@ const UNREACHABLE = "redis://127.0.0.1:1";
 describe("Redis unreachable", () => {
   it("still delivers an instance's events to its own subscribers, says so once, and stops cleanly", async () => {
     const lines: { msg: string; level: number }[] = [];
-    const logger = pino({ level: "info" }, new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    const logger = pino(
+      { level: "info" },
+      new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }),
+    );
     const { database, drop } = await freshDatabase();
-    const app = (await createApp(testConfig({ database, slaMonitor: false, redisUrl: UNREACHABLE }), { logger, clock: new AdjustableClock() })) as TestApp;
+    const app = (await createApp(testConfig({ database, slaMonitor: false, redisUrl: UNREACHABLE }), {
+      logger,
+      clock: new AdjustableClock(),
+    })) as TestApp;
     try {
       expect(app.realtime.kind).toBe("redis");
       reportLiveStreams(app.services.credentialWatch);

@@ -2,7 +2,7 @@
 // moved with the app's clock, so every duration below is exact.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, TRANSITION, type TestUser } from "./helpers/seed.js";
+import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser, TRANSITION } from "./helpers/seed.js";
 
 let app: TestApp;
 let team: Awaited<ReturnType<typeof seedTeam>>;
@@ -41,7 +41,11 @@ beforeAll(async () => {
   T0 = app.clock.now().getTime();
 
   const close = async (id: string, resolution: string) => {
-    const result = await app.gql(TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken"), { input: { id, to: "DONE", resolution } }, { token: agent.token });
+    const result = await app.gql(
+      TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken"),
+      { input: { id, to: "DONE", resolution } },
+      { token: agent.token },
+    );
     return result.data.transitionTicket.surveyToken as string;
   };
   const answer = (token: string, rating: string) =>
@@ -49,11 +53,25 @@ beforeAll(async () => {
 
   // A: HIGH, first response after 600 s, answer after 1,200 s, closed, customer satisfied.
   at(0);
-  const a = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH", channel: "WECHAT", type: "INQUIRY", tags: ["refund", "vip"], subcategory: "refund" });
+  const a = await createTicketVia(app, agent.token, {
+    teamId: team.gid,
+    priority: "HIGH",
+    channel: "WECHAT",
+    type: "INQUIRY",
+    tags: ["refund", "vip"],
+    subcategory: "refund",
+  });
   await moveVia(app, agent.token, { id: a.id, to: "NOT_STARTED" });
   // B: HIGH, submitted at 100 s; its 1,800 s first response is missed at 1,900 s.
   at(100);
-  const b = await createTicketVia(app, agent.token, { teamId: team.gid, priority: "HIGH", channel: "EMAIL", type: "COMPLAINT", tags: ["refund"], subcategory: "refund" });
+  const b = await createTicketVia(app, agent.token, {
+    teamId: team.gid,
+    priority: "HIGH",
+    channel: "EMAIL",
+    type: "COMPLAINT",
+    tags: ["refund"],
+    subcategory: "refund",
+  });
   await moveVia(app, agent.token, { id: b.id, to: "NOT_STARTED" });
   at(600);
   await moveVia(app, agent.token, { id: a.id, to: "TEAM_CHECKING" });
@@ -63,7 +81,9 @@ beforeAll(async () => {
   await answer(await close(a.id, "refunded"), "SATISFIED");
   at(2000);
   expect(await app.slaMonitor!.tick()).toBeGreaterThanOrEqual(1);
-  expect((await moveVia(app, agent.token, { id: b.id, to: "TEAM_CHECKING", breachReason: "bank holiday backlog" })).__typename).toBe("TransitionTicketPayload");
+  expect((await moveVia(app, agent.token, { id: b.id, to: "TEAM_CHECKING", breachReason: "bank holiday backlog" })).__typename).toBe(
+    "TransitionTicketPayload",
+  );
   at(2100);
   await moveVia(app, agent.token, { id: b.id, to: "INFORM_CUSTOMER", note: "charge reversed" });
   at(2200);
@@ -72,7 +92,14 @@ beforeAll(async () => {
   await moveVia(app, agent.token, { id: b.id, to: "NOT_STARTED", note: "charged again" });
   // C: MEDIUM, open and assigned.
   at(2400);
-  await createTicketVia(app, agent.token, { teamId: team.gid, priority: "MEDIUM", channel: "WECHAT", type: "INQUIRY", tags: ["vip"], assigneeId: agent.gid });
+  await createTicketVia(app, agent.token, {
+    teamId: team.gid,
+    priority: "MEDIUM",
+    channel: "WECHAT",
+    type: "INQUIRY",
+    tags: ["vip"],
+    assigneeId: agent.gid,
+  });
 });
 afterAll(() => app.close());
 
@@ -84,9 +111,18 @@ describe("report", () => {
     expect(result.errors).toBeUndefined();
     expect(result.data.report).toEqual({
       totalCases: 3,
-      byChannel: [{ key: "WECHAT", count: 2 }, { key: "EMAIL", count: 1 }],
-      byType: [{ key: "INQUIRY", count: 2 }, { key: "COMPLAINT", count: 1 }],
-      topTags: [{ key: "refund", count: 2 }, { key: "vip", count: 2 }],
+      byChannel: [
+        { key: "WECHAT", count: 2 },
+        { key: "EMAIL", count: 1 },
+      ],
+      byType: [
+        { key: "INQUIRY", count: 2 },
+        { key: "COMPLAINT", count: 1 },
+      ],
+      topTags: [
+        { key: "refund", count: 2 },
+        { key: "vip", count: 2 },
+      ],
       topSubcategories: [{ key: "refund", count: 2 }],
       // A answered in 600 s, B in 1,900 s: mean 1,250; p90 = 600 + 0.9 × 1,300.
       firstResponse: { count: 2, averageSeconds: 1250, p90Seconds: 1770 },

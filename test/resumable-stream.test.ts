@@ -8,12 +8,12 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdjustableClock } from "../src/clock.js";
-import { createApp, type App } from "../src/server.js";
-import { freshDatabase, testConfig, type TestApp } from "./helpers/app.js";
-import { wsClient } from "./helpers/live.js";
 import { inTransaction } from "../src/db/transaction.js";
 import { recordEvent } from "../src/resolvers/audit.js";
-import { ticketInput, CREATE, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+import { type App, createApp } from "../src/server.js";
+import { freshDatabase, type TestApp, testConfig } from "./helpers/app.js";
+import { wsClient } from "./helpers/live.js";
+import { CREATE, seedTeam, seedUser, type TestUser, ticketInput } from "./helpers/seed.js";
 
 const POSTGRES = Boolean(process.env.DATABASE_URL);
 const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -141,17 +141,20 @@ describe("a resumable event stream", () => {
               resolve(reached);
             };
             endRound = end;
-            unsubscribe = client.subscribe<{ ticketEvents: { cursor: string } }>({ query: EVENTS, variables: { after } }, {
-              next: (value) => {
-                if (!active) return;
-                if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
-                received.push(value.data!.ticketEvents.cursor);
-                if (target !== null && received.includes(target)) end(true);
-                else if (++taken >= RECONNECT_EVERY) end(false);
+            unsubscribe = client.subscribe<{ ticketEvents: { cursor: string } }>(
+              { query: EVENTS, variables: { after } },
+              {
+                next: (value) => {
+                  if (!active) return;
+                  if (value.errors) return reject(new Error(JSON.stringify(value.errors)));
+                  received.push(value.data!.ticketEvents.cursor);
+                  if (target !== null && received.includes(target)) end(true);
+                  else if (++taken >= RECONNECT_EVERY) end(false);
+                },
+                error: (error) => active && reject(error),
+                complete: () => end(false),
               },
-              error: (error) => active && reject(error),
-              complete: () => end(false),
-            });
+            );
           });
           if (reachedTarget || stopped) return;
         } finally {
@@ -202,7 +205,10 @@ describe("a resumable event stream", () => {
       });
     try {
       client.subscribe<{ ticketEvents: { cursor: string; note: string | null } }>(
-        { query: `subscription($filter: TicketEventFilter, $after: String) { ticketEvents(filter: $filter, after: $after) { cursor note } }`, variables: { filter: { ticketId: created.createTicket.ticket.id }, after: from } },
+        {
+          query: `subscription($filter: TicketEventFilter, $after: String) { ticketEvents(filter: $filter, after: $after) { cursor note } }`,
+          variables: { filter: { ticketId: created.createTicket.ticket.id }, after: from },
+        },
         {
           next: (value) => {
             received.push(value.data!.ticketEvents);
@@ -221,61 +227,62 @@ describe("a resumable event stream", () => {
       // Whatever the stream has read from the table comes before "last".
       await arrived("last");
       expect(received.map((event) => event.note)).toEqual(["first", "unpublished", "last"]);
-      expect(received.map((event) => BigInt(event.cursor))).toEqual(received.map((event) => BigInt(event.cursor)).sort((a, b) => (a < b ? -1 : 1)));
+      expect(received.map((event) => BigInt(event.cursor))).toEqual(
+        received.map((event) => BigInt(event.cursor)).sort((a, b) => (a < b ? -1 : 1)),
+      );
     } finally {
       await client.dispose();
     }
   });
 
-  it(
-    "gives a client that resumes every 100 events each event it may see exactly once, in order, under 16 concurrent writers",
-    async () => {
-      // Earlier tests' events are not this one's.
-      const { _max } = await instances[0]!.app.db.prisma.ticketEvent.aggregate({ _max: { position: true } });
-      const from = String(_max.position ?? 0n);
-      const writers = await Promise.all(
-        Array.from({ length: WRITERS }, async (_, i) => {
-          const [agent, team] = i % 2 === 0 ? [agentA, teamA] : [agentB, teamB];
-          const instance = instances[i % instances.length]!;
-          const created = await gql(instance, CREATE, { input: ticketInput({ teamId: team.gid }) }, agent.token);
-          const ticketId = created.createTicket.ticket.id as string;
-          return { instance, ticketId, uuid: decodeGlobalID(ticketId).id };
+  it("gives a client that resumes every 100 events each event it may see exactly once, in order, under 16 concurrent writers", async () => {
+    // Earlier tests' events are not this one's.
+    const { _max } = await instances[0]!.app.db.prisma.ticketEvent.aggregate({ _max: { position: true } });
+    const from = String(_max.position ?? 0n);
+    const writers = await Promise.all(
+      Array.from({ length: WRITERS }, async (_, i) => {
+        const [agent, team] = i % 2 === 0 ? [agentA, teamA] : [agentB, teamB];
+        const instance = instances[i % instances.length]!;
+        const created = await gql(instance, CREATE, { input: ticketInput({ teamId: team.gid }) }, agent.token);
+        const ticketId = created.createTicket.ticket.id as string;
+        return { instance, ticketId, uuid: decodeGlobalID(ticketId).id };
+      }),
+    );
+    // One consumer sees every case, the other only team A's (half the positions are not its to see).
+    const all = consumer(manager.token, from);
+    const mine = consumer(agentA.token, from);
+    try {
+      // Writes go straight to the audit trail through the app's own transaction and outbox,
+      // so thousands of commits fit in seconds; several events share some commits.
+      await Promise.all(
+        writers.map(async ({ instance, uuid }, w) => {
+          for (let n = 0; n < WRITES_PER_WRITER; n++) {
+            await inTransaction({ prisma: instance.app.db.prisma, realtime: instance.app.realtime }, async (tx) => {
+              for (let e = 0; e <= n % 3; e++) {
+                await recordEvent(tx, null, uuid, new Date(), { type: "COMMENTED", note: `writer ${w} write ${n} event ${e}` });
+              }
+            });
+          }
         }),
       );
-      // One consumer sees every case, the other only team A's (half the positions are not its to see).
-      const all = consumer(manager.token, from);
-      const mine = consumer(agentA.token, from);
-      try {
-        // Writes go straight to the audit trail through the app's own transaction and outbox,
-        // so thousands of commits fit in seconds; several events share some commits.
-        await Promise.all(
-          writers.map(async ({ instance, uuid }, w) => {
-            for (let n = 0; n < WRITES_PER_WRITER; n++) {
-              await inTransaction({ prisma: instance.app.db.prisma, realtime: instance.app.realtime }, async (tx) => {
-                for (let e = 0; e <= n % 3; e++) {
-                  await recordEvent(tx, null, uuid, new Date(), { type: "COMMENTED", note: `writer ${w} write ${n} event ${e}` });
-                }
-              });
-            }
-          }),
-        );
-        const ticketIds = writers.map((writer) => writer.ticketId);
-        for (const [feed, token] of [[all, manager.token], [mine, agentA.token]] as const) {
-          const expected = await visibleCursors(token, ticketIds);
-          expect(expected.length).toBeGreaterThan(WRITERS * WRITES_PER_WRITER * (feed === all ? 1.9 : 0.9));
-          // The last event it may see is at the end of its stream, whatever came before.
-          await feed.until(expected.at(-1)!);
-          const got = new Set(feed.received);
-          const missed = expected.filter((cursor) => !got.has(cursor));
-          const duplicated = feed.received.length - got.size;
-          expect({ missed: missed.length, duplicated }).toEqual({ missed: 0, duplicated: 0 });
-          expect(feed.received).toEqual(expected);
-          expect(feed.reconnects).toBeGreaterThanOrEqual(Math.floor(expected.length / RECONNECT_EVERY) - 1);
-        }
-      } finally {
-        await Promise.all([all.stop(), mine.stop()]);
+      const ticketIds = writers.map((writer) => writer.ticketId);
+      for (const [feed, token] of [
+        [all, manager.token],
+        [mine, agentA.token],
+      ] as const) {
+        const expected = await visibleCursors(token, ticketIds);
+        expect(expected.length).toBeGreaterThan(WRITERS * WRITES_PER_WRITER * (feed === all ? 1.9 : 0.9));
+        // The last event it may see is at the end of its stream, whatever came before.
+        await feed.until(expected.at(-1)!);
+        const got = new Set(feed.received);
+        const missed = expected.filter((cursor) => !got.has(cursor));
+        const duplicated = feed.received.length - got.size;
+        expect({ missed: missed.length, duplicated }).toEqual({ missed: 0, duplicated: 0 });
+        expect(feed.received).toEqual(expected);
+        expect(feed.reconnects).toBeGreaterThanOrEqual(Math.floor(expected.length / RECONNECT_EVERY) - 1);
       }
-    },
-    120_000,
-  );
+    } finally {
+      await Promise.all([all.stop(), mine.stop()]);
+    }
+  }, 120_000);
 });

@@ -32,11 +32,22 @@ async function removeRules(names: string[]) {
   await app.db.prisma.routingRule.deleteMany({ where: { name: { in: names } } });
 }
 
-const refusedNaming = (name: string) => ({ __typename: "ValidationError", code: "VALIDATION", field: "input.actions", message: expect.stringContaining(`"${name}"`) });
+const refusedNaming = (name: string) => ({
+  __typename: "ValidationError",
+  code: "VALIDATION",
+  field: "input.actions",
+  message: expect.stringContaining(`"${name}"`),
+});
 
 describe("loops the sampling check let through", () => {
   it("refuses a rule removing a tag at a lower position than an overlapping rule adding it, in either order of saving", async () => {
-    const adder: RuleInput = { name: "VIPs are escalated", position: 520, runsOn: ["UPDATED"], conditions: { tags: ["vip"] }, actions: { addTags: ["escalated"] } };
+    const adder: RuleInput = {
+      name: "VIPs are escalated",
+      position: 520,
+      runsOn: ["UPDATED"],
+      conditions: { tags: ["vip"] },
+      actions: { addTags: ["escalated"] },
+    };
     const remover: RuleInput = {
       name: "Low-priority escalations are dropped",
       position: 510,
@@ -56,7 +67,13 @@ describe("loops the sampling check let through", () => {
   });
 
   it("refuses clearing the at-risk flag on complaints beside the seeded at_risk trigger", async () => {
-    const clearing: RuleInput = { name: "Complaints are not a churn risk", position: 50, runsOn: ["CREATED", "UPDATED"], conditions: { types: ["COMPLAINT"] }, actions: { atRisk: false } };
+    const clearing: RuleInput = {
+      name: "Complaints are not a churn risk",
+      position: 50,
+      runsOn: ["CREATED", "UPDATED"],
+      conditions: { types: ["COMPLAINT"] },
+      actions: { atRisk: false },
+    };
     expect(await save(clearing)).toMatchObject(refusedNaming("At-risk customers alert the supervisor"));
     expect(await app.db.prisma.routingRule.count({ where: { name: clearing.name } })).toBe(0);
   });
@@ -65,8 +82,20 @@ describe("loops the sampling check let through", () => {
 describe("saves at the same time", () => {
   it("let only one of two rules that undo each other in, however many times it is tried", async () => {
     for (let round = 0; round < 10; round++) {
-      const raise: RuleInput = { name: `Refunds are HIGH ${round}`, position: 600, runsOn: ["UPDATED"], conditions: { tags: ["refund"] }, actions: { priority: "HIGH" } };
-      const lower: RuleInput = { name: `Email is LOW ${round}`, position: 610, runsOn: ["UPDATED"], conditions: { channels: ["EMAIL"] }, actions: { priority: "LOW" } };
+      const raise: RuleInput = {
+        name: `Refunds are HIGH ${round}`,
+        position: 600,
+        runsOn: ["UPDATED"],
+        conditions: { tags: ["refund"] },
+        actions: { priority: "HIGH" },
+      };
+      const lower: RuleInput = {
+        name: `Email is LOW ${round}`,
+        position: 610,
+        runsOn: ["UPDATED"],
+        conditions: { channels: ["EMAIL"] },
+        actions: { priority: "LOW" },
+      };
       const results = await Promise.all([save(raise), save(lower)]);
       expect(results.map((r) => r.__typename).sort(), `round ${round}`).toEqual(["RoutingRulePayload", "ValidationError"]);
       expect(await app.db.prisma.routingRule.count({ where: { name: { in: [raise.name, lower.name] } } })).toBe(1);
@@ -112,7 +141,13 @@ describe("every pair of action kinds, saved in both orders", () => {
     const [a, b] = k1 === k2 ? samples[k1]! : [samples[k1]![0], samples[k2]![0]];
     const label = `gen ${k1} + ${k2}${overlapping ? "" : " (disjoint)"}`;
     return [
-      { name: `${label}: A`, position: 500, runsOn: ["CREATED", "UPDATED"], conditions: { ...a.conditions, types: ["COMPLAINT"] }, actions: a.actions },
+      {
+        name: `${label}: A`,
+        position: 500,
+        runsOn: ["CREATED", "UPDATED"],
+        conditions: { ...a.conditions, types: ["COMPLAINT"] },
+        actions: a.actions,
+      },
       {
         name: `${label}: B`,
         position: 400,
@@ -139,7 +174,11 @@ describe("every pair of action kinds, saved in both orders", () => {
             expect(await save(first), first.name).toMatchObject({ __typename: "RoutingRulePayload" });
             const result = await save(second);
             const stored = await app.db.prisma.routingRule.count({ where: { name: second.name } });
-            const refused = result.__typename === "ValidationError" && result.field === "input.actions" && result.message.includes(`"${first.name}"`) && stored === 0;
+            const refused =
+              result.__typename === "ValidationError" &&
+              result.field === "input.actions" &&
+              result.message.includes(`"${first.name}"`) &&
+              stored === 0;
             const accepted = result.__typename === "RoutingRulePayload" && stored === 1;
             outcomes.push(`${first.name} then ${second.name}: ${refused ? "refused" : accepted ? "accepted" : JSON.stringify(result)}`);
             expected.push(`${first.name} then ${second.name}: ${undoing && overlapping ? "refused" : "accepted"}`);
@@ -150,6 +189,6 @@ describe("every pair of action kinds, saved in both orders", () => {
     }
     expect(outcomes).toEqual(expected);
     expect(outcomes.filter((o) => o.endsWith("refused"))).toHaveLength(UNDOING.size * 2);
-    expect(outcomes).toHaveLength((kinds.length * (kinds.length + 1)) / 2 * 2 + UNDOING.size * 2);
+    expect(outcomes).toHaveLength(((kinds.length * (kinds.length + 1)) / 2) * 2 + UNDOING.size * 2);
   });
 });

@@ -45,11 +45,20 @@ describe("default tag triggers", () => {
     const state = await ticketState(created.id);
     expect(state.tier.level).toBe(2);
     const fired = state.events.nodes.filter((e: any) => e.type === "RULE_FIRED");
-    expect(fired).toEqual([expect.objectContaining({ note: 'Rule "Crash reports go to tier 2"', actor: { kind: "SYSTEM" }, before: { tierLevel: 1 }, after: expect.objectContaining({ tierLevel: 2 }) })]);
+    expect(fired).toEqual([
+      expect.objectContaining({
+        note: 'Rule "Crash reports go to tier 2"',
+        actor: { kind: "SYSTEM" },
+        before: { tierLevel: 1 },
+        after: expect.objectContaining({ tierLevel: 2 }),
+      }),
+    ]);
 
     const plain = await createTicketVia(app, agent.token, { teamId: team.gid });
     expect((await ticketState(plain.id)).tier.level).toBe(1);
-    expect((await app.gql(ADD_TAGS, { i: { ticketId: plain.id, tags: ["system_crash"] } }, { token: agent.token })).data.addTags.__typename).toBe("AddTagsPayload");
+    expect(
+      (await app.gql(ADD_TAGS, { i: { ticketId: plain.id, tags: ["system_crash"] } }, { token: agent.token })).data.addTags.__typename,
+    ).toBe("AddTagsPayload");
     const after = await ticketState(plain.id);
     expect(after.tier.level).toBe(2);
     expect(after.events.nodes.map((e: any) => e.type)).toEqual(expect.arrayContaining(["TAGGED", "RULE_FIRED"]));
@@ -61,7 +70,11 @@ describe("default tag triggers", () => {
     const otherClient = wsClient(port, otherSupervisor.token);
     const agentClient = wsClient(port, agent.token);
     try {
-      const [mine, theirs, agents] = await Promise.all([subscribeWs(supervisorClient, ALERTS), subscribeWs(otherClient, ALERTS), subscribeWs(agentClient, ALERTS)]);
+      const [mine, theirs, agents] = await Promise.all([
+        subscribeWs(supervisorClient, ALERTS),
+        subscribeWs(otherClient, ALERTS),
+        subscribeWs(agentClient, ALERTS),
+      ]);
       const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
       await app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["at_risk"] } }, { token: agent.token });
       const [alert] = await mine.waitFor(1);
@@ -86,9 +99,13 @@ describe("default tag triggers", () => {
 describe("rule administration", () => {
   it("is for administrators; agents and tokens without admin are refused", async () => {
     const input = { name: "nope", position: 1, runsOn: ["CREATED"], conditions: {}, actions: { priority: "HIGH" } };
-    expect((await app.gql(UPSERT, { i: input }, { token: agent.token })).data.upsertRoutingRule).toMatchObject({ __typename: "ForbiddenError" });
+    expect((await app.gql(UPSERT, { i: input }, { token: agent.token })).data.upsertRoutingRule).toMatchObject({
+      __typename: "ForbiddenError",
+    });
     const bot = await seedApiToken(app, ["tickets:write"]);
-    expect((await app.gql(UPSERT, { i: input }, { token: bot.token })).data.upsertRoutingRule).toMatchObject({ __typename: "ForbiddenError" });
+    expect((await app.gql(UPSERT, { i: input }, { token: bot.token })).data.upsertRoutingRule).toMatchObject({
+      __typename: "ForbiddenError",
+    });
     expect(await app.db.prisma.routingRule.count({ where: { name: "nope" } })).toBe(0);
   });
 
@@ -113,10 +130,24 @@ describe("rule administration", () => {
     const desk = await seedTeam(app, "VIP-Desk");
     const [ann, bob, away] = await Promise.all(["Ann", "Bob", "Cat"].map((name) => seedUser(app, "AGENT", [desk.id], { name })));
     await app.db.prisma.user.update({ where: { id: away!.id }, data: { availability: "AWAY" } });
-    const saved = await app.gql(UPSERT, {
-      i: { name: "VIPs to the VIP desk", position: 5, runsOn: ["CREATED"], conditions: { tags: ["vip"] }, actions: { teamId: desk.gid, priority: "HIGH", assign: "ROUND_ROBIN" } },
-    }, { token: admin.token });
-    expect(saved.data.upsertRoutingRule.routingRule).toMatchObject({ position: 5, runsOn: ["CREATED"], actions: { team: { name: "VIP-Desk" }, priority: "HIGH", assign: "ROUND_ROBIN" } });
+    const saved = await app.gql(
+      UPSERT,
+      {
+        i: {
+          name: "VIPs to the VIP desk",
+          position: 5,
+          runsOn: ["CREATED"],
+          conditions: { tags: ["vip"] },
+          actions: { teamId: desk.gid, priority: "HIGH", assign: "ROUND_ROBIN" },
+        },
+      },
+      { token: admin.token },
+    );
+    expect(saved.data.upsertRoutingRule.routingRule).toMatchObject({
+      position: 5,
+      runsOn: ["CREATED"],
+      actions: { team: { name: "VIP-Desk" }, priority: "HIGH", assign: "ROUND_ROBIN" },
+    });
     const assignees: string[] = [];
     for (let i = 0; i < 4; i++) {
       const ticket = await createTicketVia(app, agent.token, { tags: ["vip"], priority: "LOW" });
@@ -133,25 +164,67 @@ describe("rule administration", () => {
     await app.db.prisma.routingRule.deleteMany({ where: { name: "VIPs to the VIP desk" } });
 
     // A fixed assignee, when they are an active member of the case's team.
-    const fixed = await app.gql(UPSERT, {
-      i: { name: "Chargebacks to Ann", position: 6, runsOn: ["CREATED"], conditions: { tags: ["chargeback"] }, actions: { teamId: desk.gid, assigneeId: ann!.gid } },
-    }, { token: admin.token });
+    const fixed = await app.gql(
+      UPSERT,
+      {
+        i: {
+          name: "Chargebacks to Ann",
+          position: 6,
+          runsOn: ["CREATED"],
+          conditions: { tags: ["chargeback"] },
+          actions: { teamId: desk.gid, assigneeId: ann!.gid },
+        },
+      },
+      { token: admin.token },
+    );
     expect(fixed.data.upsertRoutingRule.__typename).toBe("RoutingRulePayload");
     const chargeback = await createTicketVia(app, agent.token, { tags: ["chargeback"] });
     expect((await ticketState(chargeback.id)).assignee.id).toBe(ann!.gid);
     await app.db.prisma.teamMember.deleteMany({ where: { teamId: desk.id, userId: ann!.id } });
     const orphan = await createTicketVia(app, agent.token, { tags: ["chargeback"] });
     expect((await ticketState(orphan.id)).assignee).toBeNull();
-    const both = await app.gql(UPSERT, { i: { name: "both", position: 7, runsOn: ["CREATED"], conditions: {}, actions: { assign: "ROUND_ROBIN", assigneeId: ann!.gid } } }, { token: admin.token });
+    const both = await app.gql(
+      UPSERT,
+      { i: { name: "both", position: 7, runsOn: ["CREATED"], conditions: {}, actions: { assign: "ROUND_ROBIN", assigneeId: ann!.gid } } },
+      { token: admin.token },
+    );
     expect(both.data.upsertRoutingRule).toMatchObject({ __typename: "ValidationError", field: "input.actions.assigneeId" });
     await app.db.prisma.routingRule.deleteMany({ where: { name: "Chargebacks to Ann" } });
   });
 
   it("refuses a rule that would undo another one's change, naming it", async () => {
-    const first = await app.gql(UPSERT, { i: { name: "Refund tag means HIGH", position: 200, runsOn: ["UPDATED"], conditions: { tags: ["refund"] }, actions: { priority: "HIGH" } } }, { token: admin.token });
+    const first = await app.gql(
+      UPSERT,
+      {
+        i: {
+          name: "Refund tag means HIGH",
+          position: 200,
+          runsOn: ["UPDATED"],
+          conditions: { tags: ["refund"] },
+          actions: { priority: "HIGH" },
+        },
+      },
+      { token: admin.token },
+    );
     expect(first.data.upsertRoutingRule.__typename).toBe("RoutingRulePayload");
-    const loop = await app.gql(UPSERT, { i: { name: "HIGH refunds are MEDIUM", position: 210, runsOn: ["UPDATED"], conditions: { tags: ["refund"], priorities: ["HIGH"] }, actions: { priority: "MEDIUM" } } }, { token: admin.token });
-    expect(loop.data.upsertRoutingRule).toMatchObject({ __typename: "ValidationError", field: "input.actions", message: expect.stringContaining('"Refund tag means HIGH"') });
+    const loop = await app.gql(
+      UPSERT,
+      {
+        i: {
+          name: "HIGH refunds are MEDIUM",
+          position: 210,
+          runsOn: ["UPDATED"],
+          conditions: { tags: ["refund"], priorities: ["HIGH"] },
+          actions: { priority: "MEDIUM" },
+        },
+      },
+      { token: admin.token },
+    );
+    expect(loop.data.upsertRoutingRule).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.actions",
+      message: expect.stringContaining('"Refund tag means HIGH"'),
+    });
   });
 
   it("stops a loop that slipped past the save check on a live case, and records it", async () => {
@@ -159,12 +232,20 @@ describe("rule administration", () => {
     await app.db.prisma.routingRule.createMany({
       data: [
         { name: "zz escalate", position: 300, runsOn: ["UPDATED"], conditions: { tags: ["loop_a"] }, actions: { addTags: ["loop_b"] } },
-        { name: "zz de-escalate", position: 310, runsOn: ["UPDATED"], conditions: { tags: ["loop_b"], channels: ["EMAIL"] }, actions: { removeTags: ["loop_b"] } },
+        {
+          name: "zz de-escalate",
+          position: 310,
+          runsOn: ["UPDATED"],
+          conditions: { tags: ["loop_b"], channels: ["EMAIL"] },
+          actions: { removeTags: ["loop_b"] },
+        },
       ],
     });
     const ticket = await createTicketVia(app, agent.token, { teamId: team.gid, channel: "EMAIL" });
     const version = (await app.db.prisma.ticket.findFirstOrThrow({ where: { number: ticket.number } })).version;
-    expect((await app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["loop_a"] } }, { token: agent.token })).data.addTags.__typename).toBe("AddTagsPayload");
+    expect(
+      (await app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["loop_a"] } }, { token: agent.token })).data.addTags.__typename,
+    ).toBe("AddTagsPayload");
     const state = await ticketState(ticket.id);
     expect(state.tags).toEqual(["loop_a", "loop_b"]);
     const stopped = state.events.nodes.find((e: any) => e.type === "RULE_LOOP_STOPPED");
@@ -193,7 +274,9 @@ describe("autoAssignTicket", () => {
     await app.db.prisma.user.update({ where: { id: lead.id }, data: { availability: "OFFLINE" } });
     for (let i = 0; i < 2; i++) await createTicketVia(app, busy.token, { teamId: desk.gid, assigneeId: busy.gid });
     const ticket = await createTicketVia(app, busy.token, { teamId: desk.gid });
-    expect((await app.gql(AUTO, { i: { id: ticket.id, strategy: "LEAST_LOADED" } }, { token: busy.token })).data.autoAssignTicket.__typename).toBe("ForbiddenError");
+    expect(
+      (await app.gql(AUTO, { i: { id: ticket.id, strategy: "LEAST_LOADED" } }, { token: busy.token })).data.autoAssignTicket.__typename,
+    ).toBe("ForbiddenError");
     const result = await app.gql(AUTO, { i: { id: ticket.id, strategy: "LEAST_LOADED" } }, { token: lead.token });
     expect(result.data.autoAssignTicket).toEqual({ __typename: "AutoAssignTicketPayload", ticket: { assignee: { id: idle.gid } } });
   });
@@ -201,7 +284,10 @@ describe("autoAssignTicket", () => {
   it("says so when nobody can take work, and changes nothing", async () => {
     const desk = await seedTeam(app);
     const lead = await seedUser(app, "SUPERVISOR", [desk.id]);
-    await app.db.prisma.user.update({ where: { id: lead.id }, data: { workingHours: [{ day: 0, start: "00:00", end: "00:01" }], timeZone: "Pacific/Kiritimati" } });
+    await app.db.prisma.user.update({
+      where: { id: lead.id },
+      data: { workingHours: [{ day: 0, start: "00:00", end: "00:01" }], timeZone: "Pacific/Kiritimati" },
+    });
     const ticket = await createTicketVia(app, lead.token, { teamId: desk.gid });
     const result = await app.gql(AUTO, { i: { id: ticket.id, strategy: "ROUND_ROBIN" } }, { token: lead.token });
     expect(result.data.autoAssignTicket).toMatchObject({ __typename: "ValidationError", field: "input.strategy" });
@@ -214,7 +300,19 @@ describe("live events of a write that a rule changes", () => {
     const from = await seedTeam(app);
     const to = await seedTeam(app);
     const [leaving, receiving] = [await seedUser(app, "AGENT", [from.id]), await seedUser(app, "AGENT", [to.id])];
-    const rule = await app.gql(UPSERT, { i: { name: `Escalations to ${to.name}`, position: 400, runsOn: ["UPDATED"], conditions: { tags: ["hand_over"] }, actions: { teamId: to.gid } } }, { token: admin.token });
+    const rule = await app.gql(
+      UPSERT,
+      {
+        i: {
+          name: `Escalations to ${to.name}`,
+          position: 400,
+          runsOn: ["UPDATED"],
+          conditions: { tags: ["hand_over"] },
+          actions: { teamId: to.gid },
+        },
+      },
+      { token: admin.token },
+    );
     expect(rule.data.upsertRoutingRule.__typename).toBe("RoutingRulePayload");
     const clients = [wsClient(port, leaving.token), wsClient(port, receiving.token)];
     try {
@@ -223,7 +321,9 @@ describe("live events of a write that a rule changes", () => {
       // Submitted by someone else: agents also follow the cases they submitted themselves.
       const ticket = await createTicketVia(app, admin.token, { teamId: from.gid });
       await leavingFeed!.waitForMatching((e) => e.ticketEvents.type === "CREATED", 1);
-      expect((await app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["hand_over"] } }, { token: admin.token })).data.addTags.__typename).toBe("AddTagsPayload");
+      expect(
+        (await app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["hand_over"] } }, { token: admin.token })).data.addTags.__typename,
+      ).toBe("AddTagsPayload");
       // The tag and the rule's move commit together: both events go where the case now is.
       const moved = await receivingFeed!.waitForMatching((e) => e.ticketEvents.ticket?.number === ticket.number, 2);
       expect(moved.map((e) => e.ticketEvents.type).sort()).toEqual(["RULE_FIRED", "TAGGED"]);

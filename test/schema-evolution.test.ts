@@ -4,7 +4,7 @@
 // schema.graphql since the policy took effect is compared with its parent, and the schema
 // the code builds now with the last committed one, by GraphQL Inspector's diff.
 import { execFileSync } from "node:child_process";
-import { CriticalityLevel, diff, DiffRule } from "@graphql-inspector/core";
+import { CriticalityLevel, DiffRule, diff } from "@graphql-inspector/core";
 import { buildSchema, printSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.js";
@@ -50,7 +50,8 @@ describe("schema evolution", () => {
         broken.push(`${commit.slice(0, 8)}: ${message}`);
       }
     }
-    for (const message of await breakingChanges(git("show", "HEAD:schema.graphql"), printSchema(schema))) broken.push(`working tree: ${message}`);
+    for (const message of await breakingChanges(git("show", "HEAD:schema.graphql"), printSchema(schema)))
+      broken.push(`working tree: ${message}`);
     expect(broken).toEqual([]);
   });
 });

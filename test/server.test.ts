@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { seedUser } from "./helpers/seed.js";
@@ -94,10 +94,7 @@ describe("graphql-ws on the same port and path", () => {
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
         let value: unknown;
-        client.subscribe(
-          { query: "{ health }" },
-          { next: (v) => (value = v), error: reject, complete: () => resolve(value) },
-        );
+        client.subscribe({ query: "{ health }" }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
       });
       expect(result).toEqual({ data: { health: "ok" } });
     } finally {
@@ -113,5 +110,4 @@ describe("graphql-ws on the same port and path", () => {
       expect(await closed).toBe(4403);
     }
   });
-
 });

@@ -19,7 +19,12 @@ const key = randomBytes(32).toString("base64");
 describe("start-up and shutdown without their dependencies", () => {
   it("says in one line that the database does not answer, without its password, and exits 1", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { PATH: process.env.PATH, PORT: "0", DATABASE_URL: "postgres://caseflow:s3cret-pass@127.0.0.1:1/caseflow", CASEFLOW_ENCRYPTION_KEY: key },
+      env: {
+        PATH: process.env.PATH,
+        PORT: "0",
+        DATABASE_URL: "postgres://caseflow:s3cret-pass@127.0.0.1:1/caseflow",
+        CASEFLOW_ENCRYPTION_KEY: key,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -38,7 +43,15 @@ describe("start-up and shutdown without their dependencies", () => {
     dirs.push(dataDir);
     const server = await startServer({ DATA_DIR: dataDir, REDIS_URL: "redis://127.0.0.1:1", SHUTDOWN_GRACE_SECONDS: "2" });
     expect(server.logs.join("")).toMatch(/Redis does not answer/);
-    expect(await (await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ health }" }) })).json()).toEqual({ data: { health: "ok" } });
+    expect(
+      await (
+        await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ health }" }),
+        })
+      ).json(),
+    ).toEqual({ data: { health: "ok" } });
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   }, 120_000);

@@ -37,7 +37,8 @@ describe("grouped subscription execution", () => {
         return get(key, load);
       }) as typeof get;
       const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
-      for (const feed of feeds) await feed.waitForMatching((e) => e.ticketEvents.type === "CREATED" && e.ticketEvents.ticket.number === ticket.number, 1);
+      for (const feed of feeds)
+        await feed.waitForMatching((e) => e.ticketEvents.type === "CREATED" && e.ticketEvents.ticket.number === ticket.number, 1);
       const perEvent = executions / (await app.db.prisma.ticketEvent.count({ where: { ticket: { number: ticket.number } } }));
       // One execution for the managers' group and one for the agent, not one per subscriber.
       expect(perEvent).toBe(2);

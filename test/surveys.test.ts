@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { subscribeWs, wsClient } from "./helpers/live.js";
-import { createTicketVia, moveVia, seedTeam, seedUser, TRANSITION, type TestUser } from "./helpers/seed.js";
+import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser, TRANSITION } from "./helpers/seed.js";
 
 let app: TestApp;
 let team: Awaited<ReturnType<typeof seedTeam>>;
@@ -43,12 +43,23 @@ describe("satisfaction surveys", () => {
 
   it("take one answer without an account; a second use or a wrong token changes nothing", async () => {
     const { ticket, surveyToken } = await closeCase();
-    expect((await app.gql(SUBMIT, { i: { token: surveyToken, rating: "NEUTRAL", comment: "ok, took long" } })).data.submitSurvey).toEqual({ __typename: "SubmitSurveyPayload", rating: "NEUTRAL" });
+    expect((await app.gql(SUBMIT, { i: { token: surveyToken, rating: "NEUTRAL", comment: "ok, took long" } })).data.submitSurvey).toEqual({
+      __typename: "SubmitSurveyPayload",
+      rating: "NEUTRAL",
+    });
     const again = await app.gql(SUBMIT, { i: { token: surveyToken, rating: "SATISFIED" } });
-    expect(again.data.submitSurvey).toMatchObject({ __typename: "SurveyUnavailableError", code: "SURVEY_UNAVAILABLE", message: expect.stringMatching(/already answered/) });
+    expect(again.data.submitSurvey).toMatchObject({
+      __typename: "SurveyUnavailableError",
+      code: "SURVEY_UNAVAILABLE",
+      message: expect.stringMatching(/already answered/),
+    });
     const wrong = await app.gql(SUBMIT, { i: { token: "cfv_nope", rating: "SATISFIED" } });
     expect(wrong.data.submitSurvey).toMatchObject({ __typename: "SurveyUnavailableError", message: expect.stringMatching(/not valid/) });
-    const seen = await app.gql(`query($id: ID!) { ticket(id: $id) { needsReview survey { rating comment answeredAt } } }`, { id: ticket.id }, { token: agent.token });
+    const seen = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { needsReview survey { rating comment answeredAt } } }`,
+      { id: ticket.id },
+      { token: agent.token },
+    );
     expect(seen.data.ticket).toMatchObject({ needsReview: false, survey: { rating: "NEUTRAL", comment: "ok, took long" } });
   });
 
@@ -67,11 +78,19 @@ describe("satisfaction surveys", () => {
     const { port } = await app.start(0);
     const client = wsClient(port, supervisor.token);
     try {
-      const feed = await subscribeWs(client, `subscription { ticketEvents(filter: { teamId: "${team.gid}" }) { type after actor { kind } ticket { number needsReview } } }`);
+      const feed = await subscribeWs(
+        client,
+        `subscription { ticketEvents(filter: { teamId: "${team.gid}" }) { type after actor { kind } ticket { number needsReview } } }`,
+      );
       const { ticket, surveyToken } = await closeCase();
       await app.gql(SUBMIT, { i: { token: surveyToken, rating: "UNSATISFIED", comment: "my card 4111 1111 1111 1111 was charged twice" } });
       const [event] = await feed.waitForMatching((e: any) => e.ticketEvents.type === "SURVEY_ANSWERED", 1);
-      expect(event.ticketEvents).toEqual({ type: "SURVEY_ANSWERED", after: { rating: "UNSATISFIED", needsReview: true }, actor: { kind: "CUSTOMER" }, ticket: { number: ticket.number, needsReview: true } });
+      expect(event.ticketEvents).toEqual({
+        type: "SURVEY_ANSWERED",
+        after: { rating: "UNSATISFIED", needsReview: true },
+        actor: { kind: "CUSTOMER" },
+        ticket: { number: ticket.number, needsReview: true },
+      });
       const stored = await app.db.prisma.survey.findFirstOrThrow({ where: { ticket: { number: ticket.number } } });
       expect(stored.comment).toBe("my card [REDACTED CARD NUMBER] was charged twice");
       feed.stop();

@@ -30,9 +30,19 @@ beforeAll(async () => {
   agent = await seedUser(app, "AGENT", [team.id]);
   admin = await seedUser(app, "ADMIN");
   // A tag trigger: cases tagged "capme" get "cap-extra" and become HIGH.
-  const saved = await app.gql(UPSERT, {
-    i: { name: "cap trigger", position: 0, runsOn: ["CREATED", "UPDATED"], conditions: { tags: ["capme"] }, actions: { addTags: ["cap-extra"], priority: "HIGH" } },
-  }, { token: admin.token });
+  const saved = await app.gql(
+    UPSERT,
+    {
+      i: {
+        name: "cap trigger",
+        position: 0,
+        runsOn: ["CREATED", "UPDATED"],
+        conditions: { tags: ["capme"] },
+        actions: { addTags: ["cap-extra"], priority: "HIGH" },
+      },
+    },
+    { token: admin.token },
+  );
   expect(saved.data.upsertRoutingRule.__typename).toBe("RoutingRulePayload");
 });
 afterAll(() => app.close());
@@ -71,9 +81,17 @@ describe("the tag cap", () => {
     const full = await createTicketVia(app, agent.token, { teamId: team.gid, tags: tagsOf(20) });
     const refused = await app.gql(ADD_TAGS, { i: { ticketId: full.id, tags: ["one-more"] } }, { token: agent.token });
     expect(refused.data.addTags).toMatchObject({ __typename: "ValidationError", field: "input.tags" });
-    const macro = await app.gql(SAVE_MACRO, { i: { name: "tagger", visibility: "PERSONAL", actions: { addTags: ["one-more"], priority: "HIGH" } } }, { token: agent.token });
+    const macro = await app.gql(
+      SAVE_MACRO,
+      { i: { name: "tagger", visibility: "PERSONAL", actions: { addTags: ["one-more"], priority: "HIGH" } } },
+      { token: agent.token },
+    );
     expect(macro.data.saveMacro.__typename).toBe("MacroPayload");
-    const applied = await app.gql(APPLY_MACRO, { i: { ticketId: full.id, macroId: macro.data.saveMacro.macro.id } }, { token: agent.token });
+    const applied = await app.gql(
+      APPLY_MACRO,
+      { i: { ticketId: full.id, macroId: macro.data.saveMacro.macro.id } },
+      { token: agent.token },
+    );
     expect(applied.data.applyMacro).toMatchObject({ __typename: "ValidationError", field: "macro.actions.addTags" });
     const unchanged = await state(full.id);
     expect(unchanged.tags).toHaveLength(20);

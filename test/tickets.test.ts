@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
-import { CREATE, createTicketVia, gid, moveVia, seedTeam, seedUser, ticketInput, type TestUser } from "./helpers/seed.js";
+import { CREATE, createTicketVia, gid, moveVia, seedTeam, seedUser, type TestUser, ticketInput } from "./helpers/seed.js";
 
 let app: TestApp;
 let payments: { id: string; gid: string; name: string };
@@ -26,9 +26,17 @@ describe("createTicket", () => {
     expect(ticket.team).toEqual({ name: "CS-Payment" });
     expect(ticket.tags).toEqual(["refund", "vip"]);
     expect(ticket.requester).toEqual({ name: "Li Lei", maskedContact: "138****5678", contact: null });
-    const events = await app.gql(`query($id: ID!) { ticket(id: $id) { events { edges { node { type actor { kind name } after } } } } }`, { id: ticket.id }, { token: agent.token });
+    const events = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { events { edges { node { type actor { kind name } after } } } } }`,
+      { id: ticket.id },
+      { token: agent.token },
+    );
     expect(events.data.ticket.events.edges).toHaveLength(1);
-    expect(events.data.ticket.events.edges[0].node).toMatchObject({ type: "CREATED", actor: { kind: "USER" }, after: { status: "NEW", tags: ["refund", "vip"] } });
+    expect(events.data.ticket.events.edges[0].node).toMatchObject({
+      type: "CREATED",
+      actor: { kind: "USER" },
+      after: { status: "NEW", tags: ["refund", "vip"] },
+    });
   });
 
   it("routes a case without a team by its type", async () => {
@@ -51,20 +59,37 @@ describe("createTicket", () => {
   });
 
   it("keeps the contact encrypted at rest and shows it only to viewers with the permission", async () => {
-    const ticket = await createTicketVia(app, agent.token, { teamId: payments.gid, requester: { name: "Han", contact: "jane.doe@example.com" } });
+    const ticket = await createTicketVia(app, agent.token, {
+      teamId: payments.gid,
+      requester: { name: "Han", contact: "jane.doe@example.com" },
+    });
     const customer = await app.db.prisma.customer.findFirstOrThrow({ where: { tickets: { some: { number: ticket.number } } } });
     expect(customer.contactEncrypted).not.toContain("jane.doe");
     expect(customer.contactMasked).toBe("j***@example.com");
     const privileged = await seedUser(app, "AGENT", [payments.id], { canViewContact: true });
-    const seen = await app.gql(`query($id: ID!) { ticket(id: $id) { requester { maskedContact contact } } }`, { id: ticket.id }, { token: privileged.token });
+    const seen = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { requester { maskedContact contact } } }`,
+      { id: ticket.id },
+      { token: privileged.token },
+    );
     expect(seen.data.ticket.requester).toEqual({ maskedContact: "j***@example.com", contact: "jane.doe@example.com" });
   });
 
   it("refuses bad input with a VALIDATION error naming each field, writing nothing", async () => {
     const before = await count();
-    const result = await app.gql(CREATE, {
-      input: ticketInput({ title: "  ", accountId: "ACC-9", description: "x".repeat(2001), requester: { contact: "not a phone" }, tags: ["ok", "bad tag!"] }),
-    }, { token: agent.token });
+    const result = await app.gql(
+      CREATE,
+      {
+        input: ticketInput({
+          title: "  ",
+          accountId: "ACC-9",
+          description: "x".repeat(2001),
+          requester: { contact: "not a phone" },
+          tags: ["ok", "bad tag!"],
+        }),
+      },
+      { token: agent.token },
+    );
     const payload = result.data.createTicket;
     expect(payload.__typename).toBe("ValidationError");
     expect(payload.code).toBe("VALIDATION");
@@ -83,8 +108,16 @@ describe("createTicket", () => {
   it("refuses malformed and unknown ids as VALIDATION on the field", async () => {
     const malformed = await app.gql(CREATE, { input: ticketInput({ teamId: "nope" }) }, { token: agent.token });
     expect(malformed.data.createTicket).toMatchObject({ __typename: "ValidationError", field: "input.teamId" });
-    const unknown = await app.gql(CREATE, { input: ticketInput({ teamId: gid("Team", "00000000-0000-4000-8000-000000000000") }) }, { token: agent.token });
-    expect(unknown.data.createTicket).toMatchObject({ __typename: "ValidationError", field: "input.teamId", message: "input.teamId: names no team" });
+    const unknown = await app.gql(
+      CREATE,
+      { input: ticketInput({ teamId: gid("Team", "00000000-0000-4000-8000-000000000000") }) },
+      { token: agent.token },
+    );
+    expect(unknown.data.createTicket).toMatchObject({
+      __typename: "ValidationError",
+      field: "input.teamId",
+      message: "input.teamId: names no team",
+    });
     const wrongKind = await app.gql(CREATE, { input: ticketInput({ teamId: agent.gid }) }, { token: agent.token });
     expect(wrongKind.data.createTicket).toMatchObject({ __typename: "ValidationError", field: "input.teamId" });
   });
@@ -114,7 +147,9 @@ describe("createTicket", () => {
 
   it("numbers 50 concurrent creations on one channel and day without a gap or repeat", async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => app.gql(CREATE, { input: ticketInput({ teamId: payments.gid, channel: "PHONE" }) }, { token: agent.token })),
+      Array.from({ length: 50 }, () =>
+        app.gql(CREATE, { input: ticketInput({ teamId: payments.gid, channel: "PHONE" }) }, { token: agent.token }),
+      ),
     );
     const numbers = results.map((r) => r.data.createTicket.ticket.number as string);
     const day = numbers[0]!.split("-")[1];
@@ -127,7 +162,11 @@ describe("createTicket", () => {
     const accountId = `ACC-BURST-${Date.now()}`;
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        app.gql(CREATE, { input: ticketInput({ teamId: payments.gid, accountId, type: "INQUIRY", requester: i === 0 ? { name: "Han Meimei" } : null }) }, { token: agent.token }),
+        app.gql(
+          CREATE,
+          { input: ticketInput({ teamId: payments.gid, accountId, type: "INQUIRY", requester: i === 0 ? { name: "Han Meimei" } : null }) },
+          { token: agent.token },
+        ),
       ),
     );
     expect(results.map((r) => r.data?.createTicket?.__typename)).toEqual(new Array(12).fill("CreateTicketPayload"));
@@ -141,11 +180,19 @@ describe("createTicket", () => {
     const first = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "COMPLAINT" });
     const question = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "INQUIRY" });
     const second = await createTicketVia(app, agent.token, { teamId: payments.gid, accountId: "ACC-COMPLAINER", type: "COMPLAINT" });
-    for (const [ticket, level] of [[first, 1], [question, 1], [second, 2]] as const) {
+    for (const [ticket, level] of [
+      [first, 1],
+      [question, 1],
+      [second, 2],
+    ] as const) {
       expect((await app.gql(TIER, { id: ticket.id }, { token: agent.token })).data.ticket.tier.level).toBe(level);
     }
     const events = (await app.gql(TIER, { id: second.id }, { token: agent.token })).data.ticket.events.edges.map((e: any) => e.node);
-    expect(events.at(-1)).toEqual({ type: "ESCALATED", note: "Automatic: a repeat complaint from this customer", actor: { kind: "SYSTEM" } });
+    expect(events.at(-1)).toEqual({
+      type: "ESCALATED",
+      note: "Automatic: a repeat complaint from this customer",
+      actor: { kind: "SYSTEM" },
+    });
   });
 
   it("is refused to anonymous callers with UNAUTHENTICATED", async () => {
@@ -167,25 +214,49 @@ describe("the workflow through the API", () => {
       return result;
     };
 
-    expect(await move(outsider.token, { to: "TEAM_CHECKING" })).toMatchObject({ __typename: "InvalidTransitionError", code: "INVALID_TRANSITION", from: "NEW", allowed: ["NOT_STARTED"] });
-    expect(await move(outsider.token, { to: "NOT_STARTED", expectedVersion: version })).toMatchObject({ ticket: { status: "NOT_STARTED", availableTransitions: [] } });
+    expect(await move(outsider.token, { to: "TEAM_CHECKING" })).toMatchObject({
+      __typename: "InvalidTransitionError",
+      code: "INVALID_TRANSITION",
+      from: "NEW",
+      allowed: ["NOT_STARTED"],
+    });
+    expect(await move(outsider.token, { to: "NOT_STARTED", expectedVersion: version })).toMatchObject({
+      ticket: { status: "NOT_STARTED", availableTransitions: [] },
+    });
     // The submitter is not in the owning team: picking the case up is the team's.
     const refused = await move(outsider.token, { to: "TEAM_CHECKING" });
     expect(refused).toMatchObject({ __typename: "InvalidTransitionError", allowed: [] });
     expect(refused.message).toMatch(/owning team/);
     expect(await move(agent.token, { to: "TEAM_CHECKING" })).toMatchObject({ ticket: { status: "TEAM_CHECKING" } });
     expect(await move(agent.token, { to: "INFORM_CUSTOMER" })).toMatchObject({ __typename: "ValidationError", field: "input.note" });
-    expect(await move(agent.token, { to: "INFORM_CUSTOMER", note: "Refund reissued today" })).toMatchObject({ ticket: { status: "INFORM_CUSTOMER", availableTransitions: ["DONE", "NOT_STARTED"] } });
+    expect(await move(agent.token, { to: "INFORM_CUSTOMER", note: "Refund reissued today" })).toMatchObject({
+      ticket: { status: "INFORM_CUSTOMER", availableTransitions: ["DONE", "NOT_STARTED"] },
+    });
     expect(await move(outsider.token, { to: "DONE" })).toMatchObject({ __typename: "ValidationError", field: "input.resolution" });
-    expect(await move(outsider.token, { to: "DONE", resolution: "Refund reissued; customer confirmed" })).toMatchObject({ ticket: { status: "DONE", resolution: "Refund reissued; customer confirmed" } });
+    expect(await move(outsider.token, { to: "DONE", resolution: "Refund reissued; customer confirmed" })).toMatchObject({
+      ticket: { status: "DONE", resolution: "Refund reissued; customer confirmed" },
+    });
     const archiveByAgent = await move(agent.token, { to: "BACKLOG" });
     expect(archiveByAgent).toMatchObject({ __typename: "InvalidTransitionError", allowed: ["NOT_STARTED"] });
-    expect(await move(manager.token, { to: "BACKLOG", expectedVersion: version })).toMatchObject({ ticket: { status: "BACKLOG", availableTransitions: [] } });
+    expect(await move(manager.token, { to: "BACKLOG", expectedVersion: version })).toMatchObject({
+      ticket: { status: "BACKLOG", availableTransitions: [] },
+    });
 
-    const trail = await app.gql(`query($id: ID!) { ticket(id: $id) { events(first: 50) { totalCount: edges { node { type fromStatus toStatus note } } } } }`.replace("totalCount: ", ""), { id: ticket.id }, { token: manager.token });
+    const trail = await app.gql(
+      `query($id: ID!) { ticket(id: $id) { events(first: 50) { totalCount: edges { node { type fromStatus toStatus note } } } } }`.replace(
+        "totalCount: ",
+        "",
+      ),
+      { id: ticket.id },
+      { token: manager.token },
+    );
     const moves = trail.data.ticket.events.edges.map((e: any) => e.node).filter((n: any) => n.type === "STATUS_CHANGED");
     expect(moves.map((m: any) => `${m.fromStatus}>${m.toStatus}`)).toEqual([
-      "NEW>NOT_STARTED", "NOT_STARTED>TEAM_CHECKING", "TEAM_CHECKING>INFORM_CUSTOMER", "INFORM_CUSTOMER>DONE", "DONE>BACKLOG",
+      "NEW>NOT_STARTED",
+      "NOT_STARTED>TEAM_CHECKING",
+      "TEAM_CHECKING>INFORM_CUSTOMER",
+      "INFORM_CUSTOMER>DONE",
+      "DONE>BACKLOG",
     ]);
   });
 
@@ -199,19 +270,35 @@ describe("the workflow through the API", () => {
 
   it("sends a case back to NOT_STARTED when the customer replies, keeping the reply", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: payments.gid });
-    for (const [to, extra] of [["NOT_STARTED", {}], ["TEAM_CHECKING", {}], ["INFORM_CUSTOMER", { note: "please send a screenshot" }]] as const) {
+    for (const [to, extra] of [
+      ["NOT_STARTED", {}],
+      ["TEAM_CHECKING", {}],
+      ["INFORM_CUSTOMER", { note: "please send a screenshot" }],
+    ] as const) {
       expect((await moveVia(app, agent.token, { id: ticket.id, to, ...extra })).__typename).toBe("TransitionTicketPayload");
     }
-    const reply = await app.gql(`mutation($input: RecordCustomerReplyInput!) { recordCustomerReply(input: $input) {
+    const reply = await app.gql(
+      `mutation($input: RecordCustomerReplyInput!) { recordCustomerReply(input: $input) {
       ... on RecordCustomerReplyPayload { ticket { status comments(last: 1) { edges { node { body kind visibility } } } } } } }`,
-      { input: { ticketId: ticket.id, body: "Here it is, card 4111111111111111" } }, { token: agent.token });
+      { input: { ticketId: ticket.id, body: "Here it is, card 4111111111111111" } },
+      { token: agent.token },
+    );
     expect(reply.data.recordCustomerReply.ticket.status).toBe("NOT_STARTED");
-    expect(reply.data.recordCustomerReply.ticket.comments.edges[0].node).toEqual({ body: "Here it is, card [REDACTED CARD NUMBER]", kind: "CUSTOMER_REPLY", visibility: "PUBLIC" });
+    expect(reply.data.recordCustomerReply.ticket.comments.edges[0].node).toEqual({
+      body: "Here it is, card [REDACTED CARD NUMBER]",
+      kind: "CUSTOMER_REPLY",
+      visibility: "PUBLIC",
+    });
   });
 
   it("reopens a DONE case and counts it", async () => {
     const ticket = await createTicketVia(app, agent.token, { teamId: payments.gid });
-    for (const input of [{ to: "NOT_STARTED" }, { to: "TEAM_CHECKING" }, { to: "INFORM_CUSTOMER", note: "done" }, { to: "DONE", resolution: "fixed" }]) {
+    for (const input of [
+      { to: "NOT_STARTED" },
+      { to: "TEAM_CHECKING" },
+      { to: "INFORM_CUSTOMER", note: "done" },
+      { to: "DONE", resolution: "fixed" },
+    ]) {
       await moveVia(app, agent.token, { id: ticket.id, ...input });
     }
     const reopened = await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED", note: "customer says it recurred" });

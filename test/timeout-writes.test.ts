@@ -8,7 +8,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/secrets.js";
-import { createTestApp, testConfig, type TestApp } from "./helpers/app.js";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 const onPostgres = process.env.DATABASE_URL !== undefined;
@@ -40,30 +40,54 @@ const cases: Record<string, () => Promise<Case>> = {
   }),
   createUser: async () => ({
     table: "User",
-    send: () => app.gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`, { i: { email: "late@example.com", name: "Late Person", password: person.password, role: "AGENT" } }, { token: admin.token }),
+    send: () =>
+      app.gql(
+        `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
+        { i: { email: "late@example.com", name: "Late Person", password: person.password, role: "AGENT" } },
+        { token: admin.token },
+      ),
     written: async (c) => (await c.query(`SELECT count(*)::int AS n FROM "User" WHERE email = 'late@example.com'`)).rows[0].n,
   }),
   createApiToken: async () => ({
     table: "ApiToken",
-    send: () => app.gql(`mutation { createApiToken(input: { name: "late bot", scopes: ["tickets:read"] }) { __typename } }`, {}, { token: admin.token }),
+    send: () =>
+      app.gql(
+        `mutation { createApiToken(input: { name: "late bot", scopes: ["tickets:read"] }) { __typename } }`,
+        {},
+        { token: admin.token },
+      ),
     written: async (c) => (await c.query(`SELECT count(*)::int AS n FROM "ApiToken" WHERE name = 'late bot'`)).rows[0].n,
   }),
   upsertSlaPolicy: async () => {
     const team = await seedTeam(app);
     return {
-    table: "SlaPolicy",
-    send: () =>
-      app.gql(`mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename } }`, {
-        i: { name: "Late policy", priority: "LOW", teamId: team.gid, firstResponseSeconds: 60, resolutionSeconds: 3600, followUpSeconds: 3600 },
-      }, { token: admin.token }),
-    written: async (c) => (await c.query(`SELECT count(*)::int AS n FROM "SlaPolicy" WHERE name = 'Late policy'`)).rows[0].n,
+      table: "SlaPolicy",
+      send: () =>
+        app.gql(
+          `mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename } }`,
+          {
+            i: {
+              name: "Late policy",
+              priority: "LOW",
+              teamId: team.gid,
+              firstResponseSeconds: 60,
+              resolutionSeconds: 3600,
+              followUpSeconds: 3600,
+            },
+          },
+          { token: admin.token },
+        ),
+      written: async (c) => (await c.query(`SELECT count(*)::int AS n FROM "SlaPolicy" WHERE name = 'Late policy'`)).rows[0].n,
     };
   },
   login: async () => {
     // Written directly: hashing within the 300 ms budget is not what this case is about.
-    await app.db.prisma.user.create({ data: { email: person.email, name: "Timeout Person", role: "AGENT", passwordHash: await hashPassword(person.password) } });
+    await app.db.prisma.user.create({
+      data: { email: person.email, name: "Timeout Person", role: "AGENT", passwordHash: await hashPassword(person.password) },
+    });
     const sessions = async (c: pg.Client) =>
-      (await c.query(`SELECT count(*)::int AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`, [person.email])).rows[0].n;
+      (await c.query(`SELECT count(*)::int AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`, [person.email]))
+        .rows[0].n;
     return {
       table: "Session",
       send: () => app.gql(`mutation($i: LoginInput!) { login(input: $i) { __typename } }`, { i: person }),

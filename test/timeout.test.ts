@@ -10,8 +10,8 @@ import { AdjustableClock } from "../src/clock.js";
 import type { Config } from "../src/config.js";
 import { Deadline } from "../src/context.js";
 import { createDb } from "../src/db.js";
-import { createApp, type App } from "../src/server.js";
-import { freshDatabase, testConfig, type TestApp } from "./helpers/app.js";
+import { type App, createApp } from "../src/server.js";
+import { freshDatabase, type TestApp, testConfig } from "./helpers/app.js";
 import { CREATE, seedTeam, seedUser, ticketInput } from "./helpers/seed.js";
 
 /** Requests per round, and how many are under way at any moment. */
@@ -38,7 +38,10 @@ afterAll(() => cleanup());
 
 async function boot(executionTimeoutMs: number): Promise<App> {
   const config = testConfig({ database, slaMonitor: false });
-  return createApp({ ...config, limits: { ...config.limits, executionTimeoutMs } }, { clock: new AdjustableClock(), logger: pino({ level: "silent" }) });
+  return createApp(
+    { ...config, limits: { ...config.limits, executionTimeoutMs } },
+    { clock: new AdjustableClock(), logger: pino({ level: "silent" }) },
+  );
 }
 
 async function create(app: App, token: string, externalRef: string) {
@@ -47,7 +50,10 @@ async function create(app: App, token: string, externalRef: string) {
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: CREATE, variables: { input: ticketInput({ externalRef }) } }),
   });
-  return (await response.json()) as { data?: { createTicket?: { __typename: string } } | null; errors?: { extensions?: { code?: string } }[] };
+  return (await response.json()) as {
+    data?: { createTicket?: { __typename: string } } | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
 }
 
 /** Sends `count` creates, `concurrency` at a time; returns each one's externalRef and answer. */
@@ -60,7 +66,10 @@ async function load(app: App, token: string, prefix: string, count: number, conc
         const ref = `${prefix}-${next++}`;
         const started = performance.now();
         const body = await create(app, token, ref);
-        const outcome = body.data?.createTicket?.__typename === "CreateTicketPayload" ? "CREATED" : (body.errors?.[0]?.extensions?.code ?? JSON.stringify(body));
+        const outcome =
+          body.data?.createTicket?.__typename === "CreateTicketPayload"
+            ? "CREATED"
+            : (body.errors?.[0]?.extensions?.code ?? JSON.stringify(body));
         answers.push({ ref, outcome, ms: performance.now() - started });
       }
     }),
@@ -107,8 +116,15 @@ describe("the execution timeout and commits", () => {
 
     const db = await createDb(database);
     try {
-      const saved = new Set((await db.prisma.ticket.findMany({ where: { externalRef: { startsWith: "load" } }, select: { externalRef: true } })).map((t) => t.externalRef));
-      expect(timedOut.filter((ref) => saved.has(ref)), `of ${timedOut.length} answered TIMEOUT (${rounds.join("; ")})`).toEqual([]);
+      const saved = new Set(
+        (await db.prisma.ticket.findMany({ where: { externalRef: { startsWith: "load" } }, select: { externalRef: true } })).map(
+          (t) => t.externalRef,
+        ),
+      );
+      expect(
+        timedOut.filter((ref) => saved.has(ref)),
+        `of ${timedOut.length} answered TIMEOUT (${rounds.join("; ")})`,
+      ).toEqual([]);
       expect(created.filter((ref) => !saved.has(ref))).toEqual([]);
     } finally {
       await db.close();

@@ -43,7 +43,12 @@ describe("node and nodes", () => {
     };
     for (const [what, id] of Object.entries(ids)) {
       const result = await app.gql(NODE, { id }, { token: agentA.token });
-      expect({ what, status: result.status, errors: result.errors, node: result.data?.node }).toEqual({ what, status: 200, errors: undefined, node: null });
+      expect({ what, status: result.status, errors: result.errors, node: result.data?.node }).toEqual({
+        what,
+        status: 200,
+        errors: undefined,
+        node: null,
+      });
     }
     const many = await app.gql(NODES, { ids: [ticketA.id, ...Object.values(ids), ticketA.id] }, { token: agentA.token });
     expect(many.errors).toBeUndefined();
@@ -61,8 +66,12 @@ describe("node and nodes", () => {
   it("shows a macro only to whom the macro rules say", async () => {
     const owner = await seedUser(app, "AGENT", [teamB.id]);
     const macros = {
-      team: await app.db.prisma.macro.create({ data: { name: "B team macro", visibility: "TEAM", teamId: teamB.id, actions: { addTags: ["b"] } } }),
-      personal: await app.db.prisma.macro.create({ data: { name: "Owner's own", visibility: "PERSONAL", ownerId: owner.id, actions: { addTags: ["p"] } } }),
+      team: await app.db.prisma.macro.create({
+        data: { name: "B team macro", visibility: "TEAM", teamId: teamB.id, actions: { addTags: ["b"] } },
+      }),
+      personal: await app.db.prisma.macro.create({
+        data: { name: "Owner's own", visibility: "PERSONAL", ownerId: owner.id, actions: { addTags: ["p"] } },
+      }),
       global: await app.db.prisma.macro.create({ data: { name: "For all", visibility: "GLOBAL", actions: { addTags: ["g"] } } }),
     };
     const seen = async (token: string) => {
@@ -83,7 +92,9 @@ describe("node and nodes", () => {
   });
 
   it("shows incidents only to those who read cases", async () => {
-    const incident = await app.db.prisma.incident.create({ data: { title: "Gateway down", severity: 2, teams: { create: { teamId: teamB.id } } } });
+    const incident = await app.db.prisma.incident.create({
+      data: { title: "Gateway down", severity: 2, teams: { create: { teamId: teamB.id } } },
+    });
     const id = gid("Incident", incident.id);
     expect((await app.gql(NODE, { id }, { token: agentA.token })).data.node).toMatchObject({ title: "Gateway down" });
     const noReader = await app.gql(NODE, { id }, { token: (await seedApiToken(app, ["contacts:read"])).token });
@@ -95,11 +106,20 @@ describe("search", () => {
   it("takes % and _ literally in case, people and tag searches", async () => {
     const agent = await seedUser(app, "AGENT", [teamA.id], { name: "Zhao 100%_match" });
     await seedUser(app, "AGENT", [teamA.id], { name: "Zhao 100xymatch" });
-    const literal = await createTicketVia(app, agentA.token, { teamId: teamA.gid, accountId: "ACC-777", title: "ACC-777 refund 100%_back" });
+    const literal = await createTicketVia(app, agentA.token, {
+      teamId: teamA.gid,
+      accountId: "ACC-777",
+      title: "ACC-777 refund 100%_back",
+    });
     await createTicketVia(app, agentA.token, { teamId: teamA.gid, accountId: "ACC-778", title: "ACC-778 refund 100 percent back" });
     const cases = async (search: string) =>
-      (await app.gql(`query($s: String) { tickets(first: 50, filter: { search: $s }) { edges { node { number } } } }`, { s: search }, { token: agentA.token }))
-        .data.tickets.edges.map((e: any) => e.node.number);
+      (
+        await app.gql(
+          `query($s: String) { tickets(first: 50, filter: { search: $s }) { edges { node { number } } } }`,
+          { s: search },
+          { token: agentA.token },
+        )
+      ).data.tickets.edges.map((e: any) => e.node.number);
     expect(await cases("%")).toEqual([literal.number]);
     expect(await cases("_")).toEqual([literal.number]);
     expect(await cases("100%_back")).toEqual([literal.number]);
@@ -107,14 +127,26 @@ describe("search", () => {
     expect(await cases("\\")).toEqual([]);
 
     const people = async (search: string) =>
-      (await app.gql(`query($s: String) { users(first: 50, search: $s) { edges { node { id } } } }`, { s: search }, { token: agentA.token })).data.users.edges.map((e: any) => e.node.id);
+      (
+        await app.gql(
+          `query($s: String) { users(first: 50, search: $s) { edges { node { id } } } }`,
+          { s: search },
+          { token: agentA.token },
+        )
+      ).data.users.edges.map((e: any) => e.node.id);
     expect(await people("100%_m")).toEqual([agent.gid]);
     expect(await people("%")).toEqual([agent.gid]);
     expect(await people("_")).toEqual([agent.gid]);
 
     await app.db.prisma.tag.createMany({ data: [{ name: "pct%_tag" }, { name: "pctxytag" }] });
     const tags = async (prefix: string) =>
-      (await app.gql(`query($p: String) { tags(first: 50, prefix: $p) { edges { node { name } } } }`, { p: prefix }, { token: agentA.token })).data.tags.edges.map((e: any) => e.node.name);
+      (
+        await app.gql(
+          `query($p: String) { tags(first: 50, prefix: $p) { edges { node { name } } } }`,
+          { p: prefix },
+          { token: agentA.token },
+        )
+      ).data.tags.edges.map((e: any) => e.node.name);
     expect(await tags("pct%_")).toEqual(["pct%_tag"]);
     expect(await tags("_")).toEqual([]);
   });
@@ -128,12 +160,18 @@ describe("an incident's timeline", () => {
 
   it("names only the cases the reader may see, also live", async () => {
     const { port } = await app.start(0);
-    const incidentId = (await app.gql(DECLARE, { i: { title: "Refund queue stuck", severity: 1, teamIds: [teamA.gid, teamB.gid] } }, { token: agentA.token })).data.declareIncident.incident.id;
+    const incidentId = (
+      await app.gql(DECLARE, { i: { title: "Refund queue stuck", severity: 1, teamIds: [teamA.gid, teamB.gid] } }, { token: agentA.token })
+    ).data.declareIncident.incident.id;
     const client = wsClient(port, agentA.token);
     try {
       const feed = await subscribeWs(client, `subscription($id: ID) { incidentEvents(incidentId: $id) { kind body } }`, { id: incidentId });
-      expect((await app.gql(LINK, { i: { ticketId: ticketB.id, incidentId } }, { token: agentB.token })).data.linkTicketToIncident.__typename).toBe("LinkTicketToIncidentPayload");
-      expect((await app.gql(LINK, { i: { ticketId: ticketA.id, incidentId } }, { token: agentA.token })).data.linkTicketToIncident.__typename).toBe("LinkTicketToIncidentPayload");
+      expect(
+        (await app.gql(LINK, { i: { ticketId: ticketB.id, incidentId } }, { token: agentB.token })).data.linkTicketToIncident.__typename,
+      ).toBe("LinkTicketToIncidentPayload");
+      expect(
+        (await app.gql(LINK, { i: { ticketId: ticketA.id, incidentId } }, { token: agentA.token })).data.linkTicketToIncident.__typename,
+      ).toBe("LinkTicketToIncidentPayload");
 
       const seenByA = (await app.gql(TIMELINE, { id: incidentId }, { token: agentA.token })).data.node;
       expect(linked(seenByA.timeline)).toEqual([

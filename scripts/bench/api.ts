@@ -35,7 +35,10 @@ const cases = await prisma.ticket.count();
 const { token, ...manager } = await benchManager(prisma);
 
 // ─── the raw ceiling ────────────────────────────────────────────────────────
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: config.database.kind === "postgres" ? config.database.poolSize : 10 });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: config.database.kind === "postgres" ? config.database.poolSize : 10,
+});
 const LIST_SQL = `
   SELECT coalesce(json_agg(row_to_json(x)), '[]') AS tickets FROM (
     SELECT t.id, t.number, t.title, t.status, t.priority,
@@ -55,7 +58,10 @@ async function rawTransition(ticketId: string, to: string) {
     await client.query("BEGIN");
     const { rows } = await client.query(`SELECT id, version, status FROM "Ticket" WHERE id = $1 FOR UPDATE`, [ticketId]);
     const ticket = rows[0];
-    await client.query(`UPDATE "Ticket" SET status = $2::"TicketStatus", version = version + 1, "updatedAt" = now() WHERE id = $1 AND version = $3`, [ticketId, to, ticket.version]);
+    await client.query(
+      `UPDATE "Ticket" SET status = $2::"TicketStatus", version = version + 1, "updatedAt" = now() WHERE id = $1 AND version = $3`,
+      [ticketId, to, ticket.version],
+    );
     await client.query(`UPDATE "SlaTarget" SET "nextCheckAt" = "nextCheckAt" WHERE "ticketId" = $1 AND "metAt" IS NULL`, [ticketId]);
     const event = await client.query(
       `INSERT INTO "TicketEvent" ("ticketId", type, "actorKind", "actorUserId", before, after, at) VALUES ($1, 'STATUS_CHANGED', 'USER', $2, $3, $4, now()) RETURNING seq`,
@@ -63,8 +69,16 @@ async function rawTransition(ticketId: string, to: string) {
     );
     await client.query("COMMIT");
     // The commit gave the event its position (migration ticket_event_position).
-    const { rows: [committed] } = await client.query(`SELECT position FROM "TicketEvent" WHERE seq = $1`, [event.rows[0].seq]);
-    app.realtime.pubsub.publish("ticket-event", { seq: String(event.rows[0].seq), position: String(committed.position), ticketId, type: "STATUS_CHANGED", facts: { teamId: null, assigneeId: null, submittedById: null, status: to as never, priority: "LOW" } });
+    const {
+      rows: [committed],
+    } = await client.query(`SELECT position FROM "TicketEvent" WHERE seq = $1`, [event.rows[0].seq]);
+    app.realtime.pubsub.publish("ticket-event", {
+      seq: String(event.rows[0].seq),
+      position: String(committed.position),
+      ticketId,
+      type: "STATUS_CHANGED",
+      facts: { teamId: null, assigneeId: null, submittedById: null, status: to as never, priority: "LOW" },
+    });
   } catch (error) {
     await client.query("ROLLBACK");
     throw error;
@@ -77,7 +91,10 @@ const raw = createServer(async (req, res) => {
   let body = "";
   for await (const chunk of req) body += chunk;
   const hash = hashToken((req.headers.authorization ?? "").replace(/^Bearer /, ""));
-  const session = await pool.query(`SELECT s.id FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s."tokenHash" = $1 AND s."revokedAt" IS NULL AND u.active`, [hash]);
+  const session = await pool.query(
+    `SELECT s.id FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s."tokenHash" = $1 AND s."revokedAt" IS NULL AND u.active`,
+    [hash],
+  );
   if (!session.rowCount) return void res.writeHead(401).end();
   if (req.url === "/list") {
     const { rows } = await pool.query(LIST_SQL);
@@ -166,14 +183,33 @@ if (process.env.BENCH_ONLY === "list") {
 }
 // Transitions: each worker cycles its own case NOT_STARTED → TEAM_CHECKING → INFORM_CUSTOMER → NOT_STARTED.
 const team = await prisma.team.upsert({ where: { name: "Bench-Transitions" }, create: { name: "Bench-Transitions" }, update: {} });
-await prisma.teamMember.upsert({ where: { teamId_userId: { teamId: team.id, userId: manager.id } }, create: { teamId: team.id, userId: manager.id }, update: {} });
+await prisma.teamMember.upsert({
+  where: { teamId_userId: { teamId: team.id, userId: manager.id } },
+  create: { teamId: team.id, userId: manager.id },
+  update: {},
+});
 async function newCase(): Promise<string> {
   const text = await post(graphqlUrl, {
     query: `mutation($i: CreateTicketInput!) { createTicket(input: $i) { ... on CreateTicketPayload { ticket { id } } } }`,
-    variables: { i: { title: "BENCH-1 transition", accountId: "BENCH-1", externalRef: randomUUID(), channel: "API", type: "INQUIRY", priority: "LOW", teamId: Buffer.from(`Team:${team.id}`).toString("base64"), description: "d", details: "d" } },
+    variables: {
+      i: {
+        title: "BENCH-1 transition",
+        accountId: "BENCH-1",
+        externalRef: randomUUID(),
+        channel: "API",
+        type: "INQUIRY",
+        priority: "LOW",
+        teamId: Buffer.from(`Team:${team.id}`).toString("base64"),
+        description: "d",
+        details: "d",
+      },
+    },
   });
   const id: string = JSON.parse(text).data.createTicket.ticket.id;
-  await post(graphqlUrl, { query: `mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename } }`, variables: { i: { id, to: "NOT_STARTED" } } });
+  await post(graphqlUrl, {
+    query: `mutation($i: TransitionTicketInput!) { transitionTicket(input: $i) { __typename } }`,
+    variables: { i: { id, to: "NOT_STARTED" } },
+  });
   return id;
 }
 const CYCLE = [
@@ -191,7 +227,9 @@ const moveApi = await profiled("transitions", () =>
     if (!text.includes("TransitionTicketPayload")) throw new Error(text);
   }),
 );
-const rawCases = (await Promise.all(Array.from({ length: 16 }, newCase))).map((gid) => Buffer.from(gid, "base64").toString().split(":")[1]!);
+const rawCases = (await Promise.all(Array.from({ length: 16 }, newCase))).map(
+  (gid) => Buffer.from(gid, "base64").toString().split(":")[1]!,
+);
 const rawStep = new Array(16).fill(0);
 const moveRaw = await load(16, async (w) => {
   await post(`http://127.0.0.1:${rawPort}/move`, { id: rawCases[w], to: CYCLE[rawStep[w]++ % 3]!.to });

@@ -119,12 +119,21 @@ try {
     const emails: string[] = [];
     for (let i = 0; i < samples; i++) {
       const email = `bench-${randomUUID()}@example.com`;
-      const created = await post(server.url, { query: createUser, variables: { i: { email, name: "Bench Person", password: `${randomUUID()} amber kite`, role: "AGENT" } } }, token);
+      const created = await post(
+        server.url,
+        { query: createUser, variables: { i: { email, name: "Bench Person", password: `${randomUUID()} amber kite`, role: "AGENT" } } },
+        token,
+      );
       const id = created.json.data?.createUser?.user?.id;
       if (!id) throw new Error(`createUser failed: ${JSON.stringify(created.json)}`);
       if (!active) {
-        const updated = await post(server.url, { query: `mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`, variables: { i: { id, active: false } } }, token);
-        if (updated.json.data?.updateUser?.__typename !== "UserPayload") throw new Error(`updateUser failed: ${JSON.stringify(updated.json)}`);
+        const updated = await post(
+          server.url,
+          { query: `mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`, variables: { i: { id, active: false } } },
+          token,
+        );
+        if (updated.json.data?.updateUser?.__typename !== "UserPayload")
+          throw new Error(`updateUser failed: ${JSON.stringify(updated.json)}`);
       }
       emails.push(email);
     }
@@ -152,7 +161,9 @@ try {
 
   const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`failed login latency, ${samples} samples each, client in its own process (${args.url ? args.url : "server started by this script"})`);
+  console.log(
+    `failed login latency, ${samples} samples each, client in its own process (${args.url ? args.url : "server started by this script"})`,
+  );
   console.log("kind      min       p10       p50       p90       p99       max");
   for (const [kind, values] of Object.entries(times)) {
     const sorted = [...values].sort((a, b) => a - b);

@@ -4,9 +4,9 @@
 // Clients run in a child process so the server's memory is measured alone.
 // Run with: node --expose-gc --import tsx scripts/bench/realtime.ts [counts...]
 import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
@@ -37,7 +37,9 @@ const app = await createApp(config, { logger: pino({ level: "silent" }) });
 const { port } = await app.start(0);
 const prisma = app.db.prisma;
 const team = await prisma.team.create({ data: { name: "Bench" } });
-const user = await prisma.user.create({ data: { email: "bench@example.com", name: "Bench", role: "MANAGER", passwordHash: "x", memberships: { create: { teamId: team.id } } } });
+const user = await prisma.user.create({
+  data: { email: "bench@example.com", name: "Bench", role: "MANAGER", passwordHash: "x", memberships: { create: { teamId: team.id } } },
+});
 const token = newBearerToken("session");
 await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) } });
 
@@ -62,9 +64,13 @@ const rows: string[] = [];
 for (const count of sizes) {
   await settle();
   const before = process.memoryUsage();
-  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), "realtime-clients.ts"), [`ws://127.0.0.1:${port}/graphql`, token, String(count)], {
-    execArgv: ["--import", "tsx"],
-  });
+  const child = fork(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), "realtime-clients.ts"),
+    [`ws://127.0.0.1:${port}/graphql`, token, String(count)],
+    {
+      execArgv: ["--import", "tsx"],
+    },
+  );
   const messages: { type: string; last?: number }[] = [];
   const next = (type: string) =>
     new Promise<{ last?: number }>((resolve) => {
@@ -93,10 +99,16 @@ for (const count of sizes) {
   const latencies: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const delivered = next("delivered");
-    await gql(
-      `mutation($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }`,
-      { i: { title: `ACC-${round} bench`, accountId: `ACC-${round}`, channel: "API", type: "INQUIRY", priority: "LOW", teamId: `${Buffer.from(`Team:${team.id}`).toString("base64")}` } },
-    );
+    await gql(`mutation($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }`, {
+      i: {
+        title: `ACC-${round} bench`,
+        accountId: `ACC-${round}`,
+        channel: "API",
+        type: "INQUIRY",
+        priority: "LOW",
+        teamId: `${Buffer.from(`Team:${team.id}`).toString("base64")}`,
+      },
+    });
     const { last } = await delivered;
     latencies.push(last! - publishedAt);
   }
@@ -108,14 +120,18 @@ for (const count of sizes) {
   latencies.sort((a, b) => a - b);
   const median = latencies[Math.floor(latencies.length / 2)]!;
   rows.push(
-    `| ${count.toLocaleString("en")} | ${(perSubscription / 1024).toFixed(1)} KiB | ${(rssPerSubscription / 1024).toFixed(1)} KiB | ${median} ms | ${latencies[0]} / ${latencies.at(-1)} ms | ${(median * 1000 / count).toFixed(0)} µs |`,
+    `| ${count.toLocaleString("en")} | ${(perSubscription / 1024).toFixed(1)} KiB | ${(rssPerSubscription / 1024).toFixed(1)} KiB | ${median} ms | ${latencies[0]} / ${latencies.at(-1)} ms | ${((median * 1000) / count).toFixed(0)} µs |`,
   );
-  console.log(`${count} subscribers: heap +${mb(after.heapUsed - before.heapUsed)} MiB, rss +${mb(after.rss - before.rss)} MiB, publish→last delivery ${latencies.join(", ")} ms`);
+  console.log(
+    `${count} subscribers: heap +${mb(after.heapUsed - before.heapUsed)} MiB, rss +${mb(after.rss - before.rss)} MiB, publish→last delivery ${latencies.join(", ")} ms`,
+  );
   child.send({ type: "close" });
   await new Promise((r) => child.on("exit", r));
 }
 
-console.log(`\n| subscribers | heap per idle subscription | RSS per idle subscription | publish → last delivery (median of ${ROUNDS}) | min / max | per delivery |`);
+console.log(
+  `\n| subscribers | heap per idle subscription | RSS per idle subscription | publish → last delivery (median of ${ROUNDS}) | min / max | per delivery |`,
+);
 console.log("|---|---|---|---|---|---|");
 for (const row of rows) console.log(row);
 await app.stop();

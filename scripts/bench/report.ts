@@ -7,7 +7,12 @@ import { loadConfig } from "../../src/config.js";
 import { createApp } from "../../src/server.js";
 import { benchManager } from "./manager.js";
 
-const config = loadConfig({ ...process.env, LOG_LEVEL: "silent", SLA_MONITOR: "false", CASEFLOW_ENCRYPTION_KEY: process.env.CASEFLOW_ENCRYPTION_KEY ?? randomBytes(32).toString("base64") });
+const config = loadConfig({
+  ...process.env,
+  LOG_LEVEL: "silent",
+  SLA_MONITOR: "false",
+  CASEFLOW_ENCRYPTION_KEY: process.env.CASEFLOW_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+});
 const app = await createApp(config, { logger: pino({ level: "silent" }) });
 const prisma = app.db.prisma;
 const cases = await prisma.ticket.count();
@@ -44,5 +49,10 @@ async function time(days: number, teamId?: string) {
 console.log(`report on ${app.db.kind} with ${cases.toLocaleString("en")} cases\n`);
 console.log("| period | scope | cases in period | median of 5 | min / max |");
 console.log("|---|---|---|---|---|");
-for (const [days, teamId] of [[30, undefined], [90, undefined], [90, teamGid]] as const) console.log(await time(days, teamId));
+for (const [days, teamId] of [
+  [30, undefined],
+  [90, undefined],
+  [90, teamGid],
+] as const)
+  console.log(await time(days, teamId));
 await app.stop();

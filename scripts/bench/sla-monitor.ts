@@ -10,7 +10,12 @@ import { createApp } from "../../src/server.js";
 
 if (!process.env.DATABASE_URL) throw new Error("set DATABASE_URL to a PostgreSQL database for the benchmark");
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
-const config = loadConfig({ ...process.env, LOG_LEVEL: "silent", SLA_MONITOR: "false", CASEFLOW_ENCRYPTION_KEY: process.env.CASEFLOW_ENCRYPTION_KEY ?? randomBytes(32).toString("base64") });
+const config = loadConfig({
+  ...process.env,
+  LOG_LEVEL: "silent",
+  SLA_MONITOR: "false",
+  CASEFLOW_ENCRYPTION_KEY: process.env.CASEFLOW_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+});
 const app = await createApp(config, { logger: pino({ level: "silent" }) });
 const prisma = app.db.prisma;
 const logger = pino({ level: "silent" });
@@ -48,8 +53,17 @@ for (let i = 0; i < 21; i++) {
 }
 
 // A batch of 200 targets due now, fired by one tick.
-const batchIds = (await prisma.slaTarget.findMany({ where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null }, take: 200, select: { id: true } })).map((t) => t.id);
-await prisma.slaTarget.updateMany({ where: { id: { in: batchIds } }, data: { dueAt: new Date(Date.now() - 1000), nextCheckAt: new Date(Date.now() - 1000) } });
+const batchIds = (
+  await prisma.slaTarget.findMany({
+    where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null },
+    take: 200,
+    select: { id: true },
+  })
+).map((t) => t.id);
+await prisma.slaTarget.updateMany({
+  where: { id: { in: batchIds } },
+  data: { dueAt: new Date(Date.now() - 1000), nextCheckAt: new Date(Date.now() - 1000) },
+});
 const t = performance.now();
 const fired = await idle.tick();
 const batchTick = performance.now() - t;
@@ -65,8 +79,20 @@ void (async () => {
     if (dueAt && alert.kind === "BREACH") latencies.push(Date.now() - dueAt);
   }
 })();
-const live = startSlaMonitor({ prisma, realtime: app.realtime, clock: app.services.clock, logger, intervalMs: config.slaMonitorIntervalMs });
-const targets = (await prisma.slaTarget.findMany({ where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null }, take: 20, select: { id: true } })).map((x) => x.id);
+const live = startSlaMonitor({
+  prisma,
+  realtime: app.realtime,
+  clock: app.services.clock,
+  logger,
+  intervalMs: config.slaMonitorIntervalMs,
+});
+const targets = (
+  await prisma.slaTarget.findMany({
+    where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null },
+    take: 20,
+    select: { id: true },
+  })
+).map((x) => x.id);
 for (const id of targets) {
   const at = Date.now() + 500 + Math.floor(Math.random() * 500);
   due.set(id, at);
@@ -77,8 +103,16 @@ await new Promise((r) => setTimeout(r, 2000));
 await live.stop();
 await alerts.return?.();
 
-console.log(`${CASES.toLocaleString("en")} open cases, ${pending.toLocaleString("en")} targets pending a check; monitor every ${config.slaMonitorIntervalMs} ms`);
-console.log(`scan tick, nothing due: median ${median(idleTicks).toFixed(2)} ms, max ${Math.max(...idleTicks).toFixed(2)} ms over 21 ticks (goal < 20 ms)`);
-console.log(`tick firing a batch of ${fired} breaches: ${batchTick.toFixed(0)} ms (${(batchTick / Math.max(1, fired)).toFixed(2)} ms per alert)`);
-console.log(`due → alert published: median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} breaches (goal < 1000 ms)`);
+console.log(
+  `${CASES.toLocaleString("en")} open cases, ${pending.toLocaleString("en")} targets pending a check; monitor every ${config.slaMonitorIntervalMs} ms`,
+);
+console.log(
+  `scan tick, nothing due: median ${median(idleTicks).toFixed(2)} ms, max ${Math.max(...idleTicks).toFixed(2)} ms over 21 ticks (goal < 20 ms)`,
+);
+console.log(
+  `tick firing a batch of ${fired} breaches: ${batchTick.toFixed(0)} ms (${(batchTick / Math.max(1, fired)).toFixed(2)} ms per alert)`,
+);
+console.log(
+  `due → alert published: median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} breaches (goal < 1000 ms)`,
+);
 await app.stop();

@@ -18,11 +18,7 @@ export function bearerFrom(header: string | null | undefined): string | null | u
   return match ? match[1] : undefined;
 }
 
-export async function authenticate(
-  prisma: PrismaClient,
-  clock: Clock,
-  authorization: string | null | undefined,
-): Promise<Authentication> {
+export async function authenticate(prisma: PrismaClient, clock: Clock, authorization: string | null | undefined): Promise<Authentication> {
   const token = bearerFrom(authorization);
   if (token === null) return { ok: true, viewer: null, expiresAt: null };
   if (token === undefined) return { ok: false, reason: "The Authorization header must be 'Bearer <token>'" };

@@ -7,14 +7,7 @@
 // success: checking first and counting after would let a burst of concurrent attempts
 // all pass the check before the first failure is recorded.
 import { Redis } from "ioredis";
-import {
-  backoffSchedule,
-  currentCount,
-  LOGIN_LIMITS,
-  secondsToWait,
-  type FailureCount,
-  type LoginScope,
-} from "../domain/login-backoff.js";
+import { backoffSchedule, currentCount, type FailureCount, LOGIN_LIMITS, type LoginScope, secondsToWait } from "../domain/login-backoff.js";
 import { waitUntilReady } from "../http/rate-limits.js";
 
 /** What a login is counted against: the target account's digest and the client's address. */
@@ -46,7 +39,8 @@ export class LocalLoginThrottle implements LoginThrottle {
     const waits = SCOPES.map((scope, i) => secondsToWait(counts[i]!, at, LOGIN_LIMITS[scope]));
     const worst = waits[0]! >= waits[1]! ? 0 : 1;
     if (waits[worst]! > 0) return { ok: false, scope: SCOPES[worst]!, retryAfterSeconds: waits[worst]! };
-    for (const [i, scope] of SCOPES.entries()) this.counts.set(`${scope}:${keys[scope]}`, { failures: counts[i]!.failures + 1, lastFailureAt: at });
+    for (const [i, scope] of SCOPES.entries())
+      this.counts.set(`${scope}:${keys[scope]}`, { failures: counts[i]!.failures + 1, lastFailureAt: at });
     if (this.counts.size > 100_000) this.sweep(at);
     return { ok: true };
   }
@@ -102,7 +96,14 @@ if failures and failures > 0 then redis.call('HSET', KEYS[2], 'failures', failur
 return 0`;
 
 type RedisWithLoginCommands = Redis & {
-  loginAttempt(account: string, address: string, now: number, forgetMs: number, accountSchedule: string, addressSchedule: string): Promise<[number, number]>;
+  loginAttempt(
+    account: string,
+    address: string,
+    now: number,
+    forgetMs: number,
+    accountSchedule: string,
+    addressSchedule: string,
+  ): Promise<[number, number]>;
   loginSucceeded(account: string, address: string): Promise<number>;
 };
 
@@ -146,7 +147,13 @@ export async function createLoginThrottle(options: LoginThrottleOptions): Promis
     kind: "redis",
     async attempt(keys, now) {
       try {
-        const [scope, wait] = await redis.loginAttempt(accountKey(keys), addressKey(keys), now.getTime(), LOGIN_LIMITS.forgetAfterSeconds * 1000, ...schedules);
+        const [scope, wait] = await redis.loginAttempt(
+          accountKey(keys),
+          addressKey(keys),
+          now.getTime(),
+          LOGIN_LIMITS.forgetAfterSeconds * 1000,
+          ...schedules,
+        );
         answered();
         return scope === 0 ? { ok: true } : { ok: false, scope: SCOPES[scope - 1]!, retryAfterSeconds: Number(wait) };
       } catch (error) {

@@ -5,16 +5,14 @@ import {
   createDecipheriv,
   createHash,
   randomBytes,
+  type ScryptOptions,
   scrypt as scryptCallback,
   timingSafeEqual,
-  type ScryptOptions,
 } from "node:crypto";
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
-    scryptCallback(password, salt, keylen, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+    scryptCallback(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
   );
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
@@ -79,9 +77,7 @@ export class ContactCipher {
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.key, iv);
     const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-    return ["v1", iv, cipher.getAuthTag(), body].map((part) =>
-      typeof part === "string" ? part : part.toString("base64url"),
-    ).join(".");
+    return ["v1", iv, cipher.getAuthTag(), body].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
   }
   decrypt(sealed: string): string {
     const [version, iv, tag, body] = sealed.split(".");

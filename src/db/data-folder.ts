@@ -7,7 +7,10 @@
 import { open, readFile, unlink } from "node:fs/promises";
 
 export class DataFolderInUse extends Error {
-  constructor(readonly folder: string, readonly pid: number) {
+  constructor(
+    readonly folder: string,
+    readonly pid: number,
+  ) {
     super(`the data folder ${folder} is in use by another caseflow process (pid ${pid}; stop it first)`);
     this.name = "DataFolderInUse";
   }

@@ -8,14 +8,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
-import type {
-  MigrationList,
-  SchemaEngine as SchemaEngineInstance,
-} from "@prisma/schema-engine-wasm";
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { MigrationList, SchemaEngine as SchemaEngineInstance } from "@prisma/schema-engine-wasm";
 
 /** The folder holding prisma/, found by walking up so it works from src/ and from dist/. */
 function findProjectRoot(): string {
@@ -35,11 +29,7 @@ export const migrationsDir = path.join(projectRoot, "prisma/migrations");
 const noFilters = { externalTables: [], externalEnums: [] };
 
 type SchemaEngineClass = {
-  new: (
-    options: { datamodels: [string, string][] },
-    log: (line: string) => void,
-    adapter: object,
-  ) => Promise<SchemaEngineInstance>;
+  new: (options: { datamodels: [string, string][] }, log: (line: string) => void, adapter: object) => Promise<SchemaEngineInstance>;
 };
 
 let engineClass: Promise<SchemaEngineClass> | undefined;
@@ -47,10 +37,7 @@ let engineClass: Promise<SchemaEngineClass> | undefined;
 // @types/node 20 does not declare the WebAssembly global that Node 20 has.
 const { WebAssembly } = globalThis as unknown as {
   WebAssembly: {
-    instantiate(
-      bytes: Uint8Array,
-      imports: Record<string, unknown>,
-    ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
   };
 };
 
@@ -78,11 +65,7 @@ async function withEngine<T>(
 ): Promise<T> {
   const SchemaEngine = await loadSchemaEngine();
   const schema = await readFile(schemaPath, "utf8");
-  const engine = await SchemaEngine.new(
-    { datamodels: [[schemaPath, schema]] },
-    () => {},
-    bindMigrationAwareSqlAdapterFactory(adapter),
-  );
+  const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(adapter));
   try {
     return await work(engine, schema);
   } finally {
@@ -92,7 +75,10 @@ async function withEngine<T>(
 
 export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(dir, "migration_lock.toml");
   return {
     baseDir: dir,
@@ -130,7 +116,9 @@ export async function upToDate(read: RowReader, dir = migrationsDir): Promise<bo
   } catch {
     return false; // no history table yet
   }
-  const applied = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [String(r.migration_name), String(r.checksum)]));
+  const applied = new Map(
+    rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [String(r.migration_name), String(r.checksum)]),
+  );
   if (rows.some((r) => !r.finished_at && !r.rolled_back_at)) return false;
   return migrationDirectories.every((m) => {
     const content = m.migrationFile.content;
@@ -139,10 +127,7 @@ export async function upToDate(read: RowReader, dir = migrationsDir): Promise<bo
 }
 
 /** Applies every pending migration; returns the names it applied (none on a second run). */
-export async function applyMigrations(
-  adapter: SqlMigrationAwareDriverAdapterFactory,
-  dir = migrationsDir,
-): Promise<string[]> {
+export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory, dir = migrationsDir): Promise<string[]> {
   const migrationsList = await readMigrations(dir);
   return withEngine(adapter, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({
@@ -154,10 +139,7 @@ export async function applyMigrations(
 }
 
 /** What the history check reports: edited, failed or unapplied migrations. */
-export async function diagnoseMigrations(
-  adapter: SqlMigrationAwareDriverAdapterFactory,
-  dir = migrationsDir,
-) {
+export async function diagnoseMigrations(adapter: SqlMigrationAwareDriverAdapterFactory, dir = migrationsDir) {
   const migrationsList = await readMigrations(dir);
   return withEngine(adapter, (engine) =>
     engine.diagnoseMigrationHistory({
@@ -173,10 +155,7 @@ export async function diagnoseMigrations(
  * `adapter` must point at a scratch database: the migrations are applied to it first.
  * Returns an empty string when the schema and the migrations already agree.
  */
-export async function diffSchemaAgainstMigrations(
-  scratch: SqlMigrationAwareDriverAdapterFactory,
-  dir = migrationsDir,
-): Promise<string> {
+export async function diffSchemaAgainstMigrations(scratch: SqlMigrationAwareDriverAdapterFactory, dir = migrationsDir): Promise<string> {
   await applyMigrations(scratch, dir);
   return withEngine(scratch, async (engine, schema) => {
     const files = [{ path: schemaPath, content: schema }];

@@ -2,13 +2,7 @@
 // the first transaction to insert the marker row does the work; the others find it.
 import type { Logger } from "pino";
 import { hashPassword } from "../auth/secrets.js";
-import {
-  DEFAULT_CALENDAR,
-  DEFAULT_ROUTES,
-  DEFAULT_SLA_POLICIES,
-  DEFAULT_TIERS,
-  DEFAULT_TRIGGERS,
-} from "../domain/defaults.js";
+import { DEFAULT_CALENDAR, DEFAULT_ROUTES, DEFAULT_SLA_POLICIES, DEFAULT_TIERS, DEFAULT_TRIGGERS } from "../domain/defaults.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
 const SEED_KEY = "seed.version";
@@ -62,11 +56,7 @@ async function seedBase(prisma: PrismaClient): Promise<boolean> {
   });
 }
 
-export async function ensureBootstrapAdmin(
-  prisma: PrismaClient,
-  admin: { email: string; password: string },
-  log: Logger,
-): Promise<void> {
+export async function ensureBootstrapAdmin(prisma: PrismaClient, admin: { email: string; password: string }, log: Logger): Promise<void> {
   const existing = await prisma.user.findUnique({ where: { email: admin.email }, select: { id: true } });
   if (existing) return;
   try {

@@ -72,7 +72,9 @@ export async function inTransaction<T>(
       // Prisma's own limits only free a connection held by a transaction blocked past the
       // deadline; whether the work commits is decided by the claim above. Its timeout
       // cannot undo a commit once it has started.
-      remaining === null ? undefined : { maxWait: Math.min(MAX_WAIT_MS, remaining + DEADLINE_GRACE_MS), timeout: remaining + DEADLINE_GRACE_MS },
+      remaining === null
+        ? undefined
+        : { maxWait: Math.min(MAX_WAIT_MS, remaining + DEADLINE_GRACE_MS), timeout: remaining + DEADLINE_GRACE_MS },
     )
     .catch((error: unknown) => {
       // P2028: the transaction could not start, or expired, within the time left.

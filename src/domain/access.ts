@@ -3,14 +3,7 @@
 import type { Role } from "../generated/prisma/enums.js";
 
 /** The token scopes an integration can be granted. */
-export const TOKEN_SCOPES = [
-  "tickets:read",
-  "tickets:write",
-  "comments:write",
-  "reports:read",
-  "contacts:read",
-  "admin",
-] as const;
+export const TOKEN_SCOPES = ["tickets:read", "tickets:write", "comments:write", "reports:read", "contacts:read", "admin"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export type Viewer =
@@ -114,7 +107,11 @@ export type AssigneeChange = { assigneeId: string | null } | { byStrategy: true 
  * supervisor's call. Whether the new assignee may work the case is another rule (an
  * active member of the owning team, checked against the database).
  */
-export function mayAssign(viewer: Viewer | null, ticket: { teamId: string | null; assigneeId: string | null }, change: AssigneeChange): boolean {
+export function mayAssign(
+  viewer: Viewer | null,
+  ticket: { teamId: string | null; assigneeId: string | null },
+  change: AssigneeChange,
+): boolean {
   if (directsTicket(viewer, ticket)) return true;
   if (viewer?.kind !== "user" || "byStrategy" in change) return false;
   const selfService = change.assigneeId === viewer.userId || (change.assigneeId === null && ticket.assigneeId === viewer.userId);
@@ -233,7 +230,10 @@ export function mayDelegate(viewer: Viewer, grant: Grant): DelegationRefusal[] {
       ? grant.scopes.filter((scope) => !holds(tokenReach([scope], []).scopes))
       : [...wanted.scopes].filter((scope) => !own.scopes.has(scope));
   for (const scope of missing) {
-    refuse(fieldOf(grant, scope), scope === "contacts:read" ? "grants contact access, which you do not have" : `grants "${scope}", which you do not have`);
+    refuse(
+      fieldOf(grant, scope),
+      scope === "contacts:read" ? "grants contact access, which you do not have" : `grants "${scope}", which you do not have`,
+    );
   }
   if (own.teams !== "all") {
     const limit = own.teams;

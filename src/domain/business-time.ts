@@ -160,13 +160,17 @@ export function calendarProblems(rules: CalendarRules): { field: string; message
   }
   const hhmm = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
   rules.weeklyHours.forEach((w, i) => {
-    if (!Number.isInteger(w.day) || w.day < 0 || w.day > 6) problems.push({ field: `weeklyHours.${i}.day`, message: "must be 0 (Sunday) to 6 (Saturday)" });
-    if (!hhmm.test(w.start) || w.start === "24:00") problems.push({ field: `weeklyHours.${i}.start`, message: "must be HH:MM from 00:00 to 23:59" });
+    if (!Number.isInteger(w.day) || w.day < 0 || w.day > 6)
+      problems.push({ field: `weeklyHours.${i}.day`, message: "must be 0 (Sunday) to 6 (Saturday)" });
+    if (!hhmm.test(w.start) || w.start === "24:00")
+      problems.push({ field: `weeklyHours.${i}.start`, message: "must be HH:MM from 00:00 to 23:59" });
     if (!hhmm.test(w.end)) problems.push({ field: `weeklyHours.${i}.end`, message: "must be HH:MM from 00:01 to 24:00" });
-    else if (hhmm.test(w.start) && minutesOf(w.end) <= minutesOf(w.start)) problems.push({ field: `weeklyHours.${i}.end`, message: "must be after start" });
+    else if (hhmm.test(w.start) && minutesOf(w.end) <= minutesOf(w.start))
+      problems.push({ field: `weeklyHours.${i}.end`, message: "must be after start" });
   });
   rules.holidays.forEach((d, i) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) problems.push({ field: `holidays.${i}`, message: "must be a date YYYY-MM-DD" });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+      problems.push({ field: `holidays.${i}`, message: "must be a date YYYY-MM-DD" });
   });
   return problems;
 }

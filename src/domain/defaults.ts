@@ -19,8 +19,20 @@ export const DEFAULT_SLA_POLICIES: {
   warningBeforeSeconds: number;
 }[] = [
   { priority: "HIGH", firstResponseSeconds: HOUR / 2, resolutionSeconds: 24 * HOUR, followUpSeconds: 24 * HOUR, warningBeforeSeconds: 600 },
-  { priority: "MEDIUM", firstResponseSeconds: 2 * HOUR, resolutionSeconds: 48 * HOUR, followUpSeconds: 24 * HOUR, warningBeforeSeconds: 1800 },
-  { priority: "LOW", firstResponseSeconds: 24 * HOUR, resolutionSeconds: 72 * HOUR, followUpSeconds: 24 * HOUR, warningBeforeSeconds: 3600 },
+  {
+    priority: "MEDIUM",
+    firstResponseSeconds: 2 * HOUR,
+    resolutionSeconds: 48 * HOUR,
+    followUpSeconds: 24 * HOUR,
+    warningBeforeSeconds: 1800,
+  },
+  {
+    priority: "LOW",
+    firstResponseSeconds: 24 * HOUR,
+    resolutionSeconds: 72 * HOUR,
+    followUpSeconds: 24 * HOUR,
+    warningBeforeSeconds: 3600,
+  },
 ];
 
 export const DEFAULT_CALENDAR = { name: "24/7", timeZone: "UTC" };

@@ -112,7 +112,10 @@ export const tagName = withoutPersonalNumbers(
     ),
 );
 
-export const tagList = z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).transform((tags) => [...new Set(tags)]);
+export const tagList = z
+  .array(tagName)
+  .max(MAX_TAGS, `at most ${MAX_TAGS} tags`)
+  .transform((tags) => [...new Set(tags)]);
 
 const contact = z
   .string()
@@ -128,7 +131,11 @@ export const requesterInput = z.object({
 const attachment = z.object({
   name: freeText(255),
   kind: freeText(100),
-  size: z.number().int().min(0, "must not be negative").max(2 ** 31 - 1, "is too large"),
+  size: z
+    .number()
+    .int()
+    .min(0, "must not be negative")
+    .max(2 ** 31 - 1, "is too large"),
   url: redacting(normalised(2048).pipe(z.string().url("must be a URL"))).nullish(),
 });
 
@@ -198,5 +205,10 @@ export const teamName = withoutPersonalNumbers(
   z
     .string()
     .transform(normaliseText)
-    .pipe(z.string().trim().regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{1,63}$/u, "must be 2-64 letters, digits, spaces, _ . or -")),
+    .pipe(
+      z
+        .string()
+        .trim()
+        .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{1,63}$/u, "must be 2-64 letters, digits, spaces, _ . or -"),
+    ),
 );

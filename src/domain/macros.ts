@@ -44,9 +44,12 @@ export const macroActions = z
     const meaningful = Object.entries(a).filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && !v.length));
     if (!meaningful.length) ctx.addIssue({ code: "custom", message: "name at least one action" });
     if (a.assignToMe && a.unassign) ctx.addIssue({ code: "custom", path: ["unassign"], message: "cannot assign and unassign at once" });
-    if ((a.addTags ?? []).some((t) => (a.removeTags ?? []).includes(t))) ctx.addIssue({ code: "custom", path: ["removeTags"], message: "cannot add and remove the same tag" });
-    if (a.resolution && a.status !== "DONE") ctx.addIssue({ code: "custom", path: ["resolution"], message: "only a macro that moves the case to DONE takes a resolution" });
-    if (a.status === "DONE" && !a.resolution) ctx.addIssue({ code: "custom", path: ["resolution"], message: "is required for a macro that closes the case" });
+    if ((a.addTags ?? []).some((t) => (a.removeTags ?? []).includes(t)))
+      ctx.addIssue({ code: "custom", path: ["removeTags"], message: "cannot add and remove the same tag" });
+    if (a.resolution && a.status !== "DONE")
+      ctx.addIssue({ code: "custom", path: ["resolution"], message: "only a macro that moves the case to DONE takes a resolution" });
+    if (a.status === "DONE" && !a.resolution)
+      ctx.addIssue({ code: "custom", path: ["resolution"], message: "is required for a macro that closes the case" });
   });
 
 /** A macro as saved: name, description and templates are one input, so their texts are read together. */
@@ -77,7 +80,14 @@ export function canUseMacro(viewer: Viewer | null, macro: MacroOwnership): boole
 
 /** canUseMacro as a query condition, for lists. */
 export function usableMacrosWhere(viewer: Viewer) {
-  const team = viewer.kind === "token" ? (viewer.teamIds.length ? { teamId: { in: [...viewer.teamIds] } } : {}) : hasRole(viewer, "MANAGER") ? {} : { teamId: { in: [...viewer.teamIds] } };
+  const team =
+    viewer.kind === "token"
+      ? viewer.teamIds.length
+        ? { teamId: { in: [...viewer.teamIds] } }
+        : {}
+      : hasRole(viewer, "MANAGER")
+        ? {}
+        : { teamId: { in: [...viewer.teamIds] } };
   return {
     OR: [
       { visibility: "GLOBAL" as const },

@@ -15,7 +15,13 @@ export interface PersonFacts {
 /** Whether the person's weekly working hours include this instant. */
 export function withinWorkingHours(person: Pick<PersonFacts, "timeZone" | "workingHours">, now: Date): boolean {
   if (!person.workingHours.length) return true;
-  return businessSecondsBetween({ timeZone: person.timeZone, weeklyHours: person.workingHours, holidays: [] }, now, new Date(now.getTime() + 1000)) > 0;
+  return (
+    businessSecondsBetween(
+      { timeZone: person.timeZone, weeklyHours: person.workingHours, holidays: [] },
+      now,
+      new Date(now.getTime() + 1000),
+    ) > 0
+  );
 }
 
 /** Automatic assignment only picks people marked AVAILABLE and inside their working hours. */
@@ -30,7 +36,10 @@ export function nextInRotation<P extends { id: string }>(people: readonly P[], l
 }
 
 /** The person with the fewest open cases; ties go to the name first in order, then id. */
-export function leastLoaded<P extends { id: string; name: string }>(people: readonly P[], openCases: ReadonlyMap<string, number>): P | null {
+export function leastLoaded<P extends { id: string; name: string }>(
+  people: readonly P[],
+  openCases: ReadonlyMap<string, number>,
+): P | null {
   return (
     [...people].sort(
       (a, b) => (openCases.get(a.id) ?? 0) - (openCases.get(b.id) ?? 0) || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1),

@@ -210,7 +210,6 @@ export function evaluateRules(
   return result;
 }
 
-
 // ─── save-time loop analysis ────────────────────────────────────────────────
 //
 // Two enabled rules loop when they can both fire on the same case in one evaluation

@@ -55,7 +55,11 @@ export function latestCycles<T extends { kind: string; cycle: number }>(targets:
 }
 
 export function budgetOf(policy: PolicyTargets, kind: SlaKind): number {
-  return kind === "FIRST_RESPONSE" ? policy.firstResponseSeconds : kind === "RESOLUTION" ? policy.resolutionSeconds : policy.followUpSeconds;
+  return kind === "FIRST_RESPONSE"
+    ? policy.firstResponseSeconds
+    : kind === "RESOLUTION"
+      ? policy.resolutionSeconds
+      : policy.followUpSeconds;
 }
 
 /** What is stored of a running, paused or finished clock. */
@@ -73,7 +77,10 @@ export interface TargetClock {
 }
 
 /** Due and warning instants of a running clock, and when the monitor must look next. */
-export function schedule(rules: CalendarRules, clock: Pick<TargetClock, "budgetSeconds" | "consumedSeconds" | "warningBeforeSeconds" | "startedAt" | "warnedAt" | "breachedAt">) {
+export function schedule(
+  rules: CalendarRules,
+  clock: Pick<TargetClock, "budgetSeconds" | "consumedSeconds" | "warningBeforeSeconds" | "startedAt" | "warnedAt" | "breachedAt">,
+) {
   const left = clock.budgetSeconds - clock.consumedSeconds;
   const dueAt = addBusinessSeconds(rules, clock.startedAt, left);
   const warnAt = addBusinessSeconds(rules, clock.startedAt, Math.max(0, left - clock.warningBeforeSeconds));
@@ -120,7 +127,6 @@ export function alertDue(clock: TargetClock, now: Date): "WARNING" | "BREACH" | 
   if (!clock.warnedAt && !clock.breachedAt && clock.warningBeforeSeconds > 0 && clock.warnAt && now >= clock.warnAt) return "WARNING";
   return null;
 }
-
 
 // ─── which event does what to which clock ───────────────────────────────────
 
@@ -180,7 +186,8 @@ export function slaEffects<T extends TargetState>(from: TicketStatus, to: Ticket
     // The answer that closed the case was given when the clock stopped.
     if (to === "DONE" && isOpen(resolution)) effects.push({ op: "meet", target: resolution, at: resolution.pausedAt ?? now });
   }
-  if (from === "DONE" && to === "NOT_STARTED") effects.push({ op: "start", kind: "RESOLUTION", cycle: (resolution?.cycle ?? 0) + 1, at: now });
+  if (from === "DONE" && to === "NOT_STARTED")
+    effects.push({ op: "start", kind: "RESOLUTION", cycle: (resolution?.cycle ?? 0) + 1, at: now });
   return effects;
 }
 
@@ -189,12 +196,18 @@ export function slaEffects<T extends TargetState>(from: TicketStatus, to: Ticket
  * team it is a first response (meets an open FIRST_RESPONSE); while the case waits on the
  * customer, any staff reply meets the open FOLLOW_UP and starts its next cycle.
  */
-export function replyEffects<T extends TargetState>(status: TicketStatus, byOwningTeam: boolean, targets: readonly T[], now: Date): SlaEffect<T>[] {
+export function replyEffects<T extends TargetState>(
+  status: TicketStatus,
+  byOwningTeam: boolean,
+  targets: readonly T[],
+  now: Date,
+): SlaEffect<T>[] {
   const latest = latestCycles(targets);
   const firstResponse = latest.get("FIRST_RESPONSE");
   const followUp = latest.get("FOLLOW_UP");
   const effects: SlaEffect<T>[] = [];
-  if (isFirstResponse({ kind: "publicReply", byOwningTeam }, !isOpen(firstResponse))) effects.push({ op: "meet", target: firstResponse!, at: now });
+  if (isFirstResponse({ kind: "publicReply", byOwningTeam }, !isOpen(firstResponse)))
+    effects.push({ op: "meet", target: firstResponse!, at: now });
   if (status === "INFORM_CUSTOMER" && isOpen(followUp)) {
     effects.push({ op: "meet", target: followUp, at: now });
     effects.push({ op: "start", kind: "FOLLOW_UP", cycle: followUp.cycle + 1, at: now });

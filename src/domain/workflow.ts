@@ -4,7 +4,7 @@
 //              ▲                               │              │
 //              └──────── customer replied ─────┘              │
 //              └──────────────── reopened ─────────────────────┘
-import { ValidationError, InvalidTransitionError, type FieldIssue } from "../errors.js";
+import { type FieldIssue, InvalidTransitionError, ValidationError } from "../errors.js";
 import type { TicketStatus } from "../generated/prisma/enums.js";
 import { actsForTeam, hasRole, type TicketAccessFacts, type Viewer } from "./access.js";
 
@@ -125,7 +125,10 @@ export function transitionEffects(from: TicketStatus, to: TicketStatus, now: Dat
  * case that really moves to another team loses them. Naming the case's own team, or no
  * team, changes nothing. The one rule for every writer (updateTicket, routing rules).
  */
-export function dropsAssignee(current: { teamId: string | null; assigneeId: string | null }, nextTeamId: string | null | undefined): boolean {
+export function dropsAssignee(
+  current: { teamId: string | null; assigneeId: string | null },
+  nextTeamId: string | null | undefined,
+): boolean {
   return nextTeamId !== undefined && nextTeamId !== null && nextTeamId !== current.teamId && current.assigneeId !== null;
 }
 

@@ -1,8 +1,9 @@
 // GET /export/tickets.csv?status=NOT_STARTED,TEAM_CHECKING&teamId=…: the cases a viewer
 // may see, as CSV for spreadsheets, streamed. Same credentials and filters as `tickets`.
-import type { Plugin } from "graphql-yoga";
+
 import { GraphQLError } from "graphql";
-import { createContext, type AppServices } from "../context.js";
+import type { Plugin } from "graphql-yoga";
+import { type AppServices, createContext } from "../context.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { exportTickets, filterFromQuery } from "../resolvers/export.js";
 import type { Credentials, Gate } from "./gate.js";

@@ -13,7 +13,15 @@
 //   variables here and in the document's literals by `wellFormedStringsRule`.
 // Validation rules, the execution timeout and error masking are envelop plugins, which
 // graphql-ws runs through `yoga.getEnveloped` exactly as HTTP does.
-import { type GraphQLError, Kind, type ArgumentNode, type ASTNode, type ASTVisitor, type ObjectFieldNode, type ValidationContext } from "graphql";
+import {
+  type ArgumentNode,
+  type ASTNode,
+  type ASTVisitor,
+  type GraphQLError,
+  Kind,
+  type ObjectFieldNode,
+  type ValidationContext,
+} from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { authenticate } from "../auth/authenticate.js";
 import type { Clock } from "../clock.js";
@@ -43,7 +51,11 @@ export interface OperationParams {
 
 export function rateLimitedError(waitSeconds: number): GraphQLError {
   return createGraphQLError(`Too many requests; retry in ${waitSeconds} s`, {
-    extensions: { code: "RATE_LIMITED", retryAfterSeconds: waitSeconds, http: { status: 429, headers: { "retry-after": String(waitSeconds) } } },
+    extensions: {
+      code: "RATE_LIMITED",
+      retryAfterSeconds: waitSeconds,
+      http: { status: 429, headers: { "retry-after": String(waitSeconds) } },
+    },
   });
 }
 
@@ -93,7 +105,10 @@ export function wellFormedStringsRule(context: ValidationContext): ASTVisitor {
       if (isWellFormedText(node.value)) return;
       // The argument and input fields around the literal: `filter.search`.
       const names = [...ancestors, parent]
-        .filter((a): a is ArgumentNode | ObjectFieldNode => !!a && !Array.isArray(a) && ((a as ASTNode).kind === Kind.ARGUMENT || (a as ASTNode).kind === Kind.OBJECT_FIELD))
+        .filter(
+          (a): a is ArgumentNode | ObjectFieldNode =>
+            !!a && !Array.isArray(a) && ((a as ASTNode).kind === Kind.ARGUMENT || (a as ASTNode).kind === Kind.OBJECT_FIELD),
+        )
         .map((a) => a.name.value);
       context.reportError(malformedTextError(names.join(".") || "query"));
     },
@@ -133,7 +148,10 @@ export class Gate {
   async count(credentials: Credentials, address: string): Promise<void> {
     const viewer = credentials.viewer;
     const wait = viewer
-      ? await this.options.rateLimits.take("credential", viewer.kind === "token" ? `token:${viewer.tokenId}` : `session:${viewer.sessionId}`)
+      ? await this.options.rateLimits.take(
+          "credential",
+          viewer.kind === "token" ? `token:${viewer.tokenId}` : `session:${viewer.sessionId}`,
+        )
       : await this.options.rateLimits.take("address", address);
     if (wait > 0) throw rateLimitedError(wait);
   }
@@ -155,11 +173,18 @@ export class Gate {
     const allowed = this.options.persistedOperations;
     if (!allowed) {
       if (text !== null) return text;
-      if (id !== null) throw persistedOperationError("PERSISTED_QUERY_NOT_FOUND", "This server keeps no persisted operations; send the document as `query`");
+      if (id !== null)
+        throw persistedOperationError(
+          "PERSISTED_QUERY_NOT_FOUND",
+          "This server keeps no persisted operations; send the document as `query`",
+        );
       throw persistedOperationError("BAD_REQUEST", "Send the operation as `query`");
     }
     if (id === null) {
-      throw persistedOperationError("PERSISTED_QUERY_ONLY", "Only persisted operations run here: send `documentId` or `extensions.persistedQuery.sha256Hash`");
+      throw persistedOperationError(
+        "PERSISTED_QUERY_ONLY",
+        "Only persisted operations run here: send `documentId` or `extensions.persistedQuery.sha256Hash`",
+      );
     }
     const document = allowed.get(id);
     if (document === undefined) throw persistedOperationError("PERSISTED_QUERY_NOT_FOUND", "No persisted operation has this id");
@@ -169,7 +194,6 @@ export class Gate {
     return document;
   }
 }
-
 
 /**
  * The gate on yoga's road (HTTP POST/GET and SSE): credentials once per request (batches

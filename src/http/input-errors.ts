@@ -1,11 +1,12 @@
 // Variables that do not fit the schema (an unknown enum value, a string for an Int, a
 // missing required field) are refused by graphql-js before any resolver runs. They get
 // the same shape as every other input error: code VALIDATION and the field's path.
-import { GraphQLError, type ExecutionResult } from "graphql";
+import { type ExecutionResult, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 // graphql-js words every variable coercion error this way.
-const COERCION = /^Variable "\$(\w+)" (?:got invalid value .*? at "([^"]+)"|got invalid value|of required type .* was not provided|of non-null type .* must not be null)/s;
+const COERCION =
+  /^Variable "\$(\w+)" (?:got invalid value .*? at "([^"]+)"|got invalid value|of required type .* was not provided|of non-null type .* must not be null)/s;
 
 export function fieldOfCoercionError(message: string): string | null {
   const match = COERCION.exec(message);

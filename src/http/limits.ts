@@ -3,7 +3,15 @@
 // address, body size and execution time are judged around it. Every refusal is a
 // GraphQL error with a code, never a hang or a crash.
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
+import {
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValueNode,
+} from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { Deadline } from "../context.js";
 
@@ -25,7 +33,11 @@ export interface Limits {
 /** Depth, aliases, tokens, directives and cost, refused in validation with code OPERATION_LIMIT. */
 export function useOperationLimits(limits: Limits, production: boolean): Plugin {
   // Refused before execution, like any invalid document: 400 with a code.
-  const coded = { onReject: [(_ctx: unknown, error: GraphQLError) => void Object.assign(error.extensions, { code: "OPERATION_LIMIT", http: { status: 400 } })] };
+  const coded = {
+    onReject: [
+      (_ctx: unknown, error: GraphQLError) => void Object.assign(error.extensions, { code: "OPERATION_LIMIT", http: { status: 400 } }),
+    ],
+  };
   return EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...coded },
     maxAliases: { n: limits.maxAliases, ...coded },
@@ -49,7 +61,12 @@ function pageSize(value: ValueNode | undefined): number {
  * the lists around it, so `tickets(first: 100) { comments(first: 100) { … } }` costs what
  * it would make the database do, not what it looks like.
  */
-export function operationCost(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, multiplier = 1, depth = 0): number {
+export function operationCost(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  multiplier = 1,
+  depth = 0,
+): number {
   if (depth > 50) return Infinity;
   let cost = 0;
   for (const selection of selectionSet.selections) {
@@ -78,10 +95,13 @@ function costRule(maxCost: number) {
       const cost = operationCost(operation.selectionSet, fragments);
       if (cost > maxCost) {
         context.reportError(
-          new GraphQLError(`The operation's cost ${Number.isFinite(cost) ? cost : "(unbounded)"} exceeds the limit of ${maxCost} (each field costs 1, times the page sizes around it)`, {
-            nodes: [operation],
-            extensions: { code: "OPERATION_LIMIT", http: { status: 400 } },
-          }),
+          new GraphQLError(
+            `The operation's cost ${Number.isFinite(cost) ? cost : "(unbounded)"} exceeds the limit of ${maxCost} (each field costs 1, times the page sizes around it)`,
+            {
+              nodes: [operation],
+              extensions: { code: "OPERATION_LIMIT", http: { status: 400 } },
+            },
+          ),
         );
       }
     },
@@ -134,7 +154,9 @@ async function readCapped(request: Request, max: number): Promise<Buffer> {
   for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > max) {
-      throw createGraphQLError(`The request body may be at most ${max} bytes`, { extensions: { code: "BODY_TOO_LARGE", http: { status: 413 } } });
+      throw createGraphQLError(`The request body may be at most ${max} bytes`, {
+        extensions: { code: "BODY_TOO_LARGE", http: { status: 413 } },
+      });
     }
     chunks.push(chunk);
   }

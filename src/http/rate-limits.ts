@@ -28,7 +28,10 @@ export type Wait = number;
 /** A token bucket per key: `perMinute` requests, refilled evenly. */
 export class LocalBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   take(key: string): Wait {
     const now = this.now();

@@ -5,12 +5,12 @@
 // - a batched HTTP request (an array of operations, which yoga runs concurrently): the
 //   whole array is counted as soon as it is parsed, before any operation runs.
 import {
-  type GraphQLError,
-  Kind,
-  parse,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLError,
+  Kind,
+  parse,
   type SelectionSetNode,
   type ValidationContext,
 } from "graphql";

@@ -45,7 +45,8 @@ export class CredentialWatch {
     this.watched.add(entry);
     this.listen();
     if (entry.expiresAt !== null) {
-      if (entry.expiresAt <= this.clock.now().getTime()) this.finish(entry, unauthenticatedError("These credentials have expired; sign in again"));
+      if (entry.expiresAt <= this.clock.now().getTime())
+        this.finish(entry, unauthenticatedError("These credentials have expired; sign in again"));
       else this.arm(entry.expiresAt);
     }
     return () => void this.watched.delete(entry);

@@ -3,7 +3,7 @@
 // is executed and serialized once per group, and the one JSON text goes to every member,
 // instead of executing and serializing once per subscriber. A member leaves without
 // disturbing the others, and its stream ends on its own when its credentials are revoked.
-import { getOperationAST, GraphQLError, Kind, print, type ExecutionArgs, type ExecutionResult } from "graphql";
+import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST, Kind, print } from "graphql";
 import { Repeater } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { hasRole, type Viewer } from "../domain/access.js";
@@ -16,7 +16,9 @@ import type { SendSerialized } from "./frames.js";
  */
 const GROUPABLE = new Set(["ticketEvents", "slaAlerts", "alerts", "incidentEvents"]);
 
-type Subscribe = (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> | AsyncIterable<ExecutionResult> | ExecutionResult;
+type Subscribe = (
+  args: ExecutionArgs,
+) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> | AsyncIterable<ExecutionResult> | ExecutionResult;
 
 interface Member {
   send: SendSerialized;
@@ -102,7 +104,12 @@ export class SubscriptionGroups {
     return this.join(key, group, ctx, send);
   }
 
-  private async join(key: string, group: Group, ctx: Context, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  private async join(
+    key: string,
+    group: Group,
+    ctx: Context,
+    send: SendSerialized,
+  ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     const started = await group.started;
     if (!("next" in started)) return started;
     return new Repeater<ExecutionResult>(async (_push, stop) => {

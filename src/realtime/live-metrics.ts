@@ -99,13 +99,18 @@ export class LiveMetrics {
       teamId,
       setTimeout(() => {
         this.timers.delete(teamId);
-        void this.count([teamId]).then(([metrics]) => {
-          const before = this.latest.get(teamId);
-          if (metrics && (!before || before.open !== metrics.open || before.atRisk !== metrics.atRisk || before.breached !== metrics.breached)) {
-            this.latest.set(teamId, metrics);
-            for (const listener of this.listeners.get(teamId) ?? []) listener(metrics);
-          }
-        }).catch(() => {});
+        void this.count([teamId])
+          .then(([metrics]) => {
+            const before = this.latest.get(teamId);
+            if (
+              metrics &&
+              (!before || before.open !== metrics.open || before.atRisk !== metrics.atRisk || before.breached !== metrics.breached)
+            ) {
+              this.latest.set(teamId, metrics);
+              for (const listener of this.listeners.get(teamId) ?? []) listener(metrics);
+            }
+          })
+          .catch(() => {});
       }, wait),
     );
   }

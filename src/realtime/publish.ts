@@ -23,6 +23,12 @@ export const TICKET_FACTS = {
 export function publishOutbox(realtime: Realtime, outbox: Outbox): void {
   const committed = new Map<string, TicketFacts>(outbox.map((event) => [event.ticketId, event.facts]));
   for (const event of outbox) {
-    realtime.pubsub.publish("ticket-event", { seq: event.seq.toString(), position: event.position.toString(), ticketId: event.ticketId, type: event.type, facts: committed.get(event.ticketId)! });
+    realtime.pubsub.publish("ticket-event", {
+      seq: event.seq.toString(),
+      position: event.position.toString(),
+      ticketId: event.ticketId,
+      type: event.type,
+      facts: committed.get(event.ticketId)!,
+    });
   }
 }

@@ -139,7 +139,12 @@ export interface RealtimeOptions {
 
 export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:", options: RealtimeOptions = {}): Realtime {
   if (!redisUrl) {
-    return { pubsub: createPubSub<Topics>({ eventTarget: localTarget() as never }), cache: new ShortLivedCache(), kind: "memory", close: async () => {} };
+    return {
+      pubsub: createPubSub<Topics>({ eventTarget: localTarget() as never }),
+      cache: new ShortLivedCache(),
+      kind: "memory",
+      close: async () => {},
+    };
   }
   // Publishing does not queue while Redis is away: this instance's subscribers already have
   // the event, and other instances' clients catch up with ticketEvents(after:) on reconnect.
@@ -162,7 +167,11 @@ export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:", o
   // The event target subscribes, unsubscribes and publishes without awaiting the reply;
   // a stream that starts or ends while the app stops gets a reply that can only fail
   // (the connection is closing), and that must not surface as an unhandled rejection.
-  for (const [client, command] of [[subscribeClient, "subscribe"], [subscribeClient, "unsubscribe"], [publishClient, "publish"]] as const) {
+  for (const [client, command] of [
+    [subscribeClient, "subscribe"],
+    [subscribeClient, "unsubscribe"],
+    [publishClient, "publish"],
+  ] as const) {
     const send = (client[command] as (...args: string[]) => Promise<unknown>).bind(client);
     (client as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[command] = (...args: string[]) => {
       const reply = send(...args);

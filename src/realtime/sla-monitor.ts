@@ -5,9 +5,9 @@
 // instance was down are found by the first scan after one comes back.
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { alertDue, schedule, type SlaKind } from "../domain/sla.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import { inTransaction, publishAfterCommit } from "../db/transaction.js";
+import { alertDue, type SlaKind, schedule } from "../domain/sla.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import { recordEvent } from "../resolvers/audit.js";
 import { autoEscalate } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla.js";
@@ -37,12 +37,16 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
   /** Fires the target's alert if it is due and no one else did; the alert goes out once committed. */
   async function fire(targetId: string, now: Date): Promise<SlaAlertMessage | null> {
     return inTransaction({ prisma, realtime }, async (tx) => {
-      const target = await tx.slaTarget.findUnique({ where: { id: targetId }, include: { calendar: true, ticket: { select: { priority: true, tierId: true } } } });
+      const target = await tx.slaTarget.findUnique({
+        where: { id: targetId },
+        include: { calendar: true, ticket: { select: { priority: true, tierId: true } } },
+      });
       if (!target) return null;
       const kind = alertDue(target, now);
       if (!kind) {
         // Nothing owed (met, paused, or a stale check time): recompute when to look again.
-        const next = target.metAt || target.pausedAt || target.breachedAt ? null : schedule(calendarRules(target.calendar), target).nextCheckAt;
+        const next =
+          target.metAt || target.pausedAt || target.breachedAt ? null : schedule(calendarRules(target.calendar), target).nextCheckAt;
         await tx.slaTarget.updateMany({ where: { id: target.id, nextCheckAt: target.nextCheckAt }, data: { nextCheckAt: next } });
         return null;
       }
@@ -65,7 +69,12 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       });
       if (kind === "BREACH") {
         // Whether a breach escalates is the domain's policy (escalationFor).
-        await autoEscalate(tx, { id: target.ticketId, tierId: target.ticket.tierId }, { kind: "slaBreach", target: target.kind as SlaKind, priority: target.ticket.priority }, now);
+        await autoEscalate(
+          tx,
+          { id: target.ticketId, tierId: target.ticket.tierId },
+          { kind: "slaBreach", target: target.kind as SlaKind, priority: target.ticket.priority },
+          now,
+        );
       }
       const message: SlaAlertMessage = {
         id: `${target.id}:${kind}`,

@@ -1,13 +1,14 @@
 // People, teams and integration tokens. Only administrators reach these (the schema's
 // auth scopes say so); the functions here check input and keep invariants.
-import type { Context } from "../context.js";
+
 import { hashPassword, hashToken, newBearerToken } from "../auth/secrets.js";
-import { mayDelegate, TOKEN_SCOPES, type DelegationRefusal, type Grant, type TokenScope, type Viewer } from "../domain/access.js";
+import type { Context } from "../context.js";
+import { inTransaction } from "../db/transaction.js";
+import { type DelegationRefusal, type Grant, mayDelegate, TOKEN_SCOPES, type TokenScope, type Viewer } from "../domain/access.js";
 import { descriptionText, email as emailRule, label, parseInput, password as passwordRule, personName, teamName } from "../domain/input.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { Availability, Role } from "../generated/prisma/enums.js";
 import { decodeId, decodeIds } from "./ids.js";
-import { inTransaction } from "../db/transaction.js";
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "P2002";
 
@@ -19,7 +20,8 @@ async function assertTeamsExist(ctx: Context, teamIds: string[], field: string) 
 /** Refuses a credential, or a change to one, that would reach further than the viewer (mayDelegate), naming each field. */
 function refuseWidening(viewer: Viewer, grant: Grant, fields: Partial<Record<DelegationRefusal["field"], string>> = {}) {
   const refusals = mayDelegate(viewer, grant);
-  if (refusals.length) throw new ValidationError(refusals.map((r) => ({ field: fields[r.field] ?? `input.${r.field}`, message: r.message })));
+  if (refusals.length)
+    throw new ValidationError(refusals.map((r) => ({ field: fields[r.field] ?? `input.${r.field}`, message: r.message })));
 }
 
 /** A credential changes or revokes only what it could have created itself. */
@@ -93,7 +95,11 @@ export async function updateUser(
     if (!current) throw new NotFoundError("User", args.id);
     const before = personGrant(current);
     refuseOutOfReach(ctx.viewer!, before, "person");
-    refuseWidening(ctx.viewer!, { ...before, role: args.role ?? before.role, canViewContact: args.canViewContact ?? before.canViewContact });
+    refuseWidening(ctx.viewer!, {
+      ...before,
+      role: args.role ?? before.role,
+      canViewContact: args.canViewContact ?? before.canViewContact,
+    });
     const user = await tx.user.update({
       where: { id },
       data: {
@@ -193,8 +199,14 @@ export async function revokeApiToken(ctx: Context, args: { id: string }) {
   const id = decodeId("input.id", args.id, "ApiToken");
   const target = await ctx.prisma.apiToken.findUnique({ where: { id }, select: { scopes: true, teams: { select: { teamId: true } } } });
   if (!target) throw new NotFoundError("ApiToken", args.id);
-  refuseOutOfReach(ctx.viewer!, { kind: "token", scopes: target.scopes as TokenScope[], teamIds: target.teams.map((t) => t.teamId) }, "token");
-  const { count } = await inTransaction(ctx, (tx) => tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: ctx.clock.now() } }));
+  refuseOutOfReach(
+    ctx.viewer!,
+    { kind: "token", scopes: target.scopes as TokenScope[], teamIds: target.teams.map((t) => t.teamId) },
+    "token",
+  );
+  const { count } = await inTransaction(ctx, (tx) =>
+    tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: ctx.clock.now() } }),
+  );
   if (count === 0) throw ValidationError.of("input.id", "this token is already revoked");
   // Open live streams of this token end at once, on every instance.
   ctx.realtime.pubsub.publish("credentials-revoked", { tokenId: id });

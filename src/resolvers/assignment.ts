@@ -1,10 +1,11 @@
 // Assignment helpers: the next person of a team by round-robin, or the one with the
 // fewest open cases, among those who can take work now.
+
+import type { Tx } from "../db/transaction.js";
 import type { OpeningWindow } from "../domain/business-time.js";
 import { canTakeWork, leastLoaded, nextInRotation } from "../domain/people.js";
 import type { AssignmentStrategy } from "../domain/rules.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
-import type { Tx } from "../db/transaction.js";
 
 /** Open cases assigned to each of these people (absent: none); what "load" means for assignment and the expert finder. */
 export async function openCasesOf(db: Pick<Tx, "ticket">, userIds: readonly string[]): Promise<Map<string, number>> {
@@ -24,7 +25,9 @@ export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentS
     where: { id: teamId },
     select: {
       lastAssignedUserId: true,
-      members: { select: { user: { select: { id: true, name: true, active: true, availability: true, timeZone: true, workingHours: true } } } },
+      members: {
+        select: { user: { select: { id: true, name: true, active: true, availability: true, timeZone: true, workingHours: true } } },
+      },
     },
   });
   const people = team.members
@@ -34,7 +37,13 @@ export async function pickAssignee(tx: Tx, teamId: string, strategy: AssignmentS
   const chosen =
     strategy === "ROUND_ROBIN"
       ? nextInRotation(people, team.lastAssignedUserId)
-      : leastLoaded(people, await openCasesOf(tx, people.map((p) => p.id)));
+      : leastLoaded(
+          people,
+          await openCasesOf(
+            tx,
+            people.map((p) => p.id),
+          ),
+        );
   if (chosen) await tx.team.update({ where: { id: teamId }, data: { lastAssignedUserId: chosen.id } });
   return chosen?.id ?? null;
 }

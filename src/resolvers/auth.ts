@@ -1,7 +1,7 @@
-import type { Context } from "../context.js";
 import { hashToken, newBearerToken, verifyPassword } from "../auth/secrets.js";
-import { emailDigest, normalizedEmail } from "../domain/login-backoff.js";
+import type { Context } from "../context.js";
 import { inTransaction } from "../db/transaction.js";
+import { emailDigest, normalizedEmail } from "../domain/login-backoff.js";
 import { InvalidCredentialsError, RateLimitedError } from "../errors.js";
 
 /**
@@ -19,7 +19,10 @@ export async function login(ctx: Context, email: string, password: string) {
   // Logs name the account by id, or by a digest when there is none; never the e-mail or password.
   const who = { ...(user ? { userId: user.id } : { emailDigest: keys.account }), address: ctx.clientAddress };
   if (!verdict.ok) {
-    ctx.logger.warn({ event: "login.throttled", ...who, scope: verdict.scope, retryAfterSeconds: verdict.retryAfterSeconds }, "login refused: too many failed attempts");
+    ctx.logger.warn(
+      { event: "login.throttled", ...who, scope: verdict.scope, retryAfterSeconds: verdict.retryAfterSeconds },
+      "login refused: too many failed attempts",
+    );
     throw new RateLimitedError(verdict.retryAfterSeconds);
   }
   const matches = await verifyPassword(password, user?.passwordHash);
@@ -31,7 +34,9 @@ export async function login(ctx: Context, email: string, password: string) {
   const token = newBearerToken("session");
   const now = ctx.clock.now();
   await inTransaction(ctx, (tx) =>
-    tx.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + ctx.sessionTtlSeconds * 1000) } }),
+    tx.session.create({
+      data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + ctx.sessionTtlSeconds * 1000) },
+    }),
   );
   return { token, userId: user.id };
 }

@@ -1,12 +1,12 @@
 // Automatic acknowledgements: a public reply from a per-channel template when a case
 // arrives, so the customer knows it was received and under which number.
 import type { Context } from "../context.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { freeText, parseInput } from "../domain/input.js";
 import { redact } from "../domain/privacy.js";
 import { renderTemplate, unknownPlaceholders } from "../domain/templates.js";
 import { ValidationError } from "../errors.js";
 import type { Channel } from "../generated/prisma/enums.js";
-import { inTransaction, type Tx } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 
 export function checkTemplate(template: string, field: string): string {
@@ -21,7 +21,13 @@ export function checkTemplate(template: string, field: string): string {
 export async function upsertAutoReply(ctx: Context, args: { channel: Channel; template: string; enabled?: boolean | null }) {
   const template = checkTemplate(args.template, "input.template");
   const enabled = args.enabled ?? true;
-  await inTransaction(ctx, (tx) => tx.autoReply.upsert({ where: { channel: args.channel }, create: { channel: args.channel, template, enabled }, update: { template, enabled } }));
+  await inTransaction(ctx, (tx) =>
+    tx.autoReply.upsert({
+      where: { channel: args.channel },
+      create: { channel: args.channel, template, enabled },
+      update: { template, enabled },
+    }),
+  );
   return { channel: args.channel };
 }
 
@@ -50,6 +56,12 @@ export async function acknowledge(tx: Tx, ticketId: string, channel: Channel, at
   const reply = await tx.autoReply.findUnique({ where: { channel } });
   if (!reply?.enabled) return;
   const body = await renderForTicket(tx, ticketId, reply.template, null);
-  const comment = await tx.comment.create({ data: { ticketId, body, visibility: "PUBLIC", kind: "SYSTEM", createdAt: at }, select: { id: true } });
-  await recordEvent(tx, null, ticketId, at, { type: "COMMENTED", after: { commentId: comment.id, visibility: "PUBLIC", kind: "SYSTEM", autoReply: true } });
+  const comment = await tx.comment.create({
+    data: { ticketId, body, visibility: "PUBLIC", kind: "SYSTEM", createdAt: at },
+    select: { id: true },
+  });
+  await recordEvent(tx, null, ticketId, at, {
+    type: "COMMENTED",
+    after: { commentId: comment.id, visibility: "PUBLIC", kind: "SYSTEM", autoReply: true },
+  });
 }

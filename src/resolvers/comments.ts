@@ -6,14 +6,14 @@ import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
 import { redactionsIn } from "../domain/privacy.js";
 import { isFirstResponse } from "../domain/workflow.js";
-import type { CommentVisibility } from "../generated/prisma/enums.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
+import type { CommentVisibility } from "../generated/prisma/enums.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla.js";
 import { addCommentRow, saveTicket } from "./ticket-rows.js";
 import { transitionTicket } from "./tickets.js";
-import { permitted, write, type TicketResult, type Write } from "./write-frame.js";
+import { permitted, type TicketResult, type Write, write } from "./write-frame.js";
 
 export interface CommentResult extends TicketResult {
   commentId: string;

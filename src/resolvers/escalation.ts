@@ -1,9 +1,10 @@
 // Escalations caseflow makes by itself, recorded as the system's. Whether and why is
 // decided by escalationFor (src/domain/escalation.ts); this module only applies it.
-import { escalationFor, type EscalationTrigger } from "../domain/escalation.js";
+
+import type { Tx } from "../db/transaction.js";
+import { type EscalationTrigger, escalationFor } from "../domain/escalation.js";
 import type { TicketType } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
-import type { Tx } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 
 /**
@@ -41,7 +42,11 @@ export async function autoEscalate(tx: Tx, ticket: { id: string; tierId: string 
 }
 
 /** On creation: the account's earlier cases of the same type are what the policy reads. */
-export async function autoEscalateNewCase(tx: Tx, ticket: { id: string; accountId: string; type: TicketType; tierId: string | null }, now: Date) {
+export async function autoEscalateNewCase(
+  tx: Tx,
+  ticket: { id: string; accountId: string; type: TicketType; tierId: string | null },
+  now: Date,
+) {
   const earlierOfType = await tx.ticket.count({ where: { accountId: ticket.accountId, type: ticket.type, id: { not: ticket.id } } });
   await autoEscalate(tx, ticket, { kind: "created", type: ticket.type, earlierOfType }, now);
 }

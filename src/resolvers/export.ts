@@ -1,14 +1,32 @@
 // Cases as CSV, streamed a page at a time so an export of any size holds one page in memory.
 import type { Context } from "../context.js";
-import { csvRow } from "../domain/csv.js";
 import { hasScope } from "../domain/access.js";
+import { csvRow } from "../domain/csv.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
-import { ticketListWhere, type TicketFilter } from "./tickets.js";
+import { type TicketFilter, ticketListWhere } from "./tickets.js";
 
 const COLUMNS = [
-  "number", "title", "status", "priority", "channel", "type", "subcategory", "team", "assignee", "accountId",
-  "externalRef", "requester", "requesterContact", "tags", "createdAt", "updatedAt", "dueAt", "firstRespondedAt", "doneAt", "resolution",
+  "number",
+  "title",
+  "status",
+  "priority",
+  "channel",
+  "type",
+  "subcategory",
+  "team",
+  "assignee",
+  "accountId",
+  "externalRef",
+  "requester",
+  "requesterContact",
+  "tags",
+  "createdAt",
+  "updatedAt",
+  "dueAt",
+  "firstRespondedAt",
+  "doneAt",
+  "resolution",
 ];
 const PAGE = 1000;
 
@@ -64,9 +82,29 @@ export async function* exportTickets(ctx: Context, filter: TicketFilter): AsyncG
     });
     for (const t of page) {
       yield csvRow([
-        t.number, t.title, t.status, t.priority, t.channel, t.type, t.subcategory, t.team?.name, t.assignee?.name, t.accountId,
-        t.externalRef, t.customer?.name, t.customer?.contactMasked, t.tags.map((x) => x.tag.name).sort().join(" "),
-        t.createdAt, t.updatedAt, t.dueAt, t.firstRespondedAt, t.doneAt, t.resolution,
+        t.number,
+        t.title,
+        t.status,
+        t.priority,
+        t.channel,
+        t.type,
+        t.subcategory,
+        t.team?.name,
+        t.assignee?.name,
+        t.accountId,
+        t.externalRef,
+        t.customer?.name,
+        t.customer?.contactMasked,
+        t.tags
+          .map((x) => x.tag.name)
+          .sort()
+          .join(" "),
+        t.createdAt,
+        t.updatedAt,
+        t.dueAt,
+        t.firstRespondedAt,
+        t.doneAt,
+        t.resolution,
       ]);
     }
     if (page.length < PAGE) return;

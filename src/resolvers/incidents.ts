@@ -2,16 +2,16 @@
 // of the affected teams; its timeline keeps every update; it is resolved once.
 import { z } from "zod";
 import type { Context } from "../context.js";
+import { publishAfterCommit } from "../db/transaction.js";
 import { actsForTeam, hasRole, hasScope, type Viewer } from "../domain/access.js";
 import { freeText, parseInput, summary as summaryText } from "../domain/input.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { IncidentUpdateKind } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
-import { publishAfterCommit } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 import { decodeId, decodeIds } from "./ids.js";
 import { saveTicket } from "./ticket-rows.js";
-import { loadForWrite, write, type Write } from "./write-frame.js";
+import { loadForWrite, type Write, write } from "./write-frame.js";
 
 /** Incidents of this severity and above alert managers. */
 export const MAJOR_SEVERITY = 3;
@@ -34,7 +34,10 @@ interface IncidentPeople {
  * see the case are not told which (timelineBody).
  */
 async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentUpdateKind, body: string, ticketId: string | null = null) {
-  const update = await w.tx.incidentUpdate.create({ data: { incidentId: incident.id, kind, body, ticketId, createdAt: w.now, ...author(w.viewer) }, select: { id: true } });
+  const update = await w.tx.incidentUpdate.create({
+    data: { incidentId: incident.id, kind, body, ticketId, createdAt: w.now, ...author(w.viewer) },
+    select: { id: true },
+  });
   publishAfterCommit(w.tx, (realtime) =>
     realtime.pubsub.publish("incident-event", {
       updateId: update.id,
@@ -68,7 +71,8 @@ async function loadOpenIncident(w: Write, globalId: string, field: string) {
 }
 
 const severity = (value: number, field: string) => {
-  if (!Number.isInteger(value) || value < 0 || value > 4) throw ValidationError.of(field, "must be 0 (trivial) to 4 (major, customer-facing)");
+  if (!Number.isInteger(value) || value < 0 || value > 4)
+    throw ValidationError.of(field, "must be 0 (trivial) to 4 (major, customer-facing)");
   return value;
 };
 
@@ -82,7 +86,8 @@ export function declareIncident(ctx: Context, args: { title: string; severity: n
   const teamIds = decodeIds("input.teamIds", args.teamIds, "Team");
   return write(ctx, async (w) => {
     const { tx, viewer, now } = w;
-    if (viewer.kind === "token" && !hasScope(viewer, "tickets:write")) throw new ForbiddenError("Declaring an incident needs tickets:write");
+    if (viewer.kind === "token" && !hasScope(viewer, "tickets:write"))
+      throw new ForbiddenError("Declaring an incident needs tickets:write");
     const teams = await tx.team.findMany({ where: { id: { in: teamIds } }, select: { id: true, name: true } });
     teamIds.forEach((id, i) => {
       if (!teams.some((t) => t.id === id)) throw ValidationError.of(`input.teamIds.${i}`, "names no team");
@@ -92,7 +97,9 @@ export function declareIncident(ctx: Context, args: { title: string; severity: n
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     });
-    const responders = [...new Map([...onCall, ...(viewer.kind === "user" ? [{ id: viewer.userId, name: "" }] : [])].map((u) => [u.id, u])).keys()];
+    const responders = [
+      ...new Map([...onCall, ...(viewer.kind === "user" ? [{ id: viewer.userId, name: "" }] : [])].map((u) => [u.id, u])).keys(),
+    ];
     const incident = await tx.incident.create({
       data: {
         title,
@@ -111,11 +118,20 @@ export function declareIncident(ctx: Context, args: { title: string; severity: n
       w,
       { id: incident.id, teams: teamIds.map((teamId) => ({ teamId })), responders: responders.map((userId) => ({ userId })) },
       "DECLARED",
-      `Declared at severity ${level} for ${teams.map((t) => t.name).sort().join(", ")}` +
-        (onCall.length ? `; on call: ${onCall.map((u) => u.name).join(", ")}` : "; nobody on call in these teams"),
+      `Declared at severity ${level} for ${teams
+        .map((t) => t.name)
+        .sort()
+        .join(", ")}${onCall.length ? `; on call: ${onCall.map((u) => u.name).join(", ")}` : "; nobody on call in these teams"}`,
     );
     if (level >= MAJOR_SEVERITY) {
-      raiseAlert(tx, { kind: "MAJOR_INCIDENT", audience: "MANAGERS", teamIds, incidentId: incident.id, message: `Severity ${level} incident: ${title}`, at: now });
+      raiseAlert(tx, {
+        kind: "MAJOR_INCIDENT",
+        audience: "MANAGERS",
+        teamIds,
+        incidentId: incident.id,
+        message: `Severity ${level} incident: ${title}`,
+        at: now,
+      });
     }
     return { incidentId: incident.id };
   });
@@ -142,7 +158,8 @@ export function postIncidentUpdate(ctx: Context, args: { incidentId: string; bod
   const body = parseInput(summaryText, args.body, "input.body");
   return write(ctx, async (w) => {
     const incident = await loadOpenIncident(w, args.incidentId, "input.incidentId");
-    if (!mayRun(w.viewer, incident)) throw new ForbiddenError("Only responders, members of the affected teams and supervisors post updates");
+    if (!mayRun(w.viewer, incident))
+      throw new ForbiddenError("Only responders, members of the affected teams and supervisors post updates");
     await addToTimeline(w, incident, "UPDATE", body);
     await w.tx.incident.update({ where: { id: incident.id }, data: { updatedAt: w.now } });
     return { incidentId: incident.id };
@@ -153,12 +170,15 @@ export function resolveIncident(ctx: Context, args: { incidentId: string; summar
   const summary = parseInput(summaryText, args.summary, "input.summary");
   return write(ctx, async (w) => {
     const incident = await loadOpenIncident(w, args.incidentId, "input.incidentId");
-    if (!mayRun(w.viewer, incident)) throw new ForbiddenError("Only responders, members of the affected teams and supervisors resolve an incident");
+    if (!mayRun(w.viewer, incident))
+      throw new ForbiddenError("Only responders, members of the affected teams and supervisors resolve an incident");
     // Resolved once: a concurrent second resolution finds it resolved and changes nothing.
-    const { count } = await w.tx.incident.updateMany({ where: { id: incident.id, status: "OPEN" }, data: { status: "RESOLVED", resolvedAt: w.now, updatedAt: w.now } });
+    const { count } = await w.tx.incident.updateMany({
+      where: { id: incident.id, status: "OPEN" },
+      data: { status: "RESOLVED", resolvedAt: w.now, updatedAt: w.now },
+    });
     if (count === 0) throw ValidationError.of("input.incidentId", "the incident is already resolved");
     await addToTimeline(w, incident, "RESOLVED", summary);
     return { incidentId: incident.id };
   });
 }
-

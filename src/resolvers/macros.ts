@@ -2,20 +2,20 @@
 // case: every action through the same step, and so the same rules, as the mutation a
 // person would have used, all in one transaction.
 import type { Context } from "../context.js";
-import { canManageMacro, canUseMacro, MACRO_ACTION_ORDER, macroInput, type MacroAction, type MacroActions } from "../domain/macros.js";
+import { inTransaction } from "../db/transaction.js";
 import { parseInput } from "../domain/input.js";
+import { canManageMacro, canUseMacro, MACRO_ACTION_ORDER, type MacroAction, type MacroActions, macroInput } from "../domain/macros.js";
 import { redactionsIn } from "../domain/privacy.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { MacroVisibility, Prisma } from "../generated/prisma/client.js";
-import { inTransaction } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 import { checkTemplate, renderForTicket } from "./auto-replies.js";
 import { commentStep } from "./comments.js";
 import { decodeId } from "./ids.js";
 import { runRules } from "./rules.js";
 import { tagNamesOf } from "./ticket-rows.js";
-import { assignStep, escalateStep, moveStep, tagStep, updateStep, type TransitionResult } from "./tickets.js";
-import { loadForWrite, reload, write, type Write } from "./write-frame.js";
+import { assignStep, escalateStep, moveStep, type TransitionResult, tagStep, updateStep } from "./tickets.js";
+import { loadForWrite, reload, type Write, write } from "./write-frame.js";
 
 export interface MacroArgs {
   id?: string | null;
@@ -47,8 +47,16 @@ export async function saveMacro(ctx: Context, args: MacroArgs) {
     throw new ForbiddenError("People keep personal macros; a team's supervisors keep its team macros; managers keep global ones");
   }
   return inTransaction(ctx, async (tx) => {
-    if (teamId && !(await tx.team.findUnique({ where: { id: teamId }, select: { id: true } }))) throw ValidationError.of("input.teamId", "names no team");
-    const data = { name, description, visibility: args.visibility, teamId, ownerId: args.visibility === "PERSONAL" ? ownership.ownerId : null, actions: actions as Prisma.InputJsonValue };
+    if (teamId && !(await tx.team.findUnique({ where: { id: teamId }, select: { id: true } })))
+      throw ValidationError.of("input.teamId", "names no team");
+    const data = {
+      name,
+      description,
+      visibility: args.visibility,
+      teamId,
+      ownerId: args.visibility === "PERSONAL" ? ownership.ownerId : null,
+      actions: actions as Prisma.InputJsonValue,
+    };
     if (!args.id) return tx.macro.create({ data, select: { id: true } });
     const id = decodeId("input.id", args.id, "Macro");
     const existing = await tx.macro.findUnique({ where: { id } });
@@ -74,7 +82,9 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
   // The {{agent.name}} placeholder's value, read only when the macro has a text to render.
   const rendersText = Boolean(actions.comment || (actions.status && actions.resolution));
   const agentName =
-    rendersText && w.viewer.kind === "user" ? (await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null : null;
+    rendersText && w.viewer.kind === "user"
+      ? ((await w.tx.user.findUnique({ where: { id: w.viewer.userId }, select: { name: true } }))?.name ?? null)
+      : null;
   let result: TransitionResult = { ticketId };
   let reply: string | null = null;
   // One step per entry of MACRO_ACTION_ORDER, run in that order; the type asks for every entry.
@@ -96,13 +106,15 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
       if (!actions.tierLevel) return;
       const ticket = await reload(w, ticketId);
       const current = ticket.tierId ? await w.tx.tier.findUnique({ where: { id: ticket.tierId } }) : null;
-      if (!current || current.level < actions.tierLevel) await escalateStep(w, ticket, actions.tierLevel, why, null, "macro.actions.tierLevel");
+      if (!current || current.level < actions.tierLevel)
+        await escalateStep(w, ticket, actions.tierLevel, why, null, "macro.actions.tierLevel");
     },
     assignee: async () => {
       if (!actions.assignToMe && !actions.unassign) return;
       const ticket = await reload(w, ticketId);
       const to = actions.assignToMe && w.viewer.kind === "user" ? w.viewer.userId : null;
-      if (actions.assignToMe && w.viewer.kind !== "user") throw ValidationError.of("macro.actions.assignToMe", "an API token cannot be an assignee");
+      if (actions.assignToMe && w.viewer.kind !== "user")
+        throw ValidationError.of("macro.actions.assignToMe", "an API token cannot be an assignee");
       if (ticket.assigneeId !== to) await assignStep(w, ticket, to, null, why);
     },
     comment: async () => {
@@ -123,13 +135,20 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
   return result;
 }
 
-export function applyMacro(ctx: Context, args: { ticketId: string; macroId: string; expectedVersion?: number | null }): Promise<TransitionResult> {
+export function applyMacro(
+  ctx: Context,
+  args: { ticketId: string; macroId: string; expectedVersion?: number | null },
+): Promise<TransitionResult> {
   const macroId = decodeId("input.macroId", args.macroId, "Macro");
   return write(ctx, async (w) => {
     const macro = await w.tx.macro.findUnique({ where: { id: macroId } });
     if (!macro || !canUseMacro(w.viewer, macro)) throw new NotFoundError("Macro", args.macroId);
     const ticket = await loadForWrite(w, args.ticketId, args.expectedVersion, "input.ticketId");
-    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "MACRO_APPLIED", after: { macroId: macro.id, ...redactionsIn(macro.name) }, note: macro.name });
+    await recordEvent(w.tx, w.viewer, ticket.id, w.now, {
+      type: "MACRO_APPLIED",
+      after: { macroId: macro.id, ...redactionsIn(macro.name) },
+      note: macro.name,
+    });
     const result = await runActions(w, ticket.id, { name: macro.name, actions: macro.actions as MacroActions });
     await runRules(w, ticket.id);
     return result;

@@ -2,13 +2,13 @@
 // and the expert finder read. People keep their own; administrators anyone's.
 import { z } from "zod";
 import type { Context } from "../context.js";
+import { inTransaction } from "../db/transaction.js";
 import { hasRole } from "../domain/access.js";
 import { calendarProblems, type OpeningWindow } from "../domain/business-time.js";
 import { parseInput, tagName } from "../domain/input.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Availability, Prisma } from "../generated/prisma/client.js";
 import { decodeId } from "./ids.js";
-import { inTransaction } from "../db/transaction.js";
 
 const skillLevels = z
   .array(z.object({ skill: tagName, level: z.number().int().min(1, "must be 1-10").max(10, "must be 1-10") }))
@@ -27,13 +27,23 @@ export async function updateWorkProfile(ctx: Context, args: WorkProfileArgs) {
   const viewer = ctx.viewer;
   if (viewer?.kind !== "user") throw new ForbiddenError("A work profile belongs to a person");
   const userId = args.userId ? decodeId("input.userId", args.userId, "User") : viewer.userId;
-  if (userId !== viewer.userId && !hasRole(viewer, "ADMIN")) throw new ForbiddenError("People change their own work profile; administrators anyone's");
+  if (userId !== viewer.userId && !hasRole(viewer, "ADMIN"))
+    throw new ForbiddenError("People change their own work profile; administrators anyone's");
   const skills = args.skills ? parseInput(skillLevels, args.skills, "input.skills") : null;
   if (args.timeZone || args.workingHours) {
     const current = await ctx.prisma.user.findUnique({ where: { id: userId }, select: { timeZone: true } });
-    const problems = calendarProblems({ timeZone: args.timeZone ?? current?.timeZone ?? "UTC", weeklyHours: args.workingHours ?? [], holidays: [] });
+    const problems = calendarProblems({
+      timeZone: args.timeZone ?? current?.timeZone ?? "UTC",
+      weeklyHours: args.workingHours ?? [],
+      holidays: [],
+    });
     if (problems.length) {
-      throw new ValidationError(problems.map((p) => ({ field: `input.${p.field === "timeZone" ? "timeZone" : p.field.replace("weeklyHours", "workingHours")}`, message: p.message })));
+      throw new ValidationError(
+        problems.map((p) => ({
+          field: `input.${p.field === "timeZone" ? "timeZone" : p.field.replace("weeklyHours", "workingHours")}`,
+          message: p.message,
+        })),
+      );
     }
   }
   await inTransaction(ctx, async (tx) => {

@@ -1,9 +1,9 @@
 // Quick status markers on comments: 👀 someone is on it, ✅ resolved. Visible at a glance
 // as counts and names; each person marks a comment with each marker at most once.
 import type { Context } from "../context.js";
+import { inTransaction } from "../db/transaction.js";
 import { canComment } from "../domain/access.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
-import { inTransaction } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { permitted, viewerOf } from "./write-frame.js";

@@ -1,11 +1,11 @@
 // Reports are aggregated by the database, one statement per figure, never by loading
 // cases into JavaScript. Every statement is bounded by the period and the team.
 import type { Context } from "../context.js";
+import { hasRole } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { hasRole } from "../domain/access.js";
 import { decodeId } from "./ids.js";
 
 export interface ReportArgs {
@@ -44,8 +44,12 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
 
   const [totals, channels, types, tags, subcategories, durations, attainment, csat, moves, agents, teams, backlog] = await Promise.all([
     db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Ticket" t WHERE ${created}`,
-    db.$queryRaw<{ key: string; n: bigint }[]>`SELECT t.channel::text AS key, count(*) AS n FROM "Ticket" t WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1`,
-    db.$queryRaw<{ key: string; n: bigint }[]>`SELECT t.type::text AS key, count(*) AS n FROM "Ticket" t WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    db.$queryRaw<
+      { key: string; n: bigint }[]
+    >`SELECT t.channel::text AS key, count(*) AS n FROM "Ticket" t WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    db.$queryRaw<
+      { key: string; n: bigint }[]
+    >`SELECT t.type::text AS key, count(*) AS n FROM "Ticket" t WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1`,
     db.$queryRaw<{ key: string; n: bigint }[]>`
       SELECT g.name AS key, count(*) AS n FROM "Ticket" t JOIN "TicketTag" tt ON tt."ticketId" = t.id JOIN "Tag" g ON g.id = tt."tagId"
       WHERE ${created} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,

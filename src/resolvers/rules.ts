@@ -3,22 +3,39 @@
 // that would loop). The evaluation itself is pure: src/domain/rules.ts.
 import { z } from "zod";
 import type { Context } from "../context.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { label, parseInput, tagName } from "../domain/input.js";
-import { ASSIGNMENT_STRATEGIES, evaluateRules, STRATEGY_NAMES, loopOnSave, RULE_EVENTS, tierForLevel, type Evaluation, type Rule } from "../domain/rules.js";
+import {
+  ASSIGNMENT_STRATEGIES,
+  type Evaluation,
+  evaluateRules,
+  loopOnSave,
+  RULE_EVENTS,
+  type Rule,
+  STRATEGY_NAMES,
+  tierForLevel,
+} from "../domain/rules.js";
 import { MAX_TAGS } from "../domain/tags.js";
 import { dropsAssignee } from "../domain/workflow.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { raiseAlert } from "../realtime/alerts.js";
 import { pickAssignee } from "./assignment.js";
-import { inTransaction, type Tx } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPolicyChange } from "./sla.js";
 import { setTags, tagNamesOf } from "./ticket-rows.js";
 import type { Write } from "./write-frame.js";
 
-function asRule(row: { id: string; name: string; position: number; runsOn: string[]; enabled: boolean; conditions: unknown; actions: unknown }): Rule {
+function asRule(row: {
+  id: string;
+  name: string;
+  position: number;
+  runsOn: string[];
+  enabled: boolean;
+  conditions: unknown;
+  actions: unknown;
+}): Rule {
   return { ...row, conditions: (row.conditions ?? {}) as Rule["conditions"], actions: (row.actions ?? {}) as Rule["actions"] };
 }
 
@@ -59,12 +76,24 @@ export async function recordFirings(w: Write, ticket: { id: string; number: stri
   if (evaluation.loop) {
     const { stopped, undid, what } = evaluation.loop;
     const message = `Rule "${stopped.name}" would undo what rule "${undid.name}" did (${what}); it was stopped`;
-    await recordEvent(tx, null, ticket.id, now, { type: "RULE_LOOP_STOPPED", after: { stoppedRuleId: stopped.id, undoneRuleId: undid.id }, note: message });
-    raiseAlert(tx, { kind: "RULE_LOOP", audience: "SUPERVISORS", teamIds: [teamId], ticketId: ticket.id, message: `${ticket.number}: ${message}`, at: now });
+    await recordEvent(tx, null, ticket.id, now, {
+      type: "RULE_LOOP_STOPPED",
+      after: { stoppedRuleId: stopped.id, undoneRuleId: undid.id },
+      note: message,
+    });
+    raiseAlert(tx, {
+      kind: "RULE_LOOP",
+      audience: "SUPERVISORS",
+      teamIds: [teamId],
+      ticketId: ticket.id,
+      message: `${ticket.number}: ${message}`,
+      at: now,
+    });
   }
   if (evaluation.assign && teamId) {
     const { assign } = evaluation;
-    const assigneeId = "userId" in assign ? await activeMember(tx, assign.userId, teamId) : await pickAssignee(tx, teamId, assign.strategy, now);
+    const assigneeId =
+      "userId" in assign ? await activeMember(tx, assign.userId, teamId) : await pickAssignee(tx, teamId, assign.strategy, now);
     if (assigneeId) {
       await tx.ticket.update({ where: { id: ticket.id }, data: { assigneeId, version: { increment: 1 }, updatedAt: now } });
       await recordEvent(tx, null, ticket.id, now, {
@@ -91,11 +120,22 @@ export async function runRules(w: Write, ticketId: string) {
     tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { tier: { select: { level: true } } } }),
     tagNamesOf(tx, ticketId),
   ]);
-  const before = { type: ticket.type, channel: ticket.channel, priority: ticket.priority, tags, teamId: ticket.teamId, tierLevel: ticket.tier?.level ?? 1, atRisk: ticket.atRisk };
+  const before = {
+    type: ticket.type,
+    channel: ticket.channel,
+    priority: ticket.priority,
+    tags,
+    teamId: ticket.teamId,
+    tierLevel: ticket.tier?.level ?? 1,
+    atRisk: ticket.atRisk,
+  };
   const evaluation = evaluateRules(rules, before, "UPDATED", { assigned: ticket.assigneeId !== null });
   if (!evaluation.firings.length && !evaluation.loop) return;
   const after = evaluation.facts;
-  const tier = after.tierLevel !== before.tierLevel ? tierForLevel(await tx.tier.findMany({ orderBy: { level: "asc" } }), after.tierLevel) ?? null : null;
+  const tier =
+    after.tierLevel !== before.tierLevel
+      ? (tierForLevel(await tx.tier.findMany({ orderBy: { level: "asc" } }), after.tierLevel) ?? null)
+      : null;
   const teamChanged = after.teamId !== before.teamId;
   const data: Prisma.TicketUncheckedUpdateInput = {
     ...(teamChanged ? { teamId: after.teamId } : {}),
@@ -117,7 +157,10 @@ export async function runRules(w: Write, ticketId: string) {
 const ruleInput = z.object({
   name: label,
   position: z.number().int().min(0, "must be 0 or more").max(1_000_000, "must be at most 1,000,000"),
-  runsOn: z.array(z.enum(RULE_EVENTS)).min(1, "name at least one event: CREATED, UPDATED").transform((e) => [...new Set(e)]),
+  runsOn: z
+    .array(z.enum(RULE_EVENTS))
+    .min(1, "name at least one event: CREATED, UPDATED")
+    .transform((e) => [...new Set(e)]),
   enabled: z.boolean(),
   conditions: z.object({
     types: z.array(z.string()).optional(),
@@ -155,7 +198,9 @@ export interface RuleArgs {
 
 /** Drops null and empty entries, so the stored JSON says only what the rule checks or does. */
 function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))) as T;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  ) as T;
 }
 
 export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
@@ -167,7 +212,10 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
   const actionTeam = actions.teamId ? decodeId("input.actions.teamId", actions.teamId as string, "Team") : undefined;
   const actionAssignee = actions.assigneeId ? decodeId("input.actions.assigneeId", actions.assigneeId as string, "User") : undefined;
   return inTransaction(ctx, async (tx) => {
-    const known = await tx.team.findMany({ where: { id: { in: [...(teamIds ?? []), ...(actionTeam ? [actionTeam] : [])] } }, select: { id: true } });
+    const known = await tx.team.findMany({
+      where: { id: { in: [...(teamIds ?? []), ...(actionTeam ? [actionTeam] : [])] } },
+      select: { id: true },
+    });
     const missing = (id: string) => !known.some((t) => t.id === id);
     if (actionTeam && missing(actionTeam)) throw ValidationError.of("input.actions.teamId", "names no team");
     if (actionAssignee && !(await tx.user.findFirst({ where: { id: actionAssignee, active: true }, select: { id: true } }))) {
@@ -176,7 +224,8 @@ export async function upsertRoutingRule(ctx: Context, args: RuleArgs) {
     teamIds?.forEach((t, i) => {
       if (missing(t)) throw ValidationError.of(`input.conditions.teamIds.${i}`, "names no team");
     });
-    if (id && !(await tx.routingRule.findUnique({ where: { id }, select: { id: true } }))) throw ValidationError.of("input.id", "names no rule");
+    if (id && !(await tx.routingRule.findUnique({ where: { id }, select: { id: true } })))
+      throw ValidationError.of("input.id", "names no rule");
     const clash = await tx.routingRule.findUnique({ where: { name: input.name }, select: { id: true } });
     if (clash && clash.id !== id) throw ValidationError.of("input.name", "another rule has this name");
     const data = {

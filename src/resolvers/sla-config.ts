@@ -2,12 +2,12 @@
 // tier) and business calendars. New targets use them at once; running targets keep the
 // budget they started with until the case's priority, team or tier changes.
 import type { Context } from "../context.js";
+import { inTransaction } from "../db/transaction.js";
 import { calendarProblems, type OpeningWindow } from "../domain/business-time.js";
 import { label, parseInput } from "../domain/input.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { Priority } from "../generated/prisma/enums.js";
 import { decodeId } from "./ids.js";
-import { inTransaction } from "../db/transaction.js";
 
 const MAX_SECONDS = 365 * 86400;
 
@@ -47,7 +47,8 @@ export async function upsertSlaPolicy(ctx: Context, args: SlaPolicyArgs) {
   if (data.tierLevel !== null && !(await ctx.prisma.tier.findUnique({ where: { level: data.tierLevel } }))) {
     throw ValidationError.of("input.tierLevel", "names no support tier");
   }
-  if (data.teamId && !(await ctx.prisma.team.findUnique({ where: { id: data.teamId } }))) throw ValidationError.of("input.teamId", "names no team");
+  if (data.teamId && !(await ctx.prisma.team.findUnique({ where: { id: data.teamId } })))
+    throw ValidationError.of("input.teamId", "names no team");
   if (data.calendarId && !(await ctx.prisma.businessCalendar.findUnique({ where: { id: data.calendarId } }))) {
     throw ValidationError.of("input.calendarId", "names no calendar");
   }
@@ -94,7 +95,8 @@ export async function upsertBusinessCalendar(ctx: Context, args: CalendarArgs) {
   try {
     return await inTransaction(ctx, async (tx) => {
       // There is one default calendar: making this one the default retires the other.
-      if (data.isDefault) await tx.businessCalendar.updateMany({ where: { isDefault: true, ...(id ? { NOT: { id } } : {}) }, data: { isDefault: false } });
+      if (data.isDefault)
+        await tx.businessCalendar.updateMany({ where: { isDefault: true, ...(id ? { NOT: { id } } : {}) }, data: { isDefault: false } });
       if (id) {
         if (!(await tx.businessCalendar.findUnique({ where: { id } }))) throw new NotFoundError("BusinessCalendar", args.id!);
         return tx.businessCalendar.update({ where: { id }, data, select: { id: true } });

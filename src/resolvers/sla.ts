@@ -2,25 +2,26 @@
 // the transaction of the write that caused it, so a target never disagrees with its
 // case. What a move or reply does to which clock, and the clock rules themselves, are
 // decided in src/domain/sla.ts; this module loads the policy and applies them.
+
+import type { Tx } from "../db/transaction.js";
 import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../domain/business-time.js";
 import {
   budgetOf,
   meetClock,
+  type PolicyTargets,
   pauseClock,
   replyEffects,
   resumeClock,
+  type SlaEffect,
+  type SlaKind,
   schedule,
   selectPolicy,
   slaEffects,
-  type PolicyTargets,
-  type SlaEffect,
-  type SlaKind,
   type TargetClock,
 } from "../domain/sla.js";
 import { ValidationError } from "../errors.js";
 import type { Prisma, SlaTarget } from "../generated/prisma/client.js";
 import type { TicketStatus } from "../generated/prisma/enums.js";
-import type { Tx } from "../db/transaction.js";
 
 export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null | undefined): CalendarRules {
   if (!calendar) return ALWAYS_OPEN;

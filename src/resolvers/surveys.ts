@@ -1,11 +1,11 @@
-import type { Context } from "../context.js";
 import { hashToken, newBearerToken } from "../auth/secrets.js";
+import type { Context } from "../context.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { freeText, parseInput } from "../domain/input.js";
 import { needsReview, surveyRefusal, surveyWindow } from "../domain/surveys.js";
 import { SurveyUnavailableError } from "../errors.js";
 import type { SurveyRating } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
-import { inTransaction, type Tx } from "../db/transaction.js";
 import { recordEvent } from "./audit.js";
 
 /** Issues the survey of a case that just reached DONE; the token is returned once and stored hashed. */

@@ -1,6 +1,8 @@
 // Swarming: the case owner pulls in experts from anywhere to discuss a hard case in a
 // thread of its own; the owner stays responsible for the case. The expert finder ranks
 // who to ask.
+
+import { z } from "zod";
 import type { Context } from "../context.js";
 import { actsForTeam, canSeeTicket, hasRole, type Viewer } from "../domain/access.js";
 import type { OpeningWindow } from "../domain/business-time.js";
@@ -8,15 +10,17 @@ import { commentBody, parseInput, reason as reasonText, tagName } from "../domai
 import { rankExperts } from "../domain/people.js";
 import { redactionsIn } from "../domain/privacy.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
-import { z } from "zod";
 import { openCasesOf } from "./assignment.js";
 import { recordEvent } from "./audit.js";
-import { decodeId } from "./ids.js";
 import { writeComment } from "./comments.js";
+import { decodeId } from "./ids.js";
 import { addCommentRow } from "./ticket-rows.js";
-import { loadForWrite, write, type Write } from "./write-frame.js";
+import { loadForWrite, type Write, write } from "./write-frame.js";
 
-export const skillList = z.array(tagName).max(10, "at most 10 skills").transform((s) => [...new Set(s)]);
+export const skillList = z
+  .array(tagName)
+  .max(10, "at most 10 skills")
+  .transform((s) => [...new Set(s)]);
 
 function personOf(viewer: Viewer): string {
   if (viewer.kind !== "user") throw new ForbiddenError("Swarms are for people; API tokens cannot take part");
@@ -38,7 +42,9 @@ const isMember = (swarm: LoadedSwarm, userId: string) => swarm.members.some((m) 
 
 /** The owner and supervisors run a swarm; members and the case's team take part. */
 function mayRun(viewer: Viewer, swarm: LoadedSwarm) {
-  return viewer.kind === "user" && (swarm.ownerId === viewer.userId || (hasRole(viewer, "SUPERVISOR") && canSeeTicket(viewer, swarm.ticket)));
+  return (
+    viewer.kind === "user" && (swarm.ownerId === viewer.userId || (hasRole(viewer, "SUPERVISOR") && canSeeTicket(viewer, swarm.ticket)))
+  );
 }
 
 function assertOpen(swarm: LoadedSwarm) {
@@ -47,22 +53,39 @@ function assertOpen(swarm: LoadedSwarm) {
 
 export function startSwarm(ctx: Context, args: { ticketId: string; reason: string; skills: string[] }) {
   const why = parseInput(reasonText, args.reason, "input.reason");
-  const skills = parseInput(skillList.refine((s) => s.length > 0, "name at least one skill"), args.skills, "input.skills");
+  const skills = parseInput(
+    skillList.refine((s) => s.length > 0, "name at least one skill"),
+    args.skills,
+    "input.skills",
+  );
   return write(ctx, async (w) => {
     const me = personOf(w.viewer);
     const ticket = await loadForWrite(w, args.ticketId, null, "input.ticketId");
     // The owner opens it: the assignee, or, for an unassigned case, a member or supervisor of its team.
-    const mayOpen = ticket.assigneeId ? ticket.assigneeId === me || hasRole(w.viewer, "SUPERVISOR") : actsForTeam(w.viewer, ticket.teamId) || hasRole(w.viewer, "SUPERVISOR");
+    const mayOpen = ticket.assigneeId
+      ? ticket.assigneeId === me || hasRole(w.viewer, "SUPERVISOR")
+      : actsForTeam(w.viewer, ticket.teamId) || hasRole(w.viewer, "SUPERVISOR");
     if (!mayOpen) throw new ForbiddenError("The case's assignee (or a supervisor) opens its swarm");
     if (await w.tx.swarm.findFirst({ where: { ticketId: ticket.id, status: "OPEN" }, select: { id: true } })) {
       throw ValidationError.of("input.ticketId", "the case already has an open swarm");
     }
     const ownerId = ticket.assigneeId ?? me;
     const swarm = await w.tx.swarm.create({
-      data: { ticketId: ticket.id, ownerId, reason: why, skills, createdAt: w.now, members: { create: { userId: ownerId, joinedAt: w.now } } },
+      data: {
+        ticketId: ticket.id,
+        ownerId,
+        reason: why,
+        skills,
+        createdAt: w.now,
+        members: { create: { userId: ownerId, joinedAt: w.now } },
+      },
       select: { id: true },
     });
-    await recordEvent(w.tx, w.viewer, ticket.id, w.now, { type: "SWARM_STARTED", after: { swarmId: swarm.id, skills, ...redactionsIn(why) }, note: why });
+    await recordEvent(w.tx, w.viewer, ticket.id, w.now, {
+      type: "SWARM_STARTED",
+      after: { swarmId: swarm.id, skills, ...redactionsIn(why) },
+      note: why,
+    });
     return { swarmId: swarm.id, ticketId: ticket.id };
   });
 }
@@ -102,7 +125,11 @@ export function closeSwarm(ctx: Context, args: { swarmId: string; summary?: stri
     assertOpen(swarm);
     await w.tx.swarm.update({ where: { id: swarm.id }, data: { status: "CLOSED", closedAt: w.now } });
     if (summary) await addCommentRow(w.tx, w.viewer, swarm.ticketId, w.now, summary, "INTERNAL", "NOTE", swarm.id);
-    await recordEvent(w.tx, w.viewer, swarm.ticketId, w.now, { type: "SWARM_CLOSED", after: { swarmId: swarm.id, ...redactionsIn(summary) }, note: summary });
+    await recordEvent(w.tx, w.viewer, swarm.ticketId, w.now, {
+      type: "SWARM_CLOSED",
+      after: { swarmId: swarm.id, ...redactionsIn(summary) },
+      note: summary,
+    });
     return { swarmId: swarm.id, ticketId: swarm.ticketId };
   });
 }
@@ -128,22 +155,40 @@ export async function findExperts(ctx: Context, args: { ticketId: string; skills
   if (!Number.isInteger(first) || first < 1 || first > 50) throw ValidationError.of("first", "must be 1-50");
   const ticket = await ctx.prisma.ticket.findUnique({
     where: { id },
-    select: { id: true, teamId: true, assigneeId: true, submittedById: true, swarms: { where: { status: "OPEN" }, select: { skills: true } }, tags: { select: { tag: { select: { name: true } } } } },
+    select: {
+      id: true,
+      teamId: true,
+      assigneeId: true,
+      submittedById: true,
+      swarms: { where: { status: "OPEN" }, select: { skills: true } },
+      tags: { select: { tag: { select: { name: true } } } },
+    },
   });
   if (!ticket || !canSeeTicket(viewer, ticket)) throw new NotFoundError("Ticket", args.ticketId);
   // Asked-for skills, else the open swarm's, else the case's tags.
   const skills = args.skills?.length
     ? parseInput(skillList, args.skills, "skills")
-    : ticket.swarms[0]?.skills ?? ticket.tags.map((t) => t.tag.name);
+    : (ticket.swarms[0]?.skills ?? ticket.tags.map((t) => t.tag.name));
   if (!skills.length) throw ValidationError.of("skills", "name the skills to look for (the case has no swarm or tags to take them from)");
   const people = await ctx.prisma.user.findMany({
     where: { active: true, skills: { some: { skill: { in: skills } } } },
-    select: { id: true, name: true, availability: true, timeZone: true, workingHours: true, skills: { select: { skill: true, level: true } } },
+    select: {
+      id: true,
+      name: true,
+      availability: true,
+      timeZone: true,
+      workingHours: true,
+      skills: { select: { skill: true, level: true } },
+    },
   });
   const ids = people.map((p) => p.id);
   const [openBy, swarming] = await Promise.all([
     openCasesOf(ctx.prisma, ids),
-    ctx.prisma.swarmMember.groupBy({ by: ["userId"], where: { userId: { in: ids }, leftAt: null, swarm: { status: "OPEN" } }, _count: { _all: true } }),
+    ctx.prisma.swarmMember.groupBy({
+      by: ["userId"],
+      where: { userId: { in: ids }, leftAt: null, swarm: { status: "OPEN" } },
+      _count: { _all: true },
+    }),
   ]);
   const swarmsBy = new Map(swarming.map((s) => [s.userId, s._count._all]));
   const ranked = rankExperts(

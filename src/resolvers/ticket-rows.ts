@@ -1,16 +1,22 @@
 // Row-level helpers every write on a case uses, whatever started it: a person, a macro,
 // a rule or the SLA monitor.
+
+import type { Tx } from "../db/transaction.js";
 import type { Viewer } from "../domain/access.js";
 import { VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
-import type { Tx } from "../db/transaction.js";
 
 /**
  * Applies `data` only if nobody changed the case since it was read: the version in the
  * WHERE clause makes the update lose cleanly instead of overwriting a concurrent write.
  */
-export async function saveTicket(tx: Tx, ticket: Pick<Ticket, "id" | "version">, expectedVersion: number | null | undefined, data: Prisma.TicketUncheckedUpdateManyInput) {
+export async function saveTicket(
+  tx: Tx,
+  ticket: Pick<Ticket, "id" | "version">,
+  expectedVersion: number | null | undefined,
+  data: Prisma.TicketUncheckedUpdateManyInput,
+) {
   const { count } = await tx.ticket.updateMany({
     where: { id: ticket.id, version: ticket.version },
     data: { ...data, version: { increment: 1 } },

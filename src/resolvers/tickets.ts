@@ -2,41 +2,28 @@
 // src/domain, changes the case with an optimistic version check, and writes its audit
 // events. Reads build their conditions from the same access rules.
 import type { Context } from "../context.js";
-import {
-  actsForTeam,
-  directsTicket,
-  mayAssign,
-  visibleTicketsWhere,
-  type Viewer,
-} from "../domain/access.js";
-import {
-  createTicketInput,
-  parseInput,
-  reason as reasonText,
-  tagList,
-  transitionTexts,
-  updateTicketInput,
-} from "../domain/input.js";
+import type { Tx } from "../db/transaction.js";
+import { actsForTeam, directsTicket, mayAssign, type Viewer, visibleTicketsWhere } from "../domain/access.js";
+import { createTicketInput, parseInput, reason as reasonText, tagList, transitionTexts, updateTicketInput } from "../domain/input.js";
 import { formatTicketNumber, numberingDay } from "../domain/numbering.js";
+import { maskContact, redactionsIn } from "../domain/privacy.js";
+import { type AssignmentStrategy, evaluateRules, STRATEGY_NAMES, tierForLevel } from "../domain/rules.js";
 import { likeLiteral } from "../domain/search.js";
 import { MAX_TAGS, tagChange } from "../domain/tags.js";
-import { maskContact, redactionsIn } from "../domain/privacy.js";
-import { evaluateRules, STRATEGY_NAMES, tierForLevel, type AssignmentStrategy } from "../domain/rules.js";
 import { assertTransition, dropsAssignee, titleProblem, transitionEffects } from "../domain/workflow.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
-import type { Tx } from "../db/transaction.js";
+import { pickAssignee } from "./assignment.js";
 import { recordEvent } from "./audit.js";
 import { acknowledge } from "./auto-replies.js";
 import { autoEscalateNewCase } from "./escalation.js";
 import { decodeId } from "./ids.js";
-import { pickAssignee } from "./assignment.js";
 import { enabledRules, recordFirings, runRules } from "./rules.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla.js";
 import { issueSurvey } from "./surveys.js";
 import { addCommentRow, ensureTags, saveTicket, tagNamesOf } from "./ticket-rows.js";
-import { loadForWrite, viewerOf, write, type TicketResult, type Write } from "./write-frame.js";
+import { loadForWrite, type TicketResult, viewerOf, type Write, write } from "./write-frame.js";
 
 // ─── reads ──────────────────────────────────────────────────────────────────
 
@@ -117,7 +104,12 @@ async function assertAssignable(tx: Tx, userId: string, teamId: string | null, f
  * CONFLICT, so concurrent first cases of one customer do not collide on the account ID
  * (a failed insert would abort the whole transaction on PostgreSQL).
  */
-async function upsertCustomer(ctx: Context, tx: Tx, accountId: string, requester: { name?: string | null; contact?: string | null } | null | undefined) {
+async function upsertCustomer(
+  ctx: Context,
+  tx: Tx,
+  accountId: string,
+  requester: { name?: string | null; contact?: string | null } | null | undefined,
+) {
   const name = requester?.name || null;
   const encrypted = requester?.contact ? ctx.cipher.encrypt(requester.contact) : null;
   const masked = requester?.contact ? maskContact(requester.contact) : null;
@@ -177,10 +169,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
   const idempotencyKey = input.idempotencyKey ? idempotencyScope(viewer, input.idempotencyKey) : null;
 
   // A retried request gets the case its first attempt created.
-  const replay = async () =>
-    idempotencyKey
-      ? ctx.prisma.ticket.findUnique({ where: { idempotencyKey }, select: { id: true } })
-      : null;
+  const replay = async () => (idempotencyKey ? ctx.prisma.ticket.findUnique({ where: { idempotencyKey }, select: { id: true } }) : null);
   const earlier = await replay();
   if (earlier) return { ticketId: earlier.id };
 
@@ -190,10 +179,21 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
       if (teamId) await assertTeamExists(tx, teamId, "input.teamId");
       // Routing rules and tag triggers decide team, tier, priority, tags and flags
       // before the case exists, so it is written once, whole.
-      const [rules, tiers] = await Promise.all([enabledRules(tx), tx.tier.findMany({ orderBy: { level: "asc" }, select: { id: true, level: true } })]);
+      const [rules, tiers] = await Promise.all([
+        enabledRules(tx),
+        tx.tier.findMany({ orderBy: { level: "asc" }, select: { id: true, level: true } }),
+      ]);
       const evaluation = evaluateRules(
         rules,
-        { type: args.type, channel: args.channel, priority: args.priority, tags: input.tags ?? [], teamId, tierLevel: tiers[0]?.level ?? 1, atRisk: false },
+        {
+          type: args.type,
+          channel: args.channel,
+          priority: args.priority,
+          tags: input.tags ?? [],
+          teamId,
+          tierLevel: tiers[0]?.level ?? 1,
+          atRisk: false,
+        },
         "CREATED",
         { teamFixed: teamId !== null, assigned: assigneeId !== null },
       );
@@ -294,7 +294,19 @@ export interface UpdateTicketArgs extends TicketFieldChanges {
   expectedVersion?: number | null;
 }
 
-const AUDITED_FIELDS = ["title", "accountId", "externalRef", "type", "subcategory", "priority", "severity", "teamId", "description", "details", "dueAt"] as const;
+const AUDITED_FIELDS = [
+  "title",
+  "accountId",
+  "externalRef",
+  "type",
+  "subcategory",
+  "priority",
+  "severity",
+  "teamId",
+  "description",
+  "details",
+  "dueAt",
+] as const;
 
 /** Changes a case's fields (teamId already decoded), with one UPDATED event. */
 export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldChanges, expectedVersion?: number | null) {
@@ -350,7 +362,12 @@ export async function updateStep(w: Write, ticket: Ticket, changes: TicketFieldC
     updatedAt: now,
   } as Prisma.TicketUncheckedUpdateManyInput);
   if (after.priority !== undefined || after.teamId !== undefined) {
-    await slaOnPolicyChange(tx, { id: ticket.id, tierId: ticket.tierId, priority: (after.priority as Priority | undefined) ?? ticket.priority, teamId: (after.teamId as string | undefined) ?? ticket.teamId });
+    await slaOnPolicyChange(tx, {
+      id: ticket.id,
+      tierId: ticket.tierId,
+      priority: (after.priority as Priority | undefined) ?? ticket.priority,
+      teamId: (after.teamId as string | undefined) ?? ticket.teamId,
+    });
   }
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "UPDATED",
@@ -406,7 +423,11 @@ export async function moveStep(
 ): Promise<TransitionResult> {
   const { tx, ctx, viewer, now } = w;
   // One input: a number split between note, resolution and reason is found too.
-  const texts = parseInput(transitionTexts, { note: request.note, resolution: request.resolution || undefined, breachReason: request.breachReason });
+  const texts = parseInput(transitionTexts, {
+    note: request.note,
+    resolution: request.resolution || undefined,
+    breachReason: request.breachReason,
+  });
   const note = texts.note ?? null;
   const resolution = texts.resolution ?? request.resolution;
   assertTransition(viewer, ticket, { to: request.to, note, resolution });
@@ -424,12 +445,24 @@ export async function moveStep(
   });
   await slaOnTransition(tx, ticket, targets, ticket.status, request.to, now);
   if (note && !options.noteIsPosted) {
-    await addCommentRow(tx, viewer, ticket.id, now, note, customerReplied ? "PUBLIC" : "INTERNAL", customerReplied ? "CUSTOMER_REPLY" : "NOTE");
+    await addCommentRow(
+      tx,
+      viewer,
+      ticket.id,
+      now,
+      note,
+      customerReplied ? "PUBLIC" : "INTERNAL",
+      customerReplied ? "CUSTOMER_REPLY" : "NOTE",
+    );
   }
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "STATUS_CHANGED",
     before: { status: ticket.status },
-    after: { status: request.to, ...(safeResolution ? { resolution: safeResolution } : {}), ...redactionsIn(note, safeResolution, breachReason) },
+    after: {
+      status: request.to,
+      ...(safeResolution ? { resolution: safeResolution } : {}),
+      ...redactionsIn(note, safeResolution, breachReason),
+    },
     note: note ?? breachReason ?? null,
   });
   return { ticketId: ticket.id, ...(request.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
@@ -444,7 +477,8 @@ export function transitionTicket(ctx: Context, args: TransitionArgs): Promise<Tr
 /** Assigns or unassigns: agents take or drop cases themselves; handing a case to someone else is a supervisor's call. */
 export async function assignStep(w: Write, ticket: Ticket, assigneeId: string | null, expectedVersion?: number | null, note?: string) {
   const { tx, viewer, now } = w;
-  if (!mayAssign(viewer, ticket, { assigneeId })) throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
+  if (!mayAssign(viewer, ticket, { assigneeId }))
+    throw new ForbiddenError("Only supervisors assign cases to others; agents of the owning team may take or drop a case themselves");
   if (assigneeId === ticket.assigneeId) throw ValidationError.of("input.assigneeId", "is already the assignee");
   if (assigneeId) await assertAssignable(tx, assigneeId, ticket.teamId, "input.assigneeId");
   await saveTicket(tx, ticket, expectedVersion, { assigneeId, updatedAt: now });
@@ -456,7 +490,10 @@ export async function assignStep(w: Write, ticket: Ticket, assigneeId: string | 
   });
 }
 
-export function assignTicket(ctx: Context, args: { id: string; assigneeId?: string | null; expectedVersion?: number | null }): Promise<TicketResult> {
+export function assignTicket(
+  ctx: Context,
+  args: { id: string; assigneeId?: string | null; expectedVersion?: number | null },
+): Promise<TicketResult> {
   const assigneeId = args.assigneeId ? decodeId("input.assigneeId", args.assigneeId, "User") : null;
   return write(ctx, async (w) => {
     const ticket = await loadForWrite(w, args.id, args.expectedVersion);
@@ -466,7 +503,14 @@ export function assignTicket(ctx: Context, args: { id: string; assigneeId?: stri
 }
 
 /** Supervisors, managers and tokens of the owning team move a case up to a higher tier. */
-export async function escalateStep(w: Write, ticket: Ticket, tierLevel: number, why: string, expectedVersion?: number | null, field = "input.tierLevel") {
+export async function escalateStep(
+  w: Write,
+  ticket: Ticket,
+  tierLevel: number,
+  why: string,
+  expectedVersion?: number | null,
+  field = "input.tierLevel",
+) {
   const { tx, viewer, now } = w;
   if (!directsTicket(viewer, ticket)) {
     throw new ForbiddenError("Only supervisors and managers escalate cases");
@@ -489,7 +533,10 @@ export async function escalateStep(w: Write, ticket: Ticket, tierLevel: number, 
   });
 }
 
-export function escalateTicket(ctx: Context, args: { id: string; tierLevel: number; reason: string; expectedVersion?: number | null }): Promise<TicketResult> {
+export function escalateTicket(
+  ctx: Context,
+  args: { id: string; tierLevel: number; reason: string; expectedVersion?: number | null },
+): Promise<TicketResult> {
   const why = parseInput(reasonText, args.reason, "input.reason");
   return write(ctx, async (w) => {
     const ticket = await loadForWrite(w, args.id, args.expectedVersion);
@@ -524,7 +571,11 @@ export async function tagStep(w: Write, ticket: Ticket, names: readonly string[]
 }
 
 export function changeTags(ctx: Context, args: { ticketId: string; tags: string[] }, mode: "add" | "remove"): Promise<TicketResult> {
-  const names = parseInput(tagList.refine((t) => t.length > 0, "name at least one tag"), args.tags, "input.tags");
+  const names = parseInput(
+    tagList.refine((t) => t.length > 0, "name at least one tag"),
+    args.tags,
+    "input.tags",
+  );
   return write(ctx, async (w) => {
     const ticket = await loadForWrite(w, args.ticketId, null, "input.ticketId");
     await tagStep(w, ticket, names, mode);
@@ -534,7 +585,10 @@ export function changeTags(ctx: Context, args: { ticketId: string; tags: string[
 }
 
 /** Hands an unassigned (or reassigned) case to the next person of its team. Supervisors and team tokens. */
-export function autoAssignTicket(ctx: Context, args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null }): Promise<TicketResult> {
+export function autoAssignTicket(
+  ctx: Context,
+  args: { id: string; strategy: AssignmentStrategy; expectedVersion?: number | null },
+): Promise<TicketResult> {
   return write(ctx, async (w) => {
     const ticket = await loadForWrite(w, args.id, args.expectedVersion);
     if (!mayAssign(w.viewer, ticket, { byStrategy: true })) {

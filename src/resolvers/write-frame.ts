@@ -3,10 +3,10 @@
 // version the one they read). Every resolver that changes cases builds on it, so it depends
 // on none of them.
 import type { Context } from "../context.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { canEditTicket, canSeeTicket, type TicketAccessFacts, type Viewer } from "../domain/access.js";
 import { ForbiddenError, NotFoundError, VersionConflictError } from "../errors.js";
 import type { Ticket } from "../generated/prisma/client.js";
-import { inTransaction, type Tx } from "../db/transaction.js";
 import { decodeId } from "./ids.js";
 
 /** What a ticket write hands back to the schema: the case to reload under the viewer's selection. */
@@ -53,12 +53,7 @@ export function permitted<T extends TicketAccessFacts>(
  * Loads a case for a write. Invisible cases are NOT_FOUND so their existence does not
  * leak; a stale expectedVersion is a conflict before any rule judges the newer state.
  */
-export async function loadForWrite(
-  w: Write,
-  globalId: string,
-  expectedVersion?: number | null,
-  field = "input.id",
-): Promise<Ticket> {
+export async function loadForWrite(w: Write, globalId: string, expectedVersion?: number | null, field = "input.id"): Promise<Ticket> {
   const ticket = await w.tx.ticket.findUnique({ where: { id: decodeId(field, globalId, "Ticket") } });
   permitted(w.viewer, ticket, globalId, canEditTicket, "Your token may read this case but not change it (needs tickets:write)");
   if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== ticket.version) {

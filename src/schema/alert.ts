@@ -56,7 +56,8 @@ builder.subscriptionField("alerts", (t) =>
     subscribe: (_root, { kinds }, ctx) => {
       async function* mine(live: AsyncIterable<AlertMessage>) {
         for await (const alert of live) {
-          if ((!kinds?.length || kinds.includes(alert.kind as AlertKind)) && receivesAlert(ctx.viewer, alert.audience, alert.teamIds)) yield alert;
+          if ((!kinds?.length || kinds.includes(alert.kind as AlertKind)) && receivesAlert(ctx.viewer, alert.audience, alert.teamIds))
+            yield alert;
         }
       }
       return liveStream(ctx, "alert", mine);

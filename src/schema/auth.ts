@@ -1,5 +1,5 @@
-import { login, logout } from "../resolvers/auth.js";
 import { InvalidCredentialsError, RateLimitedError, ValidationError } from "../errors.js";
+import { login, logout } from "../resolvers/auth.js";
 import { builder } from "./builder.js";
 import { ErrorInterface } from "./errors.js";
 
@@ -30,8 +30,7 @@ const LoginPayload = builder.objectRef<{ token: string; userId: string }>("Login
       type: "User",
       description: "The person signed in.",
       grantScopes: ["readUser"],
-      resolve: (query, payload, _args, ctx) =>
-        ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
+      resolve: (query, payload, _args, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
     }),
   }),
 });

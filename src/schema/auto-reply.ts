@@ -4,7 +4,9 @@ import { builder } from "./builder.js";
 import { ChannelEnum } from "./enums.js";
 import { commonErrors } from "./errors.js";
 
-const placeholderList = Object.keys(PLACEHOLDERS).map((p) => `{{${p}}}`).join(", ");
+const placeholderList = Object.keys(PLACEHOLDERS)
+  .map((p) => `{{${p}}}`)
+  .join(", ");
 
 builder.prismaObject("AutoReply", {
   description: "The public reply sent automatically when a case arrives on a channel.",

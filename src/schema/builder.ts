@@ -10,9 +10,9 @@ import { GraphQLError } from "graphql";
 import type { Context } from "../context.js";
 import type { TokenScope } from "../domain/access.js";
 import { hasRole, hasScope } from "../domain/access.js";
-import { getDatamodel } from "../generated/pothos-prisma-types.js";
-import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { ForbiddenError } from "../errors.js";
+import type PrismaTypes from "../generated/pothos-prisma-types.js";
+import { getDatamodel } from "../generated/pothos-prisma-types.js";
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -56,9 +56,7 @@ export const builder = new SchemaBuilder<TypeOptions>({
       scope: (scope) => hasScope(ctx.viewer, scope),
     }),
     unauthorizedError: (_parent, ctx) =>
-      ctx.viewer === null
-        ? ctx.unauthenticated()
-        : new ForbiddenError("You are not allowed to do this"),
+      ctx.viewer === null ? ctx.unauthenticated() : new ForbiddenError("You are not allowed to do this"),
   },
   errors: {
     directResult: true,
@@ -104,7 +102,6 @@ export const builder = new SchemaBuilder<TypeOptions>({
   },
 });
 
-
 /** The builder's resolved schema types, for helpers that take field builders. */
 export type Types = typeof builder.$inferSchemaTypes;
 
@@ -138,11 +135,9 @@ export function maxPageSize(args: { first?: number | null; last?: number | null 
 }
 
 /** The `totalCount` field of a connection whose resolver passes `totalCount`. */
-export const totalCountField =
-  (what: string) =>
-  (t: PothosSchemaTypes.ObjectFieldBuilder<Types, object>) => ({
-    totalCount: t.int({
-      description: `How many ${what} match, on all pages.`,
-      resolve: (connection) => totalCountOf(connection),
-    }),
-  });
+export const totalCountField = (what: string) => (t: PothosSchemaTypes.ObjectFieldBuilder<Types, object>) => ({
+  totalCount: t.int({
+    description: `How many ${what} match, on all pages.`,
+    resolve: (connection) => totalCountOf(connection),
+  }),
+});

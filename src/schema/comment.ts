@@ -1,5 +1,5 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { addComment, recordCustomerReply, type CommentResult } from "../resolvers/comments.js";
+import { addComment, type CommentResult, recordCustomerReply } from "../resolvers/comments.js";
 import { MARKERS, react } from "../resolvers/reactions.js";
 import type { TicketResult } from "../resolvers/write-frame.js";
 import { builder } from "./builder.js";

@@ -3,22 +3,22 @@
 import {
   type DomainError,
   ERROR_CODES,
+  type FieldIssue,
   ForbiddenError,
   InvalidCredentialsError,
   InvalidTransitionError,
   NotFoundError,
   ValidationError,
   VersionConflictError,
-  type FieldIssue,
 } from "../errors.js";
 import { builder } from "./builder.js";
 import { TicketStatusEnum } from "./enums.js";
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {
   description: "Machine-readable kind of an expected failure.",
-  values: Object.fromEntries(
-    Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }]),
-  ) as { [K in keyof typeof ERROR_CODES]: { description: string } },
+  values: Object.fromEntries(Object.entries(ERROR_CODES).map(([code, description]) => [code, { description }])) as {
+    [K in keyof typeof ERROR_CODES]: { description: string };
+  },
 });
 
 export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({

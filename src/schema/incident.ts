@@ -7,9 +7,9 @@ import { declareIncident, linkTicketToIncident, postIncidentUpdate, resolveIncid
 import { ticketListWhere } from "../resolvers/tickets.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
+import { TeamRef } from "./team.js";
 import { ActorRef, actorFrom, changedTicketField } from "./ticket.js";
 import { UserRef } from "./user.js";
-import { TeamRef } from "./team.js";
 
 const IncidentStatusEnum = builder.enumType("IncidentStatus", {
   description: "Whether an incident is still going on.",
@@ -47,7 +47,10 @@ builder.prismaObject("IncidentUpdate", {
       description: "Who wrote it.",
       select: authorSelect,
       resolve: async (u, _args, ctx) =>
-        actorFrom(u.author, u.authorTokenId ? await ctx.prisma.apiToken.findUnique({ where: { id: u.authorTokenId }, select: { name: true } }) : null),
+        actorFrom(
+          u.author,
+          u.authorTokenId ? await ctx.prisma.apiToken.findUnique({ where: { id: u.authorTokenId }, select: { name: true } }) : null,
+        ),
     }),
   }),
 });
@@ -71,7 +74,10 @@ builder.prismaNode("Incident", {
       description: "Who declared it.",
       select: { declaredBy: { select: { id: true, name: true } }, declaredByTokenId: true },
       resolve: async (i, _args, ctx) =>
-        actorFrom(i.declaredBy, i.declaredByTokenId ? await ctx.prisma.apiToken.findUnique({ where: { id: i.declaredByTokenId }, select: { name: true } }) : null),
+        actorFrom(
+          i.declaredBy,
+          i.declaredByTokenId ? await ctx.prisma.apiToken.findUnique({ where: { id: i.declaredByTokenId }, select: { name: true } }) : null,
+        ),
     }),
     teams: t.field({
       type: [TeamRef],
@@ -85,7 +91,10 @@ builder.prismaNode("Incident", {
       select: { responders: { select: { user: true }, orderBy: { user: { name: "asc" } } } },
       resolve: (i) => i.responders.map((r) => r.user),
     }),
-    timeline: t.relation("updates", { description: "Every entry, oldest first.", query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } }),
+    timeline: t.relation("updates", {
+      description: "Every entry, oldest first.",
+      query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+    }),
     tickets: t.relation("tickets", {
       description: "Linked cases the viewer may see, newest first.",
       query: (_args, ctx) => ({ where: ticketListWhere(ctx.viewer!, null), orderBy: { createdAt: "desc" }, take: 100 }),
@@ -105,7 +114,11 @@ builder.queryField("incidents", (t) =>
       args: { status: t.arg({ type: IncidentStatusEnum, description: "Only open or only resolved ones." }) },
       totalCount: (_c, args, ctx) => ctx.prisma.incident.count({ where: args.status ? { status: args.status } : {} }),
       resolve: (query, _root, args, ctx) =>
-        ctx.prisma.incident.findMany({ ...query, where: args.status ? { status: args.status } : {}, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+        ctx.prisma.incident.findMany({
+          ...query,
+          where: args.status ? { status: args.status } : {},
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        }),
     },
     { name: "IncidentConnection", description: "A page of incidents.", fields: totalCountField("incidents") },
     { name: "IncidentEdge", description: "An incident and its cursor." },
@@ -231,4 +244,6 @@ builder.subscriptionField("incidentEvents", (t) =>
 
 builder.prismaObjectField("IncidentUpdate", "incident", (t) => t.relation("incident", { description: "The incident." }));
 
-builder.prismaObjectField("Ticket", "incident", (t) => t.relation("incident", { nullable: true, description: "The incident that caused the case, when linked." }));
+builder.prismaObjectField("Ticket", "incident", (t) =>
+  t.relation("incident", { nullable: true, description: "The incident that caused the case, when linked." }),
+);

@@ -3,13 +3,15 @@ import type { MacroActions } from "../domain/macros.js";
 import { canUseMacro, usableMacrosWhere } from "../domain/macros.js";
 import { PLACEHOLDERS } from "../domain/templates.js";
 import { applyMacro, deleteMacro, saveMacro } from "../resolvers/macros.js";
+import type { TransitionResult } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum, PriorityEnum, TicketStatusEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
 import { changedTicketField } from "./ticket.js";
-import type { TransitionResult } from "../resolvers/tickets.js";
 
-const placeholderList = Object.keys(PLACEHOLDERS).map((p) => `{{${p}}}`).join(", ");
+const placeholderList = Object.keys(PLACEHOLDERS)
+  .map((p) => `{{${p}}}`)
+  .join(", ");
 
 const MacroVisibilityEnum = builder.enumType("MacroVisibility", {
   description: "Who sees and uses a macro.",
@@ -38,8 +40,17 @@ const MacroActionsRef = builder.objectRef<MacroActions>("MacroActions").implemen
     assignToMe: t.boolean({ description: "Assign the person applying it.", resolve: (a) => a.assignToMe ?? false }),
     unassign: t.boolean({ description: "Drop the assignee.", resolve: (a) => a.unassign ?? false }),
     comment: t.field({ type: MacroCommentRef, nullable: true, description: "Reply or note to post.", resolve: (a) => a.comment ?? null }),
-    status: t.field({ type: TicketStatusEnum, nullable: true, description: "Move the case here (through the workflow's rules).", resolve: (a) => a.status ?? null }),
-    resolution: t.string({ nullable: true, description: "Template of the resolution, for a macro that closes the case.", resolve: (a) => a.resolution ?? null }),
+    status: t.field({
+      type: TicketStatusEnum,
+      nullable: true,
+      description: "Move the case here (through the workflow's rules).",
+      resolve: (a) => a.status ?? null,
+    }),
+    resolution: t.string({
+      nullable: true,
+      description: "Template of the resolution, for a macro that closes the case.",
+      resolve: (a) => a.resolution ?? null,
+    }),
   }),
 });
 
@@ -63,14 +74,18 @@ builder.queryField("macros", (t) =>
     type: ["Macro"],
     description: "The macros the viewer may use, by name.",
     authScopes: { scope: "tickets:read" },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.macro.findMany({ ...query, where: usableMacrosWhere(ctx.viewer!), orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.macro.findMany({ ...query, where: usableMacrosWhere(ctx.viewer!), orderBy: [{ name: "asc" }, { id: "asc" }] }),
   }),
 );
 
 const MacroCommentInput = builder.inputType("MacroCommentInput", {
   description: "The reply or note a macro posts.",
   fields: (t) => ({
-    template: t.string({ required: true, description: `Text with placeholders: ${placeholderList}. Unknown placeholders are refused at save.` }),
+    template: t.string({
+      required: true,
+      description: `Text with placeholders: ${placeholderList}. Unknown placeholders are refused at save.`,
+    }),
     visibility: t.field({ type: CommentVisibilityEnum, required: true, description: "PUBLIC reply or INTERNAL note." }),
   }),
 });
@@ -114,7 +129,11 @@ const ApplyMacroInput = builder.inputType("ApplyMacroInput", {
 const MacroPayload = builder.objectRef<{ id: string }>("MacroPayload").implement({
   description: "The macro after the change.",
   fields: (t) => ({
-    macro: t.prismaField({ type: "Macro", description: "The macro.", resolve: (query, { id }, _a, ctx) => ctx.prisma.macro.findUniqueOrThrow({ ...query, where: { id } }) }),
+    macro: t.prismaField({
+      type: "Macro",
+      description: "The macro.",
+      resolve: (query, { id }, _a, ctx) => ctx.prisma.macro.findUniqueOrThrow({ ...query, where: { id } }),
+    }),
   }),
 });
 
@@ -127,10 +146,13 @@ const ApplyMacroPayload = builder.objectRef<TransitionResult>("ApplyMacroPayload
   description: "The case after the macro.",
   fields: (t) => ({
     ticket: changedTicketField(t),
-    surveyToken: t.string({ nullable: true, description: "When the macro closed the case: the survey's one-time token. Shown only here.", resolve: (r) => r.surveyToken ?? null }),
+    surveyToken: t.string({
+      nullable: true,
+      description: "When the macro closed the case: the survey's one-time token. Shown only here.",
+      resolve: (r) => r.surveyToken ?? null,
+    }),
   }),
 });
-
 
 builder.mutationFields((t) => ({
   saveMacro: t.field({
@@ -139,7 +161,8 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: SaveMacroInput, required: true, description: "The macro." }) },
-    resolve: (_root, { input }, ctx) => saveMacro(ctx, { ...input, id: input.id ?? null, teamId: input.teamId ?? null, actions: input.actions as Record<string, unknown> }),
+    resolve: (_root, { input }, ctx) =>
+      saveMacro(ctx, { ...input, id: input.id ?? null, teamId: input.teamId ?? null, actions: input.actions as Record<string, unknown> }),
   }),
   deleteMacro: t.field({
     type: DeleteMacroPayload,
@@ -151,7 +174,8 @@ builder.mutationFields((t) => ({
   }),
   applyMacro: t.field({
     type: ApplyMacroPayload,
-    description: "Runs a macro's actions on a case in one transaction, each judged by the same rules as the separate mutation: all apply or none.",
+    description:
+      "Runs a macro's actions on a case in one transaction, each judged by the same rules as the separate mutation: all apply or none.",
     authScopes: { scope: "tickets:write" },
     errors: { types: ticketWriteErrors },
     args: { input: t.arg({ type: ApplyMacroInput, required: true, description: "The case and macro." }) },

@@ -1,9 +1,10 @@
 // `node` and `nodes`: any object by its global id, shown only when the object's own
 // type would show it. Hidden, unknown and malformed ids all answer null, so the answer
 // never tells whether something exists that the viewer may not see.
-import { RequestCache } from "@pothos/plugin-scope-auth";
+
 import { resolveNodes } from "@pothos/plugin-relay";
-import { GraphQLError, isObjectType, type GraphQLResolveInfo } from "graphql";
+import { RequestCache } from "@pothos/plugin-scope-auth";
+import { GraphQLError, type GraphQLResolveInfo, isObjectType } from "graphql";
 import type { Context } from "../context.js";
 import { parseGlobalId } from "../resolvers/ids.js";
 import { builder } from "./builder.js";
@@ -49,7 +50,8 @@ builder.queryFields((t) => ({
   node: t.field({
     type: builder.nodeInterfaceRef(),
     nullable: true,
-    description: "Fetches any object by its global id; null when it does not exist, is hidden from the viewer or the id is malformed, alike.",
+    description:
+      "Fetches any object by its global id; null when it does not exist, is hidden from the viewer or the id is malformed, alike.",
     args: { id: t.arg.id({ required: true, description: "A global id." }) },
     resolve: (_root, { id }, ctx, info) => visibleNode(ctx, info, id),
   }),
@@ -60,7 +62,9 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true, description: `Global ids; at most ${MAX_IDS}.` }) },
     resolve: (_root, { ids }, ctx, info) => {
       if (ids.length > MAX_IDS) {
-        throw new GraphQLError(`"ids" must hold at most ${MAX_IDS} ids, got ${ids.length}`, { extensions: { code: "VALIDATION", field: "ids" } });
+        throw new GraphQLError(`"ids" must hold at most ${MAX_IDS} ids, got ${ids.length}`, {
+          extensions: { code: "VALIDATION", field: "ids" },
+        });
       }
       return Promise.all(ids.map((id) => visibleNode(ctx, info, id)));
     },

@@ -1,9 +1,9 @@
 // Reports for a period: volumes, recurring issues, response and resolution times in
 // business time, SLA attainment, satisfaction, reopenings, load and backlog.
 import { hasRole, hasScope } from "../domain/access.js";
-import { buildReport, watchableTeams, type Report } from "../resolvers/reports.js";
 import type { TeamMetrics } from "../realtime/live-metrics.js";
 import { untilRevoked } from "../realtime/streams.js";
+import { buildReport, type Report, watchableTeams } from "../resolvers/reports.js";
 import { builder } from "./builder.js";
 import { PriorityEnum } from "./enums.js";
 
@@ -71,10 +71,22 @@ const ReportRef = builder.objectRef<Report>("Report").implement({
     byChannel: t.field({ type: [CountRef], description: "Cases created, per channel.", resolve: (r) => r.byChannel }),
     byType: t.field({ type: [CountRef], description: "Cases created, per type.", resolve: (r) => r.byType }),
     topTags: t.field({ type: [CountRef], description: "The five most frequent tags on cases created.", resolve: (r) => r.topTags }),
-    topSubcategories: t.field({ type: [CountRef], description: "The five most frequent subcategories.", resolve: (r) => r.topSubcategories }),
+    topSubcategories: t.field({
+      type: [CountRef],
+      description: "The five most frequent subcategories.",
+      resolve: (r) => r.topSubcategories,
+    }),
     firstResponse: t.field({ type: DurationRef, description: "First response times met in the period.", resolve: (r) => r.firstResponse }),
-    resolution: t.field({ type: DurationRef, description: "Resolution times met in the period (pauses excluded).", resolve: (r) => r.resolution }),
-    slaAttainment: t.field({ type: [AttainmentRef], description: "Targets kept and missed, per priority.", resolve: (r) => r.slaAttainment }),
+    resolution: t.field({
+      type: DurationRef,
+      description: "Resolution times met in the period (pauses excluded).",
+      resolve: (r) => r.resolution,
+    }),
+    slaAttainment: t.field({
+      type: [AttainmentRef],
+      description: "Targets kept and missed, per priority.",
+      resolve: (r) => r.slaAttainment,
+    }),
     csat: t.field({ type: CsatRef, description: "Satisfaction.", resolve: (r) => r.csat }),
     closed: t.exposeInt("closed", { description: "Moves to DONE in the period." }),
     reopened: t.exposeInt("reopened", { description: "Reopenings (DONE → NOT_STARTED) in the period." }),

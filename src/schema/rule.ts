@@ -1,7 +1,7 @@
 // Routing rules and tag triggers, configured by administrators; automatic assignment.
 import { ASSIGNMENT_STRATEGIES, type RuleActions, type RuleConditions } from "../domain/rules.js";
-import { autoAssignTicket } from "../resolvers/tickets.js";
 import { deleteRoutingRule, upsertRoutingRule } from "../resolvers/rules.js";
+import { autoAssignTicket } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketTypeEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
@@ -24,7 +24,8 @@ export const AssignmentStrategyEnum = builder.enumType("AssignmentStrategy", {
 });
 
 const RuleConditionsRef = builder.objectRef<RuleConditions>("RuleConditions").implement({
-  description: "What a case must be for the rule to fire; every listed condition must hold, a list holds when the case has any of its values.",
+  description:
+    "What a case must be for the rule to fire; every listed condition must hold, a list holds when the case has any of its values.",
   fields: (t) => ({
     types: t.field({ type: [TicketTypeEnum], description: "Case types.", resolve: (c) => c.types ?? [] }),
     channels: t.field({ type: [ChannelEnum], description: "Channels.", resolve: (c) => c.channels ?? [] }),
@@ -33,7 +34,8 @@ const RuleConditionsRef = builder.objectRef<RuleConditions>("RuleConditions").im
     teams: t.prismaField({
       type: ["Team"],
       description: "Owning teams.",
-      resolve: (query, c, _a, ctx) => (c.teamIds?.length ? ctx.prisma.team.findMany({ ...query, where: { id: { in: c.teamIds } }, orderBy: { name: "asc" } }) : []),
+      resolve: (query, c, _a, ctx) =>
+        c.teamIds?.length ? ctx.prisma.team.findMany({ ...query, where: { id: { in: c.teamIds } }, orderBy: { name: "asc" } }) : [],
     }),
   }),
 });
@@ -47,19 +49,31 @@ const RuleActionsRef = builder.objectRef<RuleActions>("RuleActions").implement({
       description: "Owning team (the first rule naming a team wins; a team given on creation wins over all).",
       resolve: (query, a, _args, ctx) => (a.teamId ? ctx.prisma.team.findUnique({ ...query, where: { id: a.teamId } }) : null),
     }),
-    tierLevel: t.int({ nullable: true, description: "Raise the case to at least this tier; rules never lower a tier.", resolve: (a) => a.tierLevel ?? null }),
+    tierLevel: t.int({
+      nullable: true,
+      description: "Raise the case to at least this tier; rules never lower a tier.",
+      resolve: (a) => a.tierLevel ?? null,
+    }),
     priority: t.field({ type: PriorityEnum, nullable: true, description: "Set this priority.", resolve: (a) => a.priority ?? null }),
     addTags: t.stringList({ description: "Tags to add.", resolve: (a) => a.addTags ?? [] }),
     removeTags: t.stringList({ description: "Tags to remove.", resolve: (a) => a.removeTags ?? [] }),
     atRisk: t.boolean({ nullable: true, description: "Set or clear the churn-risk flag.", resolve: (a) => a.atRisk ?? null }),
-    assign: t.field({ type: AssignmentStrategyEnum, nullable: true, description: "Assign an unassigned case within its team.", resolve: (a) => a.assign ?? null }),
+    assign: t.field({
+      type: AssignmentStrategyEnum,
+      nullable: true,
+      description: "Assign an unassigned case within its team.",
+      resolve: (a) => a.assign ?? null,
+    }),
     assignee: t.prismaField({
       type: "User",
       nullable: true,
       description: "Assign an unassigned case to this person, when they are an active member of its team.",
       resolve: (query, a, _args, ctx) => (a.assigneeId ? ctx.prisma.user.findUnique({ ...query, where: { id: a.assigneeId } }) : null),
     }),
-    alertSupervisors: t.boolean({ description: "Alert the owning team's supervisors (the `alerts` subscription).", resolve: (a) => a.alertSupervisors ?? false }),
+    alertSupervisors: t.boolean({
+      description: "Alert the owning team's supervisors (the `alerts` subscription).",
+      resolve: (a) => a.alertSupervisors ?? false,
+    }),
   }),
 });
 

@@ -3,7 +3,7 @@
 import type { Context } from "../context.js";
 import { clockState, latestCycles, type SlaKind } from "../domain/sla.js";
 import type { SlaAlertMessage } from "../realtime/pubsub.js";
-import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
+import { type LiveFilter, liveStream, wantedBy } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
 import { calendarRules } from "../resolvers/sla.js";
 import { upsertBusinessCalendar, upsertSlaPolicy } from "../resolvers/sla-config.js";
@@ -84,7 +84,10 @@ const TicketSlaRef = builder.objectRef<TicketSla>("TicketSla").implement({
  * shows: only the latest cycle of each kind is read (a case that went back and forth
  * has many FOLLOW_UP cycles), with its calendar.
  */
-async function loadSlaStates(ticketIds: readonly string[], ctx: { prisma: Context["prisma"]; clock: Context["clock"] }): Promise<TicketSla[]> {
+async function loadSlaStates(
+  ticketIds: readonly string[],
+  ctx: { prisma: Context["prisma"]; clock: Context["clock"] },
+): Promise<TicketSla[]> {
   const rows = await ctx.prisma.slaTarget.findMany({
     where: { ticketId: { in: [...ticketIds] } },
     distinct: ["ticketId", "kind"],
@@ -99,11 +102,13 @@ async function loadSlaStates(ticketIds: readonly string[], ctx: { prisma: Contex
     else byTicket.set(row.ticketId, [row]);
   }
   return ticketIds.map((id) => {
-    const targets = [...latestCycles(byTicket.get(id) ?? []).values()].map((target): TargetView => ({
-      ...target,
-      kind: target.kind as SlaKind,
-      ...clockState(calendarRules(target.calendar), target, now),
-    }));
+    const targets = [...latestCycles(byTicket.get(id) ?? []).values()].map(
+      (target): TargetView => ({
+        ...target,
+        kind: target.kind as SlaKind,
+        ...clockState(calendarRules(target.calendar), target, now),
+      }),
+    );
     const paused = targets.find((v) => v.kind === "RESOLUTION" && v.state === "PAUSED");
     return { targets, pausedSince: paused?.pausedAt ?? null };
   });
@@ -173,7 +178,8 @@ builder.queryFields((t) => ({
       description: "SLA policies by priority and name.",
       authScopes: { authenticated: true },
       totalCount: (_c, _a, ctx) => ctx.prisma.slaPolicy.count(),
-      resolve: (query, _root, _args, ctx) => ctx.prisma.slaPolicy.findMany({ ...query, orderBy: [{ priority: "asc" }, { name: "asc" }, { id: "asc" }] }),
+      resolve: (query, _root, _args, ctx) =>
+        ctx.prisma.slaPolicy.findMany({ ...query, orderBy: [{ priority: "asc" }, { name: "asc" }, { id: "asc" }] }),
     },
     { name: "SlaPolicyConnection", description: "A page of SLA policies.", fields: totalCountField("policies") },
     { name: "SlaPolicyEdge", description: "An SLA policy and its cursor." },
@@ -252,7 +258,6 @@ const UpsertBusinessCalendarInput = builder.inputType("UpsertBusinessCalendarInp
     isDefault: t.boolean({ description: "Make this the installation's default calendar." }),
   }),
 });
-
 
 builder.mutationFields((t) => ({
   upsertSlaPolicy: t.field({

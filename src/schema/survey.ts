@@ -1,6 +1,7 @@
 // Satisfaction surveys: the customer's answer through a one-time token, and what staff see of it.
-import { submitSurvey } from "../resolvers/surveys.js";
+
 import { SurveyUnavailableError, ValidationError } from "../errors.js";
+import { submitSurvey } from "../resolvers/surveys.js";
 import { builder } from "./builder.js";
 import { ErrorInterface } from "./errors.js";
 import { TicketRef } from "./ticket.js";

@@ -55,8 +55,14 @@ builder.prismaObject("Swarm", {
     skills: t.exposeStringList("skills", { description: "Skills asked for." }),
     status: t.field({ type: SwarmStatusEnum, description: "Open or closed.", resolve: (s) => s.status }),
     owner: t.relation("owner", { description: "Who runs it: the case's assignee." }),
-    members: t.relation("members", { description: "Who is in it now, owner included.", query: { where: { leftAt: null }, orderBy: { joinedAt: "asc" } } }),
-    thread: t.relation("comments", { description: "The swarm's discussion, oldest first.", query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } }),
+    members: t.relation("members", {
+      description: "Who is in it now, owner included.",
+      query: { where: { leftAt: null }, orderBy: { joinedAt: "asc" } },
+    }),
+    thread: t.relation("comments", {
+      description: "The swarm's discussion, oldest first.",
+      query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was opened." }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true, description: "When it was closed." }),
   }),
@@ -90,7 +96,8 @@ const ExpertMatchRef = builder.objectRef<ExpertScore>("ExpertMatch").implement({
 builder.queryField("expertFinder", (t) =>
   t.field({
     type: [ExpertMatchRef],
-    description: "Colleagues ranked for a case by skill match, availability and load, best first; people with none of the skills are left out.",
+    description:
+      "Colleagues ranked for a case by skill match, availability and load, best first; people with none of the skills are left out.",
     authScopes: { user: true },
     args: {
       ticketId: t.arg.id({ required: true, description: "The case." }),
@@ -104,7 +111,11 @@ builder.queryField("expertFinder", (t) =>
 const SwarmPayload = builder.objectRef<{ swarmId: string; ticketId: string }>("SwarmPayload").implement({
   description: "The swarm after the change, and its case.",
   fields: (t) => ({
-    swarm: t.prismaField({ type: "Swarm", description: "The swarm.", resolve: (query, { swarmId }, _a, ctx) => ctx.prisma.swarm.findUniqueOrThrow({ ...query, where: { id: swarmId } }) }),
+    swarm: t.prismaField({
+      type: "Swarm",
+      description: "The swarm.",
+      resolve: (query, { swarmId }, _a, ctx) => ctx.prisma.swarm.findUniqueOrThrow({ ...query, where: { id: swarmId } }),
+    }),
     ticket: changedTicketField(t),
   }),
 });
@@ -156,7 +167,11 @@ const UpdateWorkProfileInput = builder.inputType("UpdateWorkProfileInput", {
 const WorkProfilePayload = builder.objectRef<{ id: string }>("WorkProfilePayload").implement({
   description: "The person after the change.",
   fields: (t) => ({
-    user: t.prismaField({ type: "User", description: "The person.", resolve: (query, { id }, _a, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id } }) }),
+    user: t.prismaField({
+      type: "User",
+      description: "The person.",
+      resolve: (query, { id }, _a, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id } }),
+    }),
   }),
 });
 
@@ -211,4 +226,6 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-builder.prismaObjectField("Comment", "swarm", (t) => t.relation("swarm", { nullable: true, description: "The swarm whose thread the comment belongs to." }));
+builder.prismaObjectField("Comment", "swarm", (t) =>
+  t.relation("swarm", { nullable: true, description: "The swarm whose thread the comment belongs to." }),
+);

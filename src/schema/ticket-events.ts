@@ -4,9 +4,9 @@
 import { GraphQLError } from "graphql";
 import type { Context } from "../context.js";
 import { visibleTicketsWhere } from "../domain/access.js";
-import type { TicketEventMessage, TicketFacts } from "../realtime/pubsub.js";
 import { TICKET_FACTS } from "../realtime/publish.js";
-import { liveStream, wantedBy, type LiveFilter } from "../realtime/streams.js";
+import type { TicketEventMessage, TicketFacts } from "../realtime/pubsub.js";
+import { type LiveFilter, liveStream, wantedBy } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
 import { builder } from "./builder.js";
 import { PriorityEnum, TicketStatusEnum } from "./enums.js";
@@ -52,7 +52,12 @@ async function* eventsBetween(ctx: Context, from: bigint, to: bigint): AsyncGene
   for (let cursor = from; cursor < to; ) {
     const start = cursor;
     const rows = await ctx.realtime.cache.get(`events:${start}:${to}`, () =>
-      ctx.prisma.ticketEvent.findMany({ where: { position: { gt: start, lte: to } }, orderBy: { position: "asc" }, take: REPLAY_PAGE, select: EVENT_ROW }),
+      ctx.prisma.ticketEvent.findMany({
+        where: { position: { gt: start, lte: to } },
+        orderBy: { position: "asc" },
+        take: REPLAY_PAGE,
+        select: EVENT_ROW,
+      }),
     );
     for (const row of rows) yield messageOf(row);
     cursor = rows.length === REPLAY_PAGE ? rows.at(-1)!.position! : to;
@@ -123,8 +128,7 @@ function parseCursor(after: string | null | undefined): bigint | null {
 builder.subscriptionField("ticketEvents", (t) =>
   t.prismaField({
     type: "TicketEvent",
-    description:
-      "Every change to a case the viewer may see, as it commits. With `after`, first replays the events since that cursor.",
+    description: "Every change to a case the viewer may see, as it commits. With `after`, first replays the events since that cursor.",
     authScopes: { scope: "tickets:read" },
     args: {
       filter: t.arg({ type: TicketEventFilter, description: "Which changes." }),

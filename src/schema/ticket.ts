@@ -5,9 +5,19 @@ import { canSeeTicket, canViewContact } from "../domain/access.js";
 import { availableTransitions } from "../domain/workflow.js";
 import { TICKET_EVENT_TYPES } from "../resolvers/audit.js";
 import { decodeId } from "../resolvers/ids.js";
-import { assignTicket, changeTags, createTicket, escalateTicket, ticketListWhere, transitionTicket, updateTicket, visibleTicketWhere, type TransitionResult } from "../resolvers/tickets.js";
+import {
+  assignTicket,
+  changeTags,
+  createTicket,
+  escalateTicket,
+  type TransitionResult,
+  ticketListWhere,
+  transitionTicket,
+  updateTicket,
+  visibleTicketWhere,
+} from "../resolvers/tickets.js";
 import type { TicketResult } from "../resolvers/write-frame.js";
-import { builder, maxPageSize, totalCountField, type Types } from "./builder.js";
+import { builder, maxPageSize, type Types, totalCountField } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
 import { UserRef } from "./user.js";
@@ -31,7 +41,11 @@ export interface ActorShape {
 }
 
 /** The actor of a row that names a person or a token (or neither: the system). */
-export function actorFrom(user: { id: string; name: string } | null, token: { name: string } | null, otherwise: ActorShape["kind"] = "SYSTEM"): ActorShape {
+export function actorFrom(
+  user: { id: string; name: string } | null,
+  token: { name: string } | null,
+  otherwise: ActorShape["kind"] = "SYSTEM",
+): ActorShape {
   return { kind: user ? "USER" : token ? "TOKEN" : otherwise, user, tokenName: token?.name ?? null };
 }
 
@@ -110,7 +124,12 @@ builder.prismaObject("TicketEvent", {
       select: { actorKind: true, actorUser: { select: { id: true, name: true } }, actorToken: { select: { name: true } } },
       resolve: (e) => ({ kind: e.actorKind, user: e.actorUser, tokenName: e.actorToken?.name ?? null }),
     }),
-    fromStatus: t.field({ type: TicketStatusEnum, nullable: true, description: "Status before a move.", resolve: (e) => statusIn(e.before) }),
+    fromStatus: t.field({
+      type: TicketStatusEnum,
+      nullable: true,
+      description: "Status before a move.",
+      resolve: (e) => statusIn(e.before),
+    }),
     toStatus: t.field({ type: TicketStatusEnum, nullable: true, description: "Status after a move.", resolve: (e) => statusIn(e.after) }),
     before: t.expose("before", { type: "JSON", nullable: true, description: "The changed fields' values before." }),
     after: t.expose("after", { type: "JSON", nullable: true, description: "The changed fields' values after." }),
@@ -142,8 +161,16 @@ export const TicketRef = builder.prismaNode("Ticket", {
     dueAt: t.expose("dueAt", { type: "DateTime", nullable: true, description: "When the customer must have an answer." }),
     atRisk: t.exposeBoolean("atRisk", { description: "Flagged as a churn risk." }),
     reopenCount: t.exposeInt("reopenCount", { description: "How often the case was reopened after DONE." }),
-    firstRespondedAt: t.expose("firstRespondedAt", { type: "DateTime", nullable: true, description: "When the owning team first responded." }),
-    answeredAt: t.expose("answeredAt", { type: "DateTime", nullable: true, description: "When the team last had an answer (INFORM_CUSTOMER)." }),
+    firstRespondedAt: t.expose("firstRespondedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the owning team first responded.",
+    }),
+    answeredAt: t.expose("answeredAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the team last had an answer (INFORM_CUSTOMER).",
+    }),
     doneAt: t.expose("doneAt", { type: "DateTime", nullable: true, description: "When the case was closed." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the case was created." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the case last changed." }),
@@ -163,19 +190,29 @@ export const TicketRef = builder.prismaNode("Ticket", {
       select: { tags: { select: { tag: { select: { name: true } } } } },
       resolve: (ticket) => ticket.tags.map((t) => t.tag.name).sort(),
     }),
-    comments: t.relatedConnection("comments", {
-      cursor: "id",
-      maxSize: maxPageSize,
-      description: "Comments and replies, oldest first. `last: 3` gives the latest three.",
-      query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-    }, { name: "CommentConnection", description: "A page of comments." }, { name: "CommentEdge", description: "A comment and its cursor." }),
-    events: t.relatedConnection("events", {
-      // Commit order, the order live streams deliver in.
-      cursor: "position",
-      maxSize: maxPageSize,
-      description: "The audit trail, oldest first.",
-      query: { orderBy: { position: "asc" } },
-    }, { name: "TicketEventConnection", description: "A page of audit events." }, { name: "TicketEventEdge", description: "An audit event and its cursor." }),
+    comments: t.relatedConnection(
+      "comments",
+      {
+        cursor: "id",
+        maxSize: maxPageSize,
+        description: "Comments and replies, oldest first. `last: 3` gives the latest three.",
+        query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      },
+      { name: "CommentConnection", description: "A page of comments." },
+      { name: "CommentEdge", description: "A comment and its cursor." },
+    ),
+    events: t.relatedConnection(
+      "events",
+      {
+        // Commit order, the order live streams deliver in.
+        cursor: "position",
+        maxSize: maxPageSize,
+        description: "The audit trail, oldest first.",
+        query: { orderBy: { position: "asc" } },
+      },
+      { name: "TicketEventConnection", description: "A page of audit events." },
+      { name: "TicketEventEdge", description: "An audit event and its cursor." },
+    ),
     availableTransitions: t.field({
       type: [TicketStatusEnum],
       description: "The statuses the viewer may move the case to now.",
@@ -240,31 +277,34 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { number }, ctx) =>
       ctx.prisma.ticket.findFirst({ ...query, where: visibleTicketWhere(ctx.viewer!, { number: number.trim().toUpperCase() }) }),
   }),
-  tickets: t.prismaConnection({
-    type: "Ticket",
-    cursor: "id",
-    maxSize: maxPageSize,
-    defaultSize: 20,
-    description: "Cases the viewer may see, filtered and sorted. At most 100 per page.",
-    authScopes: { scope: "tickets:read" },
-    args: {
-      filter: t.arg({ type: TicketFilter, description: "Which cases." }),
-      orderBy: t.arg({ type: TicketOrder, defaultValue: "NEWEST", description: "Sort order." }),
+  tickets: t.prismaConnection(
+    {
+      type: "Ticket",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 20,
+      description: "Cases the viewer may see, filtered and sorted. At most 100 per page.",
+      authScopes: { scope: "tickets:read" },
+      args: {
+        filter: t.arg({ type: TicketFilter, description: "Which cases." }),
+        orderBy: t.arg({ type: TicketOrder, defaultValue: "NEWEST", description: "Sort order." }),
+      },
+      totalCount: (_connection, { filter }, ctx) => ctx.prisma.ticket.count({ where: ticketListWhere(ctx.viewer!, filter) }),
+      resolve: (query, _root, { filter, orderBy }, ctx) =>
+        ctx.prisma.ticket.findMany({
+          ...query,
+          relationLoadStrategy: "join",
+          where: ticketListWhere(ctx.viewer!, filter),
+          orderBy: [...ORDER[orderBy ?? "NEWEST"]] as never,
+        }),
     },
-    totalCount: (_connection, { filter }, ctx) =>
-      ctx.prisma.ticket.count({ where: ticketListWhere(ctx.viewer!, filter) }),
-    resolve: (query, _root, { filter, orderBy }, ctx) =>
-      ctx.prisma.ticket.findMany({
-        ...query,
-        relationLoadStrategy: "join",
-        where: ticketListWhere(ctx.viewer!, filter),
-        orderBy: [...ORDER[orderBy ?? "NEWEST"]] as never,
-      }),
-  }, {
-    name: "TicketConnection",
-    description: "A page of cases.",
-    fields: totalCountField("cases"),
-  }, { name: "TicketEdge", description: "A case and its cursor." }),
+    {
+      name: "TicketConnection",
+      description: "A page of cases.",
+      fields: totalCountField("cases"),
+    },
+    { name: "TicketEdge", description: "A case and its cursor." },
+  ),
 }));
 
 // ─── changing cases ─────────────────────────────────────────────────────────
@@ -356,7 +396,9 @@ const TransitionTicketInput = builder.inputType("TransitionTicketInput", {
     id: t.id({ required: true, description: "The case." }),
     to: t.field({ type: TicketStatusEnum, required: true, description: "The next status; see availableTransitions." }),
     expectedVersion: t.int({ description: "The version the move is based on." }),
-    note: t.string({ description: "Kept as a comment. Required for the team's answer (→ INFORM_CUSTOMER) and the customer's reply (→ NOT_STARTED)." }),
+    note: t.string({
+      description: "Kept as a comment. Required for the team's answer (→ INFORM_CUSTOMER) and the customer's reply (→ NOT_STARTED).",
+    }),
     resolution: t.string({ description: "The final answer; required to reach DONE." }),
     breachReason: t.string({ description: "Why the case is late; required to move a case whose SLA is breached." }),
   }),

@@ -46,7 +46,6 @@ builder.queryField("apiTokens", (t) =>
 
 const tokenWhere = (includeRevoked: boolean | null | undefined) => (includeRevoked ? undefined : { revokedAt: null });
 
-
 const CreateApiTokenPayload = builder.objectRef<{ token: string; apiTokenId: string }>("CreateApiTokenPayload").implement({
   description: "A new token. Store `token` now: it is shown only this once.",
   fields: (t) => ({

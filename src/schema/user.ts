@@ -1,5 +1,5 @@
-import { createUser, updateUser } from "../resolvers/admin.js";
 import { likeLiteral } from "../domain/search.js";
+import { createUser, updateUser } from "../resolvers/admin.js";
 import { decodeId } from "../resolvers/ids.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { AvailabilityEnum, RoleEnum } from "./enums.js";
@@ -47,26 +47,30 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) =>
       ctx.viewer?.kind === "user" ? ctx.prisma.user.findUnique({ ...query, where: { id: ctx.viewer.userId } }) : null,
   }),
-  users: t.prismaConnection({
-    type: "User",
-    cursor: "id",
-    maxSize: maxPageSize,
-    defaultSize: 50,
-    description: "People, by name. Any signed-in viewer may list colleagues.",
-    authScopes: { authenticated: true },
-    args: {
-      search: t.arg.string({ description: "Part of a name or e-mail address." }),
-      teamId: t.arg.id({ description: "Only members of this team." }),
-      includeInactive: t.arg.boolean({ description: "Also deactivated people (default false)." }),
+  users: t.prismaConnection(
+    {
+      type: "User",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 50,
+      description: "People, by name. Any signed-in viewer may list colleagues.",
+      authScopes: { authenticated: true },
+      args: {
+        search: t.arg.string({ description: "Part of a name or e-mail address." }),
+        teamId: t.arg.id({ description: "Only members of this team." }),
+        includeInactive: t.arg.boolean({ description: "Also deactivated people (default false)." }),
+      },
+      totalCount: (_parent, args, ctx) => ctx.prisma.user.count({ where: userWhere(args) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.user.findMany({ ...query, where: userWhere(args), orderBy: [{ name: "asc" }, { id: "asc" }] }),
     },
-    totalCount: (_parent, args, ctx) => ctx.prisma.user.count({ where: userWhere(args) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.user.findMany({ ...query, where: userWhere(args), orderBy: [{ name: "asc" }, { id: "asc" }] }),
-  }, {
-    name: "UserConnection",
-    description: "A page of people.",
-    fields: totalCountField("people"),
-  }, { name: "UserEdge", description: "A person and their cursor." }),
+    {
+      name: "UserConnection",
+      description: "A page of people.",
+      fields: totalCountField("people"),
+    },
+    { name: "UserEdge", description: "A person and their cursor." },
+  ),
 }));
 
 function userWhere(args: { search?: string | null; teamId?: string | null; includeInactive?: boolean | null }) {
@@ -74,7 +78,9 @@ function userWhere(args: { search?: string | null; teamId?: string | null; inclu
   return {
     ...(args.includeInactive ? {} : { active: true }),
     ...(search
-      ? { OR: [{ name: { contains: search, mode: "insensitive" as const } }, { email: { contains: search, mode: "insensitive" as const } }] }
+      ? {
+          OR: [{ name: { contains: search, mode: "insensitive" as const } }, { email: { contains: search, mode: "insensitive" as const } }],
+        }
       : {}),
     ...(args.teamId ? { memberships: { some: { teamId: decodeId("teamId", args.teamId, "Team") } } } : {}),
   };

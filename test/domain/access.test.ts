@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { HIDDEN_CASE_ENTRY, mayAssign, mayDelegate, timelineBody, type Grant, type TokenScope, type Viewer } from "../../src/domain/access.js";
+import {
+  type Grant,
+  HIDDEN_CASE_ENTRY,
+  mayAssign,
+  mayDelegate,
+  type TokenScope,
+  timelineBody,
+  type Viewer,
+} from "../../src/domain/access.js";
 import type { Role } from "../../src/generated/prisma/enums.js";
 
 const token = (scopes: TokenScope[], teamIds: string[] = []): Viewer => ({ kind: "token", tokenId: "t", scopes, teamIds });
 const person = (role: Role, teamIds: string[] = [], canViewContact = false): Viewer => ({
-  kind: "user", userId: "u", sessionId: "s", role, teamIds, canViewContact,
+  kind: "user",
+  userId: "u",
+  sessionId: "s",
+  role,
+  teamIds,
+  canViewContact,
 });
 const newToken = (scopes: TokenScope[], teamIds: string[] = []): Grant => ({ kind: "token", scopes, teamIds });
 const newPerson = (role: Role, teamIds: string[] = [], canViewContact = false): Grant => ({ kind: "user", role, teamIds, canViewContact });
@@ -74,9 +87,7 @@ describe("mayDelegate: what people may hand out", () => {
 
   it("says why, one refusal per field", () => {
     const refusals = mayDelegate(token(["admin"], ["A"]), newPerson("ADMIN", ["B"]));
-    expect(refusals).toEqual([
-      { field: "role", message: expect.stringContaining("every team") },
-    ]);
+    expect(refusals).toEqual([{ field: "role", message: expect.stringContaining("every team") }]);
     expect(mayDelegate(token(["tickets:read"], ["A"]), newToken(["tickets:write"], ["B"]))).toEqual([
       { field: "scopes", message: expect.stringContaining("tickets:write") },
       { field: "teamIds", message: "names a team outside your own" },
@@ -93,7 +104,9 @@ describe("timelineBody", () => {
     expect(timelineBody(person("MANAGER"), entry)).toBe("WX-20261202-001 linked");
     expect(timelineBody(person("AGENT", ["A"]), entry)).toBe(HIDDEN_CASE_ENTRY);
     expect(timelineBody(token(["tickets:read"], ["A"]), entry)).toBe(HIDDEN_CASE_ENTRY);
-    expect(timelineBody({ ...(person("AGENT", ["A"]) as Viewer & { kind: "user" }), swarmTicketIds: ["t1"] }, entry)).toBe("WX-20261202-001 linked");
+    expect(timelineBody({ ...(person("AGENT", ["A"]) as Viewer & { kind: "user" }), swarmTicketIds: ["t1"] }, entry)).toBe(
+      "WX-20261202-001 linked",
+    );
   });
 
   it("leaves entries about no case as written", () => {
@@ -102,7 +115,14 @@ describe("timelineBody", () => {
 });
 
 describe("mayAssign", () => {
-  const me = (role: Role, teamIds: string[] = ["A"]): Viewer => ({ kind: "user", userId: "me", sessionId: "s", role, teamIds, canViewContact: false });
+  const me = (role: Role, teamIds: string[] = ["A"]): Viewer => ({
+    kind: "user",
+    userId: "me",
+    sessionId: "s",
+    role,
+    teamIds,
+    canViewContact: false,
+  });
   const unassigned = { teamId: "A", assigneeId: null };
   const mine = { teamId: "A", assigneeId: "me" };
   const theirs = { teamId: "A", assigneeId: "other" };

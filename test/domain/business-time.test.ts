@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addBusinessSeconds, businessSecondsBetween, calendarProblems, type CalendarRules } from "../../src/domain/business-time.js";
+import { addBusinessSeconds, businessSecondsBetween, type CalendarRules, calendarProblems } from "../../src/domain/business-time.js";
 
 const MINUTE = 60_000;
 
@@ -7,9 +7,19 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 /** The reference: ask Intl for the local wall time of one minute and check the rules. */
 function isBusinessMinute(rules: CalendarRules, instant: number): boolean {
   if (!formats.has(rules.timeZone)) {
-    formats.set(rules.timeZone, new Intl.DateTimeFormat("en-US", {
-      timeZone: rules.timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", weekday: "short",
-    }));
+    formats.set(
+      rules.timeZone,
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: rules.timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        weekday: "short",
+      }),
+    );
   }
   const parts = formats.get(rules.timeZone)!.formatToParts(new Date(instant));
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
@@ -51,7 +61,16 @@ function random(seed: number) {
 
 const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Lord_Howe", "America/Santiago", "Asia/Tehran"];
 // DST changes of 2024 in those zones, and ordinary days.
-const anchors = ["2024-03-10T05:00:00Z", "2024-03-31T00:30:00Z", "2024-10-27T00:30:00Z", "2024-11-03T05:30:00Z", "2024-04-06T14:00:00Z", "2024-10-05T15:00:00Z", "2024-09-07T03:00:00Z", "2024-06-12T09:00:00Z"];
+const anchors = [
+  "2024-03-10T05:00:00Z",
+  "2024-03-31T00:30:00Z",
+  "2024-10-27T00:30:00Z",
+  "2024-11-03T05:30:00Z",
+  "2024-04-06T14:00:00Z",
+  "2024-10-05T15:00:00Z",
+  "2024-09-07T03:00:00Z",
+  "2024-06-12T09:00:00Z",
+];
 const hh = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 
 function randomCalendar(next: () => number): CalendarRules {
@@ -105,7 +124,9 @@ describe("business time", () => {
       const minutes = Math.floor(next() * 2 * 24 * 60 * (rules.weeklyHours.length ? 0.5 : 1));
       const context = JSON.stringify({ run, rules, from: new Date(from).toISOString(), minutes });
       const expected = referenceAdd(rules, from, minutes);
-      expect(new Date(addBusinessSeconds(rules, new Date(from), minutes * 60)).toISOString(), context).toBe(new Date(expected).toISOString());
+      expect(new Date(addBusinessSeconds(rules, new Date(from), minutes * 60)).toISOString(), context).toBe(
+        new Date(expected).toISOString(),
+      );
       const to = from + Math.floor(next() * 3 * 24 * 60) * MINUTE;
       expect(businessSecondsBetween(rules, new Date(from), new Date(to)), context).toBe(referenceBetween(rules, from, to));
     }
@@ -123,9 +144,13 @@ describe("business time", () => {
   });
 
   it("reports invalid calendars by part", () => {
-    expect(calendarProblems({ timeZone: "Mars/Base", weeklyHours: [{ day: 7, start: "9:00", end: "08:00" }], holidays: ["2024-13-01"] }).map((p) => p.field)).toEqual([
-      "timeZone", "weeklyHours.0.day", "weeklyHours.0.start", "holidays.0",
+    expect(
+      calendarProblems({ timeZone: "Mars/Base", weeklyHours: [{ day: 7, start: "9:00", end: "08:00" }], holidays: ["2024-13-01"] }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(["timeZone", "weeklyHours.0.day", "weeklyHours.0.start", "holidays.0"]);
+    expect(calendarProblems({ timeZone: "UTC", weeklyHours: [{ day: 1, start: "18:00", end: "09:00" }], holidays: [] })).toEqual([
+      { field: "weeklyHours.0.end", message: "must be after start" },
     ]);
-    expect(calendarProblems({ timeZone: "UTC", weeklyHours: [{ day: 1, start: "18:00", end: "09:00" }], holidays: [] })).toEqual([{ field: "weeklyHours.0.end", message: "must be after start" }]);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { canTakeWork, leastLoaded, nextInRotation, rankExperts, withinWorkingHours, type ExpertCandidate } from "../../src/domain/people.js";
+import {
+  canTakeWork,
+  type ExpertCandidate,
+  leastLoaded,
+  nextInRotation,
+  rankExperts,
+  withinWorkingHours,
+} from "../../src/domain/people.js";
 
 // Monday 2026-11-23 10:00 in Shanghai is 02:00 UTC.
 const mondayMorningShanghai = new Date("2026-11-23T02:00:00Z");
@@ -21,7 +28,11 @@ describe("availability", () => {
 });
 
 describe("assignment", () => {
-  const people = [{ id: "c", name: "Cy" }, { id: "a", name: "Al" }, { id: "b", name: "Bo" }];
+  const people = [
+    { id: "c", name: "Cy" },
+    { id: "a", name: "Al" },
+    { id: "b", name: "Bo" },
+  ];
   it("rotates in id order and wraps around", () => {
     expect(nextInRotation(people, null)?.id).toBe("a");
     expect(nextInRotation(people, "a")?.id).toBe("b");
@@ -32,7 +43,16 @@ describe("assignment", () => {
   });
 
   it("picks the fewest open cases, ties by name", () => {
-    expect(leastLoaded(people, new Map([["a", 3], ["b", 1], ["c", 1]]))?.id).toBe("b");
+    expect(
+      leastLoaded(
+        people,
+        new Map([
+          ["a", 3],
+          ["b", 1],
+          ["c", 1],
+        ]),
+      )?.id,
+    ).toBe("b");
     expect(leastLoaded(people, new Map([["a", 0]]))?.id).toBe("a");
   });
 });
@@ -53,8 +73,24 @@ describe("expert finder", () => {
   it("scores skill match, availability and load, and shows the parts", () => {
     const [top, second, ...rest] = rankExperts(
       [
-        candidate({ id: "busy-expert", name: "Busy", skills: new Map([["payments", 10], ["refunds", 10]]), availability: "BUSY", openCases: 5 }),
-        candidate({ id: "free-expert", name: "Free", skills: new Map([["payments", 8], ["refunds", 6]]) }),
+        candidate({
+          id: "busy-expert",
+          name: "Busy",
+          skills: new Map([
+            ["payments", 10],
+            ["refunds", 10],
+          ]),
+          availability: "BUSY",
+          openCases: 5,
+        }),
+        candidate({
+          id: "free-expert",
+          name: "Free",
+          skills: new Map([
+            ["payments", 8],
+            ["refunds", 6],
+          ]),
+        }),
         candidate({ id: "novice", name: "Nov", skills: new Map([["payments", 2]]) }),
         candidate({ id: "stranger", name: "Str", skills: new Map([["kyc", 9]]) }),
       ],
@@ -63,12 +99,23 @@ describe("expert finder", () => {
     );
     // Free: 0.6·0.7 + 0.25·1 + 0.15·1 = 0.82; Busy: 0.6·1 + 0.25·0.5 + 0.15·0.5 = 0.8; Novice: 0.6·0.1 + 0.4 = 0.46.
     expect(top).toMatchObject({ candidate: { id: "free-expert" }, skillMatch: 0.7, availability: 1, load: 0, loadScore: 1, score: 0.82 });
-    expect(second).toMatchObject({ candidate: { id: "busy-expert" }, skillMatch: 1, availability: 0.5, load: 5, loadScore: 0.5, score: 0.8 });
+    expect(second).toMatchObject({
+      candidate: { id: "busy-expert" },
+      skillMatch: 1,
+      availability: 0.5,
+      load: 5,
+      loadScore: 0.5,
+      score: 0.8,
+    });
     expect(rest.map((s) => [s.candidate.id, s.score, s.missing])).toEqual([["novice", 0.46, ["refunds"]]]);
   });
 
   it("gives no availability outside working hours", () => {
     const night = candidate({ skills: new Map([["payments", 10]]), timeZone: "America/New_York", workingHours: weekdays });
-    expect(rankExperts([night], ["payments"], mondayMorningShanghai)[0]).toMatchObject({ inWorkingHours: false, availability: 0, score: 0.75 });
+    expect(rankExperts([night], ["payments"], mondayMorningShanghai)[0]).toMatchObject({
+      inWorkingHours: false,
+      availability: 0,
+      score: 0.75,
+    });
   });
 });

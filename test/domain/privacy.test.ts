@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { containsPersonalNumber, maskContact, nationalIdCheck, normaliseText, redact, redactAcross, redactionsIn } from "../../src/domain/privacy.js";
 import { formatTicketNumber, numberingDay } from "../../src/domain/numbering.js";
+import {
+  containsPersonalNumber,
+  maskContact,
+  nationalIdCheck,
+  normaliseText,
+  redact,
+  redactAcross,
+  redactionsIn,
+} from "../../src/domain/privacy.js";
 import { digitFreeText, digitsIn, disguised, glue, personalNumber } from "../helpers/personal-numbers.js";
 
 describe("contact masking", () => {
@@ -105,11 +113,15 @@ describe("redaction", () => {
 
   it("changes nothing but the normal form of text without long numbers (property)", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), fc.array(fc.integer({ min: 0, max: 999_999 }), { maxLength: 4 }), (words, numbers) => {
-        const input = `${words} ${numbers.join(" x ")}`;
-        fc.pre(!/\d{1,5}\s+\p{Lu}|[路街巷弄]/u.test(normaliseText(input))); // no address shapes
-        expect(redact(input).text).toBe(normaliseText(input));
-      }),
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 80 }),
+        fc.array(fc.integer({ min: 0, max: 999_999 }), { maxLength: 4 }),
+        (words, numbers) => {
+          const input = `${words} ${numbers.join(" x ")}`;
+          fc.pre(!/\d{1,5}\s+\p{Lu}|[路街巷弄]/u.test(normaliseText(input))); // no address shapes
+          expect(redact(input).text).toBe(normaliseText(input));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -122,7 +134,10 @@ describe("a write's fields together", () => {
       "[REDACTED CARD NUMBER] charged twice",
       "nothing",
     ]);
-    expect(redactAcross(["0307231X was given", "ACC-1 ID 1101051990"])).toEqual(["[REDACTED NATIONAL ID] was given", "ACC-1 ID [REDACTED NATIONAL ID]"]);
+    expect(redactAcross(["0307231X was given", "ACC-1 ID 1101051990"])).toEqual([
+      "[REDACTED NATIONAL ID] was given",
+      "ACC-1 ID [REDACTED NATIONAL ID]",
+    ]);
   });
 
   it("leaves fields alone whose numbers do not meet at an edge", () => {

@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ROUTES, DEFAULT_TRIGGERS } from "../../src/domain/defaults.js";
-import { conditionsOverlap, evaluateRules, loopOnSave, ruleConflict, settableBy, tierForLevel, undoes, type CaseFacts, type Rule } from "../../src/domain/rules.js";
+import {
+  type CaseFacts,
+  conditionsOverlap,
+  evaluateRules,
+  loopOnSave,
+  type Rule,
+  ruleConflict,
+  settableBy,
+  tierForLevel,
+  undoes,
+} from "../../src/domain/rules.js";
 
-const rule = (id: string, position: number, conditions: Rule["conditions"], actions: Rule["actions"], runsOn = ["CREATED", "UPDATED"]): Rule => ({
+const rule = (
+  id: string,
+  position: number,
+  conditions: Rule["conditions"],
+  actions: Rule["actions"],
+  runsOn = ["CREATED", "UPDATED"],
+): Rule => ({
   id,
   name: id,
   position,
@@ -11,7 +27,15 @@ const rule = (id: string, position: number, conditions: Rule["conditions"], acti
   conditions,
   actions,
 });
-const facts: CaseFacts = { type: "TECHNICAL_FAULT", channel: "APP", priority: "MEDIUM", tags: [], teamId: null, tierLevel: 1, atRisk: false };
+const facts: CaseFacts = {
+  type: "TECHNICAL_FAULT",
+  channel: "APP",
+  priority: "MEDIUM",
+  tags: [],
+  teamId: null,
+  tierLevel: 1,
+  atRisk: false,
+};
 
 describe("rule evaluation", () => {
   it("routes by the first matching rule in position order; an explicit team wins over all", () => {
@@ -27,7 +51,10 @@ describe("rule evaluation", () => {
   });
 
   it("runs only rules for the event, and only enabled ones", () => {
-    const rules = [rule("on-create", 1, {}, { priority: "HIGH" }, ["CREATED"]), { ...rule("off", 2, {}, { atRisk: true }), enabled: false }];
+    const rules = [
+      rule("on-create", 1, {}, { priority: "HIGH" }, ["CREATED"]),
+      { ...rule("off", 2, {}, { atRisk: true }), enabled: false },
+    ];
     expect(evaluateRules(rules, facts, "UPDATED").firings).toEqual([]);
     const created = evaluateRules(rules, facts, "CREATED");
     expect(created.facts).toMatchObject({ priority: "HIGH", atRisk: false });
@@ -67,8 +94,14 @@ describe("rule evaluation", () => {
       rule("drop-spam", 10, { tags: ["spam"] }, { removeTags: ["spam"], addTags: ["reviewed"] }),
       rule("reviewed-is-spam", 20, { tags: ["reviewed"] }, { addTags: ["spam"] }),
     ];
-    expect(evaluateRules(rules, { ...facts, tags: ["spam"] }, "UPDATED").loop).toMatchObject({ stopped: { id: "reviewed-is-spam" }, what: "tag spam" });
-    expect(loopOnSave([rules[0]!], rules[1]!)).toMatchObject({ rules: [{ id: "reviewed-is-spam" }, { id: "drop-spam" }], what: "tag spam" });
+    expect(evaluateRules(rules, { ...facts, tags: ["spam"] }, "UPDATED").loop).toMatchObject({
+      stopped: { id: "reviewed-is-spam" },
+      what: "tag spam",
+    });
+    expect(loopOnSave([rules[0]!], rules[1]!)).toMatchObject({
+      rules: [{ id: "reviewed-is-spam" }, { id: "drop-spam" }],
+      what: "tag spam",
+    });
   });
 
   it("keeps the first assignment strategy, none for an assigned case, and collects alerts", () => {
@@ -86,7 +119,8 @@ describe("loop analysis", () => {
   const none = settableBy([]);
 
   it("sees conditions overlap only where every dimension can hold at once", () => {
-    const on = (conditions: Rule["conditions"], runsOn?: string[]) => rule(JSON.stringify(conditions), 1, conditions, { alertSupervisors: true }, runsOn);
+    const on = (conditions: Rule["conditions"], runsOn?: string[]) =>
+      rule(JSON.stringify(conditions), 1, conditions, { alertSupervisors: true }, runsOn);
     expect(conditionsOverlap(on({}), on({}), none)).toBe(true);
     expect(conditionsOverlap(on({}, ["CREATED"]), on({}, ["UPDATED"]), none)).toBe(false);
     expect(conditionsOverlap(on({ types: ["COMPLAINT"] }), on({ types: ["INQUIRY", "COMPLAINT"] }), none)).toBe(true);
@@ -218,9 +252,15 @@ describe("loop analysis", () => {
   });
 
   it("refuses clearing the at-risk flag on complaints beside the seeded at_risk trigger", () => {
-    const seeded = DEFAULT_TRIGGERS.map((t, i) => ({ ...rule(`trigger-${i}`, t.position, t.conditions, t.actions, t.runsOn), name: t.name }));
+    const seeded = DEFAULT_TRIGGERS.map((t, i) => ({
+      ...rule(`trigger-${i}`, t.position, t.conditions, t.actions, t.runsOn),
+      name: t.name,
+    }));
     const clearing = rule("complaints-not-at-risk", 50, { types: ["COMPLAINT"] }, { atRisk: false });
-    expect(loopOnSave(seeded, clearing)).toMatchObject({ rules: [{ id: clearing.id }, { name: "At-risk customers alert the supervisor" }], what: "at-risk flag" });
+    expect(loopOnSave(seeded, clearing)).toMatchObject({
+      rules: [{ id: clearing.id }, { name: "At-risk customers alert the supervisor" }],
+      what: "at-risk flag",
+    });
   });
 
   it("refuses a rule whose priority or team lets two other rules meet, naming both; keeps older loops out of it", () => {

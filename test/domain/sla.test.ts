@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replyEffects, slaEffects, type SlaEffect, type TargetState } from "../../src/domain/sla.js";
+import { replyEffects, type SlaEffect, slaEffects, type TargetState } from "../../src/domain/sla.js";
 import type { TicketStatus } from "../../src/generated/prisma/enums.js";
 
 const STATUSES: TicketStatus[] = ["NEW", "NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "BACKLOG"];
@@ -22,7 +22,11 @@ const TYPICAL: Record<TicketStatus, Target[]> = {
   NEW: [],
   NOT_STARTED: [target("fr1", "FIRST_RESPONSE", 1, "open"), target("res1", "RESOLUTION", 1, "open")],
   TEAM_CHECKING: [target("fr1", "FIRST_RESPONSE", 1, "met"), target("res1", "RESOLUTION", 1, "open")],
-  INFORM_CUSTOMER: [target("fr1", "FIRST_RESPONSE", 1, "open"), target("res1", "RESOLUTION", 1, "paused"), target("fu1", "FOLLOW_UP", 1, "open")],
+  INFORM_CUSTOMER: [
+    target("fr1", "FIRST_RESPONSE", 1, "open"),
+    target("res1", "RESOLUTION", 1, "paused"),
+    target("fu1", "FOLLOW_UP", 1, "open"),
+  ],
   DONE: [target("fr1", "FIRST_RESPONSE", 1, "open"), target("res1", "RESOLUTION", 1, "open"), target("fu1", "FOLLOW_UP", 1, "open")],
   BACKLOG: [target("fr1", "FIRST_RESPONSE", 1, "open"), target("res1", "RESOLUTION", 1, "open"), target("fu1", "FOLLOW_UP", 1, "open")],
 };
@@ -64,7 +68,11 @@ describe("slaEffects: the clocks' history decides", () => {
   });
 
   it("meets first response only once: taking the case up again after the customer replied is no first response", () => {
-    const afterReply = [target("fr1", "FIRST_RESPONSE", 1, "met"), target("res1", "RESOLUTION", 1, "open"), target("fu1", "FOLLOW_UP", 1, "met")];
+    const afterReply = [
+      target("fr1", "FIRST_RESPONSE", 1, "met"),
+      target("res1", "RESOLUTION", 1, "open"),
+      target("fu1", "FOLLOW_UP", 1, "met"),
+    ];
     expect(show(slaEffects("NOT_STARTED", "TEAM_CHECKING", afterReply, now))).toEqual([]);
   });
 
@@ -82,8 +90,12 @@ describe("slaEffects: the clocks' history decides", () => {
   });
 
   it("does not pause a resolution clock that already stands or was met, but still starts the follow-up", () => {
-    expect(show(slaEffects("TEAM_CHECKING", "INFORM_CUSTOMER", [target("res1", "RESOLUTION", 1, "paused")], now))).toEqual(["start FOLLOW_UP#1@now"]);
-    expect(show(slaEffects("TEAM_CHECKING", "INFORM_CUSTOMER", [target("res1", "RESOLUTION", 1, "met")], now))).toEqual(["start FOLLOW_UP#1@now"]);
+    expect(show(slaEffects("TEAM_CHECKING", "INFORM_CUSTOMER", [target("res1", "RESOLUTION", 1, "paused")], now))).toEqual([
+      "start FOLLOW_UP#1@now",
+    ]);
+    expect(show(slaEffects("TEAM_CHECKING", "INFORM_CUSTOMER", [target("res1", "RESOLUTION", 1, "met")], now))).toEqual([
+      "start FOLLOW_UP#1@now",
+    ]);
   });
 
   it("meets a resolution that was never paused when the case closes, at the close", () => {
@@ -105,7 +117,11 @@ describe("slaEffects: the clocks' history decides", () => {
 
 describe("replyEffects: a public reply by staff", () => {
   const submitted = TYPICAL.NOT_STARTED;
-  const waiting = [target("fr1", "FIRST_RESPONSE", 1, "met"), target("res1", "RESOLUTION", 1, "paused"), target("fu3", "FOLLOW_UP", 3, "open")];
+  const waiting = [
+    target("fr1", "FIRST_RESPONSE", 1, "met"),
+    target("res1", "RESOLUTION", 1, "paused"),
+    target("fu3", "FOLLOW_UP", 3, "open"),
+  ];
 
   it("from the owning team is a first response while that target is open", () => {
     expect(show(replyEffects("NOT_STARTED", true, submitted, now))).toEqual(["meet fr1@now"]);
@@ -119,7 +135,11 @@ describe("replyEffects: a public reply by staff", () => {
   });
 
   it("does both when the team's first words come while the customer is awaited", () => {
-    expect(show(replyEffects("INFORM_CUSTOMER", true, TYPICAL.INFORM_CUSTOMER, now))).toEqual(["meet fr1@now", "meet fu1@now", "start FOLLOW_UP#2@now"]);
+    expect(show(replyEffects("INFORM_CUSTOMER", true, TYPICAL.INFORM_CUSTOMER, now))).toEqual([
+      "meet fr1@now",
+      "meet fu1@now",
+      "start FOLLOW_UP#2@now",
+    ]);
   });
 
   it("leaves follow-up alone outside INFORM_CUSTOMER and once it is met", () => {

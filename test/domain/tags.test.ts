@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { evaluateRules, type CaseFacts, type Rule } from "../../src/domain/rules.js";
-import { tagChange, MAX_TAGS } from "../../src/domain/tags.js";
+import { type CaseFacts, evaluateRules, type Rule } from "../../src/domain/rules.js";
+import { MAX_TAGS, tagChange } from "../../src/domain/tags.js";
 
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
 
 describe("tagChange", () => {
   it("adds what fits under MAX_TAGS, in the order given, and names what was left off", () => {
     expect(MAX_TAGS).toBe(20);
-    expect(tagChange(filler(18), ["a", "b", "c"])).toEqual({ tags: [...filler(18), "a", "b"], added: ["a", "b"], removed: [], leftOff: ["c"] });
+    expect(tagChange(filler(18), ["a", "b", "c"])).toEqual({
+      tags: [...filler(18), "a", "b"],
+      added: ["a", "b"],
+      removed: [],
+      leftOff: ["c"],
+    });
     expect(tagChange(filler(20), ["a"])).toMatchObject({ tags: filler(20), added: [], leftOff: ["a"] });
     expect(tagChange([], ["a", "a", "b"])).toMatchObject({ tags: ["a", "b"], added: ["a", "b"], leftOff: [] });
   });
@@ -17,7 +22,12 @@ describe("tagChange", () => {
   });
 
   it("removes first, so a removal makes room for an addition", () => {
-    expect(tagChange(filler(20), ["a"], ["t0"])).toEqual({ tags: [...filler(20).slice(1), "a"], added: ["a"], removed: ["t0"], leftOff: [] });
+    expect(tagChange(filler(20), ["a"], ["t0"])).toEqual({
+      tags: [...filler(20).slice(1), "a"],
+      added: ["a"],
+      removed: ["t0"],
+      leftOff: [],
+    });
     expect(tagChange(["x"], [], ["y"])).toMatchObject({ tags: ["x"], removed: [] });
   });
 
@@ -29,16 +39,32 @@ describe("tagChange", () => {
 
 describe("evaluateRules keeps to the cap", () => {
   const rule = (id: string, position: number, conditions: Rule["conditions"], actions: Rule["actions"]): Rule => ({
-    id, name: id, position, runsOn: ["CREATED", "UPDATED"], enabled: true, conditions, actions,
+    id,
+    name: id,
+    position,
+    runsOn: ["CREATED", "UPDATED"],
+    enabled: true,
+    conditions,
+    actions,
   });
-  const facts = (tags: string[]): CaseFacts => ({ type: "COMPLAINT", channel: "WEB", priority: "LOW", tags, teamId: null, tierLevel: 1, atRisk: false });
+  const facts = (tags: string[]): CaseFacts => ({
+    type: "COMPLAINT",
+    channel: "WEB",
+    priority: "LOW",
+    tags,
+    teamId: null,
+    tierLevel: 1,
+    atRisk: false,
+  });
 
   it("leaves a rule's tags off a full case, applies its other actions and names the tags in its firing", () => {
     const adder = rule("adder", 0, { tags: ["t0"] }, { addTags: ["extra"], priority: "HIGH" });
     const result = evaluateRules([adder], facts(filler(20)), "UPDATED");
     expect(result.facts.tags).toEqual(filler(20));
     expect(result.facts.priority).toBe("HIGH");
-    expect(result.firings).toEqual([{ rule: adder, changes: [{ field: "priority", before: "LOW", after: "HIGH" }], tagsLeftOff: ["extra"] }]);
+    expect(result.firings).toEqual([
+      { rule: adder, changes: [{ field: "priority", before: "LOW", after: "HIGH" }], tagsLeftOff: ["extra"] },
+    ]);
   });
 
   it("records a firing whose only action did not fit, so the audit trail shows it", () => {

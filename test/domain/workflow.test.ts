@@ -1,10 +1,26 @@
 import { describe, expect, it } from "vitest";
 import type { Viewer } from "../../src/domain/access.js";
-import { assertTransition, availableTransitions, dropsAssignee, isFirstResponse, isWorkflowMove, titleProblem, transitionEffects, type WorkflowFacts } from "../../src/domain/workflow.js";
+import {
+  assertTransition,
+  availableTransitions,
+  dropsAssignee,
+  isFirstResponse,
+  isWorkflowMove,
+  titleProblem,
+  transitionEffects,
+  type WorkflowFacts,
+} from "../../src/domain/workflow.js";
 import { InvalidTransitionError, ValidationError } from "../../src/errors.js";
 
 const TEAM = "team-payments";
-const agent = (teamIds: string[] = [TEAM]): Viewer => ({ kind: "user", userId: "u1", sessionId: "s", role: "AGENT", teamIds, canViewContact: false });
+const agent = (teamIds: string[] = [TEAM]): Viewer => ({
+  kind: "user",
+  userId: "u1",
+  sessionId: "s",
+  role: "AGENT",
+  teamIds,
+  canViewContact: false,
+});
 const supervisor: Viewer = { kind: "user", userId: "u2", sessionId: "s", role: "SUPERVISOR", teamIds: [], canViewContact: false };
 const manager: Viewer = { kind: "user", userId: "u3", sessionId: "s", role: "MANAGER", teamIds: [], canViewContact: false };
 const bot = (scopes: any[], teamIds: string[] = []): Viewer => ({ kind: "token", tokenId: "t", scopes, teamIds });
@@ -63,7 +79,9 @@ describe("workflow", () => {
     expect(() => assertTransition(agent(), at("NOT_STARTED"), { to: "TEAM_CHECKING" })).not.toThrow();
     expect(() => assertTransition(supervisor, at("NOT_STARTED"), { to: "TEAM_CHECKING" })).not.toThrow();
     expect(() => assertTransition(bot(["tickets:write"], [TEAM]), at("NOT_STARTED"), { to: "TEAM_CHECKING" })).not.toThrow();
-    expect(() => assertTransition(bot(["tickets:write"], ["other"]), at("NOT_STARTED"), { to: "TEAM_CHECKING" })).toThrow(InvalidTransitionError);
+    expect(() => assertTransition(bot(["tickets:write"], ["other"]), at("NOT_STARTED"), { to: "TEAM_CHECKING" })).toThrow(
+      InvalidTransitionError,
+    );
   });
 
   it("needs the team's answer to inform the customer, and a resolution to close", () => {

@@ -6,8 +6,8 @@ import type { IncomingMessage } from "node:http";
 import pino from "pino";
 import { inject } from "vitest";
 import { AdjustableClock } from "../../src/clock.js";
-import { loadConfig, type Config } from "../../src/config.js";
-import { createApp, type App, type AppOptions } from "../../src/server.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import { type App, type AppOptions, createApp } from "../../src/server.js";
 import { databaseUrl, TEST_DATABASE_PREFIX, withClient } from "./databases.js";
 import { reportLiveStreams } from "./live.js";
 
@@ -80,16 +80,20 @@ export async function createTestApp(overrides: Partial<Config> = {}, options: Pi
     clock,
     queries,
     async gql(query: string, variables?: Record<string, unknown>, options: GqlOptions = {}) {
-      const response = await app.yoga.fetch("http://caseflow.test/graphql", {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/graphql-response+json",
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
+      const response = await app.yoga.fetch(
+        "http://caseflow.test/graphql",
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/graphql-response+json",
+            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+            ...options.headers,
+          },
+          body: JSON.stringify({ query, variables }),
         },
-        body: JSON.stringify({ query, variables }),
-      }, ...(options.address ? [peer(options.address)] : []));
+        ...(options.address ? [peer(options.address)] : []),
+      );
       const body = (await response.json()) as { data: any; errors?: any[] };
       return { status: response.status, data: body.data, errors: body.errors };
     },

@@ -1,6 +1,6 @@
 // Subscribing the way dashboards do: a real graphql-ws client, or server-sent events
 // over fetch, collecting what arrives.
-import { createClient, type Client } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { Viewer } from "../../src/domain/access.js";
 import type { CredentialWatch } from "../../src/realtime/credentials.js";
@@ -45,7 +45,16 @@ export function reportLiveStreams(watch: CredentialWatch): void {
  * sentinel with nothing before it proves that nothing else was sent, without waiting.
  */
 export function sentinelAlert(teamIds: string[]): AlertMessage {
-  return { id: `sentinel-${++sentinels}`, kind: "MAJOR_INCIDENT", audience: "SUPERVISORS", teamIds, ticketId: null, incidentId: null, message: "sentinel", at: new Date().toISOString() };
+  return {
+    id: `sentinel-${++sentinels}`,
+    kind: "MAJOR_INCIDENT",
+    audience: "SUPERVISORS",
+    teamIds,
+    ticketId: null,
+    incidentId: null,
+    message: "sentinel",
+    at: new Date().toISOString(),
+  };
 }
 let sentinels = 0;
 
@@ -67,17 +76,19 @@ export async function liveOrEnded(ended: Promise<unknown>): Promise<boolean> {
     streams.waiters.delete(waiter);
     waiter.resolve();
   }
-  const endedFirst = ended.then(
-    () => streams.waiters.has(waiter),
-    () => streams.waiters.has(waiter),
-  ).then((first) => {
-    // Refused before it started: it never watches, so it counts as settled here.
-    if (first) {
-      streams.waiters.delete(waiter);
-      settleOne();
-    }
-    return first;
-  });
+  const endedFirst = ended
+    .then(
+      () => streams.waiters.has(waiter),
+      () => streams.waiters.has(waiter),
+    )
+    .then((first) => {
+      // Refused before it started: it never watches, so it counts as settled here.
+      if (first) {
+        streams.waiters.delete(waiter);
+        settleOne();
+      }
+      return first;
+    });
   return Promise.race([started.then(() => true), endedFirst.then((first) => !first)]);
 }
 
@@ -99,16 +110,22 @@ function collector<T>(): Collector<T> & { push(value: T): void; fail(error: unkn
   let complete!: () => void;
   const completed = new Promise<void>((resolve) => (complete = resolve));
   const check = () => {
-    for (const w of [...waiters]) if (w.done()) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
+    for (const w of [...waiters])
+      if (w.done()) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   };
   const waitForMatching = (match: (value: T) => boolean, count: number, timeoutMs = 10_000) =>
     new Promise<T[]>((resolve, reject) => {
       const matching = () => received.filter(match);
       const timer = setTimeout(
-        () => reject(new Error(`waited ${timeoutMs} ms for ${count} results, got ${matching().length}: ${JSON.stringify(received)} errors: ${JSON.stringify(errors)}`)),
+        () =>
+          reject(
+            new Error(
+              `waited ${timeoutMs} ms for ${count} results, got ${matching().length}: ${JSON.stringify(received)} errors: ${JSON.stringify(errors)}`,
+            ),
+          ),
         timeoutMs,
       );
       waiters.push({ done: () => matching().length >= count, resolve: () => (clearTimeout(timer), resolve(matching())) });
@@ -148,18 +165,26 @@ export function wsClient(port: number, token: string): Client {
 /** Subscribes over graphql-ws; resolves once the server has acknowledged the operation. */
 export async function subscribeWs<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<Collector<T>> {
   const c = collector<T>();
-  const stop = client.subscribe<T>({ query, variables }, {
-    next: (value) => (value.errors ? c.fail(value.errors) : c.push(value.data as T)),
-    error: (error) => c.fail(error),
-    complete: () => c.complete(),
-  });
+  const stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => (value.errors ? c.fail(value.errors) : c.push(value.data as T)),
+      error: (error) => c.fail(error),
+      complete: () => c.complete(),
+    },
+  );
   c.stop = stop;
   await live(c);
   return c;
 }
 
 /** Subscribes over server-sent events on the same endpoint. */
-export async function subscribeSse<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Collector<T>> {
+export async function subscribeSse<T = any>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Collector<T>> {
   const c = collector<T>();
   const abort = new AbortController();
   c.stop = () => abort.abort();

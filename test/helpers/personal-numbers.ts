@@ -43,21 +43,25 @@ const digitForm = (value: number) => fc.constantFrom(...ZEROS).map((zero) => Str
 /** What stands between two digits: up to three separators, any number of invisible characters. */
 const gap = fc
   .tuple(fc.array(fc.constantFrom(...SEPARATORS), { maxLength: 3 }), fc.array(fc.constantFrom(...INVISIBLE), { maxLength: 2 }))
-  .chain(([separators, invisible]) => fc.shuffledSubarray([...separators, ...invisible], { minLength: separators.length + invisible.length }))
+  .chain(([separators, invisible]) =>
+    fc.shuffledSubarray([...separators, ...invisible], { minLength: separators.length + invisible.length }),
+  )
   .map((chars) => chars.join(""));
 
 /** The number as a person might disguise it; `withSpaces` false keeps it one unbroken string (for tags). */
 export function disguised(digits: readonly number[], withSpaces = true): fc.Arbitrary<string> {
   const parts = digits.map((value, i) =>
-    value === 10 ? fc.constantFrom(...X_FORMS) : i === 0 ? digitForm(value) : fc.tuple(withSpaces ? gap : fc.constantFrom("", "-", "_"), digitForm(value)).map(([g, d]) => g + d),
+    value === 10
+      ? fc.constantFrom(...X_FORMS)
+      : i === 0
+        ? digitForm(value)
+        : fc.tuple(withSpaces ? gap : fc.constantFrom("", "-", "_"), digitForm(value)).map(([g, d]) => g + d),
   );
   return fc.tuple(...parts).map((pieces) => pieces.join(""));
 }
 
 /** Text with no digits in it, even after normalisation (so any digit left over came from the number). */
-export const digitFreeText = fc
-  .string({ unit: "grapheme", maxLength: 30 })
-  .filter((s) => !/[\p{Nd}XxХхΧχ]/u.test(normaliseText(s)));
+export const digitFreeText = fc.string({ unit: "grapheme", maxLength: 30 }).filter((s) => !/[\p{Nd}XxХхΧχ]/u.test(normaliseText(s)));
 
 /** A word the number is glued to, or a space, on each side. */
 export const glue = fc.constantFrom(...WORDS, " ", "(", ": ");

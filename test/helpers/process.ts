@@ -1,5 +1,5 @@
 // The server as an operator runs it: a real child process, found by its start line.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 
 export interface Running {
   child: ChildProcess;

@@ -91,7 +91,14 @@ export class RawSocket {
 let operationId = 0;
 
 /** Sends `operation` over `transport` with `token` and returns what the client sees. */
-export async function sendOver(transport: TransportName, app: TestApp, port: number, token: string | null, operation: Operation, headers: Record<string, string> = {}): Promise<Outcome> {
+export async function sendOver(
+  transport: TransportName,
+  app: TestApp,
+  port: number,
+  token: string | null,
+  operation: Operation,
+  headers: Record<string, string> = {},
+): Promise<Outcome> {
   if (transport === "ws") {
     const socket = await RawSocket.open(port, token ?? "");
     try {
