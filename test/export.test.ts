@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
+import { csvRows } from "./helpers/csv.js";
 import { createTicketVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -34,26 +35,6 @@ afterAll(() => app.close());
 const get = (query: string, token?: string) =>
   app.yoga.fetch(`http://caseflow.test/export/tickets.csv${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-/** A small RFC 4180 reader, enough to check what a spreadsheet would see. */
-function parse(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  return rows;
-}
-
 describe("CSV export", () => {
   it("streams the cases the viewer may see, quoted and with formulas defused", async () => {
     const response = await get("", agentA.token);
@@ -63,7 +44,7 @@ describe("CSV export", () => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM, so Excel reads UTF-8
     const text = new TextDecoder().decode(bytes);
-    const [header, ...rows] = parse(text);
+    const [header, ...rows] = csvRows(text);
     expect(header!.slice(0, 4)).toEqual(["number", "title", "status", "priority"]);
     const byAccount = Object.fromEntries(rows.map((r) => [r[header!.indexOf("accountId")], r]));
     expect(Object.keys(byAccount).sort()).toEqual(["ACC-1", "ACC-2"]);
@@ -72,21 +53,21 @@ describe("CSV export", () => {
     expect(byAccount["ACC-1"]![header!.indexOf("requesterContact")]).toBe("138****5678");
     expect(byAccount["ACC-2"]![1]).toBe('ACC-2 =HYPERLINK("http://evil")');
     expect(
-      parse(text)
+      csvRows(text)
         .flat()
         .some((cell) => cell.startsWith("=")),
     ).toBe(false);
   });
 
   it("takes the list filters from the query string", async () => {
-    const rows = parse(await (await get("?priority=HIGH,MEDIUM", manager.token)).text());
+    const rows = csvRows(await (await get("?priority=HIGH,MEDIUM", manager.token)).text());
     expect(
       rows
         .slice(1)
         .map((r) => r[3])
         .sort(),
     ).toEqual(["HIGH", "MEDIUM"]);
-    const team = parse(await (await get(`?teamId=${encodeURIComponent(teamB.gid)}`, manager.token)).text());
+    const team = csvRows(await (await get(`?teamId=${encodeURIComponent(teamB.gid)}`, manager.token)).text());
     expect(team).toHaveLength(2);
   });
 
@@ -103,7 +84,7 @@ describe("CSV export", () => {
         teamId: teamB.id,
       })),
     });
-    const rows = parse(await (await get("?channel=API", manager.token)).text());
+    const rows = csvRows(await (await get("?channel=API", manager.token)).text());
     expect(rows).toHaveLength(1206);
     expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(1205);
   });

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseInput, updateTicketInput } from "../src/domain/input.js";
 import { schema } from "../src/schema/index.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { csvRows } from "./helpers/csv.js";
 import { type Collector, subscribeWs, wsClient } from "./helpers/live.js";
 import { disguised, glue, personalNumber } from "./helpers/personal-numbers.js";
 import { seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
@@ -287,26 +288,6 @@ function leaks(readable: [string, string][], needles: readonly string[]): string
     const digits = digitsOf(text);
     return needles.filter((n) => digits.includes(n)).map(() => `${where}: ${JSON.stringify(text).slice(0, 300)}`);
   });
-}
-
-/** A small RFC 4180 reader. */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  return rows;
 }
 
 // ─── the app ────────────────────────────────────────────────────────────────
