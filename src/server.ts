@@ -29,6 +29,7 @@ import { useInputErrorCodes } from "./http/input-errors.js";
 import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } from "./http/limits.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { useSingleLogin } from "./http/single-login.js";
+import { useWallboard } from "./http/wallboard.js";
 import { CredentialWatch } from "./realtime/credentials.js";
 import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
 import { SubscriptionGroups } from "./realtime/groups.js";
@@ -191,6 +192,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
       useBodyLimit(config.limits.maxBodyBytes),
       useCsvExport(services, gate),
+      useWallboard(GRAPHQL_PATH),
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
       httpGate,
       // A validation rule, so graphql-ws (which validates through getEnveloped) refuses it too.
