@@ -10,7 +10,7 @@ import { alertDue, type SlaKind, schedule } from "../domain/sla.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { recordEvent } from "../resolvers/audit.js";
 import { autoEscalate } from "../resolvers/escalation.js";
-import { calendarRules } from "../resolvers/sla.js";
+import { calendarRules } from "../resolvers/sla/clocks.js";
 import type { Realtime, SlaAlertMessage } from "./pubsub.js";
 
 export interface SlaMonitorOptions {

@@ -10,7 +10,7 @@ import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
-import { slaOnPublicReply } from "./sla.js";
+import { slaOnPublicReply } from "./sla/clocks.js";
 import { addCommentRow, saveTicket } from "./ticket-rows.js";
 import { transitionTicket } from "./tickets.js";
 import { permitted, type TicketResult, type Write, write } from "./write-frame.js";

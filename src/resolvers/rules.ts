@@ -23,7 +23,7 @@ import { raiseAlert } from "../realtime/alerts.js";
 import { pickAssignee } from "./assignment.js";
 import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
-import { slaOnPolicyChange } from "./sla.js";
+import { slaOnPolicyChange } from "./sla/clocks.js";
 import { setTags, tagNamesOf } from "./ticket-rows.js";
 import type { Write } from "./write-frame.js";
 

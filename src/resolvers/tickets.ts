@@ -20,7 +20,7 @@ import { acknowledge } from "./auto-replies.js";
 import { autoEscalateNewCase } from "./escalation.js";
 import { decodeId } from "./ids.js";
 import { enabledRules, recordFirings, runRules } from "./rules.js";
-import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla.js";
+import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla/clocks.js";
 import { issueSurvey } from "./surveys.js";
 import { addCommentRow, ensureTags, saveTicket, tagNamesOf } from "./ticket-rows.js";
 import { loadForWrite, type TicketResult, viewerOf, type Write, write } from "./write-frame.js";

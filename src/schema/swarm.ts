@@ -7,7 +7,7 @@ import { closeSwarm, findExperts, joinSwarm, leaveSwarm, postSwarmMessage, start
 import { builder } from "./builder.js";
 import { AvailabilityEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
-import { OpeningWindowInput, OpeningWindowRef } from "./sla.js";
+import { OpeningWindowInput, OpeningWindowRef } from "./sla/settings.js";
 import { changedTicketField } from "./ticket.js";
 import { UserRef } from "./user.js";
 

@@ -3,8 +3,8 @@
 // case. What a move or reply does to which clock, and the clock rules themselves, are
 // decided in src/domain/sla.ts; this module loads the policy and applies them.
 
-import type { Tx } from "../db/transaction.js";
-import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../domain/business-time.js";
+import type { Tx } from "../../db/transaction.js";
+import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../../domain/business-time.js";
 import {
   budgetOf,
   meetClock,
@@ -18,10 +18,10 @@ import {
   selectPolicy,
   slaEffects,
   type TargetClock,
-} from "../domain/sla.js";
-import { ValidationError } from "../errors.js";
-import type { Prisma, SlaTarget } from "../generated/prisma/client.js";
-import type { TicketStatus } from "../generated/prisma/enums.js";
+} from "../../domain/sla.js";
+import { ValidationError } from "../../errors.js";
+import type { Prisma, SlaTarget } from "../../generated/prisma/client.js";
+import type { TicketStatus } from "../../generated/prisma/enums.js";
 
 export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null | undefined): CalendarRules {
   if (!calendar) return ALWAYS_OPEN;

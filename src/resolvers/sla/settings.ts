@@ -1,13 +1,13 @@
 // Administrators' SLA settings: policies (targets per priority, optionally per team and
 // tier) and business calendars. New targets use them at once; running targets keep the
 // budget they started with until the case's priority, team or tier changes.
-import type { Context } from "../context.js";
-import { inTransaction } from "../db/transaction.js";
-import { calendarProblems, type OpeningWindow } from "../domain/business-time.js";
-import { label, parseInput } from "../domain/input.js";
-import { NotFoundError, ValidationError } from "../errors.js";
-import type { Priority } from "../generated/prisma/enums.js";
-import { decodeId } from "./ids.js";
+import type { Context } from "../../context.js";
+import { inTransaction } from "../../db/transaction.js";
+import { calendarProblems, type OpeningWindow } from "../../domain/business-time.js";
+import { label, parseInput } from "../../domain/input.js";
+import { NotFoundError, ValidationError } from "../../errors.js";
+import type { Priority } from "../../generated/prisma/enums.js";
+import { decodeId } from "../ids.js";
 
 const MAX_SECONDS = 365 * 86400;
 
