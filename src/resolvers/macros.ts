@@ -12,7 +12,7 @@ import { recordEvent } from "./audit.js";
 import { checkTemplate, renderForTicket } from "./auto-replies.js";
 import { commentStep } from "./comments.js";
 import { decodeId } from "./ids.js";
-import { runRules } from "./rules.js";
+import { runRules } from "./rules/apply.js";
 import { tagNamesOf } from "./ticket-rows.js";
 import { assignStep, escalateStep, moveStep, type TransitionResult, tagStep, updateStep } from "./tickets.js";
 import { loadForWrite, reload, type Write, write } from "./write-frame.js";

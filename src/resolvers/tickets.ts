@@ -19,7 +19,7 @@ import { recordEvent } from "./audit.js";
 import { acknowledge } from "./auto-replies.js";
 import { autoEscalateNewCase } from "./escalation.js";
 import { decodeId } from "./ids.js";
-import { enabledRules, recordFirings, runRules } from "./rules.js";
+import { enabledRules, recordFirings, runRules } from "./rules/apply.js";
 import { explainBreaches, slaOnPolicyChange, slaOnTransition, slaTargetsOf } from "./sla/clocks.js";
 import { issueSurvey } from "./surveys.js";
 import { addCommentRow, ensureTags, saveTicket, tagNamesOf } from "./ticket-rows.js";

@@ -1,6 +1,6 @@
 // Routing rules and tag triggers, configured by administrators; automatic assignment.
 import { ASSIGNMENT_STRATEGIES, type RuleActions, type RuleConditions } from "../domain/rules.js";
-import { deleteRoutingRule, upsertRoutingRule } from "../resolvers/rules.js";
+import { deleteRoutingRule, upsertRoutingRule } from "../resolvers/rules/admin.js";
 import { autoAssignTicket } from "../resolvers/tickets.js";
 import { builder } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketTypeEnum } from "./enums.js";
