@@ -1,7 +1,7 @@
 // Escalations caseflow makes by itself. The policy, in one place:
 //   - a HIGH case whose RESOLUTION target breaches goes up one tier (from the SLA monitor);
 //   - a new COMPLAINT from an account that complained before goes up one tier (on creation).
-// Neither goes past the top tier. Escalating by hand is escalateStep's (src/resolvers/tickets.ts).
+// Neither goes past the top tier. Escalating by hand is escalateStep's (src/resolvers/tickets/escalate.ts).
 import type { Priority, TicketType } from "../generated/prisma/enums.js";
 import type { SlaKind } from "./sla.js";
 

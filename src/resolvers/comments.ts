@@ -12,7 +12,7 @@ import { recordEvent } from "./audit.js";
 import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla/clocks.js";
 import { addCommentRow, saveTicket } from "./ticket-rows.js";
-import { transitionTicket } from "./tickets.js";
+import { transitionTicket } from "./tickets/transition.js";
 import { permitted, type TicketResult, type Write, write } from "./write-frame.js";
 
 export interface CommentResult extends TicketResult {

@@ -4,7 +4,7 @@ import { hasScope } from "../domain/access.js";
 import { csvRow } from "../domain/csv.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
-import { type TicketFilter, ticketListWhere } from "./tickets.js";
+import { type TicketFilter, ticketListWhere } from "./tickets/reads.js";
 
 const COLUMNS = [
   "number",

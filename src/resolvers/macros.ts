@@ -14,7 +14,11 @@ import { commentStep } from "./comments.js";
 import { decodeId } from "./ids.js";
 import { runRules } from "./rules/apply.js";
 import { tagNamesOf } from "./ticket-rows.js";
-import { assignStep, escalateStep, moveStep, type TransitionResult, tagStep, updateStep } from "./tickets.js";
+import { assignStep } from "./tickets/assign.js";
+import { escalateStep } from "./tickets/escalate.js";
+import { tagStep } from "./tickets/tags.js";
+import { moveStep, type TransitionResult } from "./tickets/transition.js";
+import { updateStep } from "./tickets/update.js";
 import { loadForWrite, reload, type Write, write } from "./write-frame.js";
 
 export interface MacroArgs {

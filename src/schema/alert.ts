@@ -4,7 +4,7 @@ import { receivesAlert } from "../domain/access.js";
 import { ALERT_KINDS, type AlertKind } from "../realtime/alerts.js";
 import type { AlertMessage } from "../realtime/pubsub.js";
 import { liveStream } from "../realtime/streams.js";
-import { visibleTicketWhere } from "../resolvers/tickets.js";
+import { visibleTicketWhere } from "../resolvers/tickets/reads.js";
 import { builder } from "./builder.js";
 
 const AlertKindEnum = builder.enumType("AlertKind", {

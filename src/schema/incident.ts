@@ -4,7 +4,7 @@ import type { IncidentEventMessage } from "../realtime/pubsub.js";
 import { liveStream } from "../realtime/streams.js";
 import { decodeId } from "../resolvers/ids.js";
 import { declareIncident, linkTicketToIncident, postIncidentUpdate, resolveIncident } from "../resolvers/incidents.js";
-import { ticketListWhere } from "../resolvers/tickets.js";
+import { ticketListWhere } from "../resolvers/tickets/reads.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
 import { TeamRef } from "./team.js";

@@ -3,7 +3,7 @@ import type { MacroActions } from "../domain/macros.js";
 import { canUseMacro, usableMacrosWhere } from "../domain/macros.js";
 import { PLACEHOLDERS } from "../domain/templates.js";
 import { applyMacro, deleteMacro, saveMacro } from "../resolvers/macros.js";
-import type { TransitionResult } from "../resolvers/tickets.js";
+import type { TransitionResult } from "../resolvers/tickets/transition.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum, PriorityEnum, TicketStatusEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";

@@ -1,7 +1,7 @@
 // Routing rules and tag triggers, configured by administrators; automatic assignment.
 import { ASSIGNMENT_STRATEGIES, type RuleActions, type RuleConditions } from "../domain/rules.js";
 import { deleteRoutingRule, upsertRoutingRule } from "../resolvers/rules/admin.js";
-import { autoAssignTicket } from "../resolvers/tickets.js";
+import { autoAssignTicket } from "../resolvers/tickets/assign.js";
 import { builder } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketTypeEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";

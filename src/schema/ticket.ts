@@ -1,21 +1,17 @@
 // Cases: the Ticket type, its audit events, the queries that find cases and the
-// mutations that move them. Resolvers hand their arguments to src/resolvers/tickets.ts
+// mutations that move them. Resolvers hand their arguments to src/resolvers/tickets/
 // and reload the case with Pothos' `query`, so nested selections stay one SQL statement.
 import { canSeeTicket, canViewContact } from "../domain/access.js";
 import { availableTransitions } from "../domain/workflow.js";
 import { TICKET_EVENT_TYPES } from "../resolvers/audit.js";
 import { decodeId } from "../resolvers/ids.js";
-import {
-  assignTicket,
-  changeTags,
-  createTicket,
-  escalateTicket,
-  type TransitionResult,
-  ticketListWhere,
-  transitionTicket,
-  updateTicket,
-  visibleTicketWhere,
-} from "../resolvers/tickets.js";
+import { assignTicket } from "../resolvers/tickets/assign.js";
+import { createTicket } from "../resolvers/tickets/create.js";
+import { escalateTicket } from "../resolvers/tickets/escalate.js";
+import { ticketListWhere, visibleTicketWhere } from "../resolvers/tickets/reads.js";
+import { changeTags } from "../resolvers/tickets/tags.js";
+import { type TransitionResult, transitionTicket } from "../resolvers/tickets/transition.js";
+import { updateTicket } from "../resolvers/tickets/update.js";
 import type { TicketResult } from "../resolvers/write-frame.js";
 import { builder, maxPageSize, type Types, totalCountField } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "./enums.js";

@@ -1,0 +1,93 @@
+// Moving a case through the workflow: the move's rules, the SLA clocks it starts or
+// stops, its note kept as a comment, and the survey a move to DONE issues.
+import type { Context } from "../../context.js";
+import { parseInput, transitionTexts } from "../../domain/input.js";
+import { redactionsIn } from "../../domain/privacy.js";
+import { assertTransition, transitionEffects } from "../../domain/workflow.js";
+import type { Ticket } from "../../generated/prisma/client.js";
+import type { TicketStatus } from "../../generated/prisma/enums.js";
+import { recordEvent } from "../audit.js";
+import { explainBreaches, slaOnTransition, slaTargetsOf } from "../sla/clocks.js";
+import { issueSurvey } from "../surveys.js";
+import { addCommentRow, saveTicket } from "../ticket-rows.js";
+import { loadForWrite, type TicketResult, type Write, write } from "../write-frame.js";
+
+export interface MoveRequest {
+  to: TicketStatus;
+  note?: string | null;
+  resolution?: string | null;
+  breachReason?: string | null;
+}
+
+export interface TransitionArgs extends MoveRequest {
+  id: string;
+  expectedVersion?: number | null;
+}
+
+export interface TransitionResult extends TicketResult {
+  /** The one-time token of the satisfaction survey a move to DONE issued. */
+  surveyToken?: string;
+  surveySendAt?: Date;
+}
+
+/**
+ * Moves a case through the workflow's rules. The note is kept as a comment (the
+ * customer's reply when going back) unless the caller already posted it.
+ */
+export async function moveStep(
+  w: Write,
+  ticket: Ticket,
+  request: MoveRequest,
+  expectedVersion?: number | null,
+  options: { noteIsPosted?: boolean } = {},
+): Promise<TransitionResult> {
+  const { tx, ctx, viewer, now } = w;
+  // One input: a number split between note, resolution and reason is found too.
+  const texts = parseInput(transitionTexts, {
+    note: request.note,
+    resolution: request.resolution || undefined,
+    breachReason: request.breachReason,
+  });
+  const note = texts.note ?? null;
+  const resolution = texts.resolution ?? request.resolution;
+  assertTransition(viewer, ticket, { to: request.to, note, resolution });
+  const customerReplied = ticket.status === "INFORM_CUSTOMER" && request.to === "NOT_STARTED";
+  // Staff moving a late case on say why; a customer's reply is never held up for it
+  // (the reason is still owed at the team's next move).
+  const breachReason = texts.breachReason ?? null;
+  const targets = await slaTargetsOf(tx, ticket.id);
+  if (!customerReplied) await explainBreaches(tx, targets, breachReason);
+  const safeResolution = request.to === "DONE" ? resolution : undefined;
+  await saveTicket(tx, ticket, expectedVersion, {
+    ...transitionEffects(ticket.status, request.to, now, ticket.firstRespondedAt),
+    ...(safeResolution ? { resolution: safeResolution } : {}),
+    updatedAt: now,
+  });
+  await slaOnTransition(tx, ticket, targets, ticket.status, request.to, now);
+  if (note && !options.noteIsPosted) {
+    await addCommentRow(
+      tx,
+      viewer,
+      ticket.id,
+      now,
+      note,
+      customerReplied ? "PUBLIC" : "INTERNAL",
+      customerReplied ? "CUSTOMER_REPLY" : "NOTE",
+    );
+  }
+  await recordEvent(tx, viewer, ticket.id, now, {
+    type: "STATUS_CHANGED",
+    before: { status: ticket.status },
+    after: {
+      status: request.to,
+      ...(safeResolution ? { resolution: safeResolution } : {}),
+      ...redactionsIn(note, safeResolution, breachReason),
+    },
+    note: note ?? breachReason ?? null,
+  });
+  return { ticketId: ticket.id, ...(request.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
+}
+
+export function transitionTicket(ctx: Context, args: TransitionArgs): Promise<TransitionResult> {
+  return write(ctx, async (w) => moveStep(w, await loadForWrite(w, args.id, args.expectedVersion), args, args.expectedVersion));
+}
