@@ -88,7 +88,7 @@ export async function inTransaction<T>(
 /**
  * The positions the commit gave the transaction's events. Publishing never fails the
  * write: if they cannot be read, the events go unpublished, and subscribers read them from
- * the table when the next event shows them the hole (schema/ticket-events.ts).
+ * the table when the next event shows them the hole (schema/ticket/live-events.ts).
  */
 async function committedPositions(prisma: PrismaClient, events: OutboxEvent[]): Promise<Outbox> {
   const rows = await prisma.ticketEvent

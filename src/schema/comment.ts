@@ -5,7 +5,8 @@ import type { TicketResult } from "../resolvers/write-frame.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum } from "./enums.js";
 import { ticketWriteErrors } from "./errors.js";
-import { ActorRef, actorFrom, changedTicketField, ticketPayload } from "./ticket.js";
+import { ActorRef, actorFrom } from "./ticket/actor.js";
+import { changedTicketField, ticketPayload } from "./ticket/payloads.js";
 
 const CommentKindEnum = builder.enumType("CommentKind", {
   description: "Where a comment came from.",

@@ -8,7 +8,8 @@ import { ticketListWhere } from "../resolvers/tickets/reads.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
 import { TeamRef } from "./team.js";
-import { ActorRef, actorFrom, changedTicketField } from "./ticket.js";
+import { ActorRef, actorFrom } from "./ticket/actor.js";
+import { changedTicketField } from "./ticket/payloads.js";
 import { UserRef } from "./user.js";
 
 const IncidentStatusEnum = builder.enumType("IncidentStatus", {

@@ -1,4 +1,5 @@
-// Assembles the schema: importing a domain file registers its types on the builder.
+// Assembles the schema: importing a domain module registers its types on the builder.
+// This is the one place that imports the modules for that; folders have no index file.
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.js";
 import "./scalars.js";
@@ -10,9 +11,15 @@ import "./user.js";
 import "./team.js";
 import "./token.js";
 import "./auth.js";
-import "./ticket.js";
+import "./ticket/actor.js";
+import "./ticket/type.js";
+import "./ticket/audit-events.js";
+import "./ticket/queries.js";
+import "./ticket/inputs.js";
+import "./ticket/payloads.js";
+import "./ticket/mutations.js";
 import "./comment.js";
-import "./ticket-events.js";
+import "./ticket/live-events.js";
 import "./sla/state.js";
 import "./sla/settings.js";
 import "./sla/alerts.js";

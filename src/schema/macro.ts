@@ -7,7 +7,7 @@ import type { TransitionResult } from "../resolvers/tickets/transition.js";
 import { builder } from "./builder.js";
 import { CommentVisibilityEnum, PriorityEnum, TicketStatusEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
-import { changedTicketField } from "./ticket.js";
+import { changedTicketField } from "./ticket/payloads.js";
 
 const placeholderList = Object.keys(PLACEHOLDERS)
   .map((p) => `{{${p}}}`)

@@ -5,7 +5,7 @@ import { autoAssignTicket } from "../resolvers/tickets/assign.js";
 import { builder } from "./builder.js";
 import { ChannelEnum, PriorityEnum, TicketTypeEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
-import { ticketPayload } from "./ticket.js";
+import { ticketPayload } from "./ticket/payloads.js";
 
 export const RuleEventEnum = builder.enumType("RuleEvent", {
   description: "When a rule is evaluated.",

@@ -4,7 +4,7 @@ import { SurveyUnavailableError, ValidationError } from "../errors.js";
 import { submitSurvey } from "../resolvers/surveys.js";
 import { builder } from "./builder.js";
 import { ErrorInterface } from "./errors.js";
-import { TicketRef } from "./ticket.js";
+import { TicketRef } from "./ticket/type.js";
 
 const SurveyRatingEnum = builder.enumType("SurveyRating", {
   description: "The customer's answer.",

@@ -8,7 +8,7 @@ import { builder } from "./builder.js";
 import { AvailabilityEnum } from "./enums.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
 import { OpeningWindowInput, OpeningWindowRef } from "./sla/settings.js";
-import { changedTicketField } from "./ticket.js";
+import { changedTicketField } from "./ticket/payloads.js";
 import { UserRef } from "./user.js";
 
 const SwarmStatusEnum = builder.enumType("SwarmStatus", {

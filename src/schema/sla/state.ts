@@ -2,7 +2,7 @@
 // loaded for all the cases of a request at once (src/resolvers/sla/state.ts).
 import { loadSlaStates, type TargetView, type TicketSla } from "../../resolvers/sla/state.js";
 import { builder } from "../builder.js";
-import { TicketRef } from "../ticket.js";
+import { TicketRef } from "../ticket/type.js";
 
 export const SlaTargetKindEnum = builder.enumType("SlaTargetKind", {
   description: "Which promise a target measures.",

@@ -2,14 +2,14 @@
 // reconnects passes the cursor of the last event it saw and first gets what it missed, from
 // the audit table, then the live feed, with nothing lost or repeated at the seam or later.
 import { GraphQLError } from "graphql";
-import type { Context } from "../context.js";
-import { visibleTicketsWhere } from "../domain/access.js";
-import { TICKET_FACTS } from "../realtime/publish.js";
-import type { TicketEventMessage, TicketFacts } from "../realtime/pubsub.js";
-import { type LiveFilter, liveStream, wantedBy } from "../realtime/streams.js";
-import { decodeId } from "../resolvers/ids.js";
-import { builder } from "./builder.js";
-import { PriorityEnum, TicketStatusEnum } from "./enums.js";
+import type { Context } from "../../context.js";
+import { visibleTicketsWhere } from "../../domain/access.js";
+import { TICKET_FACTS } from "../../realtime/publish.js";
+import type { TicketEventMessage, TicketFacts } from "../../realtime/pubsub.js";
+import { type LiveFilter, liveStream, wantedBy } from "../../realtime/streams.js";
+import { decodeId } from "../../resolvers/ids.js";
+import { builder } from "../builder.js";
+import { PriorityEnum, TicketStatusEnum } from "../enums.js";
 
 const TicketEventFilter = builder.inputType("TicketEventFilter", {
   description: "Which changes to receive; omitted fields match every case the viewer may see.",
