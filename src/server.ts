@@ -200,7 +200,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ? []
         : [{ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) } satisfies Plugin]),
       useOperationLimits(config.limits, config.production),
-      useSingleLogin((id) => persistedOperations?.get(id)),
+      useSingleLogin((id) => gate.persistedDocument(id)),
       useCostLimit(config.limits.maxCost),
       useExecutionTimeout(config.limits.executionTimeoutMs),
       useInputErrorCodes(),

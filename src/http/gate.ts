@@ -7,8 +7,9 @@
 //   tokens is rate limited too);
 // - every operation is counted against its credential's bucket (the session or token,
 //   never the header's spelling) or, without one, its address's;
-// - with an allow-list, only persisted operations run (by `documentId` or
-//   `extensions.persistedQuery.sha256Hash`);
+// - with an allow-list, only persisted operations run (by `documentId`, also in a GET's
+//   query string, or `extensions.persistedQuery.sha256Hash`; a sha256 id matches with or
+//   without its `sha256:` prefix);
 // - strings holding NUL or unpaired surrogates are refused, naming the field, in
 //   variables here and in the document's literals by `wellFormedStringsRule`.
 // Validation rules, the execution timeout and error masking are envelop plugins, which
@@ -28,6 +29,7 @@ import type { Clock } from "../clock.js";
 import { unauthenticatedError } from "../context.js";
 import type { Viewer } from "../domain/access.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { credentialOf, currentRequest } from "../observability/request-context.js";
 import type { AddressOf } from "./client-address.js";
 import type { RateLimits } from "./rate-limits.js";
 
@@ -69,6 +71,9 @@ function persistedId(params: OperationParams): string | null {
   const persisted = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
   return typeof persisted?.sha256Hash === "string" && persisted.sha256Hash ? persisted.sha256Hash : null;
 }
+
+/** A sha256 id, `sha256:<hex>` (GraphQL over HTTP's documentId) or the bare hex (the APQ hash). */
+const SHA256_ID = /^(?:sha256:)?([0-9a-f]{64})$/;
 
 /** A string a client may store or send on: no NUL, no unpaired UTF-16 surrogate. */
 export function isWellFormedText(value: string): boolean {
@@ -139,7 +144,12 @@ export class Gate {
    */
   async credentials(authorization: string | null | undefined, address: string): Promise<Credentials> {
     const auth = await authenticate(this.options.prisma, this.options.clock, authorization);
-    if (auth.ok) return { viewer: auth.viewer, expiresAt: auth.expiresAt };
+    if (auth.ok) {
+      // For the access log: which credential this request or operation ran with.
+      const request = currentRequest();
+      if (request) request.credential = credentialOf(auth.viewer);
+      return { viewer: auth.viewer, expiresAt: auth.expiresAt };
+    }
     const wait = await this.options.rateLimits.take("address", address);
     throw wait > 0 ? rateLimitedError(wait) : unauthenticatedError(auth.reason);
   }
@@ -167,6 +177,20 @@ export class Gate {
     return { ...params, query: this.document(params) };
   }
 
+  /**
+   * The text of a persisted operation. A sha256 id is found in either form, so a manifest
+   * keyed `sha256:<hex>` (GraphQL Code Generator's persisted-documents.json) answers APQ
+   * clients, which send the bare hex, and a manifest keyed by the bare hex answers
+   * `documentId: "sha256:<hex>"`.
+   */
+  persistedDocument(id: string): string | undefined {
+    const allowed = this.options.persistedOperations;
+    const exact = allowed?.get(id);
+    if (!allowed || exact !== undefined) return exact;
+    const hex = SHA256_ID.exec(id)?.[1];
+    return hex === undefined ? undefined : (allowed.get(`sha256:${hex}`) ?? allowed.get(hex));
+  }
+
   private document(params: OperationParams): string {
     const id = persistedId(params);
     const text = typeof params.query === "string" && params.query ? params.query : null;
@@ -186,7 +210,7 @@ export class Gate {
         "Only persisted operations run here: send `documentId` or `extensions.persistedQuery.sha256Hash`",
       );
     }
-    const document = allowed.get(id);
+    const document = this.persistedDocument(id);
     if (document === undefined) throw persistedOperationError("PERSISTED_QUERY_NOT_FOUND", "No persisted operation has this id");
     if (text !== null && text !== document) {
       throw persistedOperationError("PERSISTED_QUERY_ONLY", "Send either a persisted operation's id or a document, not both");
@@ -213,7 +237,11 @@ export function useGate(gate: Gate): Plugin & { credentialsOf(request: Request):
     credentialsOf,
     async onParams({ params, request, setParams, context }) {
       const address = gate.address(context);
-      const admitted = await gate.admit(params as OperationParams, await credentialsOf(request, context), address);
+      // yoga reads only query, operationName, variables and extensions from a GET's URL;
+      // GraphQL over HTTP sends a persisted document's id there as `documentId`.
+      const fromUrl = request.method === "GET" ? new URL(request.url).searchParams.get("documentId") : null;
+      const sent = fromUrl && (params as OperationParams).documentId === undefined ? { ...params, documentId: fromUrl } : params;
+      const admitted = await gate.admit(sent as OperationParams, await credentialsOf(request, context), address);
       // Only the parameters yoga knows: it refuses others (such as documentId) as unexpected.
       setParams({
         query: admitted.query,
