@@ -60,7 +60,7 @@ li { display: grid; grid-template-columns: auto 1fr auto; gap: 0.2rem 0.8rem; pa
 li .kind { font-weight: 700; font-size: 1.1rem; }
 li[data-kind="BREACH"] .kind { color: var(--bad); }
 li[data-kind="WARNING"] .kind { color: var(--warn); }
-li .number { font-weight: 700; font-size: 1.3rem; font-variant-numeric: tabular-nums; }
+li .number { white-space: nowrap; font-weight: 700; font-size: 1.3rem; font-variant-numeric: tabular-nums; }
 li .time { color: var(--dim); font-variant-numeric: tabular-nums; }
 li .what { grid-column: 2 / 4; color: var(--dim); font-size: 0.95rem; }
 .note { color: var(--dim); font-size: 1rem; margin: 0.4rem 0; }
