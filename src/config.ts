@@ -55,6 +55,10 @@ export interface Config {
   graphiql: boolean;
   /** JSON file { "<sha256 or id>": "<document>" }: when set, only these operations run. */
   persistedOperationsFile?: string;
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** OpenTelemetry traces: exported over OTLP/HTTP to the endpoint when one is set, off otherwise. */
+  tracing: { otlpEndpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -201,6 +205,17 @@ const env = z.object({
   INTROSPECTION: optionalBool("INTROSPECTION"),
   GRAPHIQL: optionalBool("GRAPHIQL"),
   PERSISTED_OPERATIONS_FILE: z.string().optional(),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, { message: "METRICS_TOKEN must be at least 16 characters (openssl rand -hex 16)" }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^https?:\/\/[^\s]+$/.test(v), {
+      message: "OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318",
+    }),
+  OTEL_SERVICE_NAME: z.string().optional().default("caseflow"),
 });
 
 /** Rules across variables; checked on the raw values so they report alongside the rest. */
@@ -265,5 +280,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     introspection: e.INTROSPECTION ?? !production,
     graphiql: e.GRAPHIQL ?? !production,
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined,
+    metricsToken: e.METRICS_TOKEN || undefined,
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined, serviceName: e.OTEL_SERVICE_NAME },
   };
 }

@@ -25,7 +25,15 @@ export interface Db {
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The PostgreSQL pool's connections by state; null for PGlite, which has one connection and no pool. */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  inUse: number;
+  idle: number;
+  waiting: number;
 }
 
 export interface DbOptions {
@@ -44,6 +52,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
   let closeDriver: () => Promise<void>;
   let location: string;
   let migrate: () => Promise<string[]>;
+  let poolStats: () => PoolStats | null = () => null;
   if (config.kind === "pglite") {
     const inMemory = config.dataDir.startsWith("memory://");
     if (!inMemory) await mkdir(config.dataDir, { recursive: true });
@@ -75,6 +84,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     pool.on("error", () => {});
     adapter = new PrismaPg(pool);
     closeDriver = () => pool.end();
+    poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount });
     location = describeUrl(config.url);
     // The schema engine holds a session-level advisory lock while it migrates, so that
     // instances starting together take turns. Lock and unlock must use one connection.
@@ -109,6 +119,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     ping: async () => {
       await prisma.$queryRawUnsafe("SELECT 1");
     },
+    poolStats,
     close: async () => {
       await prisma.$disconnect();
       await closeDriver();

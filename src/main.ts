@@ -1,6 +1,7 @@
 // The only reader of process.env: validate the configuration, build the app, serve,
 // and stop gracefully on SIGTERM/SIGINT.
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { startTracing, type Tracing } from "./observability/tracing.js";
 import { type App, createApp } from "./server.js";
 
 let config: Config;
@@ -11,6 +12,11 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+
+// Before the app, so that its first statements are traced too.
+const tracing: Tracing | null = config.tracing.otlpEndpoint
+  ? startTracing({ serviceName: config.tracing.serviceName, exporter: { otlpEndpoint: config.tracing.otlpEndpoint } })
+  : null;
 
 let app: App;
 try {
@@ -50,12 +56,15 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     app.logger.info({ signal }, "shutting down");
     // A hard deadline, in case something refuses to close.
     setTimeout(() => process.exit(1), (config.shutdownGraceSeconds + 5) * 1000).unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error) => {
-        app.logger.error({ err: error }, "error while stopping");
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          app.logger.error({ err: error }, "error while stopping");
+          process.exit(1);
+        },
+      );
   });
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import type { DocumentNode, ExecutionArgs } from "graphql";
+import type { DocumentNode, ExecutionArgs, FormattedExecutionResult } from "graphql";
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { createYoga, maskError, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
@@ -30,6 +30,11 @@ import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } f
 import { createRateLimits } from "./http/rate-limits.js";
 import { useSingleLogin } from "./http/single-login.js";
 import { useWallboard } from "./http/wallboard.js";
+import { useObservability } from "./observability/graphql.js";
+import { observeHttp } from "./observability/http.js";
+import { withRequestIds } from "./observability/logging.js";
+import { Metrics, useMetricsEndpoint } from "./observability/metrics.js";
+import { WebSocketObservation } from "./observability/websocket.js";
 import { CredentialWatch } from "./realtime/credentials.js";
 import { nextMessageSender, type SendSerialized } from "./realtime/frames.js";
 import { SubscriptionGroups } from "./realtime/groups.js";
@@ -59,6 +64,8 @@ export interface App {
   services: AppServices;
   yoga: YogaServerInstance<ServerContext, Context>;
   logger: Logger;
+  /** Prometheus metrics of this instance, served at /metrics. */
+  metrics: Metrics;
   realtime: Realtime;
   /** Shared executions of live subscriptions on this instance. */
   subscriptionGroups: SubscriptionGroups;
@@ -85,8 +92,9 @@ async function loadEncryptionKey(config: Config): Promise<Buffer> {
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "caseflow" } });
+  const logger = withRequestIds(options.logger ?? pino({ level: config.logLevel, base: { service: "caseflow" } }));
   const db = await createDb(config.database, { onQuery: options.onQuery });
+  const metrics = new Metrics(db.poolStats);
   try {
     if (config.migrateOnStart) {
       const applied = await db.migrate();
@@ -104,6 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       unavailable
         ? logger.warn({ err: error }, "live events: Redis does not answer; only this instance's subscribers get its events until it does")
         : logger.info("live events: Redis answers again; events reach every instance"),
+    onRelayed: (topic, lagMs) => metrics.eventBusLag.observe({ topic }, Math.max(0, lagMs) / 1000),
   });
   const rateLimits = await createRateLimits({
     perMinute: config.limits.rateLimitPerMinute,
@@ -114,6 +123,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       failing
         ? logger.warn({ err: error }, "rate limits: Redis does not answer; each instance counts on its own until it does")
         : logger.info("rate limits: Redis answers again; counting is shared"),
+    onRefused: (bucket) => metrics.rateLimitRefusals.inc({ bucket }),
   });
   const loginThrottle = await createLoginThrottle({
     redisUrl: config.redisUrl,
@@ -178,6 +188,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return createContext(services, viewer, gate.address({ req }), expiresAt);
     },
     plugins: [
+      useObservability(metrics),
+      useMetricsEndpoint(metrics, config.metricsToken),
       // A fixed answer: the driver's error text (hosts, database names) is for the log only.
       useReadinessCheck({
         endpoint: "/ready",
@@ -208,11 +220,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const slaMonitor: SlaMonitor | null = config.slaMonitor
-    ? startSlaMonitor({ prisma: db.prisma, realtime, clock: services.clock, logger, intervalMs: config.slaMonitorIntervalMs })
+    ? startSlaMonitor({
+        prisma: db.prisma,
+        realtime,
+        clock: services.clock,
+        logger,
+        intervalMs: config.slaMonitorIntervalMs,
+        onFired: (alert, committedAt) => {
+          metrics.slaAlerts.inc({ kind: alert.kind, target: alert.target });
+          metrics.slaAlertLag.observe({ kind: alert.kind }, Math.max(0, committedAt.getTime() - Date.parse(alert.dueAt)) / 1000);
+        },
+      })
     : null;
 
   const groups = new SubscriptionGroups();
-  const httpServer: Server = createServer(yoga);
+  // Idle keep-alive connections are closed by the client or the proxy in front, not by us:
+  // Node's 5 s default is shorter than proxies' (60 s and more), and a proxy that reuses a
+  // connection the server is closing at that moment answers its client 502.
+  const httpServer: Server = createServer({ keepAliveTimeout: 65_000 }, observeHttp(yoga, metrics, logger));
   // No permessage-deflate: grouped subscriptions write their frames onto the TCP socket
   // themselves, which is only ordered with ws's own frames when ws never queues (frames.ts).
   // A message may be as large as an HTTP body.
@@ -224,17 +249,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
+  const observed = new WebSocketObservation(metrics, logger);
+  wsServer.on("connection", (socket) => observed.connectionOpened(socket));
   const socketCredentials = (params: Record<string, unknown> | undefined, request: IncomingMessage) =>
     gate.credentials(typeof params?.authorization === "string" ? params.authorization : null, gate.address({ req: request }));
   // Where each subscription's results go when its group sends them: the socket and the
   // client's id, keyed by the ExecutionArgs graphql-ws hands back to `subscribe`.
   const senders = new WeakMap<ExecutionArgs, SendSerialized>();
+  // The request record and span of each admitted operation, for graphql-ws's execute and subscribe calls.
+  const operationOf = new WeakMap<ExecutionArgs, ReturnType<WebSocketObservation["begin"]>>();
   const wsHandle = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      execute: (args) => observed.run(operationOf.get(args)!, () => (args.rootValue as EnvelopedRoot).execute(args)),
       // Live-only subscriptions with the same document, variables and permissions share one
       // execution and one serialization per event.
-      subscribe: (args) => groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared), senders.get(args)!),
+      subscribe: (args) =>
+        observed.run(operationOf.get(args)!, () =>
+          groups.subscribe(args, (shared) => (shared.rootValue as EnvelopedRoot).subscribe(shared), senders.get(args)!),
+        ),
       // Live connections need credentials; graphql-ws closes with 4403 Forbidden otherwise.
       onConnect: async (ctx) => {
         const credentials = await socketCredentials(ctx.connectionParams, ctx.extra.request).catch(() => null);
@@ -242,38 +274,47 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       // Every operation passes the same gate as an HTTP request, and a refusal fails that
       // operation only (an `error` message for its id), never the socket's other ones.
-      onSubscribe: async (ctx, id, payload) => {
-        let credentials: Credentials;
-        let params: Awaited<ReturnType<Gate["admit"]>>;
-        try {
-          // Checked again for every operation: one started after the credentials were revoked
-          // is refused, and one started after joining a swarm sees that case.
-          credentials = await socketCredentials(ctx.connectionParams, ctx.extra.request);
-          if (!credentials.viewer) throw unauthenticatedError();
-          params = await gate.admit(payload, credentials, gate.address({ req: ctx.extra.request }));
-        } catch (error) {
-          return socketErrors([error]);
-        }
-        const enveloped = yoga.getEnveloped({ req: ctx.extra.request, credentials, params } as ServerContext);
-        let document: DocumentNode;
-        try {
-          document = enveloped.parse(params.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length) return socketErrors(errors);
-        } catch (error) {
-          return socketErrors([error]);
-        }
-        const args: ExecutionArgs = {
-          schema: enveloped.schema,
-          document,
-          operationName: params.operationName ?? undefined,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-        senders.set(args, nextMessageSender(ctx.extra.socket, ctx.extra.request.socket, id));
-        return args;
+      onSubscribe: (ctx, id, payload) => {
+        const operation = observed.begin(ctx, id);
+        return observed.run(operation, async () => {
+          let credentials: Credentials;
+          let params: Awaited<ReturnType<Gate["admit"]>>;
+          try {
+            // Checked again for every operation: one started after the credentials were revoked
+            // is refused, and one started after joining a swarm sees that case.
+            credentials = await socketCredentials(ctx.connectionParams, ctx.extra.request);
+            if (!credentials.viewer) throw unauthenticatedError();
+            params = await gate.admit(payload, credentials, gate.address({ req: ctx.extra.request }));
+          } catch (error) {
+            return socketErrors([error]);
+          }
+          const enveloped = yoga.getEnveloped({ req: ctx.extra.request, credentials, params } as ServerContext);
+          let document: DocumentNode;
+          try {
+            document = enveloped.parse(params.query);
+            const errors = enveloped.validate(enveloped.schema, document);
+            if (errors.length) return socketErrors(errors);
+          } catch (error) {
+            return socketErrors([error]);
+          }
+          const args: ExecutionArgs = {
+            schema: enveloped.schema,
+            document,
+            operationName: params.operationName ?? undefined,
+            variableValues: params.variables,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          };
+          senders.set(args, nextMessageSender(ctx.extra.socket, ctx.extra.request.socket, id));
+          operationOf.set(args, operation);
+          observed.admitted(operation, document, params.operationName);
+          return args;
+        });
       },
+      // Results sent by graphql-ws itself (a group's shared events go out pre-serialized, see groups.ts).
+      onNext: (ctx, id, _payload, _args, result) => observed.result(ctx, id, result) as FormattedExecutionResult,
+      onError: (ctx, id, _payload, errors) => observed.errors(ctx, id, errors).map((error) => error.toJSON()),
+      onComplete: (ctx, id) => observed.completed(ctx, id),
     },
     wsServer,
   );
@@ -285,6 +326,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services,
     yoga,
     logger,
+    metrics,
     realtime,
     slaMonitor,
     subscriptionGroups: groups,

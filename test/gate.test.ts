@@ -145,7 +145,11 @@ describe("rate limits", () => {
       for (let i = 0; i < 6; i++) outcomes.push(codes(await socket.run(`q${i}`, { query: "{ health }" }))?.[0] ?? "ok");
       expect(outcomes).toEqual(["ok", "ok", "ok", "ok", "RATE_LIMITED", "RATE_LIMITED"]);
       const refused = socket.messages.find((m) => m.type === "error");
-      expect(refused.payload[0].extensions).toEqual({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
+      expect(refused.payload[0].extensions).toEqual({
+        code: "RATE_LIMITED",
+        retryAfterSeconds: expect.any(Number),
+        requestId: expect.any(String),
+      });
     } finally {
       socket.close();
     }

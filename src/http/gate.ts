@@ -29,6 +29,7 @@ import type { Clock } from "../clock.js";
 import { unauthenticatedError } from "../context.js";
 import type { Viewer } from "../domain/access.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { credentialOf, currentRequest } from "../observability/request-context.js";
 import type { AddressOf } from "./client-address.js";
 import type { RateLimits } from "./rate-limits.js";
 
@@ -143,7 +144,12 @@ export class Gate {
    */
   async credentials(authorization: string | null | undefined, address: string): Promise<Credentials> {
     const auth = await authenticate(this.options.prisma, this.options.clock, authorization);
-    if (auth.ok) return { viewer: auth.viewer, expiresAt: auth.expiresAt };
+    if (auth.ok) {
+      // For the access log: which credential this request or operation ran with.
+      const request = currentRequest();
+      if (request) request.credential = credentialOf(auth.viewer);
+      return { viewer: auth.viewer, expiresAt: auth.expiresAt };
+    }
     const wait = await this.options.rateLimits.take("address", address);
     throw wait > 0 ? rateLimitedError(wait) : unauthenticatedError(auth.reason);
   }

@@ -100,6 +100,8 @@ export interface RateLimitOptions {
   redisTimeoutMs?: number;
   /** Told once each time Redis stops answering, and once when it answers again. */
   onRedisFallback?: (failing: boolean, error?: unknown) => void;
+  /** Told of each refusal (for the metrics), whichever store decided it. */
+  onRefused?: (kind: "credential" | "address") => void;
 }
 
 /**
@@ -107,6 +109,20 @@ export interface RateLimitOptions {
  * Redis to connect, so the first requests after start are already counted together.
  */
 export async function createRateLimits(options: RateLimitOptions): Promise<RateLimits> {
+  const limits = await openRateLimits(options);
+  const onRefused = options.onRefused;
+  if (!onRefused) return limits;
+  return {
+    ...limits,
+    take: async (kind, key) => {
+      const wait = await limits.take(kind, key);
+      if (wait > 0) onRefused(kind);
+      return wait;
+    },
+  };
+}
+
+async function openRateLimits(options: RateLimitOptions): Promise<RateLimits> {
   const local = { credential: new LocalBuckets(options.perMinute), address: new LocalBuckets(options.anonymousPerMinute) };
   const perMinute = { credential: options.perMinute, address: options.anonymousPerMinute };
   if (!options.redisUrl) {

@@ -103,7 +103,7 @@ function localTarget(): EventTarget {
  * came from, so an instance does not hear its own events twice. Channel names get a
  * prefix, so deployments (or test runs) that share one Redis do not hear each other.
  */
-function localFirst(local: EventTarget, redis: EventTarget, prefix: string): EventTarget {
+function localFirst(local: EventTarget, redis: EventTarget, prefix: string, onRelayed?: RealtimeOptions["onRelayed"]): EventTarget {
   const origin = randomUUID();
   const relayed = new Set<string>();
   return {
@@ -113,15 +113,17 @@ function localFirst(local: EventTarget, redis: EventTarget, prefix: string): Eve
       // One Redis subscription per topic, kept for the app's life (there are a handful).
       relayed.add(type);
       redis.addEventListener(prefix + type, (event) => {
-        const message = (event as CustomEvent<{ origin: string; detail: unknown }>).detail;
-        if (message?.origin !== origin) local.dispatchEvent(new CustomEvent(type, { detail: message?.detail }));
+        const message = (event as CustomEvent<{ origin: string; sentAt?: number; detail: unknown }>).detail;
+        if (message?.origin === origin) return;
+        if (typeof message?.sentAt === "number") onRelayed?.(type, Date.now() - message.sentAt);
+        local.dispatchEvent(new CustomEvent(type, { detail: message?.detail }));
       });
     },
     removeEventListener: (type: string, listener: EventListenerOrEventListenerObject | null) => local.removeEventListener(type, listener),
     dispatchEvent: (event: Event) => {
       const detail = (event as CustomEvent).detail;
       local.dispatchEvent(new CustomEvent(event.type, { detail }));
-      return redis.dispatchEvent(new CustomEvent(prefix + event.type, { detail: { origin, detail } }));
+      return redis.dispatchEvent(new CustomEvent(prefix + event.type, { detail: { origin, sentAt: Date.now(), detail } }));
     },
   };
 }
@@ -135,6 +137,11 @@ async function closeRedis(client: Redis) {
 export interface RealtimeOptions {
   /** Told once each time Redis stops answering (also at start), and once when it answers again. */
   onRedisUnavailable?: (unavailable: boolean, error?: unknown) => void;
+  /**
+   * Told of each event received from another instance through Redis, with the
+   * milliseconds since it was published there (wall clocks of both machines).
+   */
+  onRelayed?: (topic: string, lagMs: number) => void;
 }
 
 export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:", options: RealtimeOptions = {}): Realtime {
@@ -181,7 +188,7 @@ export function createRealtime(redisUrl?: string, channelPrefix = "caseflow:", o
   }
   const redisTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient }) as unknown as EventTarget;
   return {
-    pubsub: createPubSub<Topics>({ eventTarget: localFirst(localTarget(), redisTarget, channelPrefix) as never }),
+    pubsub: createPubSub<Topics>({ eventTarget: localFirst(localTarget(), redisTarget, channelPrefix, options.onRelayed) as never }),
     cache: new ShortLivedCache(),
     kind: "redis",
     close: async () => {

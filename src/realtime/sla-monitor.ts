@@ -21,6 +21,8 @@ export interface SlaMonitorOptions {
   intervalMs: number;
   /** How many due targets one scan handles; the rest wait for the next scan. */
   batchSize?: number;
+  /** Told of each alert this instance fired, once committed, with the time it committed. */
+  onFired?: (alert: SlaAlertMessage, committedAt: Date) => void;
 }
 
 export interface SlaMonitor {
@@ -102,7 +104,10 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
     for (const { id } of due) {
       try {
         const message = await fire(id, now);
-        if (message) fired.push(message);
+        if (message) {
+          fired.push(message);
+          options.onFired?.(message, clock.now());
+        }
       } catch (error) {
         logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
       }
