@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SlaPolicy" ADD COLUMN     "channels" "Channel"[] DEFAULT ARRAY[]::"Channel"[];
