@@ -59,6 +59,22 @@ export interface Config {
   metricsToken?: string;
   /** OpenTelemetry traces: exported over OTLP/HTTP to the endpoint when one is set, off otherwise. */
   tracing: { otlpEndpoint?: string; serviceName: string };
+  /** Outgoing webhooks (src/integrations/webhooks/). */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Whether this instance sends due deliveries (every instance may; each is sent once). */
+  dispatcher: boolean;
+  dispatchIntervalMs: number;
+  /** Let deliveries reach loopback, private and link-local addresses (for tests and closed networks only). */
+  allowPrivateNetworks: boolean;
+  /** How long one attempt may take before it counts as failed. */
+  timeoutMs: number;
+  /** An endpoint whose every attempt failed for this long is disabled. */
+  disableAfterMs: number;
+  /** How long the old secret still signs after a rotation. */
+  secretOverlapMs: number;
 }
 
 export class ConfigError extends Error {
@@ -216,6 +232,12 @@ const env = z.object({
       message: "OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318",
     }),
   OTEL_SERVICE_NAME: z.string().optional().default("caseflow"),
+  WEBHOOK_DISPATCHER: bool("WEBHOOK_DISPATCHER", true),
+  WEBHOOK_DISPATCH_INTERVAL_MS: int("WEBHOOK_DISPATCH_INTERVAL_MS", 1000, 50, 60_000),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", false),
+  WEBHOOK_TIMEOUT_MS: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
+  WEBHOOK_DISABLE_AFTER_HOURS: int("WEBHOOK_DISABLE_AFTER_HOURS", 72, 1, 24 * 90),
+  WEBHOOK_SECRET_OVERLAP_HOURS: int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, 0, 24 * 30),
 });
 
 /** Rules across variables; checked on the raw values so they report alongside the rest. */
@@ -282,5 +304,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined, serviceName: e.OTEL_SERVICE_NAME },
+    webhooks: {
+      dispatcher: e.WEBHOOK_DISPATCHER,
+      dispatchIntervalMs: e.WEBHOOK_DISPATCH_INTERVAL_MS,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3600_000,
+      secretOverlapMs: e.WEBHOOK_SECRET_OVERLAP_HOURS * 3600_000,
+    },
   };
 }

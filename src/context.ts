@@ -27,6 +27,8 @@ export interface AppServices {
   survey: { delaySeconds: number; ttlSeconds: number };
   /** IANA zone in which ticket numbers take their date. */
   numberingTimeZone: string;
+  /** How long a webhook endpoint's old secret still signs after a rotation. */
+  webhookSecretOverlapMs: number;
   logger: Logger;
 }
 

@@ -30,6 +30,7 @@ import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } f
 import { createRateLimits } from "./http/rate-limits.js";
 import { useSingleLogin } from "./http/single-login.js";
 import { useWallboard } from "./http/wallboard.js";
+import { startWebhookDispatcher, type WebhookDispatcher } from "./integrations/webhooks/dispatcher.js";
 import { useObservability } from "./observability/graphql.js";
 import { observeHttp } from "./observability/http.js";
 import { withRequestIds } from "./observability/logging.js";
@@ -71,6 +72,10 @@ export interface App {
   subscriptionGroups: SubscriptionGroups;
   /** Null when SLA_MONITOR is off on this instance. */
   slaMonitor: SlaMonitor | null;
+  /** The HTTP server (also carrying the WebSocket upgrades); tests wait on its events. */
+  httpServer: Server;
+  /** Null when WEBHOOK_DISPATCHER is off on this instance. */
+  webhookDispatcher: WebhookDispatcher | null;
   /** Listens on `port` (0 picks a free one); resolves to the bound port. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** Stops accepting work, lets in-flight requests finish, closes sockets and the database. */
@@ -145,6 +150,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sessionTtlSeconds: config.sessionTtlSeconds,
     survey: config.survey,
     numberingTimeZone: config.numberingTimeZone,
+    webhookSecretOverlapMs: config.webhooks.secretOverlapMs,
     logger,
   };
 
@@ -231,6 +237,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           metrics.slaAlertLag.observe({ kind: alert.kind }, Math.max(0, committedAt.getTime() - Date.parse(alert.dueAt)) / 1000);
         },
       })
+    : null;
+
+  const webhookDispatcher: WebhookDispatcher | null = config.webhooks.dispatcher
+    ? startWebhookDispatcher({ prisma: db.prisma, realtime, clock, cipher: services.cipher, logger, config: config.webhooks })
     : null;
 
   const groups = new SubscriptionGroups();
@@ -329,7 +339,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     realtime,
     slaMonitor,
+    webhookDispatcher,
     subscriptionGroups: groups,
+    httpServer,
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -355,6 +367,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await closed;
         clearTimeout(timer);
         await slaMonitor?.stop();
+        await webhookDispatcher?.stop();
         services.liveMetrics.close();
         services.credentialWatch.close();
         groups.close();

@@ -3,7 +3,15 @@
 import type { Role } from "../generated/prisma/enums.js";
 
 /** The token scopes an integration can be granted. */
-export const TOKEN_SCOPES = ["tickets:read", "tickets:write", "comments:write", "reports:read", "contacts:read", "admin"] as const;
+export const TOKEN_SCOPES = [
+  "tickets:read",
+  "tickets:write",
+  "comments:write",
+  "reports:read",
+  "contacts:read",
+  "webhooks:manage",
+  "admin",
+] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export type Viewer =
@@ -188,7 +196,7 @@ function personReach(role: Role, teamIds: readonly string[], canViewContact: boo
   const scopes: TokenScope[] = ["tickets:read", "tickets:write", "comments:write"];
   if (RANK[role] >= RANK.SUPERVISOR) scopes.push("reports:read");
   if (canViewContact) scopes.push("contacts:read");
-  if (role === "ADMIN") scopes.push("admin");
+  if (role === "ADMIN") scopes.push("webhooks:manage", "admin");
   return { scopes: new Set(scopes), teams: RANK[role] >= RANK.MANAGER ? "all" : teamIds, rank: RANK[role] };
 }
 

@@ -12,6 +12,7 @@ export const ALERT_KINDS = {
   AUTO_ESCALATED: "caseflow escalated a case by itself (repeat complaint, HIGH resolution breach).",
   RULE_LOOP: "Rules undid each other on a case; the loop was stopped.",
   MAJOR_INCIDENT: "An incident of severity 3 or 4 was declared.",
+  WEBHOOK_DISABLED: "A webhook endpoint of the team failed for too long and was disabled.",
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 

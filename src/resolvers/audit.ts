@@ -5,8 +5,10 @@
 // layer's (src/db/transaction.ts).
 import { publishEventAfterCommit, type Tx } from "../db/transaction.js";
 import type { Viewer } from "../domain/access.js";
+import { webhookEventOfTicketEvent } from "../domain/webhooks.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { TicketFacts } from "../realtime/pubsub.js";
+import { enqueueTicketWebhooks } from "./webhooks/enqueue.js";
 
 export const TICKET_EVENT_TYPES = {
   CREATED: "The case was created.",
@@ -58,7 +60,10 @@ export async function recordEvent(
   event: EventRecord,
 ): Promise<TicketFacts> {
   const actor: { actorKind: string; actorUserId?: string; actorTokenId?: string } = actorOf(viewer);
-  const [row] = await tx.$queryRaw<(TicketFacts & { seq: bigint })[]>`
+  const webhookType = webhookEventOfTicketEvent(event.type);
+  // The same statement finds the webhook endpoints listening for the event, so a write
+  // costs no extra round trip while none is.
+  const [row] = await tx.$queryRaw<(TicketFacts & { seq: bigint; webhookEndpointIds: string[] })[]>`
     WITH event AS (
       INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "at")
       VALUES (${ticketId}::uuid, ${event.type}, ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
@@ -66,10 +71,21 @@ export async function recordEvent(
       RETURNING "seq", "ticketId"
     )
     SELECT event."seq", t."teamId"::text AS "teamId", t."assigneeId"::text AS "assigneeId",
-           t."submittedById"::text AS "submittedById", t."status"::text AS "status", t."priority"::text AS "priority"
+           t."submittedById"::text AS "submittedById", t."status"::text AS "status", t."priority"::text AS "priority",
+           ARRAY(SELECT w."id"::text FROM "WebhookEndpoint" w
+                 WHERE ${webhookType}::text IS NOT NULL AND w."enabled"
+                   AND t."teamId" = ANY(w."teamIds") AND ${webhookType}::text = ANY(w."eventTypes")) AS "webhookEndpointIds"
     FROM event JOIN "Ticket" t ON t."id" = event."ticketId"`;
   if (!row) throw new Error(`No case ${ticketId} to record ${event.type} on`);
-  const { seq, ...facts } = row;
+  const { seq, webhookEndpointIds, ...facts } = row;
   publishEventAfterCommit(tx, { seq, ticketId, type: event.type, facts });
+  if (webhookType && webhookEndpointIds.length) {
+    await enqueueTicketWebhooks(tx, webhookEndpointIds, webhookType, ticketId, at, {
+      actor: actor.actorKind,
+      before: event.before,
+      after: event.after,
+      note: event.note,
+    });
+  }
   return facts;
 }

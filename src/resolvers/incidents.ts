@@ -11,6 +11,7 @@ import { raiseAlert } from "../realtime/alerts.js";
 import { recordEvent } from "./audit.js";
 import { decodeId, decodeIds } from "./ids.js";
 import { saveTicket } from "./ticket-rows.js";
+import { enqueueIncidentWebhooks } from "./webhooks/enqueue.js";
 import { loadForWrite, type Write, write } from "./write-frame.js";
 
 /** Incidents of this severity and above alert managers. */
@@ -38,6 +39,7 @@ async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentU
     data: { incidentId: incident.id, kind, body, ticketId, createdAt: w.now, ...author(w.viewer) },
     select: { id: true },
   });
+  await enqueueIncidentWebhooks(w.tx, incident.id, kind, body, w.now);
   publishAfterCommit(w.tx, (realtime) =>
     realtime.pubsub.publish("incident-event", {
       updateId: update.id,

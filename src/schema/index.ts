@@ -31,5 +31,6 @@ import "./incident.js";
 import "./alert.js";
 import "./macro.js";
 import "./swarm.js";
+import "./webhook.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());
