@@ -9,7 +9,7 @@
 //   FOLLOW_UP       while the case waits on the customer; each public reply meets it and
 //                   starts the next cycle, leaving INFORM_CUSTOMER ends it.
 // Each cycle warns once before its due instant and breaches once at it.
-import type { Priority, TicketStatus } from "../generated/prisma/enums.js";
+import type { Channel, Priority, TicketStatus } from "../generated/prisma/enums.js";
 import { addBusinessSeconds, businessSecondsBetween, type CalendarRules } from "./business-time.js";
 import { isFirstResponse, isWorkflowMove } from "./workflow.js";
 
@@ -17,31 +17,74 @@ export type SlaKind = "FIRST_RESPONSE" | "RESOLUTION" | "FOLLOW_UP";
 export type SlaState = "ON_TRACK" | "AT_RISK" | "BREACHED" | "MET" | "PAUSED";
 
 export interface PolicyTargets {
+  name: string;
   priority: Priority;
   teamId: string | null;
   tierLevel: number | null;
+  /** The channels it is narrowed to; empty for any channel. */
+  channels: readonly Channel[];
   firstResponseSeconds: number;
   resolutionSeconds: number;
   followUpSeconds: number;
   warningBeforeSeconds: number;
 }
 
-/** The most specific policy for the case: team and tier beat team, team beats tier, tier beats the default. */
-export function selectPolicy<P extends PolicyTargets>(
-  policies: readonly P[],
-  ticket: { priority: Priority; teamId: string | null; tierLevel: number | null },
-): P | null {
-  const score = (p: P) => (p.teamId ? 2 : 0) + (p.tierLevel !== null ? 1 : 0);
+/** What the policy choice reads of a case. */
+export interface PolicySubject {
+  priority: Priority;
+  teamId: string | null;
+  tierLevel: number | null;
+  channel: Channel;
+}
+
+/**
+ * How specific a policy is, as a number where a larger one wins: channel counts 4, team 2,
+ * tier 1. That orders the eight scopes as
+ *   team+tier+channel > team+channel > tier+channel > channel > team+tier > team > tier > default,
+ * because a customer's channel sets the expectation the practices measure first (a chat
+ * is answered in a minute whoever owns it), then the owning team, then the tier.
+ */
+export function policySpecificity(policy: Pick<PolicyTargets, "teamId" | "tierLevel" | "channels">): number {
+  return (policy.channels.length ? 4 : 0) + (policy.teamId !== null ? 2 : 0) + (policy.tierLevel !== null ? 1 : 0);
+}
+
+/** Whether the policy covers the case: same priority, and each scope it names is the case's. */
+export function policyMatches(policy: PolicyTargets, ticket: PolicySubject): boolean {
   return (
-    policies
-      .filter(
-        (p) =>
-          p.priority === ticket.priority &&
-          (p.teamId === null || p.teamId === ticket.teamId) &&
-          (p.tierLevel === null || p.tierLevel === ticket.tierLevel),
-      )
-      .sort((a, b) => score(b) - score(a))[0] ?? null
+    policy.priority === ticket.priority &&
+    (policy.teamId === null || policy.teamId === ticket.teamId) &&
+    (policy.tierLevel === null || policy.tierLevel === ticket.tierLevel) &&
+    (policy.channels.length === 0 || policy.channels.includes(ticket.channel))
   );
+}
+
+/**
+ * The most specific policy that covers the case (policySpecificity). Saving refuses two
+ * policies of one priority, team and tier whose channels overlap, so equals should not
+ * meet; if they do (two saves racing), the one listing fewer channels wins, then the
+ * name in code-point order, so every instance picks the same one.
+ */
+export function selectPolicy<P extends PolicyTargets>(policies: readonly P[], ticket: PolicySubject): P | null {
+  let best: P | null = null;
+  for (const policy of policies) {
+    if (!policyMatches(policy, ticket)) continue;
+    if (best === null || comparePolicies(policy, best) < 0) best = policy;
+  }
+  return best;
+}
+
+/** Negative when `a` wins over `b`. */
+function comparePolicies(a: PolicyTargets, b: PolicyTargets): number {
+  return (
+    policySpecificity(b) - policySpecificity(a) || a.channels.length - b.channels.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
+}
+
+/** Two policies that would tie for some case: the same priority, team and tier, and the same or overlapping channels. */
+export function policiesOverlap(a: Pick<PolicyTargets, "priority" | "teamId" | "tierLevel" | "channels">, b: typeof a): boolean {
+  if (a.priority !== b.priority || a.teamId !== b.teamId || a.tierLevel !== b.tierLevel) return false;
+  if (!a.channels.length || !b.channels.length) return a.channels.length === b.channels.length;
+  return a.channels.some((channel) => b.channels.includes(channel));
 }
 
 /** Each kind's latest cycle: the targets that count now (earlier cycles are history). */

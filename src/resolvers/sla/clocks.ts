@@ -21,7 +21,7 @@ import {
 } from "../../domain/sla.js";
 import { ValidationError } from "../../errors.js";
 import type { Prisma, SlaTarget } from "../../generated/prisma/client.js";
-import type { TicketStatus } from "../../generated/prisma/enums.js";
+import type { Channel, TicketStatus } from "../../generated/prisma/enums.js";
 
 export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null | undefined): CalendarRules {
   if (!calendar) return ALWAYS_OPEN;
@@ -48,30 +48,32 @@ interface CalendarRow {
 
 interface SettingsRow {
   tierLevel: number | null;
+  channel: Channel;
   policies: { policy: PolicyTargets & { id: string }; calendar: CalendarRow | null }[];
   teamCalendar: CalendarRow | null;
   defaultCalendar: CalendarRow | null;
 }
 
 /**
- * The policy and calendar that apply to a case now: the case's tier, the policies of its
- * priority with their calendars, its team's calendar and the default one, in one statement
- * (this runs inside every move of a case).
+ * The policy and calendar that apply to a case now: the case's tier and channel (a case
+ * keeps the channel it came in by), the policies of its priority with their calendars, its
+ * team's calendar and the default one, in one statement (this runs inside every move of a case).
  */
 async function slaSettings(tx: Tx, ticket: SlaSubject) {
   const [row] = await tx.$queryRaw<SettingsRow[]>`
     SELECT
       (SELECT "level" FROM "Tier" WHERE "id" = ${ticket.tierId}::uuid) AS "tierLevel",
+      (SELECT "channel" FROM "Ticket" WHERE "id" = ${ticket.id}::uuid) AS "channel",
       (SELECT coalesce(json_agg(json_build_object('policy', p, 'calendar', c)), '[]'::json)
          FROM "SlaPolicy" p LEFT JOIN "BusinessCalendar" c ON c."id" = p."calendarId"
         WHERE p."priority" = ${ticket.priority}::"Priority") AS "policies",
       (SELECT row_to_json(c) FROM "Team" t JOIN "BusinessCalendar" c ON c."id" = t."calendarId"
         WHERE t."id" = ${ticket.teamId}::uuid) AS "teamCalendar",
       (SELECT row_to_json(c) FROM "BusinessCalendar" c WHERE c."isDefault" LIMIT 1) AS "defaultCalendar"`;
-  const { tierLevel, policies, teamCalendar, defaultCalendar } = row!;
+  const { tierLevel, channel, policies, teamCalendar, defaultCalendar } = row!;
   const chosen = selectPolicy(
-    policies.map(({ policy, calendar }) => ({ ...policy, calendar })),
-    { priority: ticket.priority, teamId: ticket.teamId, tierLevel },
+    policies.map(({ policy, calendar }) => ({ ...policy, channels: policy.channels ?? [], calendar })),
+    { priority: ticket.priority, teamId: ticket.teamId, tierLevel, channel },
   );
   // The policy's calendar, else the owning team's, else the installation's default.
   const calendar = chosen?.calendar ?? teamCalendar ?? defaultCalendar;

@@ -1,12 +1,13 @@
-// Administrators' SLA settings: policies (targets per priority, optionally per team and
-// tier) and business calendars. New targets use them at once; running targets keep the
+// Administrators' SLA settings: policies (targets per priority, optionally per team,
+// tier and channels) and business calendars. New targets use them at once; running targets keep the
 // budget they started with until the case's priority, team or tier changes.
 import type { Context } from "../../context.js";
 import { inTransaction } from "../../db/transaction.js";
 import { calendarProblems, type OpeningWindow } from "../../domain/business-time.js";
 import { label, parseInput } from "../../domain/input.js";
+import { policiesOverlap } from "../../domain/sla.js";
 import { NotFoundError, ValidationError } from "../../errors.js";
-import type { Priority } from "../../generated/prisma/enums.js";
+import type { Channel, Priority } from "../../generated/prisma/enums.js";
 import { decodeId } from "../ids.js";
 
 const MAX_SECONDS = 365 * 86400;
@@ -24,6 +25,7 @@ export interface SlaPolicyArgs {
   priority: Priority;
   teamId?: string | null;
   tierLevel?: number | null;
+  channels?: readonly Channel[] | null;
   firstResponseSeconds: number;
   resolutionSeconds: number;
   followUpSeconds: number;
@@ -38,6 +40,8 @@ export async function upsertSlaPolicy(ctx: Context, args: SlaPolicyArgs) {
     priority: args.priority,
     teamId: args.teamId ? decodeId("input.teamId", args.teamId, "Team") : null,
     tierLevel: args.tierLevel ?? null,
+    // A set: order and repeats mean nothing, and a sorted list reads the same everywhere.
+    channels: [...new Set(args.channels ?? [])].sort(),
     firstResponseSeconds: seconds("input.firstResponseSeconds", args.firstResponseSeconds),
     resolutionSeconds: seconds("input.resolutionSeconds", args.resolutionSeconds),
     followUpSeconds: seconds("input.followUpSeconds", args.followUpSeconds),
@@ -52,12 +56,20 @@ export async function upsertSlaPolicy(ctx: Context, args: SlaPolicyArgs) {
   if (data.calendarId && !(await ctx.prisma.businessCalendar.findUnique({ where: { id: data.calendarId } }))) {
     throw ValidationError.of("input.calendarId", "names no calendar");
   }
-  // One policy per priority, team and tier: a second one would make the choice ambiguous.
-  const twin = await ctx.prisma.slaPolicy.findFirst({
+  // One policy per priority, team, tier and channel: a second one would make the choice ambiguous.
+  const siblings = await ctx.prisma.slaPolicy.findMany({
     where: { priority: data.priority, teamId: data.teamId, tierLevel: data.tierLevel, ...(id ? { NOT: { id } } : {}) },
-    select: { name: true },
+    select: { name: true, priority: true, teamId: true, tierLevel: true, channels: true },
   });
-  if (twin) throw ValidationError.of("input.priority", `policy "${twin.name}" already covers this priority, team and tier`);
+  const twin = siblings.find((other) => policiesOverlap(data, other));
+  if (twin) {
+    if (data.channels.length)
+      throw ValidationError.of(
+        "input.channels",
+        `policy "${twin.name}" already covers ${twin.channels.filter((c) => data.channels.includes(c)).join(", ")} for this priority, team and tier`,
+      );
+    throw ValidationError.of("input.priority", `policy "${twin.name}" already covers this priority, team and tier`);
+  }
   try {
     if (id) {
       if (!(await ctx.prisma.slaPolicy.findUnique({ where: { id } }))) throw new NotFoundError("SlaPolicy", args.id!);

@@ -1,8 +1,8 @@
-// SLA settings: the policies (targets per priority, team and tier) and the business
+// SLA settings: the policies (targets per priority, team, tier and channels) and the business
 // calendars their clocks run in, with the administrators' mutations.
 import { upsertBusinessCalendar, upsertSlaPolicy } from "../../resolvers/sla/settings.js";
 import { builder, maxPageSize, totalCountField } from "../builder.js";
-import { PriorityEnum } from "../enums.js";
+import { ChannelEnum, PriorityEnum } from "../enums.js";
 import { commonErrors } from "../errors.js";
 
 export const OpeningWindowRef = builder.objectRef<{ day: number; start: string; end: string }>("OpeningWindow").implement({
@@ -32,7 +32,8 @@ builder.prismaNode("BusinessCalendar", {
 });
 
 builder.prismaNode("SlaPolicy", {
-  description: "Targets for a priority, optionally narrowed to a team and a tier; the most specific match applies.",
+  description:
+    "Targets for a priority, optionally narrowed to a team, a tier and channels. The most specific match applies: team+tier+channel > team+channel > tier+channel > channel > team+tier > team > tier > priority only.",
   id: { field: "id" },
   authScopes: { authenticated: true },
   fields: (t) => ({
@@ -40,6 +41,10 @@ builder.prismaNode("SlaPolicy", {
     priority: t.expose("priority", { type: PriorityEnum, description: "The priority it applies to." }),
     team: t.relation("team", { nullable: true, description: "Only this team's cases, when set." }),
     tierLevel: t.exposeInt("tierLevel", { nullable: true, description: "Only cases at this tier, when set." }),
+    channels: t.expose("channels", {
+      type: [ChannelEnum],
+      description: "Only cases that came in by one of these channels, in alphabetical order; empty for any channel.",
+    }),
     firstResponseSeconds: t.exposeInt("firstResponseSeconds", { description: "First response target, business seconds." }),
     resolutionSeconds: t.exposeInt("resolutionSeconds", { description: "Resolution target, business seconds." }),
     followUpSeconds: t.exposeInt("followUpSeconds", { description: "Follow-up interval while waiting on the customer." }),
@@ -110,6 +115,11 @@ const UpsertSlaPolicyInput = builder.inputType("UpsertSlaPolicyInput", {
     priority: t.field({ type: PriorityEnum, required: true, description: "The priority it applies to." }),
     teamId: t.id({ description: "Only this team's cases." }),
     tierLevel: t.int({ description: "Only cases at this tier (1-4)." }),
+    channels: t.field({
+      type: [ChannelEnum],
+      description:
+        "Only cases that came in by one of these channels; omit or leave empty for any channel. No two policies of one priority, team and tier may share a channel.",
+    }),
     firstResponseSeconds: t.int({ required: true, description: "First response target, business seconds." }),
     resolutionSeconds: t.int({ required: true, description: "Resolution target, business seconds." }),
     followUpSeconds: t.int({ required: true, description: "Follow-up interval, business seconds." }),
