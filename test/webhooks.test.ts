@@ -4,12 +4,15 @@
 // ticked by hand, so "nothing arrived" is proven by a finished tick, never by waiting.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { decodeGlobalID } from "@pothos/plugin-relay";
 import pino from "pino";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
+import { inTransaction, type Tx } from "../src/db/transaction.js";
 import { claimDue } from "../src/integrations/outbox.js";
 import type { AlertMessage } from "../src/realtime/pubsub.js";
+import { recordEvent } from "../src/resolvers/audit.js";
 import { createApp } from "../src/server.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
@@ -193,14 +196,23 @@ describe("delivery", () => {
     ]);
   });
 
-  it("writes the delivery in the change's transaction: a refused write leaves none", async () => {
+  it("writes the delivery in the change's transaction: committed with it, or not at all", async () => {
     const hook = await receiver();
     const { endpoint } = await createEndpoint(hook.url(), [teamA.gid]);
     const ticket = await createTicketVia(app, agentA.token, { teamId: teamA.gid });
-    // A stale version: the transition rolls back, and its event's delivery with it.
-    const refused = await moveVia(app, agentA.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version + 5 });
-    expect(refused.__typename).toBe("VersionConflictError");
+    const id = decodeGlobalID(ticket.id).id;
+    const assign = (tx: Tx) =>
+      recordEvent(tx, null, id, app.clock.now(), { type: "ASSIGNED", before: { assigneeId: null }, after: { assigneeId: null } });
+    await expect(
+      inTransaction(app.services, async (tx) => {
+        await assign(tx);
+        throw new Error("the write fails after its event");
+      }),
+    ).rejects.toThrow("the write fails");
     expect((await deliveries(endpoint.id)).map((d: any) => d.eventType)).toEqual(["TICKET_CREATED"]);
+    app.clock.advance(1);
+    await inTransaction(app.services, assign);
+    expect((await deliveries(endpoint.id)).map((d: any) => d.eventType)).toEqual(["TICKET_ASSIGNED", "TICKET_CREATED"]);
   });
 });
 

@@ -85,6 +85,10 @@ describe("retries", () => {
     expect(RETRY_WINDOW_MS).toBeGreaterThanOrEqual(24 * 3600_000);
     expect(times.at(-1)).toEqual(expiresAt);
     expect(times.length).toBeGreaterThan(10);
+    // A failure just before the end still gets its last try at the end; at the end, none.
+    const last = { attempt: 20, expiresAt, retryAfterMs: null, random: 0.5 };
+    expect(nextAttemptAt({ ...last, now: new Date(expiresAt.getTime() - 1000) })).toEqual(expiresAt);
+    expect(nextAttemptAt({ ...last, now: expiresAt })).toBeNull();
   });
 
   it("honours Retry-After in seconds and as a date, at least one second", () => {
