@@ -257,6 +257,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     perMessageDeflate: false,
     maxPayload: config.limits.maxBodyBytes,
   });
+  // Once stopping, a connection whose response has ended is closed at once, instead of
+  // idling until its keep-alive runs out (which would hold the stop for the grace period).
+  httpServer.on("request", (_request, response) =>
+    response.once("finish", () => {
+      if (stopping) setImmediate(() => httpServer.closeIdleConnections());
+    }),
+  );
   // ws re-emits the HTTP server's errors (such as EADDRINUSE); start() reports those.
   wsServer.on("error", () => {});
   const observed = new WebSocketObservation(metrics, logger);

@@ -1,5 +1,6 @@
 // The server as an operator runs it: a real process, started twice on one data folder,
 // stopped with SIGTERM.
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -104,18 +105,18 @@ describe("graceful shutdown", () => {
       await held;
     });
     await lockHeld;
+    const arrived = once(app.httpServer, "request");
     const inFlight = fetch(`http://127.0.0.1:${port}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: `mutation { submitSurvey(input: { token: "cfv_unknown", rating: SATISFIED }) { __typename } }` }),
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived;
     let stopped = false;
     const stopping = app.close().then(() => (stopped = true));
-    await new Promise((r) => setTimeout(r, 300));
-    // The stop waits for the request; new connections are already refused.
-    expect(stopped).toBe(false);
+    // New connections are refused once the stop has begun; the stop still waits for the request.
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    expect(stopped).toBe(false);
     release();
     await holder;
     const response = await inFlight;

@@ -24,7 +24,8 @@ beforeAll(async () => {
       maxCost: 400,
       maxBatch: 3,
       maxBodyBytes: 20_000,
-      executionTimeoutMs: 300,
+      // Long enough for the setup writes on a busy machine; the timeout tests hold a lock until it answers.
+      executionTimeoutMs: 2000,
     },
   });
   team = await seedTeam(app);
@@ -181,7 +182,7 @@ describe("operation limits", () => {
     release();
     await holder;
     expect(codeOf(result)).toBe("TIMEOUT");
-    expect(result.errors?.[0]?.message).toBe("The operation took longer than 300 ms and was stopped");
+    expect(result.errors?.[0]?.message).toBe("The operation took longer than 2000 ms and was stopped");
   });
 
   it("roll back a write still running at the timeout instead of committing it after the answer", async () => {
@@ -192,20 +193,30 @@ describe("operation limits", () => {
     const CLOSE = TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken");
     const { surveyToken } = (await app.gql(CLOSE, { input: { id: ticket.id, to: "DONE", resolution: "refunded" } }, { token: agent.token }))
       .data.transitionTicket;
-    // The audit table is locked against writes: the answer is saved, its event has to wait.
+    // The audit table is locked against writes until the answer has come back: the answer is
+    // saved, its event has to wait, and the execution timeout (2 s) answers first.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockHeld = new Promise<void>((resolve) => (locked = resolve));
+    const LOCK = `LOCK TABLE "TicketEvent" IN EXCLUSIVE MODE`;
     const holder = app.db.prisma.$transaction(
       async (tx) => {
-        await tx.$executeRawUnsafe(`LOCK TABLE "TicketEvent" IN EXCLUSIVE MODE`);
-        await new Promise((r) => setTimeout(r, 1500));
+        await tx.$executeRawUnsafe(LOCK);
+        locked();
+        await released;
       },
-      { timeout: 10_000 },
+      { timeout: 60_000 },
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await lockHeld;
     const ANSWER = `mutation($token: String!) { submitSurvey(input: { token: $token, rating: SATISFIED }) { __typename } }`;
     expect(codeOf(await app.gql(ANSWER, { token: surveyToken }))).toBe("TIMEOUT");
+    release();
     await holder;
     // Once the lock is gone the write could go on; it must not commit after TIMEOUT was answered.
-    await new Promise((r) => setTimeout(r, 500));
+    // Taking the lock again queues behind the write that was waiting for it, so once it is
+    // ours that write has ended, one way or the other.
+    await app.db.prisma.$transaction((tx) => tx.$executeRawUnsafe(LOCK));
     expect(await app.db.prisma.survey.findFirstOrThrow({ where: { ticket: { number: ticket.number } } })).toMatchObject({
       answeredAt: null,
       rating: null,
