@@ -43,6 +43,8 @@ interface Fixture {
   apiTokenId: string;
   teamAgentId: string;
   personaId: string | null;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
 }
 
 type Case = { allowed: Persona[]; op: (f: Fixture) => { query: string; variables?: Record<string, unknown> } };
@@ -242,6 +244,29 @@ const RULES: Record<string, Case> = {
   ),
   deleteRoutingRule: m("deleteRoutingRule", "id", "ID!", (f) => gid("RoutingRule", f.ruleId), ADMIN),
 
+  // ─── webhooks (administrators, and tokens with webhooks:manage)
+  webhookEndpoints: q(`{ webhookEndpoints { id } }`, ADMIN),
+  webhookDeliveries: q(`query($id: ID!) { webhookDeliveries(endpointId: $id, first: 5) { edges { cursor } } }`, ADMIN, (f) => ({
+    id: f.webhookEndpointId,
+  })),
+  createWebhookEndpoint: m(
+    "createWebhookEndpoint",
+    "input",
+    "CreateWebhookEndpointInput!",
+    (f) => ({ url: "https://hooks.invalid/matrix", eventTypes: ["SURVEY_ANSWERED"], teamIds: [f.team.gid] }),
+    ADMIN,
+  ),
+  updateWebhookEndpoint: m(
+    "updateWebhookEndpoint",
+    "input",
+    "UpdateWebhookEndpointInput!",
+    (f) => ({ id: f.webhookEndpointId, description: "renamed" }),
+    ADMIN,
+  ),
+  deleteWebhookEndpoint: m("deleteWebhookEndpoint", "input", "DeleteWebhookEndpointInput!", (f) => ({ id: f.webhookEndpointId }), ADMIN),
+  rotateWebhookSecret: m("rotateWebhookSecret", "input", "RotateWebhookSecretInput!", (f) => ({ id: f.webhookEndpointId }), ADMIN),
+  redeliverWebhook: m("redeliverWebhook", "input", "RedeliverWebhookInput!", (f) => ({ deliveryId: f.webhookDeliveryId }), ADMIN),
+
   // ─── subscriptions
   ticketEvents: q(`subscription { ticketEvents { cursor } }`, READERS),
   slaAlerts: q(`subscription { slaAlerts { id } }`, READERS),
@@ -293,6 +318,19 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
     },
   });
   const token = await seedApiToken(app, ["tickets:read"]);
+  // Listens to nothing the matrix triggers, and its one delivery is already delivered.
+  const endpoint = await app.db.prisma.webhookEndpoint.create({
+    data: {
+      url: "https://hooks.invalid/matrix",
+      eventTypes: ["SURVEY_ANSWERED"],
+      teamIds: [fixtureTeam.id],
+      secretEncrypted: app.services.cipher.encrypt("whsec_bWF0cml4bWF0cml4bWF0cml4bWF0cml4"),
+      deliveries: {
+        create: { messageId: `msg_${randomUUID()}`, eventType: "SURVEY_ANSWERED", payload: {}, status: "DELIVERED", expiresAt: new Date() },
+      },
+    },
+    include: { deliveries: true },
+  });
   return {
     team: fixtureTeam,
     ticketId: ticket.id,
@@ -304,6 +342,8 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
     ruleId: rule.id,
     apiTokenId: token.id,
     teamAgentId: owner.id,
+    webhookEndpointId: gid("WebhookEndpoint", endpoint.id),
+    webhookDeliveryId: gid("WebhookDelivery", endpoint.deliveries[0]!.id),
   };
 }
 
