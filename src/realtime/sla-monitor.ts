@@ -11,6 +11,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { recordEvent } from "../resolvers/audit.js";
 import { autoEscalate } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla/clocks.js";
+import { fireDueAutomations } from "./automation-monitor.js";
 import type { Realtime, SlaAlertMessage } from "./pubsub.js";
 
 export interface SlaMonitorOptions {
@@ -26,7 +27,7 @@ export interface SlaMonitorOptions {
 }
 
 export interface SlaMonitor {
-  /** One scan: fires what is due now; resolves to the number of alerts this instance fired. */
+  /** One scan: fires what is due now; resolves to the number of SLA alerts and automations this instance fired. */
   tick(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -113,7 +114,13 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       }
     }
     if (fired.length) logger.info({ alerts: fired.map((m) => m.id) }, "SLA alerts fired");
-    return fired.length;
+    // Time-in-status automations ride on the same scan, clock and batch size; their
+    // failure must not hide the SLA alerts this scan fired.
+    const automations = await fireDueAutomations({ prisma, realtime, logger }, now, batchSize).catch((error) => {
+      logger.error({ err: error }, "automation scan failed; it is retried on the next scan");
+      return 0;
+    });
+    return fired.length + automations;
   }
 
   function tick(): Promise<number> {

@@ -21,7 +21,7 @@ export const TICKET_EVENT_TYPES = {
   SLA_WARNING: "An SLA target is about to be missed.",
   SLA_BREACHED: "An SLA target was missed.",
   SURVEY_ANSWERED: "The customer answered the satisfaction survey.",
-  RULE_FIRED: "A routing rule or tag trigger changed the case.",
+  RULE_FIRED: "A routing rule, tag trigger or time-in-status automation changed the case.",
   RULE_LOOP_STOPPED: "A rule that would undo another rule's change was stopped.",
   MACRO_APPLIED: "A macro was applied; its changes follow as their own events.",
   INCIDENT_LINKED: "The case was linked to an incident.",

@@ -27,6 +27,7 @@ import "./survey.js";
 import "./report.js";
 import "./auto-reply.js";
 import "./rule.js";
+import "./automation.js";
 import "./incident.js";
 import "./alert.js";
 import "./macro.js";

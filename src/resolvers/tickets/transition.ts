@@ -7,6 +7,7 @@ import { assertTransition, transitionEffects } from "../../domain/workflow.js";
 import type { Ticket } from "../../generated/prisma/client.js";
 import type { TicketStatus } from "../../generated/prisma/enums.js";
 import { recordEvent } from "../audit.js";
+import { automationsOnStatusChange } from "../automations/schedule.js";
 import { explainBreaches, slaOnTransition, slaTargetsOf } from "../sla/clocks.js";
 import { issueSurvey } from "../surveys.js";
 import { addCommentRow, saveTicket } from "../ticket-rows.js";
@@ -64,6 +65,7 @@ export async function moveStep(
     updatedAt: now,
   });
   await slaOnTransition(tx, ticket, targets, ticket.status, request.to, now);
+  await automationsOnStatusChange(tx, ticket, request.to, now);
   if (note && !options.noteIsPosted) {
     await addCommentRow(
       tx,
