@@ -98,10 +98,13 @@ const ALL_TICKET_EVENTS = ["TICKET_CREATED", "TICKET_STATUS_CHANGED", "TICKET_AS
 function webhookConfig(overrides: Partial<Config["webhooks"]> = {}): Config["webhooks"] {
   return {
     ...testConfig().webhooks,
-    // Ticked by hand: the interval never comes round during a test.
-    dispatchIntervalMs: 60_000,
+    // Ticked by hand: the interval (the longest a timer takes, 24.8 days) never comes round
+    // during a test, even on a loaded machine, so no scan runs beside the test's own.
+    dispatchIntervalMs: 2 ** 31 - 1,
     allowPrivateNetworks: true,
-    timeoutMs: 500,
+    // Generous: PGlite runs on the test's own thread and may hold it for a while on a
+    // loaded machine; only the test of a silent receiver waits for it.
+    timeoutMs: 3000,
     disableAfterMs: 3600_000,
     secretOverlapMs: 3600_000,
     ...overrides,
@@ -134,7 +137,8 @@ const deliveries = async (endpointId: string) =>
   (await app.gql(DELIVERIES, { id: endpointId }, { token: admin.token })).data.webhookDeliveries.edges.map((e: any) => e.node);
 
 beforeAll(async () => {
-  app = await createTestApp({ webhooks: webhookConfig() });
+  // No SLA monitor: moving the clock by hours must not add SLA events to what arrives.
+  app = await createTestApp({ slaMonitor: false, webhooks: webhookConfig() });
   app.clock.freeze();
   admin = await seedUser(app, "ADMIN");
   teamA = await seedTeam(app);
@@ -249,7 +253,7 @@ describe("retries", () => {
     await createTicketVia(app, agentA.token, { teamId: teamA.gid });
     await tick();
     const [failed] = await deliveries(endpoint.id);
-    expect(failed).toMatchObject({ status: "PENDING", attempts: 1, lastResponseCode: null, lastError: "no answer within 500 ms" });
+    expect(failed).toMatchObject({ status: "PENDING", attempts: 1, lastResponseCode: null, lastError: "no answer within 3000 ms" });
     app.clock.advance(60);
     await tick();
     expect((await deliveries(endpoint.id))[0]).toMatchObject({ status: "DELIVERED", attempts: 2 });
@@ -408,7 +412,7 @@ describe("where deliveries may go", () => {
     let guardedAgent: TestUser;
     let team: Awaited<ReturnType<typeof seedTeam>>;
     beforeAll(async () => {
-      guarded = await createTestApp({ webhooks: webhookConfig({ allowPrivateNetworks: false }) });
+      guarded = await createTestApp({ slaMonitor: false, webhooks: webhookConfig({ allowPrivateNetworks: false }) });
       guardedAdmin = await seedUser(guarded, "ADMIN");
       team = await seedTeam(guarded);
       guardedAgent = await seedUser(guarded, "AGENT", [team.id]);
