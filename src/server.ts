@@ -375,7 +375,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clearTimeout(timer);
         await slaMonitor?.stop();
         await webhookDispatcher?.stop();
-        services.liveMetrics.close();
+        services.liveMetrics.dispose();
         services.credentialWatch.close();
         groups.close();
         await Promise.all([realtime.close(), rateLimits.close(), loginThrottle.close()]);

@@ -27,15 +27,23 @@ export class LiveMetrics {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly latest = new Map<string, TeamMetrics>();
   private readonly lastCount = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Pending recounts: when each is due (on the clock) and the timer that looks then. */
+  private readonly timers = new Map<string, { due: number; timer: NodeJS.Timeout }>();
   private unsubscribe: (() => void) | null = null;
+  private readonly stopFollowingClock: () => void;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly realtime: Realtime,
     private readonly clock: Clock,
     private readonly minIntervalMs = 1000,
-  ) {}
+  ) {
+    // The interval is measured on the app's clock: when a test moves it, what is now due is counted at once.
+    this.stopFollowingClock =
+      clock.onJump?.(() => {
+        for (const teamId of [...this.timers.keys()]) this.recountWhenDue(teamId);
+      }) ?? (() => {});
+  }
 
   /** The teams' current figures first, then each change. */
   watch(teamIds: readonly string[]): AsyncIterable<TeamMetrics> {
@@ -56,7 +64,7 @@ export class LiveMetrics {
         set?.delete(listener);
         if (set?.size === 0) {
           this.listeners.delete(teamId);
-          clearTimeout(this.timers.get(teamId));
+          clearTimeout(this.timers.get(teamId)?.timer);
           this.timers.delete(teamId);
         }
       }
@@ -67,8 +75,14 @@ export class LiveMetrics {
   close() {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  /** Stops for good (the app is stopping). */
+  dispose() {
+    this.close();
+    this.stopFollowingClock();
   }
 
   /** Follows case events and SLA alerts while anyone watches. */
@@ -91,34 +105,42 @@ export class LiveMetrics {
     })();
   }
 
-  /** Recounts a watched team no sooner than a second after its last count. */
+  /** Recounts a watched team no sooner than a second (on the clock) after its last count. */
   private schedule(teamId: string) {
     if (!this.listeners.has(teamId) || this.timers.has(teamId)) return;
-    const wait = Math.max(0, (this.lastCount.get(teamId) ?? 0) + this.minIntervalMs - Date.now());
-    this.timers.set(
-      teamId,
-      setTimeout(() => {
-        this.timers.delete(teamId);
-        void this.count([teamId])
-          .then(([metrics]) => {
-            const before = this.latest.get(teamId);
-            if (
-              metrics &&
-              (!before || before.open !== metrics.open || before.atRisk !== metrics.atRisk || before.breached !== metrics.breached)
-            ) {
-              this.latest.set(teamId, metrics);
-              for (const listener of this.listeners.get(teamId) ?? []) listener(metrics);
-            }
-          })
-          .catch(() => {});
-      }, wait),
-    );
+    const due = (this.lastCount.get(teamId) ?? 0) + this.minIntervalMs;
+    this.timers.set(teamId, { due, timer: setTimeout(() => this.recountWhenDue(teamId), 0) });
+  }
+
+  /** Counts the team now if its recount is due on the clock; otherwise looks again when it should be. */
+  private recountWhenDue(teamId: string) {
+    const pending = this.timers.get(teamId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    const wait = pending.due - this.clock.now().getTime();
+    if (wait > 0) {
+      pending.timer = setTimeout(() => this.recountWhenDue(teamId), wait);
+      return;
+    }
+    this.timers.delete(teamId);
+    void this.count([teamId])
+      .then(([metrics]) => {
+        const before = this.latest.get(teamId);
+        if (
+          metrics &&
+          (!before || before.open !== metrics.open || before.atRisk !== metrics.atRisk || before.breached !== metrics.breached)
+        ) {
+          this.latest.set(teamId, metrics);
+          for (const listener of this.listeners.get(teamId) ?? []) listener(metrics);
+        }
+      })
+      .catch(() => {});
   }
 
   /** One statement for any number of teams. */
   async count(teamIds: readonly string[]): Promise<TeamMetrics[]> {
     if (!teamIds.length) return [];
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     for (const id of teamIds) this.lastCount.set(id, now);
     const rows = await this.prisma.$queryRaw<{ teamId: string; open: bigint; atRisk: bigint; breached: bigint }[]>`
       SELECT t."teamId"::text AS "teamId",
