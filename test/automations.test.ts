@@ -9,6 +9,7 @@ import { hashToken, newBearerToken } from "../src/auth/secrets.js";
 import { AdjustableClock } from "../src/clock.js";
 import { type App, createApp } from "../src/server.js";
 import { createTestApp, freshDatabase, type TestApp, testConfig } from "./helpers/app.js";
+import { subscribeWs, wsClient } from "./helpers/live.js";
 import { CREATE, createTicketVia, gid, moveVia, seedTeam, seedUser, type TestUser, TRANSITION, ticketInput } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -16,6 +17,7 @@ let team: Awaited<ReturnType<typeof seedTeam>>;
 let otherTeam: Awaited<ReturnType<typeof seedTeam>>;
 let agent: TestUser;
 let admin: TestUser;
+let port: number;
 
 const UPSERT = `mutation($i: UpsertStatusAutomationInput!) {
   upsertStatusAutomation(input: $i) {
@@ -52,6 +54,7 @@ async function inTeamChecking(overrides: Record<string, unknown> = {}) {
 beforeAll(async () => {
   app = await createTestApp({ slaMonitorIntervalMs: 3_600_000 });
   app.clock.freeze();
+  ({ port } = await app.start(0));
   team = await seedTeam(app, "Auto-Desk");
   otherTeam = await seedTeam(app, "Other-Desk");
   agent = await seedUser(app, "AGENT", [team.id]);
@@ -180,6 +183,60 @@ describe("time-in-status automations", () => {
   });
 });
 
+describe("alerting the assignee", () => {
+  const ALERTS = `subscription { alerts(kinds: [AUTOMATION_ALERT]) { kind message ticket { number } } }`;
+  const ASSIGN = `mutation($i: AssignTicketInput!) { assignTicket(input: $i) { __typename } }`;
+
+  it("reaches the case's assignee and not a colleague; a case without one alerts no one", async () => {
+    expect(
+      (
+        await upsert({
+          name: "Assignee nudge",
+          status: "TEAM_CHECKING",
+          afterSeconds: 300,
+          businessTime: false,
+          conditions: { tags: ["nudge-me"] },
+          actions: { alertAssignee: true },
+        })
+      ).__typename,
+    ).toBe("StatusAutomationPayload");
+    const colleague = await seedUser(app, "AGENT", [team.id]);
+    const clients = [wsClient(port, agent.token), wsClient(port, colleague.token)];
+    try {
+      const [mine, theirs] = await Promise.all(clients.map((client) => subscribeWs(client, ALERTS)));
+      // One second apart, so they fall due (and are published) in this order.
+      const owners = [agent, colleague, agent, colleague, null];
+      const cases: string[] = [];
+      for (const owner of owners) {
+        const ticket = await inTeamChecking({ priority: "HIGH", tags: ["nudge-me"] });
+        if (owner) {
+          const assigned = await app.gql(ASSIGN, { i: { id: ticket.id, assigneeId: owner.gid } }, { token: owner.token });
+          expect(assigned.data.assignTicket.__typename).toBe("AssignTicketPayload");
+        }
+        cases.push(ticket.number);
+        app.clock.advance(1);
+      }
+      await advance(300);
+      // Each saw the alert of its own later case; any alert of the other's earlier case
+      // would have been published, and so delivered, before it.
+      const numbers = (c: NonNullable<typeof mine>) => c.received.map((a: any) => a.alerts.ticket.number);
+      await mine!.waitForMatching((a: any) => a.alerts.ticket.number === cases[2], 1);
+      await theirs!.waitForMatching((a: any) => a.alerts.ticket.number === cases[3], 1);
+      expect(numbers(mine!)).toEqual([cases[0], cases[2]]);
+      expect(numbers(theirs!).slice(0, 2)).toEqual([cases[1], cases[3]]);
+      expect(mine!.received[0]).toMatchObject({ alerts: { kind: "AUTOMATION_ALERT" } });
+      // The unassigned case fired (its audit says so) and alerted no one.
+      const [unassigned] = await firings(cases[4]!);
+      expect(unassigned!.after).toMatchObject({ alerted: [] });
+      expect((await firings(cases[0]!))[0]!.after).toMatchObject({ alerted: ["assignee"] });
+      mine!.stop();
+      theirs!.stop();
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+});
+
 describe("administering automations", () => {
   const valid = { name: "x", status: "INFORM_CUSTOMER", afterSeconds: 60, actions: { addTags: ["x"] } };
   it.each([
@@ -211,15 +268,20 @@ describe("administering automations", () => {
   it("deleting one drops its pending checks", async () => {
     const saved = await upsert({ ...valid, name: "Short-lived", status: "TEAM_CHECKING" });
     const ticket = await inTeamChecking();
-    const pending = () => app.db.prisma.automationCheck.count({ where: { ticket: { number: ticket.number }, firedAt: null } });
-    expect(await pending()).toBe(2);
+    const automationId = await app.db.prisma.statusAutomation.findUniqueOrThrow({ where: { name: "Short-lived" } }).then((a) => a.id);
+    const pending = (where = {}) =>
+      app.db.prisma.automationCheck.count({ where: { ticket: { number: ticket.number }, firedAt: null, ...where } });
+    const before = await pending();
+    expect(await pending({ automationId })).toBe(1);
     const deleted = await app.gql(
       `mutation($id: ID!) { deleteStatusAutomation(id: $id) { __typename ... on DeleteStatusAutomationPayload { deletedId } } }`,
       { id: saved.statusAutomation.id },
       { token: admin.token },
     );
     expect(deleted.data.deleteStatusAutomation.deletedId).toBe(saved.statusAutomation.id);
-    expect(await pending()).toBe(1);
+    expect(await pending({ automationId })).toBe(0);
+    // The other automations' checks stay.
+    expect(await pending()).toBe(before - 1);
   });
 });
 

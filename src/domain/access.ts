@@ -162,12 +162,19 @@ export function visibleTicketsWhere(viewer: Viewer) {
  * and everyone above them for SUPERVISORS, managers and above for MANAGERS; a token that
  * reads cases of one of the teams gets both, for the bots that relay alerts to chat.
  */
-export function receivesAlert(viewer: Viewer | null, audience: "SUPERVISORS" | "MANAGERS", teamIds: readonly string[]): boolean {
+export function receivesAlert(
+  viewer: Viewer | null,
+  audience: "SUPERVISORS" | "MANAGERS" | "ASSIGNEE",
+  teamIds: readonly string[],
+  userIds: readonly string[] = [],
+): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") {
     return hasScope(viewer, "tickets:read") && (viewer.teamIds.length === 0 || teamIds.some((id) => viewer.teamIds.includes(id)));
   }
   if (hasRole(viewer, "MANAGER")) return true;
+  // An alert for the case's assignee reaches them whatever their role.
+  if (audience === "ASSIGNEE") return userIds.includes(viewer.userId);
   return audience === "SUPERVISORS" && hasRole(viewer, "SUPERVISOR") && teamIds.some((id) => viewer.teamIds.includes(id));
 }
 

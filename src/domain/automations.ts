@@ -42,6 +42,8 @@ export interface AutomationConditions {
 }
 
 export interface AutomationActions {
+  /** Alert the case's assignee (the `alerts` subscription); nothing when it has none. */
+  alertAssignee?: boolean;
   /** Alert the owning team's supervisors (the `alerts` subscription). */
   alertSupervisors?: boolean;
   addTags?: string[];
@@ -115,6 +117,7 @@ export interface AutomationOutcome {
   /** The internal note to post, rendered. */
   note: string | null;
   alertSupervisors: boolean;
+  alertAssignee: boolean;
 }
 
 /** What firing the automation does to the case, given its facts and the values its note template may name. */
@@ -141,13 +144,20 @@ export function automationOutcome(
       ? renderTemplate(actions.note, { "ticket.status": facts.status, "ticket.priority": priority, ...placeholders })
       : null,
     alertSupervisors: Boolean(actions.alertSupervisors),
+    alertAssignee: Boolean(actions.alertAssignee),
   };
 }
 
 /** What is wrong with an automation's actions, as field (under `actions`) and message; empty when nothing. */
 export function actionProblems(actions: AutomationActions): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  const any = actions.alertSupervisors || actions.addTags?.length || actions.raisePriority || actions.escalateTier || actions.note?.trim();
+  const any =
+    actions.alertAssignee ||
+    actions.alertSupervisors ||
+    actions.addTags?.length ||
+    actions.raisePriority ||
+    actions.escalateTier ||
+    actions.note?.trim();
   if (!any) problems.push({ field: "actions", message: "name at least one action" });
   if (actions.raisePriority === "LOW")
     problems.push({ field: "actions.raisePriority", message: "LOW is the lowest priority; nothing is raised to it" });

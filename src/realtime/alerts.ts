@@ -13,6 +13,7 @@ export const ALERT_KINDS = {
   RULE_LOOP: "Rules undid each other on a case; the loop was stopped.",
   MAJOR_INCIDENT: "An incident of severity 3 or 4 was declared.",
   WEBHOOK_DISABLED: "A webhook endpoint of the team failed for too long and was disabled.",
+  AUTOMATION_ALERT: "A case held a status longer than a time-in-status automation allows.",
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 
@@ -20,6 +21,8 @@ export interface Alert {
   kind: AlertKind;
   audience: AlertAudience;
   teamIds: readonly (string | null)[];
+  /** For ASSIGNEE: the people it is for. */
+  userIds?: readonly string[];
   ticketId?: string;
   incidentId?: string;
   message: string;
@@ -32,6 +35,7 @@ export function raiseAlert(tx: Tx, alert: Alert) {
     kind: alert.kind,
     audience: alert.audience,
     teamIds: alert.teamIds.filter((id): id is string => id !== null),
+    ...(alert.userIds ? { userIds: [...alert.userIds] } : {}),
     ticketId: alert.ticketId ?? null,
     incidentId: alert.incidentId ?? null,
     message: alert.message,

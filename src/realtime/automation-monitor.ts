@@ -86,16 +86,32 @@ async function fire(parts: AutomationMonitorParts, checkId: string, now: Date): 
         enteredAt: check.enteredAt.toISOString(),
         ...(outcome.tagsLeftOff.length ? { tagsLeftOff: outcome.tagsLeftOff } : {}),
         ...(outcome.note ? { notePosted: true } : {}),
+        // Who was alerted: an assignee alert needs an assignee.
+        alerted: [
+          ...(outcome.alertSupervisors ? ["supervisors"] : []),
+          ...(outcome.alertAssignee && ticket.assigneeId ? ["assignee"] : []),
+        ],
       } as Prisma.InputJsonValue,
       note: `Automation "${automation.name}"`,
     });
-    if (outcome.alertSupervisors) {
+    const message = `${ticket.number} has been ${automation.status} for ${automation.afterSeconds} s (automation "${automation.name}")`;
+    if (outcome.alertSupervisors)
       raiseAlert(tx, {
-        kind: "RULE_ALERT",
+        kind: "AUTOMATION_ALERT",
         audience: "SUPERVISORS",
         teamIds: [ticket.teamId],
         ticketId: ticket.id,
-        message: `${ticket.number}: automation "${automation.name}" (${automation.status} for ${automation.afterSeconds} s) asks for a supervisor`,
+        message,
+        at: now,
+      });
+    if (outcome.alertAssignee && ticket.assigneeId) {
+      raiseAlert(tx, {
+        kind: "AUTOMATION_ALERT",
+        audience: "ASSIGNEE",
+        teamIds: [ticket.teamId],
+        userIds: [ticket.assigneeId],
+        ticketId: ticket.id,
+        message,
         at: now,
       });
     }

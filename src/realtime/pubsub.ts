@@ -44,13 +44,15 @@ export interface SlaAlertMessage {
 }
 
 /** Who an alert is for: supervisors of its teams (and everyone above), or managers. */
-export type AlertAudience = "SUPERVISORS" | "MANAGERS";
+export type AlertAudience = "SUPERVISORS" | "MANAGERS" | "ASSIGNEE";
 
 export interface AlertMessage {
   id: string;
   kind: string;
   audience: AlertAudience;
   teamIds: string[];
+  /** For ASSIGNEE: the people it is for. */
+  userIds?: string[];
   ticketId: string | null;
   incidentId: string | null;
   message: string;

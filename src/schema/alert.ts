@@ -19,6 +19,7 @@ const AlertAudienceEnum = builder.enumType("AlertAudience", {
   values: {
     SUPERVISORS: { description: "Supervisors of the teams concerned, and managers." },
     MANAGERS: { description: "Managers and administrators." },
+    ASSIGNEE: { description: "The case's assignee; managers and the team's tokens with tickets:read also receive it." },
   } as const,
 });
 
@@ -56,7 +57,10 @@ builder.subscriptionField("alerts", (t) =>
     subscribe: (_root, { kinds }, ctx) => {
       async function* mine(live: AsyncIterable<AlertMessage>) {
         for await (const alert of live) {
-          if ((!kinds?.length || kinds.includes(alert.kind as AlertKind)) && receivesAlert(ctx.viewer, alert.audience, alert.teamIds))
+          if (
+            (!kinds?.length || kinds.includes(alert.kind as AlertKind)) &&
+            receivesAlert(ctx.viewer, alert.audience, alert.teamIds, alert.userIds)
+          )
             yield alert;
         }
       }

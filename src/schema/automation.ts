@@ -25,8 +25,13 @@ const AutomationConditionsRef = builder.objectRef<AutomationConditions>("Automat
 const AutomationActionsRef = builder.objectRef<AutomationActions>("AutomationActions").implement({
   description: "What an automation does; every action only adds, so no automation undoes another's or a routing rule's change.",
   fields: (t) => ({
+    alertAssignee: t.boolean({
+      description:
+        "Alert the case's assignee (the `alerts` subscription, kind AUTOMATION_ALERT, audience ASSIGNEE); nothing when it has none.",
+      resolve: (a) => a.alertAssignee ?? false,
+    }),
     alertSupervisors: t.boolean({
-      description: "Alert the owning team's supervisors (the `alerts` subscription, kind RULE_ALERT).",
+      description: "Alert the owning team's supervisors (the `alerts` subscription, kind AUTOMATION_ALERT).",
       resolve: (a) => a.alertSupervisors ?? false,
     }),
     addTags: t.stringList({ description: "Tags to add (past the case's tag limit they are left off).", resolve: (a) => a.addTags ?? [] }),
@@ -92,6 +97,7 @@ const AutomationConditionsInput = builder.inputType("AutomationConditionsInput",
 const AutomationActionsInput = builder.inputType("AutomationActionsInput", {
   description: "What the automation does; at least one.",
   fields: (t) => ({
+    alertAssignee: t.boolean({ description: "Alert the case's assignee." }),
     alertSupervisors: t.boolean({ description: "Alert the owning team's supervisors." }),
     addTags: t.stringList({ description: "Tags to add." }),
     raisePriority: t.field({ type: PriorityEnum, description: "Raise the priority to this one (MEDIUM or HIGH)." }),

@@ -28,6 +28,7 @@ const automationInput = z.object({
     tags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
   }),
   actions: z.object({
+    alertAssignee: z.boolean().optional(),
     alertSupervisors: z.boolean().optional(),
     addTags: z.array(tagName).max(MAX_TAGS, `at most ${MAX_TAGS} tags`).optional(),
     raisePriority: z.enum(["HIGH", "MEDIUM", "LOW"]).optional(),
