@@ -179,7 +179,7 @@ export type TicketEventType =
   | 'INCIDENT_LINKED'
   /** A macro was applied; its changes follow as their own events. */
   | 'MACRO_APPLIED'
-  /** A routing rule or tag trigger changed the case. */
+  /** A routing rule, tag trigger or time-in-status automation changed the case. */
   | 'RULE_FIRED'
   /** A rule that would undo another rule's change was stopped. */
   | 'RULE_LOOP_STOPPED'
