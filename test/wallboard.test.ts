@@ -199,6 +199,8 @@ describe.runIf(hasChromium)("the wallboard", () => {
     // A case created through the API: one more open case for team B.
     const before = await countedInDatabase(teamB.id);
     await createTicketVia(app, admin.token, { teamId: teamB.gid });
+    // Figures are pushed at most once a second, measured on the app's (frozen) clock.
+    app.clock.advance(1);
     const after = await countedInDatabase(teamB.id);
     expect(after).toEqual({ ...before, open: before.open + 1 });
     await showsFigures(board, teamB.name, after);
@@ -211,6 +213,7 @@ describe.runIf(hasChromium)("the wallboard", () => {
     expect(await alert.getAttribute("data-kind")).toBe("WARNING");
     expect(await alert.textContent()).toContain("first response");
     expect(await alert.textContent()).toContain(teamA.name);
+    app.clock.advance(1); // the at-risk figure follows within the next second on the app's clock
     await showsFigures(board, teamA.name, await countedInDatabase(teamA.id));
     expect(await stateText(board)).toBe("Live");
     expect(elsewhere).toEqual([]);
