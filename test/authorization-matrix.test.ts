@@ -40,6 +40,7 @@ interface Fixture {
   macroId: string;
   swarmId: string;
   ruleId: string;
+  automationId: string;
   apiTokenId: string;
   teamAgentId: string;
   personaId: string | null;
@@ -75,6 +76,7 @@ const RULES: Record<string, Case> = {
   slaPolicies: q(`{ slaPolicies(first: 5) { totalCount } }`, SIGNED_IN),
   businessCalendars: q(`{ businessCalendars(first: 5) { totalCount } }`, SIGNED_IN),
   routingRules: q(`{ routingRules { name } }`, SIGNED_IN),
+  statusAutomations: q(`{ statusAutomations { name } }`, SIGNED_IN),
   incidents: q(`{ incidents(first: 5) { totalCount } }`, READERS),
   macros: q(`{ macros { name } }`, READERS),
   apiTokens: q(`{ apiTokens(first: 5) { totalCount } }`, ADMIN),
@@ -243,6 +245,14 @@ const RULES: Record<string, Case> = {
     ADMIN,
   ),
   deleteRoutingRule: m("deleteRoutingRule", "id", "ID!", (f) => gid("RoutingRule", f.ruleId), ADMIN),
+  upsertStatusAutomation: m(
+    "upsertStatusAutomation",
+    "input",
+    "UpsertStatusAutomationInput!",
+    () => ({ name: `A ${randomUUID()}`, status: "INFORM_CUSTOMER", afterSeconds: 60, enabled: false, actions: { addTags: ["matrix-x"] } }),
+    ADMIN,
+  ),
+  deleteStatusAutomation: m("deleteStatusAutomation", "id", "ID!", (f) => gid("StatusAutomation", f.automationId), ADMIN),
 
   // ─── webhooks (administrators, and tokens with webhooks:manage)
   webhookEndpoints: q(`{ webhookEndpoints { id } }`, ADMIN),
@@ -317,6 +327,16 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
       actions: { atRisk: true },
     },
   });
+  const automation = await app.db.prisma.statusAutomation.create({
+    data: {
+      name: `matrix ${randomUUID()}`,
+      status: "BACKLOG",
+      afterSeconds: 60,
+      enabled: false,
+      conditions: {},
+      actions: { addTags: ["never"] },
+    },
+  });
   const token = await seedApiToken(app, ["tickets:read"]);
   // Listens to nothing the matrix triggers, and its one delivery is already delivered.
   const endpoint = await app.db.prisma.webhookEndpoint.create({
@@ -340,6 +360,7 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
     macroId: gid("Macro", macro.id),
     swarmId: gid("Swarm", swarm.id),
     ruleId: rule.id,
+    automationId: automation.id,
     apiTokenId: token.id,
     teamAgentId: owner.id,
     webhookEndpointId: gid("WebhookEndpoint", endpoint.id),

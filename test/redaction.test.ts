@@ -85,6 +85,9 @@ const STRING_INPUTS: Record<string, Handling> = {
   "RequesterInput.contact": { notFreeText: "contact data: encrypted at rest, shown masked unless the viewer may see it" },
   "RequesterInput.name": "redacted",
   "ResolveIncidentInput.summary": "redacted",
+  "AutomationActionsInput.addTags": "refused",
+  "AutomationActionsInput.note": "redacted",
+  "AutomationConditionsInput.tags": "refused",
   "RuleActionsInput.addTags": "refused",
   "RuleActionsInput.removeTags": "refused",
   "RuleConditionsInput.tags": "refused",
@@ -116,6 +119,7 @@ const STRING_INPUTS: Record<string, Handling> = {
   "UpsertBusinessCalendarInput.timeZone": { format: "an IANA time zone name" },
   "UpsertRoutingRuleInput.name": "redacted",
   "UpsertSlaPolicyInput.name": "redacted",
+  "UpsertStatusAutomationInput.name": "redacted",
   "Query.apiTokens(after)": { notFreeText: "a page cursor" },
   "Query.apiTokens(before)": { notFreeText: "a page cursor" },
   "Query.businessCalendars(after)": { notFreeText: "a page cursor" },
@@ -475,6 +479,32 @@ describe("redaction, end to end", () => {
           "upsertRoutingRule",
           { input: { ...rule, name: "remove", conditions: {}, actions: { removeTags: [compact("RuleActionsInput.removeTags")] } } },
           "input.actions.removeTags.0",
+        );
+
+        const automation = { status: "INFORM_CUSTOMER", afterSeconds: 3600, enabled: false };
+        await ok("upsertStatusAutomation", {
+          input: {
+            ...automation,
+            name: text("UpsertStatusAutomationInput.name"),
+            actions: { note: `Chase {{ticket.number}}: ${text("AutomationActionsInput.note")}` },
+          },
+        });
+        await refused(
+          "upsertStatusAutomation",
+          {
+            input: {
+              ...automation,
+              name: `tags ${run}`,
+              conditions: { tags: [compact("AutomationConditionsInput.tags")] },
+              actions: { alertSupervisors: true },
+            },
+          },
+          "input.conditions.tags.0",
+        );
+        await refused(
+          "upsertStatusAutomation",
+          { input: { ...automation, name: `add ${run}`, actions: { addTags: [compact("AutomationActionsInput.addTags")] } } },
+          "input.actions.addTags.0",
         );
 
         // People, teams, tokens.
