@@ -136,6 +136,33 @@ describe("time-in-status automations", () => {
     expect(fired[1]!.after).not.toHaveProperty("priority");
   });
 
+  it("a case's stay in NEW starts at its creation; submitting it cancels", async () => {
+    const saved = await upsert({
+      name: "Left unsubmitted",
+      status: "NEW",
+      afterSeconds: 600,
+      businessTime: false,
+      conditions: { teamIds: [team.gid] },
+      actions: { addTags: ["unsubmitted"] },
+    });
+    expect(saved.__typename).toBe("StatusAutomationPayload");
+    const left = await createTicketVia(app, agent.token, { teamId: team.gid });
+    const submitted = await createTicketVia(app, agent.token, { teamId: team.gid });
+    await advance(599);
+    await moveVia(app, agent.token, { id: submitted.id, to: "NOT_STARTED" });
+    expect(await firings(left.number)).toEqual([]);
+    await advance(1);
+    expect(await firings(left.number)).toHaveLength(1);
+    expect((await caseOf(left.id)).tags).toContain("unsubmitted");
+    expect(await firings(submitted.number)).toEqual([]);
+    // Out of the way of the tests below.
+    await app.gql(
+      `mutation($id: ID!) { deleteStatusAutomation(id: $id) { __typename } }`,
+      { id: saved.statusAutomation.id },
+      { token: admin.token },
+    );
+  });
+
   it("does nothing when the conditions do not hold at the threshold", async () => {
     const high = await inTeamChecking({ priority: "HIGH" });
     await advance(120);
@@ -240,7 +267,6 @@ describe("alerting the assignee", () => {
 describe("administering automations", () => {
   const valid = { name: "x", status: "INFORM_CUSTOMER", afterSeconds: 60, actions: { addTags: ["x"] } };
   it.each([
-    ["a draft status", { status: "NEW" }, "input.status"],
     ["no time", { afterSeconds: 0 }, "input.afterSeconds"],
     ["more than a year", { afterSeconds: 366 * 86400 }, "input.afterSeconds"],
     ["no action", { actions: {} }, "input.actions"],

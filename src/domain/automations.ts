@@ -4,7 +4,7 @@
 // what it does.
 //
 // The rules:
-//  1. A stay begins when a case enters a status (a move by anyone). Every enabled
+//  1. A stay begins when a case is created (in NEW) or enters a status (a move by anyone). Every enabled
 //     automation of that status is scheduled for the stay, due `afterSeconds` later in
 //     business time of the case's calendar (the team's, else the default) or in calendar
 //     time. Leaving the status cancels what is still pending; entering it again is a new
@@ -30,8 +30,8 @@ import { type Placeholder, renderTemplate, unknownPlaceholders } from "./templat
 /** The longest wait an automation may name: a year, as for SLA budgets. */
 export const MAX_AUTOMATION_SECONDS = 365 * 86400;
 
-/** Statuses a case can stay in after it was submitted; NEW is a draft no one works yet. */
-export const AUTOMATION_STATUSES = ["NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "BACKLOG"] as const;
+/** Every status a case can stay in: NEW (created, not yet submitted) to BACKLOG. */
+export const AUTOMATION_STATUSES = ["NEW", "NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "BACKLOG"] as const;
 
 export interface AutomationConditions {
   teamIds?: string[];

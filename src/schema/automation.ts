@@ -114,7 +114,7 @@ const UpsertStatusAutomationInput = builder.inputType("UpsertStatusAutomationInp
     status: t.field({
       type: TicketStatusEnum,
       required: true,
-      description: "The status the case must hold: NOT_STARTED, TEAM_CHECKING, INFORM_CUSTOMER, DONE or BACKLOG.",
+      description: "The status the case must hold (NEW counts from the case's creation).",
     }),
     afterSeconds: t.int({ required: true, description: `How long, in seconds (1 to ${MAX_AUTOMATION_SECONDS}).` }),
     businessTime: t.boolean({ description: "Business time of the case's calendar (default true) or calendar time (false)." }),

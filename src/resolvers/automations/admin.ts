@@ -13,7 +13,7 @@ import { decodeId } from "../ids.js";
 
 const automationInput = z.object({
   name: label,
-  status: z.enum(AUTOMATION_STATUSES, `must be one of ${AUTOMATION_STATUSES.join(", ")} (a NEW case is a draft no one works yet)`),
+  status: z.enum(AUTOMATION_STATUSES, `must be one of ${AUTOMATION_STATUSES.join(", ")}`),
   afterSeconds: z
     .number()
     .int("must be a whole number of seconds")

@@ -11,6 +11,7 @@ import { evaluateRules, tierForLevel } from "../../domain/rules.js";
 import type { Channel, Priority, TicketType } from "../../generated/prisma/enums.js";
 import { recordEvent } from "../audit.js";
 import { acknowledge } from "../auto-replies.js";
+import { automationsOnStatusChange } from "../automations/schedule.js";
 import { autoEscalateNewCase } from "../escalation.js";
 import { decodeId } from "../ids.js";
 import { enabledRules, recordFirings } from "../rules/apply.js";
@@ -153,6 +154,8 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
       await recordFirings(w, ticket, evaluation);
       await autoEscalateNewCase(tx, { id: ticket.id, accountId: input.accountId, type: args.type, tierId: tier?.id ?? null }, now);
       await acknowledge(tx, ticket.id, args.channel, now);
+      // A new case begins its stay in NEW.
+      await automationsOnStatusChange(tx, ticket, "NEW", now);
       return ticket.id;
     });
     return { ticketId };
