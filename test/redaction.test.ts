@@ -58,6 +58,10 @@ const STRING_INPUTS: Record<string, Handling> = {
   "CreateTeamInput.name": "refused",
   "CreateTicketInput.accountId": { notFreeText: "the customer's account identifier, kept as sent so the case can be found by it" },
   "CreateTicketInput.description": "redacted",
+  "CreateWebhookEndpointInput.description": "redacted",
+  "CreateWebhookEndpointInput.url": {
+    notFreeText: "the receiver's address, called exactly as given: an administrator's configuration, not case text",
+  },
   "CreateTicketInput.details": "redacted",
   "CreateTicketInput.externalRef": "redacted",
   "CreateTicketInput.idempotencyKey": { notFreeText: "a retry key, never shown" },
@@ -111,6 +115,10 @@ const STRING_INPUTS: Record<string, Handling> = {
   "UpdateTicketInput.subcategory": "redacted",
   "UpdateTicketInput.title": "redacted",
   "UpdateUserInput.name": "redacted",
+  "UpdateWebhookEndpointInput.description": "redacted",
+  "UpdateWebhookEndpointInput.url": {
+    notFreeText: "the receiver's address, called exactly as given: an administrator's configuration, not case text",
+  },
   "UpdateUserInput.password": { notFreeText: "a secret, stored hashed" },
   "UpdateWorkProfileInput.timeZone": { format: "an IANA time zone name" },
   "UpsertAutoReplyInput.template": "redacted",
@@ -140,6 +148,8 @@ const STRING_INPUTS: Record<string, Handling> = {
   "Query.users(after)": { notFreeText: "a page cursor" },
   "Query.users(before)": { notFreeText: "a page cursor" },
   "Query.users(search)": "lookup",
+  "Query.webhookDeliveries(after)": { notFreeText: "a page cursor" },
+  "Query.webhookDeliveries(before)": { notFreeText: "a page cursor" },
   "Subscription.ticketEvents(after)": "lookup",
 };
 
@@ -169,7 +179,10 @@ const mustBeWritten = Object.entries(STRING_INPUTS)
 // ─── reading everything: selections built from the schema ───────────────────
 
 /** Arguments for fields that need them to answer everything (a report covers the last year). */
-const ARGUMENTS: Record<string, string> = {};
+const ARGUMENTS: Record<string, string> = {
+  // The property reads an endpoint of its own (set when it creates one).
+  "Query.webhookDeliveries": `(endpointId: "none", first: 100)`,
+};
 function reportPeriod(now: Date) {
   const day = 86_400_000;
   const from = new Date(now.getTime() - 360 * day).toISOString();
@@ -506,6 +519,21 @@ describe("redaction, end to end", () => {
           { input: { ...automation, name: `add ${run}`, actions: { addTags: [compact("AutomationActionsInput.addTags")] } } },
           "input.actions.addTags.0",
         );
+
+        // A webhook endpoint hearing of everything in the team: its description is written
+        // through, and the deliveries' payloads are read with everything else below.
+        const endpoint = await ok("createWebhookEndpoint", {
+          input: {
+            url: "https://127.0.0.1:9/caseflow",
+            eventTypes: ["TICKET_CREATED", "TICKET_STATUS_CHANGED", "COMMENT_ADDED", "TICKET_ASSIGNED"],
+            teamIds: [team.gid],
+            description: text("CreateWebhookEndpointInput.description"),
+          },
+        });
+        await ok("updateWebhookEndpoint", {
+          input: { id: endpoint.endpoint.id, description: text("UpdateWebhookEndpointInput.description") },
+        });
+        ARGUMENTS["Query.webhookDeliveries"] = `(endpointId: ${JSON.stringify(endpoint.endpoint.id)}, first: 100)`;
 
         // People, teams, tokens.
         await ok("createApiToken", { input: { name: text("CreateApiTokenInput.name"), scopes: ["tickets:read"], teamIds: [team.gid] } });
