@@ -464,7 +464,7 @@ describe("redaction, end to end", () => {
         });
         await ok("upsertSlaPolicy", {
           input: {
-            name: text("UpsertSlaPolicyInput.name"),
+            name: `${text("UpsertSlaPolicyInput.name")} ${run}`,
             priority: "LOW",
             teamId: (await seedTeam(app)).gid,
             tierLevel: 4,
