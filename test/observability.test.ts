@@ -3,6 +3,7 @@
 // and one access-log line per request or WebSocket operation.
 import { randomUUID } from "node:crypto";
 import type { Client } from "graphql-ws";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRealtime } from "../src/realtime/pubsub.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -209,21 +210,20 @@ describe("event bus lag", () => {
     const lags: { topic: string; lagMs: number }[] = [];
     const sender = createRealtime(REDIS_URL, prefix);
     const receiver = createRealtime(REDIS_URL, prefix, { onRelayed: (topic, lagMs) => lags.push({ topic, lagMs }) });
+    const probe = new Redis(REDIS_URL);
     try {
-      const heard: unknown[] = [];
       const iterator = receiver.pubsub.subscribe("credentials-revoked")[Symbol.asyncIterator]();
-      // Subscribed on Redis before publishing: the sender publishes until one arrives.
-      const arrived = iterator.next().then((result) => heard.push(result.value));
-      while (!heard.length) {
-        sender.pubsub.publish("credentials-revoked", { tokenId: "t" });
-        await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 50))]);
-      }
+      const arrived = iterator.next();
+      // Published once Redis itself reports the receiver's subscription to the channel.
+      while (Number((await probe.pubsub("NUMSUB", `${prefix}credentials-revoked`))[1]) < 1);
+      sender.pubsub.publish("credentials-revoked", { tokenId: "t" });
+      expect((await arrived).value).toEqual({ tokenId: "t" });
       await iterator.return?.();
       expect(lags.length).toBeGreaterThanOrEqual(1);
       expect(lags[0]!.topic).toBe("credentials-revoked");
       expect(lags[0]!.lagMs).toBeGreaterThanOrEqual(0);
     } finally {
-      await Promise.all([sender.close(), receiver.close()]);
+      await Promise.all([sender.close(), receiver.close(), probe.quit()]);
     }
   });
 });
