@@ -22,7 +22,7 @@ export function writeAccessLog(logger: Logger, record: RequestRecord, outcome: O
     ...(outcome.method ? { method: outcome.method } : {}),
     ...(outcome.route ? { route: outcome.route } : {}),
     status: outcome.status,
-    durationMs: Math.round(secondsSince(record) * 1e4) / 10,
+    durationMs: Math.round(secondsSince(record.startedAt) * 1e4) / 10,
     operations: record.operations.map((operation) => `${operation.type} ${operation.name ?? "anonymous"}`),
     credential: record.credential?.kind ?? "anonymous",
     ...(record.credential ? { credentialId: record.credential.id } : {}),

@@ -6,7 +6,7 @@ import { context as otelContext, SpanStatusCode, trace } from "@opentelemetry/ap
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLFormattedError, getOperationAST } from "graphql";
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, mapAsyncIterator, type Plugin } from "graphql-yoga";
 import type { Metrics } from "./metrics.js";
-import { currentRequest, type OperationRef, type RequestRecord } from "./request-context.js";
+import { currentRequest, type OperationRef, type RequestRecord, secondsSince } from "./request-context.js";
 import { tracer } from "./tracing.js";
 
 type AnyError = GraphQLError | GraphQLFormattedError;
@@ -104,7 +104,7 @@ export function useObservability(metrics: Metrics): Plugin {
         onExecuteDone: (payload) =>
           handleStreamOrSingleExecutionResult(payload, ({ result }) => {
             if (isAsyncIterable(result)) return;
-            metrics.operationDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+            metrics.operationDuration.observe(labels, secondsSince(started));
             if ((result as ExecutionResult).errors?.length) span?.setStatus({ code: SpanStatusCode.ERROR });
           }),
       };

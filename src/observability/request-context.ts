@@ -61,7 +61,7 @@ export function credentialOf(viewer: Viewer | null): CredentialRef | null {
   return viewer.kind === "token" ? { kind: "token", id: viewer.tokenId } : { kind: "session", id: viewer.sessionId };
 }
 
-/** Seconds since the record's request arrived. */
-export function secondsSince(record: RequestRecord): number {
-  return Number(process.hrtime.bigint() - record.startedAt) / 1e9;
+/** Seconds since `start`, a process.hrtime.bigint() reading (a request's startedAt, say). */
+export function secondsSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
 }
