@@ -51,6 +51,17 @@ export async function claimDue(prisma: PrismaClient, channel: string, now: Date,
   return claimed;
 }
 
+/** What one attempt of a sender (webhook POST, Slack API call) came to. */
+export interface AttemptResult {
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number | null;
+  /** Why it failed, for the delivery log: never a secret, never the response body. */
+  error: string | null;
+  /** The receiver's Retry-After header, as sent. */
+  retryAfter: string | null;
+}
+
 export interface AttemptOutcome {
   ok: boolean;
   statusCode: number | null;

@@ -1,20 +1,21 @@
 // Sends due webhook deliveries from the outbox, signed as Standard Webhooks asks, at
-// least once, each message id once per endpoint across all instances (claims in
-// integrations/outbox.ts). A failed attempt is retried with backoff and jitter, or after
-// the receiver's Retry-After, for at least 24 hours; an endpoint failing without a break
-// for WEBHOOK_DISABLE_AFTER_HOURS is disabled and its teams' supervisors are alerted.
+// least once, each message id once per endpoint across all instances. The claim, retry
+// and backoff loop is the outbox's (integrations/dispatcher.ts); this is the webhook
+// channel's sender: one signed POST, and an endpoint failing without a break for
+// WEBHOOK_DISABLE_AFTER_HOURS is disabled and its teams' supervisors are alerted.
 import type { Logger } from "pino";
 import type { ContactCipher } from "../../auth/secrets.js";
 import type { Clock } from "../../clock.js";
 import type { WebhookConfig } from "../../config.js";
 import { inTransaction } from "../../db/transaction.js";
-import { failedTooLong, nextAttemptAt, retryAfterMs, signatureHeader, signingSecrets } from "../../domain/webhooks.js";
+import { failedTooLong, signatureHeader, signingSecrets } from "../../domain/webhooks.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { raiseAlert } from "../../realtime/alerts.js";
 import type { Realtime } from "../../realtime/pubsub.js";
 import { WEBHOOK_CHANNEL } from "../../resolvers/webhooks/enqueue.js";
-import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempt } from "../outbox.js";
-import { type AttemptResult, postWebhook } from "./post.js";
+import { type OutboxDispatcher, startOutboxDispatcher } from "../dispatcher.js";
+import type { AttemptResult, ClaimedDelivery } from "../outbox.js";
+import { postWebhook } from "./post.js";
 
 export interface WebhookDispatcherOptions {
   prisma: PrismaClient;
@@ -29,22 +30,10 @@ export interface WebhookDispatcherOptions {
   random?: () => number;
 }
 
-export interface WebhookDispatcher {
-  /** One scan: makes every due attempt; resolves to the number of attempts this instance made. */
-  tick(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-/** Past the attempt's timeout by this much, a claim is taken to be abandoned. */
-const LEASE_MARGIN_MS = 60_000;
+export type WebhookDispatcher = OutboxDispatcher;
 
 export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
-  const { prisma, realtime, clock, cipher, logger, config, batchSize = 50, random = Math.random } = options;
-  // Scans run one after another: a tick asked for during a scan runs once it ends, so it
-  // sees whatever was committed before it was asked for.
-  let chain: Promise<unknown> = Promise.resolve();
-  let pending = 0;
-  let stopped = false;
+  const { prisma, realtime, clock, cipher, logger, config, batchSize, random } = options;
 
   async function attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const endpoint = await prisma.webhookEndpoint.findUnique({ where: { id: delivery.endpointId! } });
@@ -100,61 +89,18 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     });
   }
 
-  async function deliver(delivery: ClaimedDelivery): Promise<void> {
-    let result: AttemptResult;
-    try {
-      result = await attempt(delivery);
-    } catch (error) {
-      logger.error({ err: error, deliveryId: delivery.id }, "webhook attempt failed unexpectedly");
-      result = { ok: false, statusCode: null, latencyMs: null, error: "internal error", retryAfter: null };
-    }
-    const now = clock.now();
-    const outcome: AttemptOutcome = {
-      ...result,
-      nextAttemptAt: result.ok
-        ? null
-        : nextAttemptAt({
-            now,
-            attempt: delivery.attempts,
-            expiresAt: delivery.expiresAt,
-            retryAfterMs: retryAfterMs(result.retryAfter, now),
-            random: random(),
-          }),
-    };
-    if (await recordAttempt(prisma, delivery, outcome, now)) await trackEndpoint(delivery.endpointId!, result.ok, now);
-  }
-
-  async function scan(): Promise<number> {
-    const now = clock.now();
-    const claimed = await claimDue(prisma, WEBHOOK_CHANNEL, now, config.timeoutMs + LEASE_MARGIN_MS, batchSize);
-    // Attempts go out together: one slow receiver does not hold up the others.
-    const results = await Promise.allSettled(claimed.map((delivery) => deliver(delivery)));
-    for (const result of results) {
-      if (result.status === "rejected")
-        logger.error({ err: result.reason }, "webhook delivery could not be recorded; retried after its lease");
-    }
-    return claimed.length;
-  }
-
-  function tick(): Promise<number> {
-    pending++;
-    const next = chain.then(scan).finally(() => pending--);
-    chain = next.catch(() => 0);
-    return next;
-  }
-
-  const timer = setInterval(() => {
-    // A slow scan is not stacked on.
-    if (!stopped && pending === 0) tick().catch((error) => logger.error({ err: error }, "webhook scan failed"));
-  }, config.dispatchIntervalMs);
-  timer.unref();
-
-  return {
-    tick,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await chain;
+  return startOutboxDispatcher({
+    prisma,
+    clock,
+    logger,
+    intervalMs: config.dispatchIntervalMs,
+    batchSize,
+    random,
+    sender: {
+      channel: WEBHOOK_CHANNEL,
+      timeoutMs: config.timeoutMs,
+      attempt,
+      afterAttempt: (delivery, result, now) => trackEndpoint(delivery.endpointId!, result.ok, now),
     },
-  };
+  });
 }

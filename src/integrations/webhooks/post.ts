@@ -9,16 +9,7 @@ import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { nonPublicAddressKind } from "../../domain/webhooks.js";
-
-export interface AttemptResult {
-  ok: boolean;
-  statusCode: number | null;
-  latencyMs: number | null;
-  /** Why it failed, for the delivery log: never a secret, never the response body. */
-  error: string | null;
-  /** The receiver's Retry-After header, as sent. */
-  retryAfter: string | null;
-}
+import type { AttemptResult } from "../outbox.js";
 
 export interface PostOptions {
   url: string;
