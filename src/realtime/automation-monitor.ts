@@ -1,17 +1,20 @@
 // Fires time-in-status automations when they fall due, exactly once per stay with any
 // number of instances. The SLA monitor's scan calls fireDueAutomations after its own
-// targets, so the same timer, batch size and injected clock drive both. A check is owned
-// by whichever transaction flips its firedAt from NULL first (a conditional UPDATE, as
-// for SLA alerts); a move out of the status deletes the check, so a stay that ended is
-// never acted on. What an automation does is decided by src/domain/automations.ts.
+// targets, so the same timer, claim-set size and injected clock drive both. A scan claims
+// due checks in sets: one statement locks up to a set of due checks that no other scan
+// holds (FOR UPDATE SKIP LOCKED) and flips their firedAt from NULL, in the transaction
+// that acts on them and records their RULE_FIRED events (one statement for the set), so
+// a check is owned by exactly one transaction; a move out of the status deletes the
+// check, so a stay that ended is never acted on. What an automation does is decided by
+// src/domain/automations.ts.
 import type { Logger } from "pino";
-import { inTransaction } from "../db/transaction.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import { type Automation, automationApplies, automationOutcome } from "../domain/automations.js";
 import { tierForLevel } from "../domain/rules.js";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import { recordEvent } from "../resolvers/audit.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { type CaseEventRecord, recordEvents } from "../resolvers/audit.js";
 import { slaOnPolicyChange } from "../resolvers/sla/clocks.js";
-import { addCommentRow, setTags, tagNamesOf } from "../resolvers/ticket-rows.js";
+import { addCommentRow, setTags } from "../resolvers/ticket-rows.js";
 import { raiseAlert } from "./alerts.js";
 import type { Realtime } from "./pubsub.js";
 
@@ -21,118 +24,169 @@ export interface AutomationMonitorParts {
   logger: Logger;
 }
 
-/** Claims the check and, when the automation applies to the case as it is now, runs it. Resolves to whether it fired. */
-async function fire(parts: AutomationMonitorParts, checkId: string, now: Date): Promise<boolean> {
+/**
+ * Claims up to `size` due checks (only those in `only`, when given) and runs each
+ * automation that applies to its case as it is now, all in one transaction. Resolves to
+ * how many checks were claimed and how many automations fired.
+ */
+async function fireSet(parts: AutomationMonitorParts, now: Date, size: number, only?: readonly string[]) {
   return inTransaction(parts, async (tx) => {
-    const claim = await tx.automationCheck.updateMany({
-      where: { id: checkId, firedAt: null, nextCheckAt: { lte: now } },
-      data: { firedAt: now, nextCheckAt: null },
-    });
-    if (claim.count === 0) return false; // another instance fired it, or the case moved on
-    const check = await tx.automationCheck.findUniqueOrThrow({
-      where: { id: checkId },
-      include: { automation: true, ticket: { include: { tier: { select: { level: true } }, customer: { select: { name: true } } } } },
-    });
-    const automation = check.automation as unknown as Automation;
-    const { ticket } = check;
-    const tags = await tagNamesOf(tx, ticket.id);
-    const facts = {
-      status: ticket.status,
-      teamId: ticket.teamId,
-      priority: ticket.priority,
-      type: ticket.type,
-      tags,
-      tierLevel: ticket.tier?.level ?? 1,
-    };
-    // Conditions are read at the due instant; when they do not hold the stay is done with it.
-    if (!automation.enabled || !automationApplies(automation, facts)) return false;
-    const outcome = automationOutcome(automation.actions, facts, {
-      "ticket.number": ticket.number,
-      "ticket.title": ticket.title,
-      "customer.accountId": ticket.accountId,
-      "customer.name": ticket.customer?.name ?? ticket.accountId,
-    });
-    const tier =
-      outcome.tierLevel !== facts.tierLevel
-        ? (tierForLevel(await tx.tier.findMany({ orderBy: { level: "asc" } }), outcome.tierLevel) ?? null)
-        : null;
-    if (outcome.changes.length) {
-      await setTags(tx, ticket.id, tags, outcome.tags, now);
-      await tx.ticket.update({
-        where: { id: ticket.id },
-        data: {
-          ...(outcome.priority !== facts.priority ? { priority: outcome.priority } : {}),
-          ...(tier ? { tierId: tier.id } : {}),
-          version: { increment: 1 },
-          updatedAt: now,
+    const claimed = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE "AutomationCheck" SET "firedAt" = ${now}, "nextCheckAt" = NULL
+      WHERE "id" IN (SELECT "id" FROM "AutomationCheck"
+                     WHERE "nextCheckAt" <= ${now} ${only ? Prisma.sql`AND "id" = ANY(${only}::uuid[])` : Prisma.empty}
+                     ORDER BY "nextCheckAt" LIMIT ${size} FOR UPDATE SKIP LOCKED)
+        AND "firedAt" IS NULL
+      RETURNING "id"::text AS "id"`;
+    if (!claimed.length) return { claimed: 0, fired: 0 };
+    const checks = await tx.automationCheck.findMany({
+      where: { id: { in: claimed.map((c) => c.id) } },
+      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+      include: {
+        automation: true,
+        ticket: {
+          include: {
+            tier: { select: { level: true } },
+            customer: { select: { name: true } },
+            tags: { select: { tag: { select: { name: true } } } },
+          },
         },
-      });
-      if (tier || outcome.priority !== facts.priority)
-        await slaOnPolicyChange(tx, {
-          id: ticket.id,
-          teamId: ticket.teamId,
-          priority: outcome.priority,
-          tierId: tier?.id ?? ticket.tierId,
-        });
-    }
-    if (outcome.note) await addCommentRow(tx, null, ticket.id, now, outcome.note, "INTERNAL", "SYSTEM");
-    await recordEvent(tx, null, ticket.id, now, {
-      type: "RULE_FIRED",
-      before: Object.fromEntries(outcome.changes.map((c) => [c.field, c.before])) as Prisma.InputJsonValue,
-      after: {
-        ...Object.fromEntries(outcome.changes.map((c) => [c.field, c.after])),
-        automationId: automation.id,
-        status: automation.status,
-        enteredAt: check.enteredAt.toISOString(),
-        ...(outcome.tagsLeftOff.length ? { tagsLeftOff: outcome.tagsLeftOff } : {}),
-        ...(outcome.note ? { notePosted: true } : {}),
-        // Who was alerted: an assignee alert needs an assignee.
-        alerted: [
-          ...(outcome.alertSupervisors ? ["supervisors"] : []),
-          ...(outcome.alertAssignee && ticket.assigneeId ? ["assignee"] : []),
-        ],
-      } as Prisma.InputJsonValue,
-      note: `Automation "${automation.name}"`,
+      },
     });
-    const message = `${ticket.number} has been ${automation.status} for ${automation.afterSeconds} s (automation "${automation.name}")`;
-    if (outcome.alertSupervisors)
-      raiseAlert(tx, {
-        kind: "AUTOMATION_ALERT",
-        audience: "SUPERVISORS",
-        teamIds: [ticket.teamId],
-        ticketId: ticket.id,
-        message,
-        at: now,
+    // A case with two checks in the set: the second reads what the first changed.
+    const cases = new Map<
+      string,
+      { tags: string[]; priority: (typeof checks)[number]["ticket"]["priority"]; tierId: string | null; tierLevel: number }
+    >();
+    let tiers: Awaited<ReturnType<Tx["tier"]["findMany"]>> | null = null;
+    const events: CaseEventRecord[] = [];
+    for (const check of checks) {
+      const automation = check.automation as unknown as Automation;
+      const { ticket } = check;
+      const current = cases.get(ticket.id) ?? {
+        tags: ticket.tags.map((t) => t.tag.name).sort(),
+        priority: ticket.priority,
+        tierId: ticket.tierId,
+        tierLevel: ticket.tier?.level ?? 1,
+      };
+      cases.set(ticket.id, current);
+      const facts = {
+        status: ticket.status,
+        teamId: ticket.teamId,
+        priority: current.priority,
+        type: ticket.type,
+        tags: current.tags,
+        tierLevel: current.tierLevel,
+      };
+      // Conditions are read at the due instant; when they do not hold the stay is done with it.
+      if (!automation.enabled || !automationApplies(automation, facts)) continue;
+      const outcome = automationOutcome(automation.actions, facts, {
+        "ticket.number": ticket.number,
+        "ticket.title": ticket.title,
+        "customer.accountId": ticket.accountId,
+        "customer.name": ticket.customer?.name ?? ticket.accountId,
       });
-    if (outcome.alertAssignee && ticket.assigneeId) {
-      raiseAlert(tx, {
-        kind: "AUTOMATION_ALERT",
-        audience: "ASSIGNEE",
-        teamIds: [ticket.teamId],
-        userIds: [ticket.assigneeId],
+      if (outcome.tierLevel !== facts.tierLevel) tiers ??= await tx.tier.findMany({ orderBy: { level: "asc" } });
+      const tier = outcome.tierLevel !== facts.tierLevel ? (tierForLevel(tiers!, outcome.tierLevel) ?? null) : null;
+      if (outcome.changes.length) {
+        await setTags(tx, ticket.id, current.tags, outcome.tags, now);
+        await tx.ticket.update({
+          where: { id: ticket.id },
+          data: {
+            ...(outcome.priority !== facts.priority ? { priority: outcome.priority } : {}),
+            ...(tier ? { tierId: tier.id } : {}),
+            version: { increment: 1 },
+            updatedAt: now,
+          },
+        });
+        if (tier || outcome.priority !== facts.priority)
+          await slaOnPolicyChange(tx, {
+            id: ticket.id,
+            teamId: ticket.teamId,
+            priority: outcome.priority,
+            tierId: tier?.id ?? current.tierId,
+          });
+        current.tags = [...outcome.tags].sort();
+        current.priority = outcome.priority;
+        if (tier) Object.assign(current, { tierId: tier.id, tierLevel: tier.level });
+      }
+      if (outcome.note) await addCommentRow(tx, null, ticket.id, now, outcome.note, "INTERNAL", "SYSTEM");
+      events.push({
         ticketId: ticket.id,
-        message,
-        at: now,
+        type: "RULE_FIRED",
+        before: Object.fromEntries(outcome.changes.map((c) => [c.field, c.before])) as Prisma.InputJsonValue,
+        after: {
+          ...Object.fromEntries(outcome.changes.map((c) => [c.field, c.after])),
+          automationId: automation.id,
+          status: automation.status,
+          enteredAt: check.enteredAt.toISOString(),
+          ...(outcome.tagsLeftOff.length ? { tagsLeftOff: outcome.tagsLeftOff } : {}),
+          ...(outcome.note ? { notePosted: true } : {}),
+          // Who was alerted: an assignee alert needs an assignee.
+          alerted: [
+            ...(outcome.alertSupervisors ? ["supervisors"] : []),
+            ...(outcome.alertAssignee && ticket.assigneeId ? ["assignee"] : []),
+          ],
+        } as Prisma.InputJsonValue,
+        note: `Automation "${automation.name}"`,
       });
+      const message = `${ticket.number} has been ${automation.status} for ${automation.afterSeconds} s (automation "${automation.name}")`;
+      if (outcome.alertSupervisors)
+        raiseAlert(tx, {
+          kind: "AUTOMATION_ALERT",
+          audience: "SUPERVISORS",
+          teamIds: [ticket.teamId],
+          ticketId: ticket.id,
+          message,
+          at: now,
+        });
+      if (outcome.alertAssignee && ticket.assigneeId) {
+        raiseAlert(tx, {
+          kind: "AUTOMATION_ALERT",
+          audience: "ASSIGNEE",
+          teamIds: [ticket.teamId],
+          userIds: [ticket.assigneeId],
+          ticketId: ticket.id,
+          message,
+          at: now,
+        });
+      }
     }
-    return true;
+    // The audit events of the whole set (and their webhook messages) in one statement each.
+    await recordEvents(tx, null, now, events);
+    return { claimed: claimed.length, fired: events.length };
   });
 }
 
-/** One pass over the checks due at `now` (at most `batchSize`); resolves to how many automations fired. */
-export async function fireDueAutomations(parts: AutomationMonitorParts, now: Date, batchSize: number): Promise<number> {
-  const due = await parts.prisma.automationCheck.findMany({
-    where: { nextCheckAt: { lte: now } },
-    orderBy: { nextCheckAt: "asc" },
-    take: batchSize,
-    select: { id: true },
-  });
+/**
+ * Fires every check due at `now`, a set of at most `setSize` per transaction, until fewer
+ * than a full set is due; resolves to how many automations fired. A set that fails is
+ * rolled back and its checks are tried one at a time, so one bad check cannot hold back
+ * the others (it stays due and is retried on the next scan).
+ */
+export async function fireDueAutomations(parts: AutomationMonitorParts, now: Date, setSize: number): Promise<number> {
   let fired = 0;
-  for (const { id } of due) {
+  for (;;) {
     try {
-      if (await fire(parts, id, now)) fired++;
+      const set = await fireSet(parts, now, setSize);
+      fired += set.fired;
+      if (set.claimed < setSize) break;
     } catch (error) {
-      parts.logger.error({ err: error, checkId: id }, "automation check failed; it is retried on the next scan");
+      parts.logger.error({ err: error }, "automation set failed; its checks are tried one at a time");
+      const due = await parts.prisma.automationCheck.findMany({
+        where: { nextCheckAt: { lte: now } },
+        orderBy: { nextCheckAt: "asc" },
+        take: setSize,
+        select: { id: true },
+      });
+      for (const { id } of due) {
+        try {
+          fired += (await fireSet(parts, now, 1, [id])).fired;
+        } catch (error) {
+          parts.logger.error({ err: error, checkId: id }, "automation check failed; it is retried on the next scan");
+        }
+      }
+      break;
     }
   }
   if (fired) parts.logger.info({ fired }, "automations fired");

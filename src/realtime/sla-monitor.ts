@@ -1,14 +1,19 @@
 // Fires SLA warnings and breaches on time, exactly once, with any number of instances.
-// Every instance scans the index of pending checks a few times a second; an alert is
-// owned by whichever transaction flips its warnedAt/breachedAt from NULL first (a
-// conditional UPDATE), so there is no leader to lose. Alerts that fell due while every
-// instance was down are found by the first scan after one comes back.
+// Every instance scans the index of pending checks a few times a second and claims the
+// due targets in sets: one statement locks up to a set of due targets no other scan
+// holds (FOR UPDATE SKIP LOCKED), one UPDATE per kind flips their warnedAt/breachedAt
+// from NULL (still conditional, so a target already fired is never fired again), and the
+// same transaction writes the set's audit events and webhook messages in one statement
+// each; the live alerts go out once it has committed. There is no leader to lose, and a
+// crash before the commit leaves the targets due for the next scan anywhere. Alerts that
+// fell due while every instance was down are found by the first scan after one comes back.
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { inTransaction, publishAfterCommit } from "../db/transaction.js";
+import { escalationFor } from "../domain/escalation.js";
 import { alertDue, type SlaKind, schedule } from "../domain/sla.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
-import { recordEvent } from "../resolvers/audit.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { recordEvents } from "../resolvers/audit.js";
 import { autoEscalate } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla/clocks.js";
 import { fireDueAutomations } from "./automation-monitor.js";
@@ -20,7 +25,10 @@ export interface SlaMonitorOptions {
   clock: Clock;
   logger: Logger;
   intervalMs: number;
-  /** How many due targets one scan handles; the rest wait for the next scan. */
+  /**
+   * How many due targets (and automation checks) one transaction claims; a scan claims
+   * set after set until fewer than a full set is due.
+   */
   batchSize?: number;
   /** Told of each alert this instance fired, once committed, with the time it committed. */
   onFired?: (alert: SlaAlertMessage, committedAt: Date) => void;
@@ -33,87 +41,133 @@ export interface SlaMonitor {
 }
 
 export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
-  const { prisma, realtime, clock, logger, intervalMs, batchSize = 200 } = options;
+  const { prisma, realtime, clock, logger, intervalMs, batchSize = 500 } = options;
   let running: Promise<number> | null = null;
   let stopped = false;
 
-  /** Fires the target's alert if it is due and no one else did; the alert goes out once committed. */
-  async function fire(targetId: string, now: Date): Promise<SlaAlertMessage | null> {
+  /**
+   * Claims up to `size` due targets (only those in `only`, when given) and fires the
+   * alerts they owe, in one transaction; the alerts go out once it has committed.
+   */
+  async function fireSet(now: Date, size: number, only?: readonly string[]) {
     return inTransaction({ prisma, realtime }, async (tx) => {
-      const target = await tx.slaTarget.findUnique({
-        where: { id: targetId },
-        include: { calendar: true, ticket: { select: { priority: true, tierId: true } } },
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id"::text AS "id" FROM "SlaTarget"
+        WHERE "nextCheckAt" <= ${now} ${only ? Prisma.sql`AND "id" = ANY(${only}::uuid[])` : Prisma.empty}
+        ORDER BY "nextCheckAt" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
+      if (!locked.length) return { claimed: 0, fired: [] as SlaAlertMessage[] };
+      const targets = await tx.slaTarget.findMany({
+        where: { id: { in: locked.map((row) => row.id) } },
+        orderBy: [{ nextCheckAt: "asc" }, { id: "asc" }],
+        include: { ticket: { select: { priority: true, tierId: true, tier: { select: { level: true } } } } },
       });
-      if (!target) return null;
-      const kind = alertDue(target, now);
-      if (!kind) {
-        // Nothing owed (met, paused, or a stale check time): recompute when to look again.
-        const next =
-          target.metAt || target.pausedAt || target.breachedAt ? null : schedule(calendarRules(target.calendar), target).nextCheckAt;
-        await tx.slaTarget.updateMany({ where: { id: target.id, nextCheckAt: target.nextCheckAt }, data: { nextCheckAt: next } });
-        return null;
-      }
-      const claim =
-        kind === "WARNING"
-          ? await tx.slaTarget.updateMany({
-              where: { id: target.id, warnedAt: null, breachedAt: null, metAt: null, pausedAt: null },
-              data: { warnedAt: now, nextCheckAt: target.dueAt },
-            })
-          : await tx.slaTarget.updateMany({
-              where: { id: target.id, breachedAt: null, metAt: null, pausedAt: null },
-              data: { breachedAt: now, nextCheckAt: null, ...(target.warnedAt ? {} : { warnedAt: now }) },
-            });
-      if (claim.count === 0) return null; // another instance fired it
-      const dueAt = kind === "WARNING" ? target.warnAt! : target.dueAt!;
-      // The event's statement also reads the case's access facts; escalating a tier below does not change them.
-      const facts = await recordEvent(tx, null, target.ticketId, now, {
-        type: kind === "WARNING" ? "SLA_WARNING" : "SLA_BREACHED",
-        after: { target: target.kind, cycle: target.cycle, dueAt: target.dueAt!.toISOString() },
-      });
-      if (kind === "BREACH") {
-        // Whether a breach escalates is the domain's policy (escalationFor).
-        await autoEscalate(
-          tx,
-          { id: target.ticketId, tierId: target.ticket.tierId },
-          { kind: "slaBreach", target: target.kind as SlaKind, priority: target.ticket.priority },
-          now,
+      const owed = targets.map((target) => ({ target, kind: alertDue(target, now) }));
+      // Nothing owed (met, paused, or a stale check time): recompute when to look again.
+      const stale = owed.filter((o) => !o.kind).map((o) => o.target);
+      if (stale.length) {
+        const calendarIds = [...new Set(stale.flatMap((t) => (t.calendarId ? [t.calendarId] : [])))];
+        const calendars = new Map((await tx.businessCalendar.findMany({ where: { id: { in: calendarIds } } })).map((c) => [c.id, c]));
+        const next = stale.map((t) =>
+          t.metAt || t.pausedAt || t.breachedAt
+            ? null
+            : (schedule(calendarRules(t.calendarId ? (calendars.get(t.calendarId) ?? null) : null), t).nextCheckAt ?? null),
         );
+        await tx.$executeRaw`
+          UPDATE "SlaTarget" s SET "nextCheckAt" = v."next"
+          FROM unnest(${stale.map((t) => t.id)}::uuid[], ${next.map((d) => d?.toISOString() ?? null)}::timestamp(3)[]) AS v("id", "next")
+          WHERE s."id" = v."id"`;
       }
-      const message: SlaAlertMessage = {
-        id: `${target.id}:${kind}`,
-        ticketId: target.ticketId,
-        kind,
-        target: target.kind as SlaKind,
-        dueAt: dueAt.toISOString(),
-        at: now.toISOString(),
-        facts,
-      };
-      publishAfterCommit(tx, (live) => live.pubsub.publish("sla-alert", message));
-      return message;
+      const ids = (kind: "WARNING" | "BREACH") => owed.filter((o) => o.kind === kind).map((o) => o.target.id);
+      // The claims stay conditional: a target fired already is never fired again.
+      const warned = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE "SlaTarget" SET "warnedAt" = ${now}, "nextCheckAt" = "dueAt"
+        WHERE "id" = ANY(${ids("WARNING")}::uuid[])
+          AND "warnedAt" IS NULL AND "breachedAt" IS NULL AND "metAt" IS NULL AND "pausedAt" IS NULL
+        RETURNING "id"::text AS "id"`;
+      const breached = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE "SlaTarget" SET "breachedAt" = ${now}, "nextCheckAt" = NULL, "warnedAt" = COALESCE("warnedAt", ${now})
+        WHERE "id" = ANY(${ids("BREACH")}::uuid[]) AND "breachedAt" IS NULL AND "metAt" IS NULL AND "pausedAt" IS NULL
+        RETURNING "id"::text AS "id"`;
+      const won = new Set([...warned, ...breached].map((row) => row.id));
+      const fired = owed.filter((o) => o.kind && won.has(o.target.id)) as {
+        target: (typeof targets)[number];
+        kind: "WARNING" | "BREACH";
+      }[];
+      // The events of the whole set, and their webhook messages, in one statement each.
+      const facts = await recordEvents(
+        tx,
+        null,
+        now,
+        fired.map(({ target, kind }) => ({
+          ticketId: target.ticketId,
+          type: kind === "WARNING" ? "SLA_WARNING" : "SLA_BREACHED",
+          after: { target: target.kind, cycle: target.cycle, dueAt: target.dueAt!.toISOString() },
+        })),
+      );
+      for (const { target, kind } of fired) {
+        if (kind !== "BREACH") continue;
+        // Whether a breach escalates is the domain's policy (escalationFor); only those that do cost statements.
+        const trigger = { kind: "slaBreach", target: target.kind as SlaKind, priority: target.ticket.priority } as const;
+        if (escalationFor(trigger, target.ticket.tier?.level ?? null))
+          await autoEscalate(tx, { id: target.ticketId, tierId: target.ticket.tierId }, trigger, now);
+      }
+      // The event's statement also read the case's access facts; escalating a tier does not change them.
+      const messages = fired.map(
+        ({ target, kind }, i): SlaAlertMessage => ({
+          id: `${target.id}:${kind}`,
+          ticketId: target.ticketId,
+          kind,
+          target: target.kind as SlaKind,
+          dueAt: (kind === "WARNING" ? target.warnAt! : target.dueAt!).toISOString(),
+          at: now.toISOString(),
+          facts: facts[i]!,
+        }),
+      );
+      publishAfterCommit(tx, (live) => {
+        for (const message of messages) live.pubsub.publish("sla-alert", message);
+      });
+      return { claimed: locked.length, fired: messages };
     });
+  }
+
+  /** Fires what is due, set after set; a set that fails is retried one target at a time. */
+  async function fireDue(now: Date): Promise<SlaAlertMessage[]> {
+    const fired: SlaAlertMessage[] = [];
+    const told = (messages: SlaAlertMessage[]) => {
+      const committedAt = clock.now();
+      for (const message of messages) options.onFired?.(message, committedAt);
+      fired.push(...messages);
+    };
+    for (;;) {
+      try {
+        const set = await fireSet(now, batchSize);
+        told(set.fired);
+        if (set.claimed < batchSize) return fired;
+      } catch (error) {
+        // One bad target must not hold back the others: each is tried in its own transaction.
+        logger.error({ err: error }, "SLA set failed; its targets are tried one at a time");
+        const due = await prisma.slaTarget.findMany({
+          where: { nextCheckAt: { lte: now } },
+          orderBy: { nextCheckAt: "asc" },
+          take: batchSize,
+          select: { id: true },
+        });
+        for (const { id } of due) {
+          try {
+            told((await fireSet(now, 1, [id])).fired);
+          } catch (error) {
+            logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
+          }
+        }
+        return fired;
+      }
+    }
   }
 
   async function scan(): Promise<number> {
     const now = clock.now();
-    const due = await prisma.slaTarget.findMany({
-      where: { nextCheckAt: { lte: now } },
-      orderBy: { nextCheckAt: "asc" },
-      take: batchSize,
-      select: { id: true },
-    });
-    const fired: SlaAlertMessage[] = [];
-    for (const { id } of due) {
-      try {
-        const message = await fire(id, now);
-        if (message) {
-          fired.push(message);
-          options.onFired?.(message, clock.now());
-        }
-      } catch (error) {
-        logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
-      }
-    }
-    if (fired.length) logger.info({ alerts: fired.map((m) => m.id) }, "SLA alerts fired");
+    const fired = await fireDue(now);
+    if (fired.length) logger.info({ count: fired.length, alerts: fired.slice(0, 20).map((m) => m.id) }, "SLA alerts fired");
     // Time-in-status automations ride on the same scan, clock and batch size; their
     // failure must not hide the SLA alerts this scan fired.
     const automations = await fireDueAutomations({ prisma, realtime, logger }, now, batchSize).catch((error) => {

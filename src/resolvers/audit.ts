@@ -8,7 +8,7 @@ import type { Viewer } from "../domain/access.js";
 import { webhookEventOfTicketEvent } from "../domain/webhooks.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { TicketFacts } from "../realtime/pubsub.js";
-import { enqueueTicketWebhooks } from "./webhooks/enqueue.js";
+import { enqueueTicketWebhooks, type TicketWebhook } from "./webhooks/enqueue.js";
 
 export const TICKET_EVENT_TYPES = {
   CREATED: "The case was created.",
@@ -47,6 +47,11 @@ export interface EventRecord {
 
 const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
 
+/** One audit event of a set written together (recordEvents). */
+export interface CaseEventRecord extends EventRecord {
+  ticketId: string;
+}
+
 /**
  * Writes one audit event and, in the same statement, reads the case's access facts for
  * its live message (the statement sees the transaction's earlier changes to the case);
@@ -59,33 +64,66 @@ export async function recordEvent(
   at: Date,
   event: EventRecord,
 ): Promise<TicketFacts> {
+  const [facts] = await recordEvents(tx, viewer, at, [{ ticketId, ...event }]);
+  return facts!;
+}
+
+/**
+ * Writes a set of audit events by one actor at one instant in one statement (in the given
+ * order), reading each case's access facts in the same statement, and queues their
+ * webhook messages in one more; returns the facts, one per event in the given order.
+ * Every case event passes here (recordEvent is the set of one).
+ */
+export async function recordEvents(
+  tx: Tx,
+  viewer: Viewer | null | "customer",
+  at: Date,
+  events: readonly CaseEventRecord[],
+): Promise<TicketFacts[]> {
+  if (!events.length) return [];
   const actor: { actorKind: string; actorUserId?: string; actorTokenId?: string } = actorOf(viewer);
-  const webhookType = webhookEventOfTicketEvent(event.type);
-  // The same statement finds the webhook endpoints listening for the event, so a write
-  // costs no extra round trip while none is.
-  const [row] = await tx.$queryRaw<(TicketFacts & { seq: bigint; webhookEndpointIds: string[] })[]>`
-    WITH event AS (
+  // Which webhook event each audit event type is sent as, for the statement to find the
+  // endpoints listening, so a write costs no extra round trip while none is.
+  const webhookTypes = Object.fromEntries(events.map((e) => [e.type, webhookEventOfTicketEvent(e.type)]));
+  const rows = await tx.$queryRaw<(TicketFacts & { seq: bigint; ticketId: string; type: string; webhookEndpointIds: string[] })[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${events.map((e) => e.ticketId)}::uuid[], ${events.map((e) => e.type)}::text[],
+                           ${events.map((e) => json(e.before))}::jsonb[], ${events.map((e) => json(e.after))}::jsonb[],
+                           ${events.map((e) => e.note ?? null)}::text[])
+        WITH ORDINALITY AS i("ticketId", "type", "before", "after", "note", "ord")
+    ), event AS (
       INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "at")
-      VALUES (${ticketId}::uuid, ${event.type}, ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
-              ${actor.actorTokenId ?? null}::uuid, ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.note ?? null}, ${at})
-      RETURNING "seq", "ticketId"
+      SELECT i."ticketId", i."type", ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
+             ${actor.actorTokenId ?? null}::uuid, i."before", i."after", i."note", ${at}
+      FROM input i ORDER BY i."ord"
+      RETURNING "seq", "ticketId", "type"
     )
-    SELECT event."seq", t."teamId"::text AS "teamId", t."assigneeId"::text AS "assigneeId",
+    SELECT event."seq", event."ticketId"::text AS "ticketId", event."type",
+           t."teamId"::text AS "teamId", t."assigneeId"::text AS "assigneeId",
            t."submittedById"::text AS "submittedById", t."status"::text AS "status", t."priority"::text AS "priority",
            ARRAY(SELECT w."id"::text FROM "WebhookEndpoint" w
-                 WHERE ${webhookType}::text IS NOT NULL AND w."enabled"
-                   AND t."teamId" = ANY(w."teamIds") AND ${webhookType}::text = ANY(w."eventTypes")) AS "webhookEndpointIds"
-    FROM event JOIN "Ticket" t ON t."id" = event."ticketId"`;
-  if (!row) throw new Error(`No case ${ticketId} to record ${event.type} on`);
-  const { seq, webhookEndpointIds, ...facts } = row;
-  publishEventAfterCommit(tx, { seq, ticketId, type: event.type, facts });
-  if (webhookType && webhookEndpointIds.length) {
-    await enqueueTicketWebhooks(tx, webhookEndpointIds, webhookType, ticketId, at, {
-      actor: actor.actorKind,
-      before: event.before,
-      after: event.after,
-      note: event.note,
-    });
-  }
+                 WHERE (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") IS NOT NULL AND w."enabled"
+                   AND t."teamId" = ANY(w."teamIds")
+                   AND (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") = ANY(w."eventTypes")) AS "webhookEndpointIds"
+    FROM event JOIN "Ticket" t ON t."id" = event."ticketId"
+    ORDER BY event."seq"`;
+  // The rows were inserted in the given order, so their seqs follow it.
+  if (rows.length !== events.length || rows.some((row, i) => row.ticketId !== events[i]!.ticketId || row.type !== events[i]!.type))
+    throw new Error(`Recording ${events.length} events returned ${rows.length} rows out of order`);
+  const webhooks: TicketWebhook[] = [];
+  const facts = rows.map(({ seq, ticketId, type, webhookEndpointIds, ...facts }, i) => {
+    publishEventAfterCommit(tx, { seq, ticketId, type, facts });
+    const event = events[i]!;
+    const webhookType = webhookTypes[type];
+    if (webhookType && webhookEndpointIds.length)
+      webhooks.push({
+        endpointIds: webhookEndpointIds,
+        type: webhookType,
+        ticketId,
+        change: { actor: actor.actorKind, before: event.before, after: event.after, note: event.note },
+      });
+    return facts;
+  });
+  await enqueueTicketWebhooks(tx, webhooks, at);
   return facts;
 }

@@ -1,7 +1,7 @@
 // Webhook messages enter the outbox (OutboundDelivery) inside the transaction of the
 // change they tell of: committed together, or not at all. Every case event passes
 // recordEvent (resolvers/audit.ts), every incident entry addToTimeline
-// (resolvers/incidents.ts); those two call in here, so no mutation enqueues on its own.
+// (resolvers/incidents.ts); those two call in here (recordEvents for a set of events at once), so no mutation enqueues on its own.
 // The dispatcher (src/integrations/webhooks/) sends them after the commit.
 import { randomUUID } from "node:crypto";
 import { encodeGlobalID } from "@pothos/plugin-relay";
@@ -22,12 +22,18 @@ export const WEBHOOK_CHANNEL = "webhook";
 const named = (typename: string, row: { id: string; name: string } | null) =>
   row ? { id: encodeGlobalID(typename, row.id), name: row.name } : null;
 
-async function enqueue(tx: Tx, endpointIds: readonly string[], message: WebhookMessage, at: Date) {
-  if (!endpointIds.length) return;
-  // One message id for every endpoint: receivers that deduplicate across endpoints can.
-  const messageId = `msg_${randomUUID().replaceAll("-", "")}`;
-  await tx.outboundDelivery.createMany({
-    data: endpointIds.map((endpointId) => ({
+/** One message to the endpoints listening for it. */
+interface Enqueued {
+  endpointIds: readonly string[];
+  message: WebhookMessage;
+}
+
+/** Writes the outbox rows of a set of messages in one statement. */
+async function enqueue(tx: Tx, messages: readonly Enqueued[], at: Date) {
+  const data = messages.flatMap(({ endpointIds, message }) => {
+    // One message id for every endpoint: receivers that deduplicate across endpoints can.
+    const messageId = `msg_${randomUUID().replaceAll("-", "")}`;
+    return endpointIds.map((endpointId) => ({
       channel: WEBHOOK_CHANNEL,
       endpointId,
       messageId,
@@ -36,26 +42,27 @@ async function enqueue(tx: Tx, endpointIds: readonly string[], message: WebhookM
       nextAttemptAt: at,
       expiresAt: new Date(at.getTime() + RETRY_WINDOW_MS),
       createdAt: at,
-    })),
+    }));
   });
+  if (data.length) await tx.outboundDelivery.createMany({ data });
+}
+
+/** A case event for the endpoints recordEvents found listening (enabled, of the case's team, for this event type). */
+export interface TicketWebhook {
+  endpointIds: readonly string[];
+  type: WebhookEventType;
+  ticketId: string;
+  change: { actor: string; before?: unknown; after?: unknown; note?: string | null };
 }
 
 /**
- * Queues a case event for the endpoints recordEvent found listening (enabled, of the
- * case's team, for this event type). The case is read in the transaction, as the change
- * left it; its contact only as stored masked.
+ * Queues case events for their endpoints: the cases are read in the transaction (one
+ * statement for the set), as the change left them; their contact only as stored masked.
  */
-export async function enqueueTicketWebhooks(
-  tx: Tx,
-  endpointIds: readonly string[],
-  type: WebhookEventType,
-  ticketId: string,
-  at: Date,
-  change: { actor: string; before?: unknown; after?: unknown; note?: string | null },
-) {
-  if (!endpointIds.length) return;
-  const ticket = await tx.ticket.findUniqueOrThrow({
-    where: { id: ticketId },
+export async function enqueueTicketWebhooks(tx: Tx, webhooks: readonly TicketWebhook[], at: Date) {
+  if (!webhooks.length) return;
+  const tickets = await tx.ticket.findMany({
+    where: { id: { in: [...new Set(webhooks.map((w) => w.ticketId))] } },
     select: {
       id: true,
       number: true,
@@ -73,20 +80,26 @@ export async function enqueueTicketWebhooks(
       customer: { select: { contactMasked: true } },
     },
   });
-  const message = ticketMessage(
-    type,
-    at,
-    {
-      ...ticket,
-      id: encodeGlobalID("Ticket", ticket.id),
-      tierLevel: ticket.tier?.level ?? null,
-      team: named("Team", ticket.team),
-      assignee: named("User", ticket.assignee),
-      contactMasked: ticket.customer?.contactMasked ?? null,
-    },
-    change,
-  );
-  await enqueue(tx, endpointIds, message, at);
+  const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
+  const messages = webhooks.map(({ endpointIds, type, ticketId, change }) => {
+    const ticket = byId.get(ticketId);
+    if (!ticket) throw new Error(`No case ${ticketId} to send ${type} of`);
+    const message = ticketMessage(
+      type,
+      at,
+      {
+        ...ticket,
+        id: encodeGlobalID("Ticket", ticket.id),
+        tierLevel: ticket.tier?.level ?? null,
+        team: named("Team", ticket.team),
+        assignee: named("User", ticket.assignee),
+        contactMasked: ticket.customer?.contactMasked ?? null,
+      },
+      change,
+    );
+    return { endpointIds, message };
+  });
+  await enqueue(tx, messages, at);
 }
 
 /** Queues an incident's declaration or resolution for the endpoints of any of its teams. */
@@ -121,10 +134,5 @@ export async function enqueueIncidentWebhooks(tx: Tx, incidentId: string, kind: 
     },
     entry,
   );
-  await enqueue(
-    tx,
-    endpoints.map((e) => e.id),
-    message,
-    at,
-  );
+  await enqueue(tx, [{ endpointIds: endpoints.map((e) => e.id), message }], at);
 }
