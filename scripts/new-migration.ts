@@ -3,9 +3,9 @@
 // on a scratch in-memory PGlite, so it needs no database server and no shadow database.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { diffSchemaAgainstMigrations, migrationsDir } from "../src/db/migrator.js";
+import { openPGlite } from "../src/db/pglite.js";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -13,7 +13,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(1);
 }
 
-const scratch = await PGlite.create();
+const scratch = await openPGlite();
 try {
   const sql = await diffSchemaAgainstMigrations(new PrismaPGlite(scratch));
   if (!sql) {

@@ -4,7 +4,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
@@ -12,6 +11,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "./config.js";
 import { lockDataFolder } from "./db/data-folder.js";
 import { applyMigrations, upToDate } from "./db/migrator.js";
+import { openPGlite } from "./db/pglite.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type Prisma = PrismaClient;
@@ -62,12 +62,10 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
       config.loadDataDir && (inMemory || !existsSync(path.join(config.dataDir, "PG_VERSION")))
         ? new Blob([await readFile(config.loadDataDir)])
         : undefined;
-    const pglite = await PGlite.create({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) }).catch(
-      async (error) => {
-        await unlock();
-        throw error;
-      },
-    );
+    const pglite = await openPGlite({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) }).catch(async (error) => {
+      await unlock();
+      throw error;
+    });
     adapter = new PrismaPGlite(pglite);
     closeDriver = async () => {
       await pglite.close();

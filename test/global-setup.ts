@@ -9,10 +9,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../src/db/migrator.js";
+import { openPGlite } from "../src/db/pglite.js";
 import { seedDefaults } from "../src/db/seed.js";
 import { createDb } from "../src/db.js";
 import { PrismaClient } from "../src/generated/prisma/client.js";
@@ -29,7 +29,7 @@ declare module "vitest" {
 
 /** migrate + seed as createApp does at startup, so its own check then finds nothing to do. */
 async function preparePglite(): Promise<Blob> {
-  const pglite = await PGlite.create("memory://");
+  const pglite = await openPGlite({ dataDir: "memory://" });
   try {
     const adapter = new PrismaPGlite(pglite);
     await applyMigrations(adapter);

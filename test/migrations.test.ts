@@ -38,10 +38,10 @@ describe("offline migrations", { timeout: 180_000 }, () => {
   });
 
   it("committed migrations match prisma/schema.prisma", async () => {
-    const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const { diffSchemaAgainstMigrations } = await import("../src/db/migrator.js");
-    const scratch = await PGlite.create();
+    const { openPGlite } = await import("../src/db/pglite.js");
+    const scratch = await openPGlite();
     try {
       expect(await diffSchemaAgainstMigrations(new PrismaPGlite(scratch))).toBe("");
     } finally {

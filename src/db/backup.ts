@@ -5,8 +5,9 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { lockDataFolder } from "./data-folder.js";
+import { openPGlite } from "./pglite.js";
 
 export class BackupError extends Error {
   override name = "BackupError";
@@ -17,7 +18,7 @@ export async function backupDataFolder(folder: string, file: string): Promise<{ 
   if (!existsSync(path.join(folder, "PG_VERSION"))) throw new BackupError(`${folder} holds no caseflow database`);
   const unlock = await lockDataFolder(folder);
   try {
-    const pglite = await PGlite.create({ dataDir: folder });
+    const pglite = await openPGlite({ dataDir: folder });
     try {
       const tickets = await countTickets(pglite);
       const dump = Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer());
@@ -44,7 +45,7 @@ export async function restoreDataFolder(file: string, folder: string): Promise<{
   await mkdir(folder, { recursive: true });
   const unlock = await lockDataFolder(folder);
   try {
-    const pglite = await PGlite.create({ dataDir: folder, loadDataDir: new Blob([await readFile(file)]) });
+    const pglite = await openPGlite({ dataDir: folder, loadDataDir: new Blob([await readFile(file)]) });
     try {
       return { tickets: await countTickets(pglite) };
     } finally {
