@@ -1,15 +1,21 @@
-// `npm run bench:sla`: the SLA monitor with 1,000,000 open cases on the PostgreSQL database
-// DATABASE_URL names (it adds the cases on its first run). Reports the time of one scan
-// tick when nothing is due, of a tick that fires a batch, and the latency from a target's
-// due instant to its alert being published, with the monitor scanning at its default rate.
+// `npm run bench:sla`: the SLA monitor with 1,000,000 open cases (BENCH_CASES) on the
+// PostgreSQL database DATABASE_URL names (it adds the cases on its first run). Reports the
+// time of one scan tick when nothing is due, of a tick that fires one claim set, the
+// latency from a target's due instant to its alert being published with the monitor
+// scanning at its default rate, and a burst: BENCH_BURST targets (10,000) and
+// BENCH_BURST_AUTOMATIONS time-in-status automation checks (2,000) falling due at the
+// same instant, until the last alert is published, on one instance and on two instances
+// racing (each alert counted once in total).
 import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { loadConfig } from "../../src/config.js";
 import { startSlaMonitor } from "../../src/realtime/sla-monitor.js";
-import { createApp } from "../../src/server.js";
+import { type App, createApp } from "../../src/server.js";
 
 if (!process.env.DATABASE_URL) throw new Error("set DATABASE_URL to a PostgreSQL database for the benchmark");
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
+const BURST = Number(process.env.BENCH_BURST ?? 10_000);
+const BURST_AUTOMATIONS = Number(process.env.BENCH_BURST_AUTOMATIONS ?? 2_000);
 const config = loadConfig({
   ...process.env,
   LOG_LEVEL: "silent",
@@ -52,11 +58,11 @@ for (let i = 0; i < 21; i++) {
   idleTicks.push(performance.now() - t);
 }
 
-// A batch of 200 targets due now, fired by one tick.
+// One claim set (500 by default) of targets due now, fired by one tick.
 const batchIds = (
   await prisma.slaTarget.findMany({
-    where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null },
-    take: 200,
+    where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null, nextCheckAt: { not: null } },
+    take: 500,
     select: { id: true },
   })
 ).map((t) => t.id);
@@ -68,6 +74,124 @@ const t = performance.now();
 const fired = await idle.tick();
 const batchTick = performance.now() - t;
 await idle.stop();
+
+// ─── bursts ─────────────────────────────────────────────────────────────────
+// A time-in-status automation on the benchmark's cases (all NOT_STARTED): it tags the
+// case and alerts its supervisors, so each firing writes the tag, the case, the audit
+// event and an alert.
+await prisma.statusAutomation.deleteMany({ where: { name: "Benchmark burst" } });
+const automation = await prisma.statusAutomation.create({
+  data: {
+    name: "Benchmark burst",
+    status: "NOT_STARTED",
+    afterSeconds: 60,
+    businessTime: false,
+    conditions: {},
+    actions: { addTags: ["bench-burst"], alertSupervisors: true },
+  },
+});
+
+interface BurstResult {
+  lastSla: number;
+  lastAutomation: number;
+  slaAlerts: number;
+  uniqueSlaAlerts: number;
+  automationAlerts: number;
+  byInstance: number[];
+  breachEvents: number;
+  ruleEvents: number;
+}
+
+/** BURST targets and BURST_AUTOMATIONS checks due at one instant, `instances` live monitors scanning. */
+async function burst(instances: App[]): Promise<BurstResult> {
+  const targets = (
+    await prisma.slaTarget.findMany({
+      where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null, nextCheckAt: { not: null } },
+      take: BURST,
+      select: { id: true, ticketId: true },
+    })
+  ).map((x) => x);
+  const dueAt = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
+  await prisma.slaTarget.updateMany({ where: { id: { in: targets.map((x) => x.id) } }, data: { dueAt, nextCheckAt: dueAt } });
+  await prisma.automationCheck.deleteMany({ where: { automationId: automation.id } });
+  await prisma.ticketTag.deleteMany({ where: { tag: { name: "bench-burst" } } });
+  await prisma.automationCheck.createMany({
+    data: targets.slice(0, BURST_AUTOMATIONS).map((x) => ({
+      ticketId: x.ticketId,
+      automationId: automation.id,
+      enteredAt: new Date(dueAt.getTime() - 60_000),
+      dueAt,
+      nextCheckAt: dueAt,
+    })),
+  });
+  const wanted = new Set(targets.map((x) => x.id));
+  const slaIds: string[] = [];
+  const byInstance = instances.map(() => 0);
+  let lastSla = 0;
+  let lastAutomation = 0;
+  let automationAlerts = 0;
+  const streams = instances.flatMap((instance, i) => {
+    const sla = instance.realtime.pubsub.subscribe("sla-alert");
+    const alerts = instance.realtime.pubsub.subscribe("alert");
+    void (async () => {
+      for await (const alert of sla) {
+        if (!wanted.has(alert.id.split(":")[0]!)) continue;
+        slaIds.push(alert.id);
+        byInstance[i]!++;
+        lastSla = Date.now();
+      }
+    })();
+    void (async () => {
+      for await (const alert of alerts) {
+        if (alert.kind !== "AUTOMATION_ALERT") continue;
+        automationAlerts++;
+        lastAutomation = Date.now();
+      }
+    })();
+    return [sla, alerts];
+  });
+  const monitors = instances.map((instance) =>
+    startSlaMonitor({
+      prisma: instance.db.prisma,
+      realtime: instance.realtime,
+      clock: instance.services.clock,
+      logger,
+      intervalMs: config.slaMonitorIntervalMs,
+    }),
+  );
+  // Until every alert is out (or 60 s past the due instant).
+  while (
+    (slaIds.length < targets.length || automationAlerts < Math.min(BURST_AUTOMATIONS, targets.length)) &&
+    Date.now() < dueAt.getTime() + 60_000
+  )
+    await new Promise((r) => setTimeout(r, 20));
+  // A few more scans: anything fired twice would show now.
+  await new Promise((r) => setTimeout(r, 4 * config.slaMonitorIntervalMs));
+  for (const monitor of monitors) await monitor.stop();
+  for (const stream of streams) await stream.return?.();
+  const breachEvents = await prisma.ticketEvent.count({
+    where: { type: "SLA_BREACHED", ticketId: { in: targets.map((x) => x.ticketId) }, at: { gte: dueAt } },
+  });
+  const ruleEvents = await prisma.ticketEvent.count({
+    where: { type: "RULE_FIRED", ticketId: { in: targets.map((x) => x.ticketId) }, at: { gte: dueAt } },
+  });
+  return {
+    lastSla: lastSla - dueAt.getTime(),
+    lastAutomation: lastAutomation - dueAt.getTime(),
+    slaAlerts: slaIds.length,
+    uniqueSlaAlerts: new Set(slaIds).size,
+    automationAlerts,
+    byInstance,
+    breachEvents,
+    ruleEvents,
+  };
+}
+
+const oneInstance = await burst([app]);
+const second = await createApp(config, { logger: pino({ level: "silent" }) });
+const twoInstances = await burst([app, second]);
+await second.stop();
+await prisma.statusAutomation.delete({ where: { id: automation.id } });
 
 // Breach → alert: the monitor at its default interval, 20 targets falling due one by one.
 const latencies: number[] = [];
@@ -88,7 +212,7 @@ const live = startSlaMonitor({
 });
 const targets = (
   await prisma.slaTarget.findMany({
-    where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null },
+    where: { ticket: { number: { startsWith: "BNC-" } }, breachedAt: null, nextCheckAt: { not: null } },
     take: 20,
     select: { id: true },
   })
@@ -110,8 +234,17 @@ console.log(
   `scan tick, nothing due: median ${median(idleTicks).toFixed(2)} ms, max ${Math.max(...idleTicks).toFixed(2)} ms over 21 ticks (goal < 20 ms)`,
 );
 console.log(
-  `tick firing a batch of ${fired} breaches: ${batchTick.toFixed(0)} ms (${(batchTick / Math.max(1, fired)).toFixed(2)} ms per alert)`,
+  `tick firing one claim set of ${fired} breaches: ${batchTick.toFixed(0)} ms (${(batchTick / Math.max(1, fired)).toFixed(2)} ms per alert)`,
 );
+for (const [name, r] of [
+  ["one instance", oneInstance],
+  ["two instances", twoInstances],
+] as const) {
+  console.log(
+    `burst, ${name}: ${BURST.toLocaleString("en")} targets + ${BURST_AUTOMATIONS.toLocaleString("en")} automations due at one instant → last SLA alert published ${r.lastSla} ms after it, last automation alert ${r.lastAutomation} ms (goal < 2000 ms); ` +
+      `SLA alerts published ${r.slaAlerts} (${r.uniqueSlaAlerts} distinct; per instance ${r.byInstance.join(" + ")}), SLA_BREACHED events ${r.breachEvents}, automation alerts ${r.automationAlerts}, RULE_FIRED events ${r.ruleEvents}`,
+  );
+}
 console.log(
   `due → alert published: median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} breaches (goal < 1000 ms)`,
 );
