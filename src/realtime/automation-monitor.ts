@@ -14,7 +14,7 @@ import { tierForLevel } from "../domain/rules.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { type CaseEventRecord, recordEvents } from "../resolvers/audit.js";
 import { slaOnPolicyChange } from "../resolvers/sla/clocks.js";
-import { addCommentRow, setTags } from "../resolvers/ticket-rows.js";
+import { addCommentRow, ensureTags } from "../resolvers/ticket-rows.js";
 import { raiseAlert } from "./alerts.js";
 import type { Realtime } from "./pubsub.js";
 
@@ -53,21 +53,37 @@ async function fireSet(parts: AutomationMonitorParts, now: Date, size: number, o
         },
       },
     });
-    // A case with two checks in the set: the second reads what the first changed.
+    // A case with two checks in the set: the second reads what the first changed. What
+    // the set changes is written per concern for all its cases at once, after the loop.
     const cases = new Map<
       string,
-      { tags: string[]; priority: (typeof checks)[number]["ticket"]["priority"]; tierId: string | null; tierLevel: number }
+      {
+        tags: string[];
+        originalTags: string[];
+        priority: (typeof checks)[number]["ticket"]["priority"];
+        tierId: string | null;
+        tierLevel: number;
+        teamId: string | null;
+        changed: boolean;
+        policyChanged: boolean;
+      }
     >();
+    const notes: { ticketId: string; body: string }[] = [];
     let tiers: Awaited<ReturnType<Tx["tier"]["findMany"]>> | null = null;
     const events: CaseEventRecord[] = [];
     for (const check of checks) {
       const automation = check.automation as unknown as Automation;
       const { ticket } = check;
+      const tagsNow = ticket.tags.map((t) => t.tag.name).sort();
       const current = cases.get(ticket.id) ?? {
-        tags: ticket.tags.map((t) => t.tag.name).sort(),
+        tags: tagsNow,
+        originalTags: tagsNow,
         priority: ticket.priority,
         tierId: ticket.tierId,
         tierLevel: ticket.tier?.level ?? 1,
+        teamId: ticket.teamId,
+        changed: false,
+        policyChanged: false,
       };
       cases.set(ticket.id, current);
       const facts = {
@@ -89,28 +105,13 @@ async function fireSet(parts: AutomationMonitorParts, now: Date, size: number, o
       if (outcome.tierLevel !== facts.tierLevel) tiers ??= await tx.tier.findMany({ orderBy: { level: "asc" } });
       const tier = outcome.tierLevel !== facts.tierLevel ? (tierForLevel(tiers!, outcome.tierLevel) ?? null) : null;
       if (outcome.changes.length) {
-        await setTags(tx, ticket.id, current.tags, outcome.tags, now);
-        await tx.ticket.update({
-          where: { id: ticket.id },
-          data: {
-            ...(outcome.priority !== facts.priority ? { priority: outcome.priority } : {}),
-            ...(tier ? { tierId: tier.id } : {}),
-            version: { increment: 1 },
-            updatedAt: now,
-          },
-        });
-        if (tier || outcome.priority !== facts.priority)
-          await slaOnPolicyChange(tx, {
-            id: ticket.id,
-            teamId: ticket.teamId,
-            priority: outcome.priority,
-            tierId: tier?.id ?? current.tierId,
-          });
+        current.changed = true;
+        if (tier || outcome.priority !== facts.priority) current.policyChanged = true;
         current.tags = [...outcome.tags].sort();
         current.priority = outcome.priority;
         if (tier) Object.assign(current, { tierId: tier.id, tierLevel: tier.level });
       }
-      if (outcome.note) await addCommentRow(tx, null, ticket.id, now, outcome.note, "INTERNAL", "SYSTEM");
+      if (outcome.note) notes.push({ ticketId: ticket.id, body: outcome.note });
       events.push({
         ticketId: ticket.id,
         type: "RULE_FIRED",
@@ -152,6 +153,31 @@ async function fireSet(parts: AutomationMonitorParts, now: Date, size: number, o
         });
       }
     }
+    const changed = [...cases.entries()].filter(([, c]) => c.changed);
+    // Tags the set adds, for all its cases at once (automations only add; a removal is per case).
+    const adding = changed.flatMap(([id, c]) => c.tags.filter((n) => !c.originalTags.includes(n)).map((name) => ({ id, name })));
+    if (adding.length) {
+      const tags = new Map((await ensureTags(tx, [...new Set(adding.map((a) => a.name))])).map((t) => [t.name, t.id]));
+      await tx.ticketTag.createMany({
+        data: adding.map((a) => ({ ticketId: a.id, tagId: tags.get(a.name)!, addedAt: now })),
+        skipDuplicates: true,
+      });
+    }
+    for (const [id, c] of changed) {
+      const removing = c.originalTags.filter((n) => !c.tags.includes(n));
+      if (removing.length) await tx.ticketTag.deleteMany({ where: { ticketId: id, tag: { name: { in: removing } } } });
+    }
+    // The changed cases' priority and tier, one statement for the set.
+    if (changed.length)
+      await tx.$executeRaw`
+        UPDATE "Ticket" t SET "priority" = v."priority"::"Priority", "tierId" = v."tierId",
+                              "version" = t."version" + 1, "updatedAt" = ${now}
+        FROM unnest(${changed.map(([id]) => id)}::uuid[], ${changed.map(([, c]) => c.priority)}::text[],
+                    ${changed.map(([, c]) => c.tierId)}::uuid[]) AS v("id", "priority", "tierId")
+        WHERE t."id" = v."id"`;
+    for (const [id, c] of changed)
+      if (c.policyChanged) await slaOnPolicyChange(tx, { id, teamId: c.teamId, priority: c.priority, tierId: c.tierId });
+    for (const note of notes) await addCommentRow(tx, null, note.ticketId, now, note.body, "INTERNAL", "SYSTEM");
     // The audit events of the whole set (and their webhook messages) in one statement each.
     await recordEvents(tx, null, now, events);
     return { claimed: claimed.length, fired: events.length };
