@@ -61,6 +61,8 @@ export interface Config {
   tracing: { otlpEndpoint?: string; serviceName: string };
   /** Outgoing webhooks (src/integrations/webhooks/). */
   webhooks: WebhookConfig;
+  /** The largest CSV file POST /import/tickets.csv reads (streamed, so memory does not grow with it). */
+  importMaxBytes: number;
 }
 
 export interface WebhookConfig {
@@ -201,6 +203,7 @@ const env = z.object({
   MAX_QUERY_COST: int("MAX_QUERY_COST", 50_000, 10, 10_000_000),
   MAX_BATCH: int("MAX_BATCH", 10, 1, 100),
   MAX_BODY_BYTES: int("MAX_BODY_BYTES", 1_000_000, 1000, 100_000_000),
+  IMPORT_MAX_BYTES: int("IMPORT_MAX_BYTES", 100_000_000, 1000, 10_000_000_000),
   EXECUTION_TIMEOUT_MS: int("EXECUTION_TIMEOUT_MS", 15_000, 100, 600_000),
   RATE_LIMIT_PER_MINUTE: int("RATE_LIMIT_PER_MINUTE", 1200, 1, 1_000_000),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: int("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 120, 1, 1_000_000),
@@ -304,6 +307,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined,
     metricsToken: e.METRICS_TOKEN || undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined, serviceName: e.OTEL_SERVICE_NAME },
+    importMaxBytes: e.IMPORT_MAX_BYTES,
     webhooks: {
       dispatcher: e.WEBHOOK_DISPATCHER,
       dispatchIntervalMs: e.WEBHOOK_DISPATCH_INTERVAL_MS,

@@ -23,6 +23,7 @@ import { createDb, type Db, type DbOptions } from "./db.js";
 import { DomainError, ValidationError } from "./errors.js";
 import { clientAddresses } from "./http/client-address.js";
 import { useCsvExport } from "./http/export.js";
+import { useCsvImport } from "./http/import.js";
 import { type Credentials, Gate, useGate } from "./http/gate.js";
 import { renderLocalGraphiQL } from "./http/graphiql.js";
 import { useInputErrorCodes } from "./http/input-errors.js";
@@ -208,6 +209,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             },
           ),
       }),
+      // Before the body limit, which is for GraphQL requests: an import streams its own, larger one.
+      useCsvImport(services, gate, config.importMaxBytes),
       useBodyLimit(config.limits.maxBodyBytes),
       useCsvExport(services, gate),
       useWallboard(GRAPHQL_PATH),

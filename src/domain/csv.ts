@@ -12,3 +12,12 @@ export function csvCell(value: unknown): string {
 export function csvRow(values: readonly unknown[]): string {
   return `${values.map(csvCell).join(",")}\r\n`;
 }
+
+/**
+ * A cell as it was before csvCell defused it: the apostrophe before a formula start is
+ * taken off again, so an exported file imports as the cases it came from. (A text that
+ * itself began with an apostrophe and a formula start loses the apostrophe.)
+ */
+export function uncsvCell(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}

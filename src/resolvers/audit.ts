@@ -27,6 +27,7 @@ export const TICKET_EVENT_TYPES = {
   INCIDENT_LINKED: "The case was linked to an incident.",
   SWARM_STARTED: "A swarm was opened on the case.",
   SWARM_CLOSED: "The case's swarm was closed.",
+  IMPORTED: "The case was imported from a CSV file, with its original creation time, status and number when kept.",
 } as const;
 export type TicketEventType = keyof typeof TICKET_EVENT_TYPES;
 

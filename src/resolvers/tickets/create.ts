@@ -21,7 +21,7 @@ import { upsertCustomer } from "./customer.js";
 import { assertAssignable, assertTeamExists, assertWithinTokenTeams } from "./team-checks.js";
 
 /** The next number of the channel's day. The counter row is locked until commit, so it never repeats or skips. */
-async function nextTicketNumber(ctx: Context, tx: Tx, channel: Channel, at: Date): Promise<string> {
+export async function nextTicketNumber(ctx: Pick<Context, "numberingTimeZone">, tx: Tx, channel: Channel, at: Date): Promise<string> {
   const day = numberingDay(at, ctx.numberingTimeZone);
   const rows = await tx.$queryRaw<{ last: number }[]>`
     INSERT INTO "TicketSequence" ("channel", "day", "last") VALUES (${channel}::"Channel", ${day}, 1)

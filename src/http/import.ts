@@ -1,0 +1,84 @@
+// POST /import/tickets.csv[?dryRun=true&team=Payments&map=Subject%3Dtitle]: cases from a
+// CSV body (text/csv), for administrators. The body is read as a stream, never held
+// whole, and cut off past IMPORT_MAX_BYTES. The answer is the import's JSON report.
+// Placed before the general body limit, which is for GraphQL requests.
+
+import { GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { AppServices } from "../context.js";
+import { mayImport, parseHeaderMapping } from "../domain/import.js";
+import { ValidationError } from "../errors.js";
+import { ImportTooLarge, importTickets } from "../resolvers/import.js";
+import type { Credentials, Gate } from "./gate.js";
+
+export const IMPORT_PATH = "/import/tickets.csv";
+/** The header that may carry the header mapping instead of the `map` query parameter. */
+export const IMPORT_MAP_HEADER = "x-caseflow-import-map";
+
+const problem = (status: number, code: string, message: string, field?: string) =>
+  new Response(JSON.stringify({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+/**
+ * The body's bytes up to `maxBytes`, then ImportTooLarge: the bytes within the limit are
+ * handed on first, so the rows wholly inside it are imported and the one cut is not.
+ */
+async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  for await (const chunk of body) {
+    const room = maxBytes - seen;
+    seen += chunk.byteLength;
+    if (seen <= maxBytes) yield chunk;
+    else {
+      if (room > 0) yield chunk.subarray(0, room);
+      throw new ImportTooLarge(maxBytes);
+    }
+  }
+}
+
+export function useCsvImport(services: AppServices, gate: Gate, maxBytes: number): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, serverContext }) {
+      if (url.pathname !== IMPORT_PATH) return;
+      if (request.method !== "POST") return endResponse(problem(405, "METHOD_NOT_ALLOWED", "Use POST with a text/csv body"));
+      const address = gate.address(serverContext);
+      let credentials: Credentials;
+      try {
+        credentials = await gate.credentials(request.headers.get("authorization"), address);
+        if (credentials.viewer) await gate.count(credentials, address);
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        const code = String(error.extensions.code);
+        const retry = error.extensions.retryAfterSeconds;
+        const response = problem(code === "RATE_LIMITED" ? 429 : 401, code, error.message);
+        if (retry) response.headers.set("retry-after", String(retry));
+        return endResponse(response);
+      }
+      const viewer = credentials.viewer;
+      if (!viewer) return endResponse(problem(401, "UNAUTHENTICATED", "Send a bearer token"));
+      if (!mayImport(viewer)) return endResponse(problem(403, "FORBIDDEN", "Importing cases is for administrators"));
+      const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      if (type !== "text/csv") return endResponse(problem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the file as text/csv", "content-type"));
+      if (Number(request.headers.get("content-length") ?? 0) > maxBytes) {
+        return endResponse(problem(413, "BODY_TOO_LARGE", `The file may be at most ${maxBytes} bytes`));
+      }
+      let mapping: ReturnType<typeof parseHeaderMapping>;
+      try {
+        mapping = parseHeaderMapping(url.searchParams.get("map") ?? request.headers.get(IMPORT_MAP_HEADER));
+      } catch (error) {
+        if (error instanceof ValidationError) return endResponse(problem(400, error.code, error.message, error.field));
+        throw error;
+      }
+      const dryRun = ["true", "1", "yes"].includes((url.searchParams.get("dryRun") ?? "").toLowerCase());
+      // Yoga's body is a web stream (a ponyfill under Node), read as an async iterable.
+      const body = capped((request.body ?? []) as unknown as AsyncIterable<Uint8Array>, maxBytes);
+      const report = await importTickets(services, viewer, body, { team: url.searchParams.get("team"), mapping, dryRun });
+      const status = report.fileError?.field === "size" ? 413 : report.fileError ? 400 : 200;
+      endResponse(
+        new Response(JSON.stringify(report), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } }),
+      );
+    },
+  };
+}
