@@ -46,6 +46,8 @@ interface Fixture {
   personaId: string | null;
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  /** A public reply of the fixture's agent, held for review (they have no mentor). */
+  heldReplyId: string;
 }
 
 type Case = { allowed: Persona[]; op: (f: Fixture) => { query: string; variables?: Record<string, unknown> } };
@@ -276,6 +278,10 @@ const RULES: Record<string, Case> = {
   deleteWebhookEndpoint: m("deleteWebhookEndpoint", "input", "DeleteWebhookEndpointInput!", (f) => ({ id: f.webhookEndpointId }), ADMIN),
   rotateWebhookSecret: m("rotateWebhookSecret", "input", "RotateWebhookSecretInput!", (f) => ({ id: f.webhookEndpointId }), ADMIN),
   redeliverWebhook: m("redeliverWebhook", "input", "RedeliverWebhookInput!", (f) => ({ deliveryId: f.webhookDeliveryId }), ADMIN),
+  // Supervisors of the trainee's team and above set mentors; the team's supervisors and above review held replies (no mentor here).
+  setMentor: m("setMentor", "input", "SetMentorInput!", (f) => ({ userId: gid("User", f.teamAgentId), reviewRequired: true }), LEADS),
+  approveReply: m("approveReply", "input", "ApproveReplyInput!", (f) => ({ commentId: f.heldReplyId }), LEADS),
+  rejectReply: m("rejectReply", "input", "RejectReplyInput!", (f) => ({ commentId: f.heldReplyId, reason: "Rephrase" }), LEADS),
 
   // ─── subscriptions
   ticketEvents: q(`subscription { ticketEvents { cursor } }`, READERS),
@@ -309,6 +315,9 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
   );
   const ticketId = (await app.db.prisma.ticket.findUniqueOrThrow({ where: { number: ticket.number } })).id;
   const comment = await app.db.prisma.comment.create({ data: { ticketId, body: "seen?", visibility: "INTERNAL", authorId: owner.id } });
+  const heldReply = await app.db.prisma.comment.create({
+    data: { ticketId, body: "Dear customer", visibility: "PUBLIC", kind: "REPLY", reviewState: "PENDING_REVIEW", authorId: owner.id },
+  });
   const incident = await app.db.prisma.incident.create({
     data: { title: "Gateway", severity: 2, teams: { create: { teamId: fixtureTeam.id } } },
   });
@@ -365,6 +374,7 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
     teamAgentId: owner.id,
     webhookEndpointId: gid("WebhookEndpoint", endpoint.id),
     webhookDeliveryId: gid("WebhookDelivery", endpoint.deliveries[0]!.id),
+    heldReplyId: gid("Comment", heldReply.id),
   };
 }
 

@@ -86,6 +86,7 @@ const STRING_INPUTS: Record<string, Handling> = {
   "PostSwarmMessageInput.body": "redacted",
   "ReactInput.emoji": { format: "one of two status markers" },
   "RecordCustomerReplyInput.body": "redacted",
+  "RejectReplyInput.reason": "redacted",
   "RequesterInput.contact": { notFreeText: "contact data: encrypted at rest, shown masked unless the viewer may see it" },
   "RequesterInput.name": "redacted",
   "ResolveIncidentInput.summary": "redacted",
@@ -312,6 +313,8 @@ function leaks(readable: [string, string][], needles: readonly string[]): string
 let app: TestApp;
 let team: Awaited<ReturnType<typeof seedTeam>>;
 let admin: TestUser;
+/** An agent whose public replies are held for review. */
+let trainee: TestUser;
 const logLines: string[] = [];
 const live: Record<string, Collector> = {};
 let liveClient: ReturnType<typeof wsClient>;
@@ -325,6 +328,8 @@ beforeAll(async () => {
   );
   team = await seedTeam(app, "CS-Payment");
   admin = await seedUser(app, "ADMIN", [team.id], { canViewContact: true, name: "Ada Admin" });
+  trainee = await seedUser(app, "AGENT", [team.id], { name: "Tess Trainee" });
+  await app.db.prisma.user.update({ where: { id: trainee.id }, data: { reviewRequired: true } });
   await app.db.prisma.user.update({ where: { id: admin.id }, data: { onCall: true } });
   const { port } = await app.start(0);
   const client = (liveClient = wsClient(port, admin.token));
@@ -628,6 +633,11 @@ describe("redaction, end to end", () => {
         await moved({ to: "TEAM_CHECKING", breachReason: text("TransitionTicketInput.breachReason") });
         const comment = await ok("addComment", { input: { ticketId, body: text("AddCommentInput.body"), visibility: "PUBLIC" } });
         await ok("react", { input: { commentId: comment.comment.id, emoji: "👀" } });
+        // A reply held for review, sent back with a reason; another approved.
+        const held = await ok("addComment", { input: { ticketId, body: "Dear customer", visibility: "PUBLIC" } }, trainee.token);
+        await ok("rejectReply", { input: { commentId: held.comment.id, reason: text("RejectReplyInput.reason") } });
+        const again = await ok("addComment", { input: { ticketId, body: "Dear customer, again", visibility: "PUBLIC" } }, trainee.token);
+        await ok("approveReply", { input: { commentId: again.comment.id } });
         const escalated = await ok("escalateTicket", { input: { id: ticketId, tierLevel: 3, reason: text("EscalateTicketInput.reason") } });
         version = escalated.ticket.version;
         await refused("startSwarm", { input: { ticketId, reason: "help", skills: [compact("StartSwarmInput.skills")] } }, "input.skills.0");

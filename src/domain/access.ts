@@ -164,7 +164,7 @@ export function visibleTicketsWhere(viewer: Viewer) {
  */
 export function receivesAlert(
   viewer: Viewer | null,
-  audience: "SUPERVISORS" | "MANAGERS" | "ASSIGNEE",
+  audience: "SUPERVISORS" | "MANAGERS" | "ASSIGNEE" | "PEOPLE",
   teamIds: readonly string[],
   userIds: readonly string[] = [],
 ): boolean {
@@ -173,8 +173,8 @@ export function receivesAlert(
     return hasScope(viewer, "tickets:read") && (viewer.teamIds.length === 0 || teamIds.some((id) => viewer.teamIds.includes(id)));
   }
   if (hasRole(viewer, "MANAGER")) return true;
-  // An alert for the case's assignee reaches them whatever their role.
-  if (audience === "ASSIGNEE") return userIds.includes(viewer.userId);
+  // An alert for the case's assignee, or for named people (a mentor, a reply's author), reaches them whatever their role.
+  if (audience === "ASSIGNEE" || audience === "PEOPLE") return userIds.includes(viewer.userId);
   return audience === "SUPERVISORS" && hasRole(viewer, "SUPERVISOR") && teamIds.some((id) => viewer.teamIds.includes(id));
 }
 
@@ -273,4 +273,69 @@ export const HIDDEN_CASE_ENTRY = "A case you may not see was linked";
  */
 export function timelineBody(viewer: Viewer | null, entry: { body: string; ticket: TicketAccessFacts | null }): string {
   return entry.ticket && !canSeeTicket(viewer, entry.ticket) ? HIDDEN_CASE_ENTRY : entry.body;
+}
+
+// ─── reviewed replies (training mode) ───────────────────────────────────────
+
+/** The facts about a comment that decide who may read it. */
+export interface CommentAccessFacts {
+  reviewState: "PENDING_REVIEW" | "APPROVED" | "REJECTED" | null;
+  authorId: string | null;
+  /** The author's mentor (when the comment was read), who reviews it. */
+  authorMentorId: string | null;
+}
+
+/** Supervisors of the case's team and everyone above them (managers, administrators): people, not tokens. */
+function supervisesTeam(viewer: Viewer | null, teamId: string | null): boolean {
+  if (viewer?.kind !== "user" || !hasRole(viewer, "SUPERVISOR")) return false;
+  return hasRole(viewer, "MANAGER") || (teamId !== null && viewer.teamIds.includes(teamId));
+}
+
+/**
+ * Whether the viewer may read a comment of a case they may see. A reply held for review
+ * (PENDING_REVIEW) or sent back (REJECTED) never reached the customer: only its author,
+ * the author's mentor and the team's supervisors (and above) read it; no token, no other
+ * agent. Ordinary and APPROVED comments follow the case.
+ */
+export function canSeeComment(viewer: Viewer | null, comment: CommentAccessFacts, ticket: { teamId: string | null }): boolean {
+  if (comment.reviewState === null || comment.reviewState === "APPROVED") return true;
+  if (viewer?.kind !== "user") return false;
+  return comment.authorId === viewer.userId || comment.authorMentorId === viewer.userId || supervisesTeam(viewer, ticket.teamId);
+}
+
+/**
+ * canSeeComment as a query condition on the comments of visible cases. Kept beside
+ * canSeeComment so the two forms of the rule change together.
+ */
+export function visibleCommentsWhere(viewer: Viewer | null) {
+  const released = [{ reviewState: null }, { reviewState: "APPROVED" as const }];
+  if (viewer?.kind !== "user") return { OR: released };
+  if (hasRole(viewer, "MANAGER")) return {};
+  return {
+    OR: [
+      ...released,
+      { authorId: viewer.userId },
+      { author: { mentorId: viewer.userId } },
+      ...(hasRole(viewer, "SUPERVISOR") ? [{ ticket: { teamId: { in: [...viewer.teamIds] } } }] : []),
+    ],
+  };
+}
+
+/**
+ * Who may approve or reject a held reply: the author's mentor, or a supervisor of the
+ * case's team (or above). Never its author, and never a token: a person answers for
+ * what the customer reads.
+ */
+export function mayReviewReply(viewer: Viewer | null, comment: CommentAccessFacts, ticket: { teamId: string | null }): boolean {
+  if (viewer?.kind !== "user" || comment.authorId === viewer.userId) return false;
+  return comment.authorMentorId === viewer.userId || supervisesTeam(viewer, ticket.teamId);
+}
+
+/**
+ * Who may set a person's mentor and review requirement: administrators and managers for
+ * anyone, supervisors for the members of their own teams. People only.
+ */
+export function mayMentor(viewer: Viewer | null, trainee: { teamIds: readonly string[] }): boolean {
+  if (viewer?.kind !== "user" || !hasRole(viewer, "SUPERVISOR")) return false;
+  return hasRole(viewer, "MANAGER") || trainee.teamIds.some((id) => viewer.teamIds.includes(id));
 }

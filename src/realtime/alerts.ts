@@ -14,6 +14,9 @@ export const ALERT_KINDS = {
   MAJOR_INCIDENT: "An incident of severity 3 or 4 was declared.",
   WEBHOOK_DISABLED: "A webhook endpoint of the team failed for too long and was disabled.",
   AUTOMATION_ALERT: "A case held a status longer than a time-in-status automation allows.",
+  REPLY_AWAITING_REVIEW: "A public reply of someone under review waits for their mentor (or the team's supervisors).",
+  REPLY_APPROVED: "Your reply was approved and sent to the customer.",
+  REPLY_REJECTED: "Your reply was sent back for a new one; the reason is in the message.",
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 
@@ -21,7 +24,7 @@ export interface Alert {
   kind: AlertKind;
   audience: AlertAudience;
   teamIds: readonly (string | null)[];
-  /** For ASSIGNEE: the people it is for. */
+  /** For ASSIGNEE and PEOPLE: the people it is for. */
   userIds?: readonly string[];
   ticketId?: string;
   incidentId?: string;

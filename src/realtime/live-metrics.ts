@@ -1,9 +1,11 @@
 // Live team metrics for dashboards: open, at-risk and breached cases per team, pushed
 // when they change and at most once a second per team, however many events arrive and
 // however many dashboards watch. One hub per instance counts in SQL for all its
-// subscribers; each subscriber only receives the teams it watches.
+// subscribers; each subscriber only receives the teams it watches. Practice cases are
+// not counted (src/domain/training.ts).
 import { Repeater } from "graphql-yoga";
 import type { Clock } from "../clock.js";
+import { productionSql } from "../db/production.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { Realtime } from "./pubsub.js";
@@ -155,6 +157,7 @@ export class LiveMetrics {
       ) s
       WHERE t."teamId" IN (${Prisma.join(teamIds.map((id) => Prisma.sql`${id}::uuid`))})
         AND t."status"::text IN (${Prisma.join(OPEN_STATUSES)})
+        AND ${productionSql("t")}
       GROUP BY t."teamId"`;
     const at = this.clock.now();
     const byTeam = new Map(rows.map((r) => [r.teamId, r]));

@@ -44,14 +44,14 @@ export interface SlaAlertMessage {
 }
 
 /** Who an alert is for: supervisors of its teams (and everyone above), or managers. */
-export type AlertAudience = "SUPERVISORS" | "MANAGERS" | "ASSIGNEE";
+export type AlertAudience = "SUPERVISORS" | "MANAGERS" | "ASSIGNEE" | "PEOPLE";
 
 export interface AlertMessage {
   id: string;
   kind: string;
   audience: AlertAudience;
   teamIds: string[];
-  /** For ASSIGNEE: the people it is for. */
+  /** For ASSIGNEE and PEOPLE: the people it is for. */
   userIds?: string[];
   ticketId: string | null;
   incidentId: string | null;

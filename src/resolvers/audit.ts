@@ -27,6 +27,9 @@ export const TICKET_EVENT_TYPES = {
   INCIDENT_LINKED: "The case was linked to an incident.",
   SWARM_STARTED: "A swarm was opened on the case.",
   SWARM_CLOSED: "The case's swarm was closed.",
+  REPLY_HELD: "A public reply of someone under review was held for their mentor; the customer does not see it yet.",
+  REPLY_APPROVED: "A held reply was approved and sent to the customer (a COMMENTED event follows).",
+  REPLY_REJECTED: "A held reply was sent back to its author; the reason is the note.",
   IMPORTED: "The case was imported from a CSV file, with its original creation time, status and number when kept.",
 } as const;
 export type TicketEventType = keyof typeof TICKET_EVENT_TYPES;

@@ -5,6 +5,7 @@ import type { Context } from "../context.js";
 import { actsForTeam, canComment } from "../domain/access.js";
 import { commentBody, parseInput } from "../domain/input.js";
 import { redactionsIn } from "../domain/privacy.js";
+import { holdsReply } from "../domain/training.js";
 import { isFirstResponse } from "../domain/workflow.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
 import type { CommentVisibility } from "../generated/prisma/enums.js";
@@ -13,6 +14,7 @@ import { decodeId } from "./ids.js";
 import { slaOnPublicReply } from "./sla/clocks.js";
 import { addCommentRow, saveTicket } from "./ticket-rows.js";
 import { transitionTicket } from "./tickets/transition.js";
+import { holdReply, reviewerOf } from "./training.js";
 import { permitted, type TicketResult, type Write, write } from "./write-frame.js";
 
 export interface CommentResult extends TicketResult {
@@ -48,7 +50,10 @@ export async function writeComment(
   return row;
 }
 
-/** Adds a comment to a loaded case, with its SLA effect and one COMMENTED event. */
+/**
+ * Adds a comment to a loaded case, with its SLA effect and one COMMENTED event. A public
+ * reply by a person under review (macros' replies included) is held instead (holdReply).
+ */
 export async function commentStep(
   w: Write,
   ticket: Ticket,
@@ -58,6 +63,11 @@ export async function commentStep(
   extra: Record<string, string> = {},
 ) {
   const { tx, viewer, now } = w;
+  // A reply of someone whose replies need review waits for their mentor (src/domain/training.ts).
+  if (kind === "REPLY") {
+    const author = await reviewerOf(w);
+    if (author && holdsReply(kind, author)) return holdReply(w, ticket, body, author, extra);
+  }
   // A public reply from the owning team is a first response, as much as picking the case up is.
   const byOwningTeam = actsForTeam(viewer, ticket.teamId);
   const firstResponse = kind === "REPLY" && isFirstResponse({ kind: "publicReply", byOwningTeam }, ticket.firstRespondedAt !== null);

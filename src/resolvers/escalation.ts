@@ -41,12 +41,17 @@ export async function autoEscalate(tx: Tx, ticket: { id: string; tierId: string 
   });
 }
 
-/** On creation: the account's earlier cases of the same type are what the policy reads. */
+/**
+ * On creation: the account's earlier cases of the same type are what the policy reads;
+ * practice cases and real ones are counted apart, so training never escalates a customer's case.
+ */
 export async function autoEscalateNewCase(
   tx: Tx,
-  ticket: { id: string; accountId: string; type: TicketType; tierId: string | null },
+  ticket: { id: string; accountId: string; type: TicketType; tierId: string | null; practice: boolean },
   now: Date,
 ) {
-  const earlierOfType = await tx.ticket.count({ where: { accountId: ticket.accountId, type: ticket.type, id: { not: ticket.id } } });
+  const earlierOfType = await tx.ticket.count({
+    where: { accountId: ticket.accountId, type: ticket.type, practice: ticket.practice, id: { not: ticket.id } },
+  });
   await autoEscalate(tx, ticket, { kind: "created", type: ticket.type, earlierOfType }, now);
 }

@@ -1,7 +1,9 @@
 // Cases as CSV, streamed a page at a time so an export of any size holds one page in memory.
+// Production cases only, unless practice=true asks for the practice cases instead.
 import type { Context } from "../context.js";
 import { hasScope } from "../domain/access.js";
 import { csvRow } from "../domain/csv.js";
+import { PRODUCTION_CASES } from "../domain/training.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
 import { type TicketFilter, ticketListWhere } from "./tickets/reads.js";
@@ -27,6 +29,7 @@ const COLUMNS = [
   "firstRespondedAt",
   "doneAt",
   "resolution",
+  "practice",
 ];
 const PAGE = 1000;
 
@@ -47,6 +50,12 @@ export function filterFromQuery(params: URLSearchParams): TicketFilter {
     if (Number.isNaN(value.getTime())) throw ValidationError.of(name, "must be an ISO-8601 date-time");
     return value;
   };
+  const flag = (name: string) => {
+    const raw = params.get(name);
+    if (raw === null || raw === "") return null;
+    if (raw !== "true" && raw !== "false") throw ValidationError.of(name, "must be true or false");
+    return raw === "true";
+  };
   return {
     status: list("status", TicketStatus),
     priority: list("priority", Priority),
@@ -58,13 +67,16 @@ export function filterFromQuery(params: URLSearchParams): TicketFilter {
     search: params.get("search"),
     createdAfter: date("createdAfter"),
     createdBefore: date("createdBefore"),
+    practice: flag("practice"),
   };
 }
 
 export async function* exportTickets(ctx: Context, filter: TicketFilter): AsyncGenerator<string> {
   if (!ctx.viewer) throw ctx.unauthenticated();
   if (!hasScope(ctx.viewer, "tickets:read")) throw new ForbiddenError("Exporting cases needs tickets:read");
-  const where = ticketListWhere(ctx.viewer, filter);
+  // Practice cases are left out unless asked for with practice=true (src/domain/training.ts).
+  const listed = ticketListWhere(ctx.viewer, filter);
+  const where = filter.practice === null || filter.practice === undefined ? { AND: [listed, PRODUCTION_CASES] } : listed;
   yield csvRow(COLUMNS);
   for (let cursor: string | undefined; ; ) {
     const page = await ctx.prisma.ticket.findMany({
@@ -105,6 +117,7 @@ export async function* exportTickets(ctx: Context, filter: TicketFilter): AsyncG
         t.firstRespondedAt,
         t.doneAt,
         t.resolution,
+        t.practice,
       ]);
     }
     if (page.length < PAGE) return;

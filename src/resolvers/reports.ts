@@ -1,6 +1,7 @@
 // Reports are aggregated by the database, one statement per figure, never by loading
 // cases into JavaScript. Every statement is bounded by the period and the team.
 import type { Context } from "../context.js";
+import { productionSql } from "../db/production.js";
 import { hasRole } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
@@ -36,8 +37,10 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
   if (args.to.getTime() - args.from.getTime() > 366 * 86_400_000) throw ValidationError.of("period", "may span at most 366 days");
   const teamId = reportTeam(ctx, args.teamId ? decodeId("teamId", args.teamId, "Team") : null);
   const { from, to } = args;
+  // Practice cases count in no figure (src/domain/training.ts).
+  const production = productionSql("t");
   const team = (column: string) => (teamId ? Prisma.sql`AND ${Prisma.raw(column)} = ${teamId}::uuid` : Prisma.empty);
-  const created = Prisma.sql`t."createdAt" >= ${from} AND t."createdAt" < ${to} ${team('t."teamId"')}`;
+  const created = Prisma.sql`t."createdAt" >= ${from} AND t."createdAt" < ${to} ${team('t."teamId"')} AND ${production}`;
   const backlogFrom = new Date(to.getTime() - BACKLOG_WEEKS * 7 * 86_400_000);
   const db = ctx.prisma;
   const open = Prisma.join(OPEN_STATUSES.map((s) => Prisma.sql`${s}::"TicketStatus"`));
@@ -60,7 +63,7 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
              percentile_cont(0.9) WITHIN GROUP (ORDER BY s."elapsedSeconds")::float8 AS p90, count(*) AS n
       FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
       WHERE s."metAt" >= ${from} AND s."metAt" < ${to} AND s."elapsedSeconds" IS NOT NULL
-        AND s.kind IN ('FIRST_RESPONSE', 'RESOLUTION') ${team('t."teamId"')}
+        AND s.kind IN ('FIRST_RESPONSE', 'RESOLUTION') ${team('t."teamId"')} AND ${production}
       GROUP BY 1`,
     db.$queryRaw<{ priority: string; kept: bigint; missed: bigint }[]>`
       SELECT t.priority::text AS priority,
@@ -69,27 +72,27 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
       FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
       WHERE s.kind IN ('FIRST_RESPONSE', 'RESOLUTION')
         AND ((s."metAt" >= ${from} AND s."metAt" < ${to}) OR (s."breachedAt" >= ${from} AND s."breachedAt" < ${to}))
-        ${team('t."teamId"')}
+        ${team('t."teamId"')} AND ${production}
       GROUP BY 1 ORDER BY 1`,
     db.$queryRaw<{ rating: string; n: bigint }[]>`
       SELECT v.rating::text AS rating, count(*) AS n FROM "Survey" v JOIN "Ticket" t ON t.id = v."ticketId"
-      WHERE v."answeredAt" >= ${from} AND v."answeredAt" < ${to} ${team('t."teamId"')} GROUP BY 1`,
+      WHERE v."answeredAt" >= ${from} AND v."answeredAt" < ${to} ${team('t."teamId"')} AND ${production} GROUP BY 1`,
     db.$queryRaw<{ closed: bigint; reopened: bigint }[]>`
       SELECT count(*) FILTER (WHERE e.after->>'status' = 'DONE') AS closed,
              count(*) FILTER (WHERE e.before->>'status' = 'DONE' AND e.after->>'status' = 'NOT_STARTED') AS reopened
       FROM "TicketEvent" e JOIN "Ticket" t ON t.id = e."ticketId"
-      WHERE e.type = 'STATUS_CHANGED' AND e.at >= ${from} AND e.at < ${to} ${team('t."teamId"')}`,
+      WHERE e.type = 'STATUS_CHANGED' AND e.at >= ${from} AND e.at < ${to} ${team('t."teamId"')} AND ${production}`,
     db.$queryRaw<{ id: string; name: string; n: bigint }[]>`
       SELECT u.id::text AS id, u.name, count(*) AS n FROM "Ticket" t JOIN "User" u ON u.id = t."assigneeId"
-      WHERE t.status IN (${open}) ${team('t."teamId"')} GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+      WHERE t.status IN (${open}) ${team('t."teamId"')} AND ${production} GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
     db.$queryRaw<{ id: string; name: string; n: bigint }[]>`
       SELECT m.id::text AS id, m.name, count(*) AS n FROM "Ticket" t JOIN "Team" m ON m.id = t."teamId"
-      WHERE t.status IN (${open}) ${team('t."teamId"')} GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+      WHERE t.status IN (${open}) ${team('t."teamId"')} AND ${production} GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
     db.$queryRaw<{ open: bigint; resolved: bigint }[]>`
-      SELECT (SELECT count(*) FROM "Ticket" t WHERE t.status IN (${open}) ${team('t."teamId"')}) AS open,
+      SELECT (SELECT count(*) FROM "Ticket" t WHERE t.status IN (${open}) ${team('t."teamId"')} AND ${production}) AS open,
              (SELECT count(*) FROM "TicketEvent" e JOIN "Ticket" t ON t.id = e."ticketId"
                WHERE e.type = 'STATUS_CHANGED' AND e.after->>'status' = 'DONE'
-                 AND e.at >= ${backlogFrom} AND e.at < ${to} ${team('t."teamId"')}) AS resolved`,
+                 AND e.at >= ${backlogFrom} AND e.at < ${to} ${team('t."teamId"')} AND ${production}) AS resolved`,
   ]);
 
   const duration = (kind: string) => {

@@ -5,7 +5,7 @@ import type { Tx } from "../db/transaction.js";
 import type { Viewer } from "../domain/access.js";
 import { VersionConflictError } from "../errors.js";
 import type { Prisma, Ticket } from "../generated/prisma/client.js";
-import type { CommentVisibility } from "../generated/prisma/enums.js";
+import type { CommentVisibility, ReviewState } from "../generated/prisma/enums.js";
 
 /**
  * Applies `data` only if nobody changed the case since it was read: the version in the
@@ -59,6 +59,7 @@ export async function addCommentRow(
   visibility: CommentVisibility,
   kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY" | "SYSTEM",
   swarmId: string | null = null,
+  reviewState: ReviewState | null = null,
 ) {
   return tx.comment.create({
     data: {
@@ -67,6 +68,7 @@ export async function addCommentRow(
       visibility,
       kind,
       swarmId,
+      reviewState,
       createdAt: at,
       authorId: viewer?.kind === "user" ? viewer.userId : null,
       authorTokenId: viewer?.kind === "token" ? viewer.tokenId : null,

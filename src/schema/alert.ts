@@ -20,6 +20,9 @@ const AlertAudienceEnum = builder.enumType("AlertAudience", {
     SUPERVISORS: { description: "Supervisors of the teams concerned, and managers." },
     MANAGERS: { description: "Managers and administrators." },
     ASSIGNEE: { description: "The case's assignee; managers and the team's tokens with tickets:read also receive it." },
+    PEOPLE: {
+      description: "The people it names (a reply's mentor or author); managers and the team's tokens with tickets:read also receive it.",
+    },
   } as const,
 });
 

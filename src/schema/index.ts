@@ -33,5 +33,6 @@ import "./alert.js";
 import "./macro.js";
 import "./swarm.js";
 import "./webhook.js";
+import "./training.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

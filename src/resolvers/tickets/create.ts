@@ -48,6 +48,8 @@ export interface CreateTicketArgs {
   attachments?: { name: string; kind: string; size: number; url?: string | null }[] | null;
   idempotencyKey?: string | null;
   dueAt?: Date | null;
+  /** A practice case for training (src/domain/training.ts). */
+  practice?: boolean | null;
 }
 
 function idempotencyScope(viewer: Viewer, key: string) {
@@ -120,6 +122,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           assigneeId,
           customerId,
           dueAt: input.dueAt,
+          practice: args.practice ?? false,
           idempotencyKey,
           submittedById: viewer.kind === "user" ? viewer.userId : null,
           submittedByTokenId: viewer.kind === "token" ? viewer.tokenId : null,
@@ -140,6 +143,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           teamId,
           assigneeId,
           tags: [...(input.tags ?? [])].sort(),
+          ...(args.practice ? { practice: true } : {}),
           ...redactionsIn(
             input.title,
             input.externalRef,
@@ -152,7 +156,11 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
         },
       });
       await recordFirings(w, ticket, evaluation);
-      await autoEscalateNewCase(tx, { id: ticket.id, accountId: input.accountId, type: args.type, tierId: tier?.id ?? null }, now);
+      await autoEscalateNewCase(
+        tx,
+        { id: ticket.id, accountId: input.accountId, type: args.type, tierId: tier?.id ?? null, practice: args.practice ?? false },
+        now,
+      );
       await acknowledge(tx, ticket.id, args.channel, now);
       // A new case begins its stay in NEW.
       await automationsOnStatusChange(tx, ticket, "NEW", now);

@@ -18,6 +18,8 @@ export interface TicketFilter {
   search?: string | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  /** true: practice cases only; false: production cases only; absent: both. */
+  practice?: boolean | null;
 }
 
 /** The filter as a query condition, always narrowed to what the viewer may see. */
@@ -32,6 +34,7 @@ export function ticketListWhere(viewer: Viewer, filter: TicketFilter | null | un
   if (filter?.tag) and.push({ tags: { some: { tag: { name: filter.tag.trim().toLowerCase() } } } });
   if (filter?.createdAfter) and.push({ createdAt: { gte: filter.createdAfter } });
   if (filter?.createdBefore) and.push({ createdAt: { lt: filter.createdBefore } });
+  if (filter?.practice !== null && filter?.practice !== undefined) and.push({ practice: filter.practice });
   const search = filter?.search?.trim();
   if (search) {
     if (search.length > 200) throw ValidationError.of("filter.search", "must be at most 200 characters");

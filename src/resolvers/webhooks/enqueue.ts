@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Tx } from "../../db/transaction.js";
+import { countsInProduction } from "../../domain/training.js";
 import {
   incidentMessage,
   RETRY_WINDOW_MS,
@@ -78,12 +79,18 @@ export async function enqueueTicketWebhooks(tx: Tx, webhooks: readonly TicketWeb
       team: { select: { id: true, name: true } },
       assignee: { select: { id: true, name: true } },
       customer: { select: { contactMasked: true } },
+      practice: true,
     },
   });
   const byId = new Map(tickets.map((ticket) => [ticket.id, ticket]));
-  const messages = webhooks.map(({ endpointIds, type, ticketId, change }) => {
-    const ticket = byId.get(ticketId);
-    if (!ticket) throw new Error(`No case ${ticketId} to send ${type} of`);
+  // Practice cases are never told to integrators (src/domain/training.ts).
+  const counted = webhooks.filter((w) => {
+    const ticket = byId.get(w.ticketId);
+    if (!ticket) throw new Error(`No case ${w.ticketId} to send ${w.type} of`);
+    return countsInProduction(ticket);
+  });
+  const messages = counted.map(({ endpointIds, type, ticketId, change }) => {
+    const ticket = byId.get(ticketId)!;
     const message = ticketMessage(
       type,
       at,

@@ -40,6 +40,10 @@ export const CreateTicketInput = builder.inputType("CreateTicketInput", {
     attachments: t.field({ type: [AttachmentInput], description: "Files attached." }),
     idempotencyKey: t.string({ description: "A retry with the same key returns the case the first attempt created." }),
     dueAt: t.field({ type: "DateTime", description: "When the customer must have an answer." }),
+    practice: t.boolean({
+      description:
+        "A practice case for training: fully workable, never counted in reports, SLA attainment, live metrics, exports or webhooks. Fixed at creation.",
+    }),
   }),
 });
 

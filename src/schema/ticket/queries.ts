@@ -18,6 +18,9 @@ const TicketFilter = builder.inputType("TicketFilter", {
     search: t.string({ description: "Exact number, account ID or external ref, or words of the title or description." }),
     createdAfter: t.field({ type: "DateTime", description: "Created at or after this instant." }),
     createdBefore: t.field({ type: "DateTime", description: "Created before this instant." }),
+    practice: t.boolean({
+      description: "true: only practice cases (training); false: only real cases; omitted: both.",
+    }),
   }),
 });
 

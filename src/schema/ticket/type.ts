@@ -1,6 +1,6 @@
 // The case: the Ticket type with its fields, its requester and attachments. Other
 // domains add their fields to it (Ticket.sla, survey fields) where they are defined.
-import { canSeeTicket, canViewContact } from "../../domain/access.js";
+import { canSeeTicket, canViewContact, visibleCommentsWhere } from "../../domain/access.js";
 import { availableTransitions } from "../../domain/workflow.js";
 import { builder, maxPageSize } from "../builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "../enums.js";
@@ -56,6 +56,9 @@ export const TicketRef = builder.prismaNode("Ticket", {
     dueAt: t.expose("dueAt", { type: "DateTime", nullable: true, description: "When the customer must have an answer." }),
     atRisk: t.exposeBoolean("atRisk", { description: "Flagged as a churn risk." }),
     reopenCount: t.exposeInt("reopenCount", { description: "How often the case was reopened after DONE." }),
+    practice: t.exposeBoolean("practice", {
+      description: "A practice case for training: never counted in reports, SLA attainment, live metrics, exports or webhooks.",
+    }),
     firstRespondedAt: t.expose("firstRespondedAt", {
       type: "DateTime",
       nullable: true,
@@ -90,8 +93,13 @@ export const TicketRef = builder.prismaNode("Ticket", {
       {
         cursor: "id",
         maxSize: maxPageSize,
-        description: "Comments and replies, oldest first. `last: 3` gives the latest three.",
-        query: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+        description:
+          "Comments and replies, oldest first. `last: 3` gives the latest three. Replies held for review (or rejected) only for their author, the author's mentor and the team's supervisors.",
+        // Held and rejected replies follow canSeeComment (src/domain/access.ts).
+        query: (_args, ctx) => ({
+          where: visibleCommentsWhere(ctx.viewer),
+          orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }],
+        }),
       },
       { name: "CommentConnection", description: "A page of comments." },
       { name: "CommentEdge", description: "A comment and its cursor." },

@@ -76,6 +76,8 @@ export type CreateTicketInput = {
   externalRef?: string | null | undefined;
   /** A retry with the same key returns the case the first attempt created. */
   idempotencyKey?: string | null | undefined;
+  /** A practice case for training: fully workable, never counted in reports, SLA attainment, live metrics, exports or webhooks. Fixed at creation. */
+  practice?: boolean | null | undefined;
   /** Urgency. */
   priority: Priority;
   /** The customer. */
@@ -175,10 +177,18 @@ export type TicketEventType =
   | 'CREATED'
   /** The case moved to another support tier. */
   | 'ESCALATED'
+  /** The case was imported from a CSV file, with its original creation time, status and number when kept. */
+  | 'IMPORTED'
   /** The case was linked to an incident. */
   | 'INCIDENT_LINKED'
   /** A macro was applied; its changes follow as their own events. */
   | 'MACRO_APPLIED'
+  /** A held reply was approved and sent to the customer (a COMMENTED event follows). */
+  | 'REPLY_APPROVED'
+  /** A public reply of someone under review was held for their mentor; the customer does not see it yet. */
+  | 'REPLY_HELD'
+  /** A held reply was sent back to its author; the reason is the note. */
+  | 'REPLY_REJECTED'
   /** A routing rule, tag trigger or time-in-status automation changed the case. */
   | 'RULE_FIRED'
   /** A rule that would undo another rule's change was stopped. */

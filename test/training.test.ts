@@ -1,0 +1,398 @@
+// Training mode through the API: practice cases are worked like any other but counted
+// nowhere (reports, SLA attainment, live metrics, the CSV export, webhooks); public
+// replies of people under review are held until their mentor or a supervisor approves
+// them, readable meanwhile only by the author, the mentor and the team's supervisors,
+// and the customer-facing time (first response) is the approval's.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { csvRows } from "./helpers/csv.js";
+import { subscribeWs, wsClient } from "./helpers/live.js";
+import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+
+let app: TestApp;
+let port: number;
+let team: Awaited<ReturnType<typeof seedTeam>>;
+let otherTeam: Awaited<ReturnType<typeof seedTeam>>;
+let trainee: TestUser;
+let mentor: TestUser;
+let colleague: TestUser;
+let supervisor: TestUser;
+let otherSupervisor: TestUser;
+let manager: TestUser;
+let reader: { token: string };
+
+const SET_MENTOR = `mutation($i: SetMentorInput!) { setMentor(input: $i) {
+  __typename
+  ... on SetMentorPayload { user { id reviewRequired mentor { id } } }
+  ... on Error { code message }
+  ... on ValidationError { field }
+} }`;
+const REPLY = `mutation($i: AddCommentInput!) { addComment(input: $i) {
+  __typename
+  ... on AddCommentPayload { comment { id body visibility kind reviewState } }
+  ... on Error { code message }
+} }`;
+const APPROVE = `mutation($i: ApproveReplyInput!) { approveReply(input: $i) {
+  __typename
+  ... on ReviewReplyPayload { comment { id reviewState reviewedAt reviewedBy { id } } ticket { firstRespondedAt } }
+  ... on Error { code message }
+  ... on ValidationError { field }
+} }`;
+const REJECT = `mutation($i: RejectReplyInput!) { rejectReply(input: $i) {
+  __typename
+  ... on ReviewReplyPayload { comment { id reviewState rejectReason reviewedBy { id } } }
+  ... on Error { code message }
+  ... on ValidationError { field }
+} }`;
+const COMMENTS = `query($id: ID!) { ticket(id: $id) { comments { edges { node { id body reviewState } } } } }`;
+const ALERTS = `subscription { alerts { kind audience message ticket { number } } }`;
+
+const setMentor = async (input: Record<string, unknown>, token = supervisor.token) =>
+  (await app.gql(SET_MENTOR, { i: input }, { token })).data?.setMentor;
+const reply = async (ticketId: string, body: string, token = trainee.token, visibility = "PUBLIC") =>
+  (await app.gql(REPLY, { i: { ticketId, body, visibility } }, { token })).data.addComment;
+const approve = async (commentId: string, token = mentor.token) =>
+  (await app.gql(APPROVE, { i: { commentId } }, { token })).data?.approveReply;
+const reject = async (commentId: string, reason: string, token = mentor.token) =>
+  (await app.gql(REJECT, { i: { commentId, reason } }, { token })).data?.rejectReply;
+/** The comment bodies a viewer reads on a case (null when the case is hidden from them). */
+const bodiesFor = async (ticketId: string, token: string) => {
+  const ticket = (await app.gql(COMMENTS, { id: ticketId }, { token })).data?.ticket;
+  return ticket ? ticket.comments.edges.map((e: { node: { body: string } }) => e.node.body) : null;
+};
+const eventsOf = async (number: string) =>
+  app.db.prisma.ticketEvent.findMany({
+    where: { ticket: { number } },
+    orderBy: { seq: "asc" },
+    select: { type: true, actorUserId: true, note: true, after: true },
+  });
+
+beforeAll(async () => {
+  // No webhook dispatcher: the outbox rows stay as written, for the test to read.
+  app = await createTestApp({ slaMonitorIntervalMs: 3_600_000, webhooks: { ...testConfig().webhooks, dispatcher: false } });
+  app.clock.freeze();
+  ({ port } = await app.start(0));
+  team = await seedTeam(app, "Training-Desk");
+  otherTeam = await seedTeam(app, "Other-Desk");
+  trainee = await seedUser(app, "AGENT", [team.id], { name: "Nina Newcomer" });
+  mentor = await seedUser(app, "AGENT", [team.id], { name: "Max Mentor" });
+  colleague = await seedUser(app, "AGENT", [team.id]);
+  supervisor = await seedUser(app, "SUPERVISOR", [team.id]);
+  otherSupervisor = await seedUser(app, "SUPERVISOR", [otherTeam.id]);
+  manager = await seedUser(app, "MANAGER");
+  reader = await seedApiToken(app, ["tickets:read"], [team.id]);
+});
+afterAll(() => app.close());
+
+describe("setMentor", () => {
+  it("lets the team's supervisor set a mentor and the review requirement", async () => {
+    const result = await setMentor({ userId: trainee.gid, mentorId: mentor.gid, reviewRequired: true });
+    expect(result).toEqual({ __typename: "SetMentorPayload", user: { id: trainee.gid, reviewRequired: true, mentor: { id: mentor.gid } } });
+  });
+
+  it("refuses agents and other teams' supervisors, and names the field of bad input", async () => {
+    expect(await setMentor({ userId: trainee.gid, reviewRequired: false }, colleague.token)).toMatchObject({ code: "FORBIDDEN" });
+    expect(await setMentor({ userId: trainee.gid, reviewRequired: false }, trainee.token)).toMatchObject({ code: "FORBIDDEN" });
+    expect(await setMentor({ userId: trainee.gid, reviewRequired: false }, otherSupervisor.token)).toMatchObject({ code: "FORBIDDEN" });
+    const unknown = gid("User", "00000000-0000-4000-8000-000000000000");
+    expect(await setMentor({ userId: unknown, reviewRequired: true })).toMatchObject({ code: "VALIDATION", field: "input.userId" });
+    expect(await setMentor({ userId: "nonsense", reviewRequired: true })).toMatchObject({ code: "VALIDATION", field: "input.userId" });
+    expect(await setMentor({ userId: trainee.gid, mentorId: unknown })).toMatchObject({ code: "VALIDATION", field: "input.mentorId" });
+    expect(await setMentor({ userId: trainee.gid, mentorId: trainee.gid })).toMatchObject({ code: "VALIDATION", field: "input.mentorId" });
+    // Nothing was changed by the refusals.
+    const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: trainee.id } });
+    expect({ mentorId: row.mentorId, reviewRequired: row.reviewRequired }).toEqual({ mentorId: mentor.id, reviewRequired: true });
+  });
+});
+
+describe("a reply held for review", () => {
+  it("is read by its author, the mentor and supervisors only until approved, then by everyone, and only then sent", async () => {
+    const endpoint = await app.db.prisma.webhookEndpoint.create({
+      data: { url: "https://hooks.example.com/held", eventTypes: ["COMMENT_ADDED"], teamIds: [team.id], secretEncrypted: "unused" },
+    });
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const mentorClient = wsClient(port, mentor.token);
+    const traineeClient = wsClient(port, trainee.token);
+    try {
+      // Subscribed before the reply is written.
+      const mentorAlerts = await subscribeWs(mentorClient, ALERTS);
+      const traineeAlerts = await subscribeWs(traineeClient, ALERTS);
+      const held = await reply(ticket.id, "Dear customer, your refund is on its way.");
+      expect(held).toMatchObject({
+        __typename: "AddCommentPayload",
+        comment: { visibility: "PUBLIC", kind: "REPLY", reviewState: "PENDING_REVIEW" },
+      });
+      app.clock.advance(1);
+      const note = await reply(ticket.id, "internal: checked the ledger", trainee.token, "INTERNAL");
+      expect(note.comment.reviewState).toBeNull();
+
+      const [waiting] = await mentorAlerts.waitFor(1);
+      expect(waiting.alerts).toEqual({
+        kind: "REPLY_AWAITING_REVIEW",
+        audience: "PEOPLE",
+        message: `A reply by Nina Newcomer on ${ticket.number} waits for review`,
+        ticket: { number: ticket.number },
+      });
+
+      const both = ["Dear customer, your refund is on its way.", "internal: checked the ledger"];
+      expect(await bodiesFor(ticket.id, trainee.token)).toEqual(both);
+      expect(await bodiesFor(ticket.id, mentor.token)).toEqual(both);
+      expect(await bodiesFor(ticket.id, supervisor.token)).toEqual(both);
+      expect(await bodiesFor(ticket.id, manager.token)).toEqual(both);
+      expect(await bodiesFor(ticket.id, colleague.token)).toEqual(["internal: checked the ledger"]);
+      expect(await bodiesFor(ticket.id, reader.token)).toEqual(["internal: checked the ledger"]);
+      expect(await bodiesFor(ticket.id, otherSupervisor.token)).toBeNull();
+      // No COMMENTED for the held reply, so no webhook; the internal note is one.
+      const types = (await eventsOf(ticket.number)).map((e) => e.type);
+      expect(types.filter((t) => t === "REPLY_HELD" || t === "COMMENTED")).toEqual(["REPLY_HELD", "COMMENTED"]);
+      const sent = async () =>
+        (await app.db.prisma.outboundDelivery.findMany({ where: { endpointId: endpoint.id }, orderBy: { createdAt: "asc" } })).map(
+          (d) => (d.payload as { data: { change: { after: { commentId: string; kind: string } } } }).data.change.after.kind,
+        );
+      expect(await sent()).toEqual(["NOTE"]);
+
+      // A colleague cannot even find it; its author may not approve it.
+      expect(await approve(held.comment.id, colleague.token)).toMatchObject({ code: "NOT_FOUND" });
+      // Tokens review nothing.
+      expect(await approve(held.comment.id, reader.token)).toMatchObject({ code: "FORBIDDEN" });
+      expect(await approve(held.comment.id, trainee.token)).toMatchObject({ code: "FORBIDDEN" });
+
+      app.clock.advance(60);
+      const approved = await approve(held.comment.id);
+      expect(approved).toMatchObject({
+        __typename: "ReviewReplyPayload",
+        comment: { reviewState: "APPROVED", reviewedAt: app.clock.now().toISOString(), reviewedBy: { id: mentor.gid } },
+      });
+      for (const viewer of [colleague, trainee, supervisor]) expect(await bodiesFor(ticket.id, viewer.token)).toEqual(both);
+      expect(await bodiesFor(ticket.id, reader.token)).toEqual(both);
+      expect(await sent()).toEqual(["NOTE", "REPLY"]);
+      const events = await eventsOf(ticket.number);
+      expect(events.slice(-2).map((e) => ({ type: e.type, actor: e.actorUserId }))).toEqual([
+        { type: "REPLY_APPROVED", actor: mentor.id },
+        { type: "COMMENTED", actor: mentor.id },
+      ]);
+      const [told] = await traineeAlerts.waitFor(1);
+      expect(told.alerts).toMatchObject({ kind: "REPLY_APPROVED", audience: "PEOPLE", ticket: { number: ticket.number } });
+      // Decided once.
+      expect(await approve(held.comment.id)).toMatchObject({ code: "VALIDATION", field: "input.commentId" });
+      mentorAlerts.stop();
+      traineeAlerts.stop();
+    } finally {
+      await Promise.all([mentorClient.dispose(), traineeClient.dispose()]);
+    }
+  });
+
+  it("is sent back with a reason, audited, and stays unread by the customer side", async () => {
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const held = await reply(ticket.id, "We cannot help you.");
+    const badId = await reject("nonsense", "rewrite it");
+    expect(badId).toMatchObject({ code: "VALIDATION", field: "input.commentId" });
+    expect(await reject(gid("Comment", "00000000-0000-4000-8000-000000000000"), "rewrite it")).toMatchObject({ code: "NOT_FOUND" });
+    expect(await reject(held.comment.id, "   ")).toMatchObject({ code: "VALIDATION", field: "input.reason" });
+    expect(await reject(held.comment.id, "rewrite it", otherSupervisor.token)).toMatchObject({ code: "NOT_FOUND" });
+    expect(await reject(held.comment.id, "rewrite it", trainee.token)).toMatchObject({ code: "FORBIDDEN" });
+
+    const rejected = await reject(held.comment.id, "Offer the refund options first.", supervisor.token);
+    expect(rejected).toMatchObject({
+      comment: { reviewState: "REJECTED", rejectReason: "Offer the refund options first.", reviewedBy: { id: supervisor.gid } },
+    });
+    expect(await bodiesFor(ticket.id, trainee.token)).toEqual(["We cannot help you."]);
+    expect(await bodiesFor(ticket.id, colleague.token)).toEqual([]);
+    const last = (await eventsOf(ticket.number)).at(-1)!;
+    expect(last).toMatchObject({ type: "REPLY_REJECTED", actorUserId: supervisor.id, note: "Offer the refund options first." });
+    expect(await approve(held.comment.id)).toMatchObject({ code: "VALIDATION", field: "input.commentId" });
+    // A new reply is held in turn.
+    expect((await reply(ticket.id, "Here are your refund options.")).comment.reviewState).toBe("PENDING_REVIEW");
+  });
+});
+
+describe("first response of a reviewed reply", () => {
+  const SLA = `query($id: ID!) { ticket(id: $id) { firstRespondedAt sla { targets { kind state metAt breachedAt } } } }`;
+  const firstResponse = async (id: string) => {
+    const ticket = (await app.gql(SLA, { id }, { token: supervisor.token })).data.ticket;
+    return { firstRespondedAt: ticket.firstRespondedAt, ...ticket.sla.targets.find((t: { kind: string }) => t.kind === "FIRST_RESPONSE") };
+  };
+  /** A submitted case with ten minutes to a first response. */
+  async function submitted() {
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid, priority: "LOW" });
+    expect((await moveVia(app, trainee.token, { id: ticket.id, to: "NOT_STARTED" })).__typename).toBe("TransitionTicketPayload");
+    return ticket;
+  }
+
+  beforeAll(async () => {
+    await app.db.prisma.slaPolicy.create({
+      data: {
+        name: "Training desk LOW",
+        priority: "LOW",
+        teamId: team.id,
+        firstResponseSeconds: 600,
+        resolutionSeconds: 86_400,
+        followUpSeconds: 86_400,
+      },
+    });
+  });
+
+  it("is met at the approval: a draft written in time but approved late breaches", async () => {
+    const ticket = await submitted();
+    app.clock.advance(100);
+    const held = await reply(ticket.id, "Looking into it now.");
+    app.clock.advance(600);
+    await app.slaMonitor!.tick();
+    const approvedAt = app.clock.now().toISOString();
+    expect((await approve(held.comment.id)).ticket.firstRespondedAt).toBe(approvedAt);
+    expect(await firstResponse(ticket.id)).toMatchObject({
+      firstRespondedAt: approvedAt,
+      metAt: approvedAt,
+      breachedAt: expect.any(String),
+    });
+  });
+
+  it("is met at the approval: approved before the due time, it is kept", async () => {
+    const ticket = await submitted();
+    app.clock.advance(100);
+    const held = await reply(ticket.id, "Looking into it now.");
+    expect(await firstResponse(ticket.id)).toMatchObject({ firstRespondedAt: null, state: "ON_TRACK", metAt: null });
+    app.clock.advance(200);
+    const approvedAt = app.clock.now().toISOString();
+    await approve(held.comment.id);
+    app.clock.advance(3600);
+    await app.slaMonitor!.tick();
+    expect(await firstResponse(ticket.id)).toEqual({
+      firstRespondedAt: approvedAt,
+      kind: "FIRST_RESPONSE",
+      state: "MET",
+      metAt: approvedAt,
+      breachedAt: null,
+    });
+  });
+});
+
+describe("practice cases", () => {
+  const REPORT = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
+    totalCases firstResponse { count } slaAttainment { priority kept missed } openCases teamLoad { openCases } agentLoad { openCases }
+  } }`;
+  const METRICS = `subscription($teams: [ID!]) { liveMetrics(teamIds: $teams) { open atRisk breached } }`;
+  const LIST = `query($f: TicketFilter) { tickets(filter: $f) { edges { node { number practice } } } }`;
+  let desk: Awaited<ReturnType<typeof seedTeam>>;
+  let agent: TestUser;
+  let lead: TestUser;
+  let from: Date;
+  let real: Awaited<ReturnType<typeof createTicketVia>>;
+  let practice: Awaited<ReturnType<typeof createTicketVia>>;
+  let endpointId: string;
+
+  beforeAll(async () => {
+    desk = await seedTeam(app, "Practice-Desk");
+    agent = await seedUser(app, "AGENT", [desk.id]);
+    lead = await seedUser(app, "SUPERVISOR", [desk.id]);
+    await app.db.prisma.slaPolicy.create({
+      data: {
+        name: "Practice desk HIGH",
+        priority: "HIGH",
+        teamId: desk.id,
+        firstResponseSeconds: 600,
+        resolutionSeconds: 1200,
+        followUpSeconds: 3600,
+      },
+    });
+    endpointId = (
+      await app.db.prisma.webhookEndpoint.create({
+        data: {
+          url: "https://hooks.example.com/practice",
+          eventTypes: ["TICKET_CREATED", "TICKET_STATUS_CHANGED", "COMMENT_ADDED", "SLA_BREACH"],
+          teamIds: [desk.id],
+          secretEncrypted: "unused",
+        },
+      })
+    ).id;
+    from = app.clock.now();
+    // The same work on each: submitted, picked up, replied to; then a third, practice case breaches too.
+    real = await createTicketVia(app, agent.token, { teamId: desk.gid, priority: "HIGH", accountId: "ACC-REAL" });
+    practice = await createTicketVia(app, agent.token, { teamId: desk.gid, priority: "HIGH", accountId: "ACC-PRACTICE", practice: true });
+    for (const ticket of [real, practice]) {
+      expect((await moveVia(app, agent.token, { id: ticket.id, to: "NOT_STARTED" })).__typename).toBe("TransitionTicketPayload");
+      expect((await moveVia(app, agent.token, { id: ticket.id, to: "TEAM_CHECKING" })).__typename).toBe("TransitionTicketPayload");
+      expect((await reply(ticket.id, "We are on it.", agent.token)).__typename).toBe("AddCommentPayload");
+    }
+    const late = await createTicketVia(app, agent.token, { teamId: desk.gid, priority: "HIGH", practice: true });
+    expect((await moveVia(app, agent.token, { id: late.id, to: "NOT_STARTED" })).__typename).toBe("TransitionTicketPayload");
+    app.clock.advance(1300);
+    await app.slaMonitor!.tick();
+  });
+
+  it("are marked in every read and listed by the practice filter", async () => {
+    const CASE = `query($id: ID!) { ticket(id: $id) { practice status } }`;
+    expect((await app.gql(CASE, { id: practice.id }, { token: agent.token })).data.ticket).toEqual({
+      practice: true,
+      status: "TEAM_CHECKING",
+    });
+    expect((await app.gql(CASE, { id: real.id }, { token: agent.token })).data.ticket).toEqual({
+      practice: false,
+      status: "TEAM_CHECKING",
+    });
+    const list = async (filter: Record<string, unknown>) =>
+      (await app.gql(LIST, { f: { teamId: desk.gid, ...filter } }, { token: agent.token })).data.tickets.edges.map(
+        (e: { node: { number: string; practice: boolean } }) => e.node,
+      );
+    expect(await list({ practice: false })).toEqual([{ number: real.number, practice: false }]);
+    expect((await list({ practice: true })).map((t: { practice: boolean }) => t.practice)).toEqual([true, true]);
+    expect(await list({})).toHaveLength(3);
+  });
+
+  it("are absent from reports and SLA attainment", async () => {
+    const period = { from: from.toISOString(), to: new Date(app.clock.now().getTime() + 1000).toISOString() };
+    const report = (await app.gql(REPORT, { period, teamId: desk.gid }, { token: lead.token })).data.report;
+    expect(report).toEqual({
+      totalCases: 1,
+      firstResponse: { count: 1 },
+      // The real case's first response was kept; its resolution breached. The practice cases' targets count nowhere.
+      slaAttainment: [{ priority: "HIGH", kept: 1, missed: 1 }],
+      openCases: 1,
+      teamLoad: [{ openCases: 1 }],
+      agentLoad: [],
+    });
+  });
+
+  it("are absent from live metrics", async () => {
+    const client = wsClient(port, lead.token);
+    try {
+      const feed = await subscribeWs(client, METRICS, { teams: [desk.gid] });
+      const [first] = await feed.waitFor(1);
+      expect(first.liveMetrics).toEqual({ open: 1, atRisk: 0, breached: 1 });
+      feed.stop();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("are left out of the CSV export unless asked for, and marked in it", async () => {
+    const get = async (query: string) => {
+      const response = await app.yoga.fetch(`http://caseflow.test/export/tickets.csv?teamId=${desk.gid}${query}`, {
+        headers: { authorization: `Bearer ${lead.token}` },
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const rows = (text: string) => {
+      const [header, ...body] = csvRows(text);
+      return body.map((r) => [r[header!.indexOf("number")], r[header!.indexOf("practice")]]);
+    };
+    expect(rows((await get("")).text)).toEqual([[real.number, "false"]]);
+    expect(rows((await get("&practice=false")).text)).toEqual([[real.number, "false"]]);
+    const onlyPractice = rows((await get("&practice=true")).text);
+    expect(onlyPractice.map((r) => r[1])).toEqual(["true", "true"]);
+    expect(onlyPractice.map((r) => r[0])).toContain(practice.number);
+    const bad = await get("&practice=maybe");
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).errors[0].extensions).toEqual({ code: "VALIDATION", field: "practice" });
+  });
+
+  it("send no webhooks", async () => {
+    const deliveries = await app.db.prisma.outboundDelivery.findMany({ where: { endpointId } });
+    const numbers = new Set(deliveries.map((d) => (d.payload as { data: { ticket: { number: string } } }).data.ticket.number));
+    expect([...numbers]).toEqual([real.number]);
+    // Created, two moves, the reply, and the resolution breach.
+    expect(deliveries.map((d) => d.eventType).sort()).toEqual(
+      ["COMMENT_ADDED", "SLA_BREACH", "TICKET_CREATED", "TICKET_STATUS_CHANGED", "TICKET_STATUS_CHANGED"].sort(),
+    );
+  });
+});
