@@ -388,6 +388,32 @@ describe("round trip", () => {
       const before = byNumber(exported);
       const after = byNumber(again);
       expect(after).toEqual(before);
+      // And in the databases, which the export reads through csvCell's formula defusing.
+      const cases = (from: TestApp) =>
+        from.db.prisma.ticket.findMany({
+          orderBy: { number: "asc" },
+          select: {
+            number: true,
+            title: true,
+            status: true,
+            priority: true,
+            channel: true,
+            type: true,
+            accountId: true,
+            externalRef: true,
+            createdAt: true,
+            updatedAt: true,
+            firstRespondedAt: true,
+            doneAt: true,
+            resolution: true,
+            team: { select: { name: true } },
+            assignee: { select: { name: true } },
+            customer: { select: { name: true, contactMasked: true } },
+            tags: { select: { tag: { select: { name: true } } }, orderBy: { tag: { name: "asc" } } },
+          },
+        });
+      expect(await cases(target)).toEqual(await cases(source));
+      expect((await cases(target)).map((c) => c.title)).toContain("=ACC-RT-3 formula-like");
       expect(before.map((row) => row.requesterContact)).toContain("h***@example.com");
       expect(before.some((row) => row.status === "NOT_STARTED" && row.assignee === "Wang Fang" && row.tags === "refund vip")).toBe(true);
     } finally {
