@@ -61,8 +61,23 @@ export interface Config {
   tracing: { otlpEndpoint?: string; serviceName: string };
   /** Outgoing webhooks (src/integrations/webhooks/). */
   webhooks: WebhookConfig;
+  /** The Slack bridge; null (off) when SLACK_BOT_TOKEN is not set. */
+  slack: SlackConfig | null;
   /** The largest CSV file POST /import/tickets.csv reads (streamed, so memory does not grow with it). */
   importMaxBytes: number;
+}
+
+/** The Slack bridge (src/integrations/slack/, src/http/slack.ts); null when SLACK_BOT_TOKEN is not set. */
+export interface SlackConfig {
+  botToken: string;
+  /** Checks that commands and button clicks come from Slack. */
+  signingSecret: string;
+  /** Slack's Web API base (https://slack.com/api/); tests point it at a local stand-in. */
+  apiUrl: string;
+  /** A case's page for links in messages, `{number}` replaced; null: numbers are plain text. */
+  caseLinkTemplate: string | null;
+  /** How long one Web API call may take. */
+  timeoutMs: number;
 }
 
 export interface WebhookConfig {
@@ -241,6 +256,20 @@ const env = z.object({
   WEBHOOK_TIMEOUT_MS: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
   WEBHOOK_DISABLE_AFTER_HOURS: int("WEBHOOK_DISABLE_AFTER_HOURS", 72, 1, 24 * 90),
   WEBHOOK_SECRET_OVERLAP_HOURS: int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, 0, 24 * 30),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_API_URL: z
+    .string()
+    .optional()
+    .default("https://slack.com/api/")
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: "SLACK_API_URL must be an http(s) URL such as https://slack.com/api/" }),
+  CASE_LINK_TEMPLATE: z
+    .string()
+    .optional()
+    .refine((v) => !v || (/^https?:\/\/[^\s]+$/.test(v) && v.includes("{number}")), {
+      message: "CASE_LINK_TEMPLATE must be an http(s) URL containing {number}, such as https://support.example.com/cases/{number}",
+    }),
+  SLACK_TIMEOUT_MS: int("SLACK_TIMEOUT_MS", 10_000, 100, 120_000),
 });
 
 /** Rules across variables; checked on the raw values so they report alongside the rest. */
@@ -255,6 +284,9 @@ function crossCheck(source: Record<string, string | undefined>): string[] {
   }
   if (source.NODE_ENV === "production" && source.DATABASE_URL && !source.CASEFLOW_ENCRYPTION_KEY) {
     problems.push("CASEFLOW_ENCRYPTION_KEY is required in production on PostgreSQL, so every instance shares it");
+  }
+  if (source.SLACK_BOT_TOKEN && !source.SLACK_SIGNING_SECRET) {
+    problems.push("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (the app's Basic Information → Signing Secret)");
   }
   return problems;
 }
@@ -316,5 +348,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3600_000,
       secretOverlapMs: e.WEBHOOK_SECRET_OVERLAP_HOURS * 3600_000,
     },
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+            caseLinkTemplate: e.CASE_LINK_TEMPLATE || null,
+            timeoutMs: e.SLACK_TIMEOUT_MS,
+          }
+        : null,
   };
 }

@@ -30,7 +30,11 @@ import { useInputErrorCodes } from "./http/input-errors.js";
 import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } from "./http/limits.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { useSingleLogin } from "./http/single-login.js";
+import { useSlack } from "./http/slack.js";
 import { useWallboard } from "./http/wallboard.js";
+import type { OutboxDispatcher } from "./integrations/dispatcher.js";
+import { createSlackApi } from "./integrations/slack/api.js";
+import { startSlackDispatcher } from "./integrations/slack/dispatcher.js";
 import { startWebhookDispatcher, type WebhookDispatcher } from "./integrations/webhooks/dispatcher.js";
 import { useObservability } from "./observability/graphql.js";
 import { observeHttp } from "./observability/http.js";
@@ -77,6 +81,8 @@ export interface App {
   httpServer: Server;
   /** Null when WEBHOOK_DISPATCHER is off on this instance. */
   webhookDispatcher: WebhookDispatcher | null;
+  /** Null when Slack is off (no SLACK_BOT_TOKEN) or WEBHOOK_DISPATCHER is off on this instance. */
+  slackDispatcher: OutboxDispatcher | null;
   /** Listens on `port` (0 picks a free one); resolves to the bound port. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** Stops accepting work, lets in-flight requests finish, closes sockets and the database. */
@@ -152,9 +158,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     survey: config.survey,
     numberingTimeZone: config.numberingTimeZone,
     webhookSecretOverlapMs: config.webhooks.secretOverlapMs,
+    slack: config.slack ? { caseLinkTemplate: config.slack.caseLinkTemplate } : null,
     logger,
   };
 
+  const slackApi = config.slack ? createSlackApi(config.slack) : null;
   const persistedOperations = config.persistedOperationsFile ? await loadPersistedOperations(config.persistedOperationsFile) : null;
   const gate = new Gate({ prisma: db.prisma, clock, rateLimits, persistedOperations, addressOf: clientAddresses(config.trustedProxies) });
   const httpGate = useGate(gate);
@@ -213,6 +221,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       useCsvImport(services, gate, config.importMaxBytes),
       useBodyLimit(config.limits.maxBodyBytes),
       useCsvExport(services, gate),
+      useSlack(services, config.slack, slackApi),
       useWallboard(GRAPHQL_PATH),
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
       httpGate,
@@ -245,6 +254,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const webhookDispatcher: WebhookDispatcher | null = config.webhooks.dispatcher
     ? startWebhookDispatcher({ prisma: db.prisma, realtime, clock, cipher: services.cipher, logger, config: config.webhooks })
     : null;
+
+  // Slack messages share the outbox and its loop with webhooks, and WEBHOOK_DISPATCHER's switch and interval.
+  const slackDispatcher: OutboxDispatcher | null =
+    config.slack && slackApi && config.webhooks.dispatcher
+      ? startSlackDispatcher({
+          prisma: db.prisma,
+          clock,
+          logger,
+          api: slackApi,
+          config: config.slack,
+          intervalMs: config.webhooks.dispatchIntervalMs,
+        })
+      : null;
 
   const groups = new SubscriptionGroups();
   // Idle keep-alive connections are closed by the client or the proxy in front, not by us:
@@ -350,6 +372,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     realtime,
     slaMonitor,
     webhookDispatcher,
+    slackDispatcher,
     subscriptionGroups: groups,
     httpServer,
     start: (port = config.port) =>
@@ -378,6 +401,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clearTimeout(timer);
         await slaMonitor?.stop();
         await webhookDispatcher?.stop();
+        await slackDispatcher?.stop();
         services.liveMetrics.dispose();
         services.credentialWatch.close();
         groups.close();

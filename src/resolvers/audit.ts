@@ -8,6 +8,7 @@ import type { Viewer } from "../domain/access.js";
 import { webhookEventOfTicketEvent } from "../domain/webhooks.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { TicketFacts } from "../realtime/pubsub.js";
+import { enqueueTicketSlack } from "./slack/enqueue.js";
 import { enqueueTicketWebhooks, type TicketWebhook } from "./webhooks/enqueue.js";
 
 export const TICKET_EVENT_TYPES = {
@@ -89,7 +90,9 @@ export async function recordEvents(
   // Which webhook event each audit event type is sent as, for the statement to find the
   // endpoints listening, so a write costs no extra round trip while none is.
   const webhookTypes = Object.fromEntries(events.map((e) => [e.type, webhookEventOfTicketEvent(e.type)]));
-  const rows = await tx.$queryRaw<(TicketFacts & { seq: bigint; ticketId: string; type: string; webhookEndpointIds: string[] })[]>`
+  const rows = await tx.$queryRaw<
+    (TicketFacts & { seq: bigint; ticketId: string; type: string; webhookEndpointIds: string[]; slackRouted: boolean })[]
+  >`
     WITH input AS (
       SELECT * FROM unnest(${events.map((e) => e.ticketId)}::uuid[], ${events.map((e) => e.type)}::text[],
                            ${events.map((e) => json(e.before))}::jsonb[], ${events.map((e) => json(e.after))}::jsonb[],
@@ -108,14 +111,15 @@ export async function recordEvents(
            ARRAY(SELECT w."id"::text FROM "WebhookEndpoint" w
                  WHERE (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") IS NOT NULL AND w."enabled"
                    AND t."teamId" = ANY(w."teamIds")
-                   AND (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") = ANY(w."eventTypes")) AS "webhookEndpointIds"
+                   AND (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") = ANY(w."eventTypes")) AS "webhookEndpointIds",
+           EXISTS(SELECT 1 FROM "SlackChannel" s WHERE s."teamId" = t."teamId") AS "slackRouted"
     FROM event JOIN "Ticket" t ON t."id" = event."ticketId"
     ORDER BY event."seq"`;
   // The rows were inserted in the given order, so their seqs follow it.
   if (rows.length !== events.length || rows.some((row, i) => row.ticketId !== events[i]!.ticketId || row.type !== events[i]!.type))
     throw new Error(`Recording ${events.length} events returned ${rows.length} rows out of order`);
   const webhooks: TicketWebhook[] = [];
-  const facts = rows.map(({ seq, ticketId, type, webhookEndpointIds, ...facts }, i) => {
+  const facts = rows.map(({ seq, ticketId, type, webhookEndpointIds, slackRouted: _, ...facts }, i) => {
     publishEventAfterCommit(tx, { seq, ticketId, type, facts });
     const event = events[i]!;
     const webhookType = webhookTypes[type];
@@ -129,5 +133,10 @@ export async function recordEvents(
     return facts;
   });
   await enqueueTicketWebhooks(tx, webhooks, at);
+  // Slack channels of the cases' teams, when the statement found any.
+  const slack = rows.flatMap((row, i) =>
+    row.slackRouted ? [{ ticketId: row.ticketId, teamId: row.teamId, type: row.type, after: events[i]!.after, note: events[i]!.note }] : [],
+  );
+  if (slack.length) await enqueueTicketSlack(tx, slack, at);
   return facts;
 }

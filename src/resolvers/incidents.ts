@@ -10,6 +10,7 @@ import type { IncidentUpdateKind } from "../generated/prisma/enums.js";
 import { raiseAlert } from "../realtime/alerts.js";
 import { recordEvent } from "./audit.js";
 import { decodeId, decodeIds } from "./ids.js";
+import { enqueueIncidentSlack } from "./slack/enqueue.js";
 import { saveTicket } from "./ticket-rows.js";
 import { enqueueIncidentWebhooks } from "./webhooks/enqueue.js";
 import { loadForWrite, type Write, write } from "./write-frame.js";
@@ -40,6 +41,7 @@ async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentU
     select: { id: true },
   });
   await enqueueIncidentWebhooks(w.tx, incident.id, kind, body, w.now);
+  await enqueueIncidentSlack(w.tx, incident.id, kind, body, w.now);
   publishAfterCommit(w.tx, (realtime) =>
     realtime.pubsub.publish("incident-event", {
       updateId: update.id,

@@ -33,6 +33,7 @@ import "./alert.js";
 import "./macro.js";
 import "./swarm.js";
 import "./webhook.js";
+import "./slack.js";
 import "./training.js";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

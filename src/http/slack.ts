@@ -1,0 +1,107 @@
+// Slack's requests: the `/case` slash command (POST /integrations/slack/commands) and
+// button clicks (POST /integrations/slack/interactions), both form-encoded as Slack sends
+// them. Every request's signature is checked first, on the raw body, against the signing
+// secret and within five minutes of the app's clock (domain/slack.ts
+// slackSignatureProblem): an unsigned, stale or tampered request gets 401 and nothing is
+// read from it or done. Bodies are capped. What is done is done as the linked person
+// (resolvers/slack/actions.ts); the answer is shown to the asker only.
+import type { Plugin } from "graphql-yoga";
+import type { SlackConfig } from "../config.js";
+import type { AppServices } from "../context.js";
+import { slackSignatureProblem } from "../domain/slack.js";
+import type { SlackApi } from "../integrations/slack/api.js";
+import { clickButton, slashCommand } from "../resolvers/slack/actions.js";
+
+export const SLACK_COMMANDS_PATH = "/integrations/slack/commands";
+export const SLACK_INTERACTIONS_PATH = "/integrations/slack/interactions";
+/** Slack's commands and clicks of our messages are a few kilobytes; anything far larger is not Slack's. */
+export const SLACK_MAX_BODY_BYTES = 64 * 1024;
+
+const text = (status: number, body: string) => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+
+/** The body as bytes, or null past `max` (read no further). */
+async function readCapped(request: Request, max: number): Promise<Buffer | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > max) return null;
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function useSlack(services: AppServices, config: SlackConfig | null, api: SlackApi | null): Plugin {
+  const { logger } = services;
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname !== SLACK_COMMANDS_PATH && url.pathname !== SLACK_INTERACTIONS_PATH) return;
+      if (!config || !api) return endResponse(text(404, "Slack is not configured on this server\n"));
+      if (request.method !== "POST") return endResponse(text(405, "Use POST\n"));
+      const body = await readCapped(request, SLACK_MAX_BODY_BYTES);
+      if (!body) return endResponse(text(413, `The body may be at most ${SLACK_MAX_BODY_BYTES} bytes\n`));
+      const problem = slackSignatureProblem({
+        signingSecret: config.signingSecret,
+        timestamp: request.headers.get("x-slack-request-timestamp"),
+        signature: request.headers.get("x-slack-signature"),
+        body,
+        now: services.clock.now(),
+      });
+      if (problem) {
+        logger.warn({ path: url.pathname, problem }, "refused a Slack request without a valid signature");
+        return endResponse(text(401, "Invalid Slack signature\n"));
+      }
+      const form = new URLSearchParams(body.toString("utf8"));
+      try {
+        if (url.pathname === SLACK_COMMANDS_PATH) {
+          const answer = await slashCommand(services, {
+            slackUserId: form.get("user_id") ?? "",
+            channelId: form.get("channel_id") ?? "",
+            text: form.get("text") ?? "",
+          });
+          return endResponse(json(answer));
+        }
+        const payload = parsePayload(form.get("payload"));
+        if (!payload) return endResponse(text(400, "Expected a block_actions payload\n"));
+        const answer = await clickButton(services, payload);
+        // Slack shows nothing of the click's HTTP answer: the asker is told in the channel, to them only.
+        if (payload.channelId) {
+          await api.chat
+            .postEphemeral({ channel: payload.channelId, user: payload.slackUserId, text: answer })
+            .catch((error: unknown) => logger.warn({ err: error }, "could not tell a Slack member how their click went"));
+        }
+        return endResponse(new Response(null, { status: 200 }));
+      } catch (error) {
+        logger.error({ err: error, path: url.pathname }, "Slack request failed unexpectedly");
+        return endResponse(json({ response_type: "ephemeral", text: "Something went wrong in caseflow; nothing was changed. Try again." }));
+      }
+    },
+  };
+}
+
+function parsePayload(raw: string | null): { slackUserId: string; channelId: string | null; actionId: string; value: string } | null {
+  if (!raw) return null;
+  let payload: {
+    type?: unknown;
+    user?: { id?: unknown };
+    channel?: { id?: unknown };
+    actions?: { action_id?: unknown; value?: unknown }[];
+  };
+  try {
+    payload = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const action = Array.isArray(payload.actions) ? payload.actions[0] : undefined;
+  if (payload.type !== "block_actions" || typeof payload.user?.id !== "string" || !action) return null;
+  if (typeof action.action_id !== "string" || typeof action.value !== "string") return null;
+  return {
+    slackUserId: payload.user.id,
+    channelId: typeof payload.channel?.id === "string" ? payload.channel.id : null,
+    actionId: action.action_id,
+    value: action.value,
+  };
+}

@@ -1,0 +1,155 @@
+// What Slack asks of caseflow, acting as the person linked to the Slack member who asked
+// (User.slackUserId): `/case` commands and the buttons of the channel messages. Each goes
+// through the same paths as the API (createTicket, the case read conditions, moveStep and
+// assignStep under the workflow's rules, react), with the linked person as the viewer, so
+// the audit trail names them and their permissions apply. Unknown members are refused.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { type AppServices, createContext } from "../../context.js";
+import type { Viewer } from "../../domain/access.js";
+import { caseLink, caseViewMessage, MARKER_OF_ACTION, parseSlashCommand, SLACK_ACTIONS, SLASH_HELP } from "../../domain/slack.js";
+import { DomainError, NotFoundError, ValidationError } from "../../errors.js";
+import { react } from "../reactions.js";
+import { assignStep } from "../tickets/assign.js";
+import { createTicket } from "../tickets/create.js";
+import { visibleTicketWhere } from "../tickets/reads.js";
+import { moveStep } from "../tickets/transition.js";
+import { loadForWrite, reload, write } from "../write-frame.js";
+import { slackCase } from "./enqueue.js";
+
+/** What Slack shows the person who asked: only them (ephemeral). */
+export interface SlackReply {
+  response_type: "ephemeral";
+  text: string;
+  blocks?: Record<string, unknown>[];
+}
+
+const reply = (text: string, blocks?: Record<string, unknown>[]): SlackReply => ({
+  response_type: "ephemeral",
+  text,
+  ...(blocks ? { blocks } : {}),
+});
+
+export const NOT_LINKED =
+  "Your Slack account is not linked to a caseflow user, so caseflow cannot act for you. Ask a caseflow administrator to link it (linkSlackUser).";
+
+/** The linked, active person as a viewer (as a session would give: role, teams, joined swarms), or null. */
+export async function slackViewer(services: AppServices, slackUserId: string): Promise<Viewer | null> {
+  const user = await services.prisma.user.findUnique({
+    where: { slackUserId },
+    select: {
+      id: true,
+      role: true,
+      active: true,
+      canViewContact: true,
+      memberships: { select: { teamId: true } },
+      swarmMemberships: { where: { leftAt: null, swarm: { status: "OPEN" } }, select: { swarm: { select: { ticketId: true } } } },
+    },
+  });
+  if (!user?.active) return null;
+  return {
+    kind: "user",
+    userId: user.id,
+    sessionId: `slack:${slackUserId}`,
+    role: user.role,
+    canViewContact: user.canViewContact,
+    teamIds: user.memberships.map((m) => m.teamId),
+    swarmTicketIds: user.swarmMemberships.map((m) => m.swarm.ticketId),
+  };
+}
+
+/** An expected refusal in words for Slack; anything else is rethrown (and masked by the caller). */
+function refusal(error: unknown): string {
+  if (error instanceof ValidationError) return `Not done: ${error.issues.map((i) => `${i.field} ${i.message}`).join("; ")}`;
+  if (error instanceof DomainError) return `Not done: ${error.message}`;
+  throw error;
+}
+
+/** `/case …` from `slackUserId` in `channelId`. */
+export async function slashCommand(
+  services: AppServices,
+  args: { slackUserId: string; channelId: string; text: string },
+): Promise<SlackReply> {
+  const command = parseSlashCommand(args.text);
+  if (command.kind === "help") return reply(SLASH_HELP);
+  if (command.kind === "invalid") return reply(command.message);
+  const viewer = await slackViewer(services, args.slackUserId);
+  if (!viewer) return reply(NOT_LINKED);
+  const ctx = createContext(services, viewer, "slack");
+
+  if (command.kind === "show") {
+    const found = await services.prisma.ticket.findFirst({
+      where: visibleTicketWhere(viewer, { number: command.number }),
+      select: { id: true },
+    });
+    // A case the person may not read is answered exactly as one that does not exist.
+    if (!found) return reply(`Case ${command.number} not found.`);
+    const message = caseViewMessage(
+      await slackCase(services.prisma, found.id),
+      caseLink(services.slack?.caseLinkTemplate ?? null, command.number),
+    );
+    return reply(message.text, message.blocks);
+  }
+
+  const route = await services.prisma.slackChannel.findUnique({ where: { channel: args.channelId }, select: { teamId: true } });
+  if (!route)
+    return reply(
+      "This channel is not linked to a caseflow team; ask an administrator or the team's supervisor to route one (upsertSlackChannel).",
+    );
+  try {
+    const { ticketId } = await createTicket(ctx, {
+      title: command.title,
+      accountId: command.accountId,
+      details: command.details,
+      channel: "SLACK",
+      type: "INQUIRY",
+      priority: "MEDIUM",
+      teamId: encodeGlobalID("Team", route.teamId),
+    });
+    const created = await services.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { number: true, title: true } });
+    return reply(`Created ${created.number}: ${created.title}`);
+  } catch (error) {
+    return reply(refusal(error));
+  }
+}
+
+/** A button of a channel message, clicked by `slackUserId`; the answer is shown to them only. */
+export async function clickButton(services: AppServices, args: { slackUserId: string; actionId: string; value: string }): Promise<string> {
+  const viewer = await slackViewer(services, args.slackUserId);
+  if (viewer?.kind !== "user") return NOT_LINKED;
+  const ctx = createContext(services, viewer, "slack");
+  try {
+    if (args.actionId === SLACK_ACTIONS.take) {
+      const number = await write(ctx, async (w) => {
+        let ticket = await loadForWrite(w, args.value, null, "value");
+        if (ticket.status !== "TEAM_CHECKING") {
+          await moveStep(w, ticket, { to: "TEAM_CHECKING" });
+          ticket = await reload(w, ticket.id);
+        }
+        if (ticket.assigneeId !== viewer.userId) await assignStep(w, ticket, viewer.userId);
+        return ticket.number;
+      });
+      return `You took ${number}: it is in TEAM_CHECKING and assigned to you.`;
+    }
+    const marker = MARKER_OF_ACTION[args.actionId];
+    if (marker) {
+      const target = parseMarkerValue(args.value);
+      const { ticketId } = await react(ctx, { commentId: target.commentId, emoji: marker }, "add");
+      const ticket = await services.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { number: true } });
+      return `Marked ${marker} on the latest comment of ${ticket.number}.`;
+    }
+    return "This button is not one caseflow knows.";
+  } catch (error) {
+    if (error instanceof NotFoundError) return "Case not found.";
+    return refusal(error);
+  }
+}
+
+function parseMarkerValue(value: string): { commentId: string } {
+  try {
+    const parsed = JSON.parse(value) as { commentId?: unknown };
+    if (typeof parsed.commentId === "string") return { commentId: parsed.commentId };
+  } catch {
+    // answered below
+  }
+  throw ValidationError.of("value", "is not a marker button's value");
+}

@@ -1,0 +1,505 @@
+// The Slack bridge against a real local HTTP server standing in for Slack's Web API
+// (chat.postMessage, chat.postEphemeral), reached through the official @slack/web-api
+// client. Requests to /integrations/slack/* are signed here with node's crypto, following
+// Slack's published algorithm (v0=hex HMAC-SHA256 of "v0:<timestamp>:<body>"), not with
+// the server's verifier. Time moves by the injected clock (the signature window too), the
+// outbox is ticked by hand, and "nothing was sent" is shown by a finished tick.
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { decodeGlobalID } from "@pothos/plugin-relay";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+
+// ─── a stand-in for Slack's Web API ─────────────────────────────────────────
+
+interface ApiCall {
+  method: string;
+  authorization: string | undefined;
+  args: Record<string, any>;
+}
+
+type Answer = { status: number; headers?: Record<string, string>; body?: unknown };
+
+class SlackStandIn {
+  readonly calls: ApiCall[] = [];
+  /** Answers for the next calls, in order; then Slack's ok answer. */
+  readonly answers: Answer[] = [];
+  private server!: Server;
+  private ts = 1_700_000_000;
+  port = 0;
+
+  async start() {
+    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+        const args: Record<string, any> = Object.fromEntries(form);
+        if (args.blocks) args.blocks = JSON.parse(args.blocks);
+        const method = (req.url ?? "").replace(/^\/api\//, "");
+        this.calls.push({ method, authorization: req.headers.authorization, args });
+        const answer = this.answers.shift();
+        if (answer) {
+          res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(JSON.stringify(answer.body ?? {}));
+          return;
+        }
+        const ts = `${++this.ts}.000100`;
+        const body = method === "chat.postEphemeral" ? { ok: true, message_ts: ts } : { ok: true, channel: args.channel, ts };
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  posts(channel?: string) {
+    return this.calls.filter((c) => c.method === "chat.postMessage" && (!channel || c.args.channel === channel));
+  }
+
+  ephemerals() {
+    return this.calls.filter((c) => c.method === "chat.postEphemeral");
+  }
+
+  close() {
+    this.server.closeAllConnections();
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+// ─── signed requests, as Slack sends them ───────────────────────────────────
+
+const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
+const BOT_TOKEN = "xoxb-test-token";
+
+function slackSignature(secret: string, timestamp: string, body: string) {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+interface Sent {
+  status: number;
+  text: string;
+  json: any;
+}
+
+async function post(
+  path: string,
+  body: string,
+  sign: { secret?: string; timestamp?: number; tamper?: (body: string) => string } | "unsigned" = {},
+): Promise<Sent> {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  let sent = body;
+  if (sign !== "unsigned") {
+    const timestamp = String(sign.timestamp ?? Math.floor(app.clock.now().getTime() / 1000));
+    headers["x-slack-request-timestamp"] = timestamp;
+    headers["x-slack-signature"] = slackSignature(sign.secret ?? SIGNING_SECRET, timestamp, body);
+    if (sign.tamper) sent = sign.tamper(body);
+  }
+  const response = await app.yoga.fetch(`http://caseflow.test${path}`, { method: "POST", headers, body: sent });
+  const text = await response.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, text, json };
+}
+
+const command = (user: string, text: string, channel = CHANNEL, sign?: Parameters<typeof post>[2]) =>
+  post(
+    "/integrations/slack/commands",
+    new URLSearchParams({
+      token: "legacy",
+      team_id: "T0TEAM",
+      channel_id: channel,
+      user_id: user,
+      command: "/case",
+      text,
+      response_url: "https://hooks.slack.invalid/commands/1",
+      trigger_id: "1.2.3",
+    }).toString(),
+    sign,
+  );
+
+const click = (user: string, actionId: string, value: string, sign?: Parameters<typeof post>[2]) =>
+  post(
+    "/integrations/slack/interactions",
+    new URLSearchParams({
+      payload: JSON.stringify({
+        type: "block_actions",
+        user: { id: user },
+        channel: { id: CHANNEL },
+        actions: [{ action_id: actionId, value, type: "button" }],
+        response_url: "https://hooks.slack.invalid/actions/1",
+      }),
+    }).toString(),
+    sign,
+  );
+
+// ─── operations ─────────────────────────────────────────────────────────────
+
+const UPSERT = `mutation($input: UpsertSlackChannelInput!) { upsertSlackChannel(input: $input) {
+  __typename ... on SlackChannelPayload { slackChannel { id channel eventTypes team { name } } }
+  ... on Error { code message } ... on ValidationError { field } } }`;
+const DELETE = `mutation($input: DeleteSlackChannelInput!) { deleteSlackChannel(input: $input) {
+  __typename ... on DeleteSlackChannelPayload { deletedSlackChannelId } ... on Error { code } } }`;
+const CHANNELS = `query($teamId: ID) { slackChannels(teamId: $teamId) { id channel } }`;
+const LINK = `mutation($input: LinkSlackUserInput!) { linkSlackUser(input: $input) {
+  __typename ... on LinkSlackUserPayload { user { id slackUserId } } ... on Error { code message } ... on ValidationError { field } } }`;
+
+const CHANNEL = "C0PAYMENTS1";
+const OTHER_CHANNEL = "C0OTHERTEAM";
+
+let app: TestApp;
+let slack: SlackStandIn;
+let team: Awaited<ReturnType<typeof seedTeam>>;
+let otherTeam: Awaited<ReturnType<typeof seedTeam>>;
+let admin: TestUser;
+let supervisor: TestUser;
+let submitter: TestUser;
+let taker: TestUser;
+let outsider: TestUser;
+const SLACK = { submitter: "U0SUBMIT01", taker: "U0TAKER001", outsider: "U0OUTSIDE1", unknown: "U0NOBODY01" };
+
+const tick = () => app.slackDispatcher!.tick();
+/** Ticks until every Slack delivery is out, moving the clock a second between scans (a reply waits for its thread). */
+async function drain() {
+  for (let i = 0; i < 10; i++) {
+    await tick();
+    const pending = await app.db.prisma.outboundDelivery.count({ where: { channel: "slack", status: "PENDING" } });
+    if (pending === 0) return;
+    app.clock.advance(1);
+  }
+  throw new Error("Slack deliveries still pending");
+}
+
+async function link(user: TestUser, slackUserId: string) {
+  const result = await app.gql(LINK, { input: { userId: user.gid, slackUserId } }, { token: admin.token });
+  expect(result.data.linkSlackUser.__typename).toBe("LinkSlackUserPayload");
+}
+
+beforeAll(async () => {
+  slack = await new SlackStandIn().start();
+  const base = testConfig();
+  app = await createTestApp({
+    slaMonitor: false,
+    webhooks: { ...base.webhooks, dispatchIntervalMs: 2 ** 31 - 1 },
+    slack: {
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: `http://127.0.0.1:${slack.port}/api/`,
+      caseLinkTemplate: "https://support.example.com/cases/{number}",
+      timeoutMs: 3000,
+    },
+  });
+  // Frozen: only the test moves time (retry waits, the signature window).
+  app.clock.freeze();
+  team = await seedTeam(app, `Payments-${Date.now()}`);
+  otherTeam = await seedTeam(app);
+  admin = await seedUser(app, "ADMIN");
+  supervisor = await seedUser(app, "SUPERVISOR", [team.id]);
+  submitter = await seedUser(app, "AGENT", [team.id], { name: "Sam Submitter" });
+  taker = await seedUser(app, "AGENT", [team.id], { name: "Tia Taker" });
+  outsider = await seedUser(app, "AGENT", [otherTeam.id]);
+  await link(submitter, SLACK.submitter);
+  await link(taker, SLACK.taker);
+  await link(outsider, SLACK.outsider);
+  const routed = await app.gql(UPSERT, { input: { teamId: team.gid, channel: CHANNEL } }, { token: supervisor.token });
+  expect(routed.data.upsertSlackChannel.slackChannel.eventTypes).toEqual([
+    "TICKET_CREATED",
+    "INFORM_CUSTOMER",
+    "SLA_WARNING",
+    "SLA_BREACH",
+    "INCIDENT_DECLARED",
+    "SURVEY_UNSATISFIED",
+  ]);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await slack?.close();
+});
+
+describe("routes and links", () => {
+  it("lets administrators and the team's supervisors route, and no one else", async () => {
+    const byAgent = await app.gql(UPSERT, { input: { teamId: team.gid, channel: "C0AGENTTRY" } }, { token: submitter.token });
+    expect(byAgent.data.upsertSlackChannel.code).toBe("FORBIDDEN");
+    const otherSupervisor = await seedUser(app, "SUPERVISOR", [otherTeam.id]);
+    const byOther = await app.gql(UPSERT, { input: { teamId: team.gid, channel: "C0OTHERTRY" } }, { token: otherSupervisor.token });
+    expect(byOther.data.upsertSlackChannel.code).toBe("FORBIDDEN");
+    const listed = await app.gql(CHANNELS, { teamId: team.gid }, { token: otherSupervisor.token });
+    expect(listed.data.slackChannels).toEqual([]);
+    expect(
+      (await app.gql(CHANNELS, { teamId: team.gid }, { token: supervisor.token })).data.slackChannels.map((c: any) => c.channel),
+    ).toEqual([CHANNEL]);
+  });
+
+  it("names the field of a bad channel, a channel of another team, or a bad Slack id; links are for administrators", async () => {
+    const bad = await app.gql(UPSERT, { input: { teamId: team.gid, channel: "#payments" } }, { token: admin.token });
+    expect(bad.data.upsertSlackChannel).toMatchObject({ __typename: "ValidationError", field: "input.channel" });
+    const taken = await app.gql(UPSERT, { input: { teamId: otherTeam.gid, channel: CHANNEL } }, { token: admin.token });
+    expect(taken.data.upsertSlackChannel).toMatchObject({ __typename: "ValidationError", field: "input.channel" });
+    const badId = await app.gql(LINK, { input: { userId: taker.gid, slackUserId: "taker" } }, { token: admin.token });
+    expect(badId.data.linkSlackUser).toMatchObject({ __typename: "ValidationError", field: "input.slackUserId" });
+    const twice = await app.gql(LINK, { input: { userId: outsider.gid, slackUserId: SLACK.taker } }, { token: admin.token });
+    expect(twice.data.linkSlackUser).toMatchObject({ __typename: "ValidationError", field: "input.slackUserId" });
+    const self = await app.gql(LINK, { input: { userId: supervisor.gid, slackUserId: "U0SELFLINK" } }, { token: supervisor.token });
+    expect(self.data.linkSlackUser.code).toBe("FORBIDDEN");
+  });
+
+  it("deletes a route; nothing more is queued for it", async () => {
+    const made = await app.gql(UPSERT, { input: { teamId: otherTeam.gid, channel: OTHER_CHANNEL } }, { token: admin.token });
+    const id = made.data.upsertSlackChannel.slackChannel.id;
+    expect((await app.gql(DELETE, { input: { id } }, { token: admin.token })).data.deleteSlackChannel.deletedSlackChannelId).toBe(id);
+    await createTicketVia(app, outsider.token, { teamId: otherTeam.gid });
+    expect(
+      await app.db.prisma.outboundDelivery.count({ where: { channel: "slack", payload: { path: ["channel"], equals: OTHER_CHANNEL } } }),
+    ).toBe(0);
+  });
+});
+
+describe("messages in the team's channel", () => {
+  it("posts a new case with its blocks, then replies in its thread and mentions the submitter on INFORM_CUSTOMER", async () => {
+    const before = slack.posts(CHANNEL).length;
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid, priority: "HIGH" });
+    await drain();
+    const [first] = slack.posts(CHANNEL).slice(before);
+    expect(first!.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(first!.args.thread_ts).toBeUndefined();
+    const blocks = JSON.stringify(first!.args.blocks);
+    expect(blocks).toContain(`<https://support.example.com/cases/${ticket.number}|${ticket.number}>`);
+    expect(blocks).toContain(ticket.title);
+    expect(blocks).toContain("*Priority*\\nHIGH");
+    expect(blocks).toContain("*Status*\\nNEW");
+    expect(blocks).toContain("New case in the queue");
+    // The contact only masked, as stored: never the number the requester gave.
+    expect(blocks).toContain(ticket.requester.maskedContact);
+    expect(JSON.stringify(first!.args)).not.toContain("13812345678");
+    const take = first!.args.blocks.at(-1).elements[0];
+    expect(take).toMatchObject({ action_id: "case_take", value: ticket.id });
+
+    // Moves the default route does not hear of post nothing; INFORM_CUSTOMER replies in the thread.
+    let version = ticket.version;
+    for (const input of [{ to: "NOT_STARTED" }, { to: "TEAM_CHECKING" }, { to: "INFORM_CUSTOMER", note: "Refund sent on Monday" }]) {
+      const moved = await moveVia(app, submitter.token, { id: ticket.id, expectedVersion: version, ...input });
+      expect(moved.__typename).toBe("TransitionTicketPayload");
+      version = moved.ticket.version;
+    }
+    await drain();
+    const replies = slack.posts(CHANNEL).slice(before + 1);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.args.thread_ts).toBe(
+      (await app.db.prisma.slackThread.findFirstOrThrow({ where: { ticketId: decodeGlobalID(ticket.id).id } })).ts,
+    );
+    expect(replies[0]!.args.thread_ts).toMatch(/^\d+\.000100$/);
+    const replyBlocks = JSON.stringify(replies[0]!.args.blocks);
+    expect(replyBlocks).toContain(`<@${SLACK.submitter}>, you opened this case`);
+    expect(replyBlocks).toContain("*Status*\\nINFORM_CUSTOMER");
+    // The move's note is a comment now: the markers are offered on it.
+    expect(replyBlocks).toContain("case_marker_on_it");
+  });
+
+  it("keeps a case's later messages in its thread when both are due before the first went out", async () => {
+    await app.gql(
+      UPSERT,
+      { input: { teamId: team.gid, channel: CHANNEL, eventTypes: ["TICKET_CREATED", "TICKET_STATUS_CHANGED"] } },
+      {
+        token: admin.token,
+      },
+    );
+    try {
+      const before = slack.posts(CHANNEL).length;
+      const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+      await moveVia(app, submitter.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version });
+      await drain();
+      const [first, second] = slack.posts(CHANNEL).slice(before);
+      expect(first!.args.thread_ts).toBeUndefined();
+      expect(JSON.stringify(first!.args.blocks)).toContain("New case in the queue");
+      expect(second!.args.thread_ts).toBe(
+        (await app.db.prisma.slackThread.findFirstOrThrow({ where: { ticketId: decodeGlobalID(ticket.id).id } })).ts,
+      );
+    } finally {
+      await app.gql(UPSERT, { input: { teamId: team.gid, channel: CHANNEL, eventTypes: null } }, { token: admin.token });
+    }
+  });
+
+  it("waits as long as Slack's 429 Retry-After says, then posts", async () => {
+    const before = slack.posts(CHANNEL).length;
+    slack.answers.push({ status: 429, headers: { "retry-after": "30" }, body: { ok: false, error: "ratelimited" } });
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+    expect(await tick()).toBe(1);
+    const delivery = await app.db.prisma.outboundDelivery.findFirstOrThrow({
+      where: { channel: "slack", payload: { path: ["ticketId"], equals: decodeGlobalID(ticket.id).id } },
+    });
+    expect(delivery).toMatchObject({ status: "PENDING", attempts: 1, lastStatusCode: 429 });
+    expect(delivery.nextAttemptAt!.getTime() - app.clock.now().getTime()).toBe(30_000);
+    app.clock.advance(29);
+    expect(await tick()).toBe(0);
+    app.clock.advance(1);
+    expect(await tick()).toBe(1);
+    const sent = slack.posts(CHANNEL).slice(before);
+    expect(sent).toHaveLength(2); // the refused call and the one that went through
+    expect(await app.db.prisma.outboundDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "DELIVERED",
+      attempts: 2,
+    });
+  });
+});
+
+describe("signatures come first", () => {
+  it("refuses unsigned, tampered, wrongly keyed and stale requests with 401 and changes nothing", async () => {
+    const cases = () => app.db.prisma.ticket.count({ where: { teamId: team.id } });
+    const before = await cases();
+    const now = Math.floor(app.clock.now().getTime() / 1000);
+    const refused = [
+      await command(SLACK.submitter, "new ACC-401 unsigned case", CHANNEL, "unsigned"),
+      await command(SLACK.submitter, "new ACC-401 tampered case", CHANNEL, { tamper: (body) => body.replace("tampered", "tempered") }),
+      await command(SLACK.submitter, "new ACC-401 wrong key case", CHANNEL, { secret: "not-the-secret" }),
+      await command(SLACK.submitter, "new ACC-401 stale case", CHANNEL, { timestamp: now - 301 }),
+      await command(SLACK.submitter, "new ACC-401 future case", CHANNEL, { timestamp: now + 301 }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(await cases()).toBe(before);
+    // Within the window by the app's clock: accepted.
+    const fresh = await command(SLACK.submitter, "help", CHANNEL, { timestamp: now - 299 });
+    expect(fresh.status).toBe(200);
+  });
+
+  it("refuses a signed request after the clock moved past its window", async () => {
+    const timestamp = Math.floor(app.clock.now().getTime() / 1000);
+    app.clock.advance(301);
+    const late = await command(SLACK.submitter, "help", CHANNEL, { timestamp });
+    expect(late.status).toBe(401);
+  });
+
+  it("refuses tampered and stale button clicks, and a body over the cap", async () => {
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+    const now = Math.floor(app.clock.now().getTime() / 1000);
+    expect((await click(SLACK.taker, "case_take", ticket.id, "unsigned")).status).toBe(401);
+    expect((await click(SLACK.taker, "case_take", ticket.id, { timestamp: now - 600 })).status).toBe(401);
+    expect((await click(SLACK.taker, "case_take", ticket.id, { tamper: (b) => b.replace(SLACK.taker, SLACK.submitter) })).status).toBe(401);
+    const huge = await command(SLACK.submitter, `new ACC-1 ${"x".repeat(70_000)}`);
+    expect(huge.status).toBe(413);
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } });
+    expect(row).toMatchObject({ status: "NEW", assigneeId: null });
+  });
+});
+
+describe("/case", () => {
+  it("answers help", async () => {
+    const answer = await command(SLACK.unknown, "help");
+    expect(answer.json).toMatchObject({ response_type: "ephemeral" });
+    expect(answer.json.text).toContain("/case new");
+  });
+
+  it("refuses Slack members not linked to a person, and creates nothing", async () => {
+    const before = await app.db.prisma.ticket.count();
+    const answer = await command(SLACK.unknown, "new ACC-77 nobody knows me");
+    expect(answer.status).toBe(200);
+    expect(answer.json.text).toContain("not linked to a caseflow user");
+    expect(await app.db.prisma.ticket.count()).toBe(before);
+  });
+
+  it("creates a case for the channel's team as the linked person, through createTicket's rules", async () => {
+    const answer = await command(SLACK.taker, "new ACC-9 printer on fire | smoke since 9:00");
+    expect(answer.json.text).toMatch(/^Created SLK-\d{8}-\d{3}: ACC-9 printer on fire$/);
+    const number = answer.json.text.split(" ")[1].replace(":", "");
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { number }, include: { events: true } });
+    expect(row).toMatchObject({
+      teamId: team.id,
+      channel: "SLACK",
+      accountId: "ACC-9",
+      details: "smoke since 9:00",
+      submittedById: taker.id,
+    });
+    expect(row.events.find((e) => e.type === "CREATED")).toMatchObject({ actorKind: "USER", actorUserId: taker.id });
+
+    const invalid = await command(SLACK.taker, "new AB");
+    expect(invalid.json.text).toContain("title");
+    const unrouted = await command(SLACK.taker, "new ACC-10 somewhere else", "C0NOTROUTED");
+    expect(unrouted.json.text).toContain("not linked to a caseflow team");
+  });
+
+  it("shows a case to someone who may read it, and answers not found to someone who may not", async () => {
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+    const shown = await command(SLACK.taker, ticket.number.toLowerCase());
+    expect(shown.json.response_type).toBe("ephemeral");
+    expect(JSON.stringify(shown.json.blocks)).toContain(ticket.number);
+    expect(JSON.stringify(shown.json.blocks)).toContain(ticket.requester.maskedContact);
+    const hidden = await command(SLACK.outsider, ticket.number);
+    const missing = await command(SLACK.outsider, "WX-19990101-999");
+    expect(hidden.json.text).toBe(`Case ${ticket.number} not found.`);
+    expect(missing.json.text).toBe("Case WX-19990101-999 not found.");
+    expect(hidden.json.blocks).toBeUndefined();
+  });
+});
+
+describe("buttons", () => {
+  async function readyCase() {
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+    const moved = await moveVia(app, submitter.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version });
+    return { ...ticket, version: moved.ticket.version };
+  }
+  const lastEphemeral = () => slack.ephemerals().at(-1)!.args;
+
+  it("Take it moves the case to TEAM_CHECKING and assigns it to whoever clicked, in their name", async () => {
+    const ticket = await readyCase();
+    const answer = await click(SLACK.taker, "case_take", ticket.id);
+    expect(answer.status).toBe(200);
+    expect(lastEphemeral()).toMatchObject({ channel: CHANNEL, user: SLACK.taker });
+    expect(lastEphemeral().text).toContain(`You took ${ticket.number}`);
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id }, include: { events: true } });
+    expect(row).toMatchObject({ status: "TEAM_CHECKING", assigneeId: taker.id });
+    const made = row.events.filter((e) => e.type === "STATUS_CHANGED" || e.type === "ASSIGNED").slice(-2);
+    expect(made.map((e) => [e.type, e.actorUserId])).toEqual([
+      ["STATUS_CHANGED", taker.id],
+      ["ASSIGNED", taker.id],
+    ]);
+  });
+
+  it("answers a refused move with the workflow's message and changes nothing", async () => {
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid }); // NEW: TEAM_CHECKING is not next
+    await click(SLACK.taker, "case_take", ticket.id);
+    expect(lastEphemeral().text).toContain("Not done: ");
+    expect(lastEphemeral().text).toContain("NOT_STARTED");
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } });
+    expect(row).toMatchObject({ status: "NEW", assigneeId: null });
+  });
+
+  it("answers not found to someone who may not see the case, and refuses unknown members", async () => {
+    const ticket = await readyCase();
+    await click(SLACK.outsider, "case_take", ticket.id);
+    expect(lastEphemeral().text).toBe("Case not found.");
+    await click(SLACK.unknown, "case_take", ticket.id);
+    expect(lastEphemeral().text).toContain("not linked to a caseflow user");
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } });
+    expect(row).toMatchObject({ status: "NOT_STARTED", assigneeId: null });
+  });
+
+  it("puts the 👀 and ✅ markers on the comment the message showed", async () => {
+    const before = slack.posts(CHANNEL).length;
+    const ticket = await readyCase();
+    await moveVia(app, submitter.token, { id: ticket.id, to: "TEAM_CHECKING", expectedVersion: ticket.version });
+    const current = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } });
+    await moveVia(app, submitter.token, { id: ticket.id, to: "INFORM_CUSTOMER", note: "Card reissued", expectedVersion: current.version });
+    await drain();
+    const reply = slack.posts(CHANNEL).slice(before).at(-1)!;
+    const buttons = reply.args.blocks.at(-1).elements as { action_id: string; value: string }[];
+    const onIt = buttons.find((b) => b.action_id === "case_marker_on_it")!;
+    const resolved = buttons.find((b) => b.action_id === "case_marker_resolved")!;
+    await click(SLACK.taker, onIt.action_id, onIt.value);
+    await click(SLACK.taker, resolved.action_id, resolved.value);
+    expect(lastEphemeral().text).toContain(`Marked ✅ on the latest comment of ${ticket.number}`);
+    const commentId = decodeGlobalID(JSON.parse(onIt.value).commentId).id;
+    const marks = await app.db.prisma.commentReaction.findMany({ where: { commentId }, orderBy: { emoji: "asc" } });
+    expect(marks.map((m) => [m.emoji, m.userId]).sort()).toEqual([
+      ["✅", taker.id],
+      ["👀", taker.id],
+    ]);
+    const comment = await app.db.prisma.comment.findUniqueOrThrow({ where: { id: commentId } });
+    expect(comment.body).toBe("Card reissued");
+  });
+});
