@@ -79,14 +79,20 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       }
       const ids = (kind: "WARNING" | "BREACH") => owed.filter((o) => o.kind === kind).map((o) => o.target.id);
       // The claims stay conditional: a target fired already is never fired again.
-      const warned = await tx.$queryRaw<{ id: string }[]>`
+      const warnings = ids("WARNING");
+      const breaches = ids("BREACH");
+      const warned = !warnings.length
+        ? []
+        : await tx.$queryRaw<{ id: string }[]>`
         UPDATE "SlaTarget" SET "warnedAt" = ${now}, "nextCheckAt" = "dueAt"
-        WHERE "id" = ANY(${ids("WARNING")}::uuid[])
+        WHERE "id" = ANY(${warnings}::uuid[])
           AND "warnedAt" IS NULL AND "breachedAt" IS NULL AND "metAt" IS NULL AND "pausedAt" IS NULL
         RETURNING "id"::text AS "id"`;
-      const breached = await tx.$queryRaw<{ id: string }[]>`
+      const breached = !breaches.length
+        ? []
+        : await tx.$queryRaw<{ id: string }[]>`
         UPDATE "SlaTarget" SET "breachedAt" = ${now}, "nextCheckAt" = NULL, "warnedAt" = COALESCE("warnedAt", ${now})
-        WHERE "id" = ANY(${ids("BREACH")}::uuid[]) AND "breachedAt" IS NULL AND "metAt" IS NULL AND "pausedAt" IS NULL
+        WHERE "id" = ANY(${breaches}::uuid[]) AND "breachedAt" IS NULL AND "metAt" IS NULL AND "pausedAt" IS NULL
         RETURNING "id"::text AS "id"`;
       const won = new Set([...warned, ...breached].map((row) => row.id));
       const fired = owed.filter((o) => o.kind && won.has(o.target.id)) as {
