@@ -302,6 +302,14 @@ describe("messages in the team's channel", () => {
     expect(replyBlocks).toContain("case_marker_on_it");
   });
 
+  it("keeps practice cases out of the channel", async () => {
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid, practice: true });
+    const queued = await app.db.prisma.outboundDelivery.count({
+      where: { channel: "slack", payload: { path: ["ticketId"], equals: decodeGlobalID(ticket.id).id } },
+    });
+    expect(queued).toBe(0);
+  });
+
   it("keeps a case's later messages in its thread when both are due before the first went out", async () => {
     await app.gql(
       UPSERT,

@@ -14,6 +14,7 @@ import {
   slackEventOfIncidentUpdate,
   slackEventsOfTicketEvent,
 } from "../../domain/slack.js";
+import { countsInProduction } from "../../domain/training.js";
 import { RETRY_WINDOW_MS } from "../../domain/webhooks.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 
@@ -34,6 +35,10 @@ const person = (user: { name: string; slackUserId: string | null } | null) =>
 
 /** A case as its Slack messages show it, read in the transaction as the change left it. */
 export async function slackCase(tx: Tx, ticketId: string): Promise<SlackCase> {
+  return (await readCase(tx, ticketId)).shown;
+}
+
+async function readCase(tx: Tx, ticketId: string): Promise<{ shown: SlackCase; practice: boolean }> {
   const ticket = await tx.ticket.findUniqueOrThrow({
     where: { id: ticketId },
     select: {
@@ -53,10 +58,11 @@ export async function slackCase(tx: Tx, ticketId: string): Promise<SlackCase> {
         select: { dueAt: true },
       },
       comments: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true } },
+      practice: true,
     },
   });
   const comment = ticket.comments[0];
-  return {
+  const shown: SlackCase = {
     id: encodeGlobalID("Ticket", ticket.id),
     number: ticket.number,
     title: ticket.title,
@@ -69,6 +75,7 @@ export async function slackCase(tx: Tx, ticketId: string): Promise<SlackCase> {
     slaDueAt: ticket.slaTargets[0]?.dueAt?.toISOString() ?? null,
     markerCommentId: comment ? encodeGlobalID("Comment", comment.id) : null,
   };
+  return { shown, practice: ticket.practice };
 }
 
 const newMessageId = () => `slack_${randomUUID().replaceAll("-", "")}`;
@@ -103,17 +110,19 @@ export async function enqueueTicketSlack(tx: Tx, events: readonly SlackCaseEvent
     orderBy: { channel: "asc" },
   });
   if (!routes.length) return;
-  const cases = new Map<string, SlackCase>();
+  // null: a practice case, which no team channel hears of (domain/training.ts).
+  const cases = new Map<string, SlackCase | null>();
   for (const event of wanted) {
     for (const route of routes) {
       if (route.teamId !== event.teamId) continue;
       const type = routedEvent(event.candidates, route.eventTypes);
       if (!type) continue;
-      let shown = cases.get(event.ticketId);
-      if (!shown) {
-        shown = await slackCase(tx, event.ticketId);
-        cases.set(event.ticketId, shown);
+      if (!cases.has(event.ticketId)) {
+        const read = await readCase(tx, event.ticketId);
+        cases.set(event.ticketId, countsInProduction(read) ? read.shown : null);
       }
+      const shown = cases.get(event.ticketId);
+      if (!shown) continue;
       const messageId = newMessageId();
       // The first message of a case in a channel starts its thread; a concurrent write
       // waits here for the first to commit and then replies.
