@@ -29,6 +29,8 @@ export interface AppServices {
   numberingTimeZone: string;
   /** How long a webhook endpoint's old secret still signs after a rotation. */
   webhookSecretOverlapMs: number;
+  /** Whether endpoint URLs may name loopback, private or link-local hosts (WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+  webhookAllowPrivateNetworks: boolean;
   /** The Slack bridge's settings the resolvers need; null when Slack is off (no SLACK_BOT_TOKEN). */
   slack: { caseLinkTemplate: string | null } | null;
   logger: Logger;

@@ -158,6 +158,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     survey: config.survey,
     numberingTimeZone: config.numberingTimeZone,
     webhookSecretOverlapMs: config.webhooks.secretOverlapMs,
+    webhookAllowPrivateNetworks: config.webhooks.allowPrivateNetworks,
     slack: config.slack ? { caseLinkTemplate: config.slack.caseLinkTemplate } : null,
     logger,
   };

@@ -2,8 +2,15 @@
 // networks; one block below proves the refusal without it). Signatures are checked with
 // the `standardwebhooks` package, time moves by the injected clock and the dispatcher is
 // ticked by hand, so "nothing arrived" is proven by a finished tick, never by waiting.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo, LookupFunction } from "node:net";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import pino from "pino";
 import { Webhook } from "standardwebhooks";
@@ -11,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { inTransaction, type Tx } from "../src/db/transaction.js";
 import { claimDue } from "../src/integrations/outbox.js";
+import { checkedLookup, type ResolveAll } from "../src/integrations/webhooks/post.js";
 import type { AlertMessage } from "../src/realtime/pubsub.js";
 import { recordEvent } from "../src/resolvers/audit.js";
 import { createApp } from "../src/server.js";
@@ -430,14 +438,21 @@ describe("where deliveries may go", () => {
         "http://169.254.169.254/latest/meta-data/": /169\.254\.169\.254 resolves to a linkLocal address/,
         "http://100.100.100.200/": /carrierGradeNat/,
       };
+      // Stored directly: createWebhookEndpoint refuses these hosts by name already (next
+      // test); the delivery-time check is what stops a name that comes to resolve inside,
+      // and endpoints saved while private networks were allowed.
       const ids: string[] = [];
       for (const url of Object.keys(targets)) {
-        const result = await guarded.gql(
-          CREATE_ENDPOINT,
-          { input: { url, eventTypes: ["TICKET_CREATED"], teamIds: [team.gid] } },
-          { token: guardedAdmin.token },
-        );
-        ids.push(result.data.createWebhookEndpoint.endpoint.id);
+        const row = await guarded.db.prisma.webhookEndpoint.create({
+          data: {
+            url,
+            eventTypes: ["TICKET_CREATED"],
+            teamIds: [team.id],
+            secretEncrypted: guarded.services.cipher.encrypt("whsec_c3RvcmVkIGRpcmVjdGx5"),
+            createdAt: guarded.clock.now(),
+          },
+        });
+        ids.push(gid("WebhookEndpoint", row.id));
       }
       await createTicketVia(guarded, guardedAgent.token, { teamId: team.gid });
       expect(await guarded.webhookDispatcher!.tick()).toBe(Object.keys(targets).length);
@@ -451,6 +466,84 @@ describe("where deliveries may go", () => {
         expect(delivery.lastError).toMatch(pattern);
         expect(delivery.lastResponseCode).toBeNull();
       }
+    });
+
+    it("refuses localhost and literal inside addresses when an endpoint is created or updated, naming url", async () => {
+      const refused = [
+        "http://localhost:8080/hook",
+        "http://api.localhost/hook",
+        "http://127.0.0.1/hook",
+        "http://2130706433/hook", // 127.0.0.1 as one number
+        "http://[::1]/hook",
+        "http://[::ffff:10.0.0.1]/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.1.1/hook",
+        "http://169.254.169.254/latest/meta-data/",
+      ];
+      for (const url of refused) {
+        const result = await guarded.gql(
+          CREATE_ENDPOINT,
+          { input: { url, eventTypes: ["TICKET_CREATED"], teamIds: [team.gid] } },
+          { token: guardedAdmin.token },
+        );
+        expect(result.data.createWebhookEndpoint, url).toMatchObject({ __typename: "ValidationError", field: "input.url" });
+      }
+      const created = await guarded.gql(
+        CREATE_ENDPOINT,
+        { input: { url: "https://hooks.example.com/caseflow", eventTypes: ["TICKET_CREATED"], teamIds: [team.gid] } },
+        { token: guardedAdmin.token },
+      );
+      const id = created.data.createWebhookEndpoint.endpoint.id;
+      const updated = await guarded.gql(UPDATE_ENDPOINT, { input: { id, url: "http://10.0.0.7/hook" } }, { token: guardedAdmin.token });
+      expect(updated.data.updateWebhookEndpoint).toMatchObject({ __typename: "ValidationError", field: "input.url" });
+      const stored = await guarded.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: decodeGlobalID(id).id } });
+      expect(stored.url).toBe("https://hooks.example.com/caseflow");
+      // With WEBHOOK_ALLOW_PRIVATE_NETWORKS (the main app of this file) the same URLs are taken.
+      const allowed = await app.gql(
+        CREATE_ENDPOINT,
+        { input: { url: "http://localhost:8080/hook", eventTypes: ["TICKET_CREATED"], teamIds: [teamA.gid] } },
+        { token: admin.token },
+      );
+      expect(allowed.data.createWebhookEndpoint.__typename).toBe("WebhookSecretPayload");
+    });
+  });
+
+  describe("the delivery's own lookup", () => {
+    // A stand-in for DNS, so a name can have the answers a test needs; the requests are real.
+    const resolving =
+      (...addresses: string[]): ResolveAll =>
+      (_hostname, _options, callback) =>
+        callback(
+          null,
+          addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })),
+        );
+    const send = (url: string, lookup: LookupFunction) =>
+      new Promise<{ status: number } | { error: string }>((resolve) => {
+        const req = httpRequest(url, { method: "POST", lookup, timeout: 5000 }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode! });
+        });
+        req.on("error", (error) => resolve({ error: error.message }));
+        req.end("{}");
+      });
+
+    it("checks every address a name resolves to: one inside refuses the name", async () => {
+      const hook = await receiver();
+      const outcome = await send(
+        `http://hooks.example.test:${hook.port}/hook`,
+        checkedLookup(false, resolving("93.184.216.34", "127.0.0.1")),
+      );
+      expect(outcome).toEqual({ error: "refused: hooks.example.test resolves to a loopback address; only public addresses are called" });
+      expect(hook.requests).toHaveLength(0);
+    });
+
+    it("connects to the address it checked, without resolving the name again", async () => {
+      const hook = await receiver();
+      // hooks.example.test has no address in real DNS: the request can only have reached
+      // the receiver at the address the lookup handed over.
+      const outcome = await send(`http://hooks.example.test:${hook.port}/hook`, checkedLookup(true, resolving("127.0.0.1")));
+      expect(outcome).toEqual({ status: 204 });
+      expect(hook.requests.map((r) => r.headers.host)).toEqual([`hooks.example.test:${hook.port}`]);
     });
   });
 });

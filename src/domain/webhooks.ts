@@ -230,8 +230,14 @@ export function failedTooLong(failingSince: Date | null, now: Date, disableAfter
 
 // ─── where deliveries may go ────────────────────────────────────────────────
 
-/** Why a URL cannot be an endpoint, or null. Only http(s), no user info. */
-export function endpointUrlProblem(value: string): string | null {
+/**
+ * Why a URL cannot be an endpoint, or null. Only http(s), no user info; unless private
+ * networks are allowed, no host that is this machine or an inside address by its very
+ * name: `localhost` (and `*.localhost`) or a literal loopback, private, link-local or
+ * metadata address. (A name that resolves inside is refused at delivery time, after DNS,
+ * by src/integrations/webhooks/post.ts.)
+ */
+export function endpointUrlProblem(value: string, allowPrivateNetworks = false): string | null {
   let url: URL;
   try {
     url = new URL(value);
@@ -241,6 +247,18 @@ export function endpointUrlProblem(value: string): string | null {
   if (url.protocol !== "https:" && url.protocol !== "http:") return "must be an http or https URL";
   if (url.username || url.password) return "must not carry a user name or password";
   if (value.length > 2000) return "must be at most 2000 characters";
+  if (!allowPrivateNetworks) {
+    // The URL parser has already turned 0x7f.1, 2130706433 and the like into dotted form.
+    const host = url.hostname
+      .replace(/^\[|\]$/g, "")
+      .replace(/\.$/, "")
+      .toLowerCase();
+    if (host === "localhost" || host.endsWith(".localhost")) return "must not point at this machine (localhost)";
+    if (ipaddr.isValid(host)) {
+      const kind = nonPublicAddressKind(host);
+      if (kind) return `must not be a ${kind} address (${host}); only public addresses are called`;
+    }
+  }
   return null;
 }
 

@@ -140,6 +140,32 @@ describe("addresses", () => {
     expect(endpointUrlProblem("https://user:pw@example.com/")).toMatch(/password/);
     expect(endpointUrlProblem("not a url")).toMatch(/not a URL/);
   });
+
+  it("refuses this machine and literal inside addresses by name, unless private networks are allowed", () => {
+    for (const url of [
+      "http://localhost/",
+      "http://LOCALHOST.:8080/",
+      "http://api.localhost/",
+      "http://127.0.0.1/",
+      "http://0x7f.1/",
+      "http://2130706433/",
+      "http://[::1]/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://10.0.0.1/",
+      "http://172.16.0.1/",
+      "http://192.168.0.1/",
+      "http://169.254.169.254/",
+      "http://[fe80::1]/",
+      "http://[fd00:ec2::254]/",
+      "http://0.0.0.0/",
+    ]) {
+      expect(endpointUrlProblem(url), url).toMatch(/localhost|address/);
+      expect(endpointUrlProblem(url, true), url).toBeNull();
+    }
+    for (const url of ["https://93.184.216.34/hook", "https://[2606:2800:220:1:248:1893:25c8:1946]/", "https://localhost.example.com/"]) {
+      expect(endpointUrlProblem(url), url).toBeNull();
+    }
+  });
 });
 
 describe("who manages endpoints", () => {

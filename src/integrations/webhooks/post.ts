@@ -24,10 +24,21 @@ class RefusedAddress extends Error {}
 const refusal = (host: string, kind: string) =>
   new RefusedAddress(`refused: ${host} resolves to a ${kind} address; only public addresses are called`);
 
-/** dns.lookup that answers only public addresses (or any, when private networks are allowed). */
-function checkedLookup(allowPrivateNetworks: boolean): LookupFunction {
+/** All the addresses of a name, as dns.lookup with `all: true` gives them. */
+export type ResolveAll = (
+  hostname: string,
+  options: { all: true; family?: number | "IPv4" | "IPv6" },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/**
+ * dns.lookup that answers only public addresses (or any, when private networks are
+ * allowed): every address the name has must pass, and the one handed to Node, which it
+ * connects to, is one of those checked. `resolve` is the system resolver but in tests.
+ */
+export function checkedLookup(allowPrivateNetworks: boolean, resolve: ResolveAll = dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, family: options.family }, (error, addresses: LookupAddress[]) => {
+    resolve(hostname, { all: true, family: options.family }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
       if (!addresses.length) return callback(new Error(`${hostname} has no address`), "", 0);
       if (!allowPrivateNetworks) {

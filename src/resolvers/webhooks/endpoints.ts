@@ -31,8 +31,8 @@ async function loadEndpoint(ctx: Context, globalId: string, field: string) {
   return endpoint;
 }
 
-function checkUrl(url: string) {
-  const problem = endpointUrlProblem(url.trim());
+function checkUrl(ctx: Context, url: string) {
+  const problem = endpointUrlProblem(url.trim(), ctx.webhookAllowPrivateNetworks);
   if (problem) throw ValidationError.of("input.url", problem);
   return url.trim();
 }
@@ -59,7 +59,7 @@ export async function createWebhookEndpoint(
   args: { url: string; eventTypes: WebhookEventType[]; teamIds: string[]; description?: string | null },
 ) {
   const viewer = viewerOf(ctx);
-  const url = checkUrl(args.url);
+  const url = checkUrl(ctx, args.url);
   const eventTypes = checkEventTypes(args.eventTypes);
   const teamIds = await checkTeams(ctx, args.teamIds);
   const secret = newSecret();
@@ -93,7 +93,7 @@ export async function updateWebhookEndpoint(
   },
 ) {
   const current = await loadEndpoint(ctx, args.id, "input.id");
-  const url = args.url == null ? undefined : checkUrl(args.url);
+  const url = args.url == null ? undefined : checkUrl(ctx, args.url);
   const eventTypes = args.eventTypes == null ? undefined : checkEventTypes(args.eventTypes);
   const teamIds = args.teamIds == null ? undefined : await checkTeams(ctx, args.teamIds);
   const enabling = args.enabled === true && !current.enabled;
