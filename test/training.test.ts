@@ -206,6 +206,37 @@ describe("a reply held for review", () => {
   });
 });
 
+describe("a macro's public reply", () => {
+  it("is held when the person applying the macro is under review", async () => {
+    const saved = await app.gql(
+      `mutation($i: SaveMacroInput!) { saveMacro(input: $i) { __typename ... on MacroPayload { macro { id } } ... on Error { message } } }`,
+      {
+        i: {
+          name: "Refund answer",
+          visibility: "PERSONAL",
+          actions: { comment: { template: "Refund for {{ticket.number}} is on its way.", visibility: "PUBLIC" } },
+        },
+      },
+      { token: trainee.token },
+    );
+    expect(saved.data.saveMacro.__typename).toBe("MacroPayload");
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const applied = await app.gql(
+      `mutation($i: ApplyMacroInput!) { applyMacro(input: $i) { __typename ... on Error { message } } }`,
+      { i: { ticketId: ticket.id, macroId: saved.data.saveMacro.macro.id } },
+      { token: trainee.token },
+    );
+    expect(applied.data.applyMacro.__typename).toBe("ApplyMacroPayload");
+    const rows = await app.db.prisma.comment.findMany({
+      where: { ticket: { number: ticket.number } },
+      select: { body: true, reviewState: true },
+    });
+    expect(rows).toEqual([{ body: `Refund for ${ticket.number} is on its way.`, reviewState: "PENDING_REVIEW" }]);
+    expect(await bodiesFor(ticket.id, colleague.token)).toEqual([]);
+    expect(await bodiesFor(ticket.id, mentor.token)).toEqual([`Refund for ${ticket.number} is on its way.`]);
+  });
+});
+
 describe("first response of a reviewed reply", () => {
   const SLA = `query($id: ID!) { ticket(id: $id) { firstRespondedAt sla { targets { kind state metAt breachedAt } } } }`;
   const firstResponse = async (id: string) => {
