@@ -30,6 +30,8 @@ export interface SlaMonitorOptions {
    * set after set until fewer than a full set is due.
    */
   batchSize?: number;
+  /** How many sets one scan claims and fires at the same time (2 by default). */
+  claimers?: number;
   /** Told of each alert this instance fired, once committed, with the time it committed. */
   onFired?: (alert: SlaAlertMessage, committedAt: Date) => void;
 }
@@ -41,7 +43,7 @@ export interface SlaMonitor {
 }
 
 export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
-  const { prisma, realtime, clock, logger, intervalMs, batchSize = 500 } = options;
+  const { prisma, realtime, clock, logger, intervalMs, batchSize = 500, claimers = 2 } = options;
   let running: Promise<number> | null = null;
   let stopped = false;
 
@@ -144,30 +146,41 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       for (const message of messages) options.onFired?.(message, committedAt);
       fired.push(...messages);
     };
-    for (;;) {
-      try {
-        const set = await fireSet(now, batchSize);
-        told(set.fired);
-        if (set.claimed < batchSize) return fired;
-      } catch (error) {
-        // One bad target must not hold back the others: each is tried in its own transaction.
-        logger.error({ err: error }, "SLA set failed; its targets are tried one at a time");
-        const due = await prisma.slaTarget.findMany({
-          where: { nextCheckAt: { lte: now } },
-          orderBy: { nextCheckAt: "asc" },
-          take: batchSize,
-          select: { id: true },
-        });
-        for (const { id } of due) {
-          try {
-            told((await fireSet(now, 1, [id])).fired);
-          } catch (error) {
-            logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
-          }
+    // Most scans find nothing due: one read of the index says so without a transaction.
+    if (!(await prisma.slaTarget.findFirst({ where: { nextCheckAt: { lte: now } }, select: { id: true } }))) return fired;
+    // Claimers working side by side on PostgreSQL connections of their own (SKIP LOCKED
+    // keeps their sets apart), each until fewer than a full set is left.
+    let failure: unknown = null;
+    const claimer = async () => {
+      while (failure === null) {
+        try {
+          const set = await fireSet(now, batchSize);
+          told(set.fired);
+          if (set.claimed < batchSize) return;
+        } catch (error) {
+          failure = error;
         }
-        return fired;
+      }
+    };
+    await Promise.all(Array.from({ length: claimers }, claimer));
+    if (failure !== null) {
+      // One bad target must not hold back the others: each is tried in its own transaction.
+      logger.error({ err: failure }, "SLA set failed; its targets are tried one at a time");
+      const due = await prisma.slaTarget.findMany({
+        where: { nextCheckAt: { lte: now } },
+        orderBy: { nextCheckAt: "asc" },
+        take: batchSize,
+        select: { id: true },
+      });
+      for (const { id } of due) {
+        try {
+          told((await fireSet(now, 1, [id])).fired);
+        } catch (error) {
+          logger.error({ err: error, targetId: id }, "SLA check failed; it is retried on the next scan");
+        }
       }
     }
+    return fired;
   }
 
   async function scan(): Promise<number> {
