@@ -48,6 +48,8 @@ interface Fixture {
   webhookDeliveryId: string;
   /** A public reply of the fixture's agent, held for review (they have no mentor). */
   heldReplyId: string;
+  /** A Slack channel routed for the fixture's team. */
+  slackChannelId: string;
 }
 
 type Case = { allowed: Persona[]; op: (f: Fixture) => { query: string; variables?: Record<string, unknown> } };
@@ -72,6 +74,8 @@ const RULES: Record<string, Case> = {
   tickets: q(`{ tickets(first: 5) { totalCount } }`, READERS),
   teams: q(`{ teams(first: 5) { totalCount } }`, SIGNED_IN),
   users: q(`{ users(first: 5) { totalCount } }`, SIGNED_IN),
+  // People only; each sees the held replies they may review (the fixture's to its team's supervisors and above).
+  repliesAwaitingReview: q(`{ repliesAwaitingReview(first: 5) { totalCount } }`, PEOPLE),
   tiers: q(`{ tiers { level } }`, SIGNED_IN),
   tags: q(`{ tags(first: 5) { totalCount } }`, SIGNED_IN),
   autoReplies: q(`{ autoReplies { channel } }`, SIGNED_IN),
@@ -278,6 +282,27 @@ const RULES: Record<string, Case> = {
   deleteWebhookEndpoint: m("deleteWebhookEndpoint", "input", "DeleteWebhookEndpointInput!", (f) => ({ id: f.webhookEndpointId }), ADMIN),
   rotateWebhookSecret: m("rotateWebhookSecret", "input", "RotateWebhookSecretInput!", (f) => ({ id: f.webhookEndpointId }), ADMIN),
   redeliverWebhook: m("redeliverWebhook", "input", "RedeliverWebhookInput!", (f) => ({ deliveryId: f.webhookDeliveryId }), ADMIN),
+
+  // ─── Slack (routes: administrators and the team's supervisors; links: administrators)
+  slackChannels: q(`{ slackChannels { id } }`, LEADS),
+  upsertSlackChannel: m(
+    "upsertSlackChannel",
+    "input",
+    "UpsertSlackChannelInput!",
+    (f) => ({ teamId: f.team.gid, channel: slackId("C"), eventTypes: ["TICKET_CREATED"] }),
+    ["supervisor", "admin"],
+  ),
+  deleteSlackChannel: m("deleteSlackChannel", "input", "DeleteSlackChannelInput!", (f) => ({ id: f.slackChannelId }), [
+    "supervisor",
+    "admin",
+  ]),
+  linkSlackUser: m(
+    "linkSlackUser",
+    "input",
+    "LinkSlackUserInput!",
+    (f) => ({ userId: gid("User", f.teamAgentId), slackUserId: slackId("U") }),
+    ADMIN,
+  ),
   // Supervisors of the trainee's team and above set mentors; the team's supervisors and above review held replies (no mentor here).
   setMentor: m("setMentor", "input", "SetMentorInput!", (f) => ({ userId: gid("User", f.teamAgentId), reviewRequired: true }), LEADS),
   approveReply: m("approveReply", "input", "ApproveReplyInput!", (f) => ({ commentId: f.heldReplyId }), LEADS),
@@ -291,6 +316,11 @@ const RULES: Record<string, Case> = {
   liveMetrics: q(`subscription($t: [ID!]) { liveMetrics(teamIds: $t) { open } }`, LEADS, (f) => ({ t: [f.team.gid] })),
 };
 
+/** A Slack channel or member id no other fixture uses. */
+function slackId(prefix: "C" | "U") {
+  return `${prefix}0${randomUUID().replaceAll("-", "").slice(0, 10).toUpperCase()}`;
+}
+
 /** Fields whose null answer means "hidden from you" rather than "nothing there". */
 const NULL_MEANS_HIDDEN = new Set(["ticket", "ticketByNumber", "node"]);
 
@@ -299,7 +329,11 @@ let fixtureTeam: Awaited<ReturnType<typeof seedTeam>>;
 let otherTeam: Awaited<ReturnType<typeof seedTeam>>;
 
 beforeAll(async () => {
-  app = await createTestApp({ slaMonitor: false });
+  app = await createTestApp({
+    slaMonitor: false,
+    // Slack on, so its routes can be written; nothing the matrix does is sent anywhere.
+    slack: { botToken: "xoxb-matrix", signingSecret: "matrix", apiUrl: "http://127.0.0.1:9/api/", caseLinkTemplate: null, timeoutMs: 100 },
+  });
   fixtureTeam = await seedTeam(app);
   otherTeam = await seedTeam(app);
 });
@@ -360,6 +394,9 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
     },
     include: { deliveries: true },
   });
+  const slackChannel = await app.db.prisma.slackChannel.create({
+    data: { teamId: fixtureTeam.id, channel: slackId("C"), eventTypes: ["INCIDENT_RESOLVED"] },
+  });
   return {
     team: fixtureTeam,
     ticketId: ticket.id,
@@ -375,6 +412,7 @@ async function fixture(): Promise<Omit<Fixture, "personaId">> {
     webhookEndpointId: gid("WebhookEndpoint", endpoint.id),
     webhookDeliveryId: gid("WebhookDelivery", endpoint.deliveries[0]!.id),
     heldReplyId: gid("Comment", heldReply.id),
+    slackChannelId: gid("SlackChannel", slackChannel.id),
   };
 }
 
