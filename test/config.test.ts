@@ -22,6 +22,25 @@ describe("loadConfig", () => {
     expect(config.bootstrapAdmin).toBeUndefined();
   });
 
+  it("turns the Slack bridge on with its token and signing secret, and reports its bad settings", () => {
+    expect(loadConfig({}).slack).toBeNull();
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({
+      botToken: "xoxb-1",
+      signingSecret: "s",
+      apiUrl: "https://slack.com/api/",
+      caseLinkTemplate: null,
+      timeoutMs: 10_000,
+    });
+    expect(loadConfig({ SLACK_BOT_TOKEN: "x", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: "http://127.0.0.1:9/api" }).slack?.apiUrl).toBe(
+      "http://127.0.0.1:9/api/",
+    );
+    const found = problems({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_API_URL: "slack.com", CASE_LINK_TEMPLATE: "https://x.example/cases" });
+    expect(found).toHaveLength(3);
+    expect(found.join("\n")).toMatch(/SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN/);
+    expect(found.join("\n")).toMatch(/SLACK_API_URL must be an http\(s\) URL/);
+    expect(found.join("\n")).toMatch(/CASE_LINK_TEMPLATE must be an http\(s\) URL containing \{number\}/);
+  });
+
   it("switches to PostgreSQL when DATABASE_URL is set", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://app@db.internal:5432/caseflow", DATABASE_POOL_SIZE: "25" });
     expect(config.database).toEqual({ kind: "postgres", url: "postgres://app@db.internal:5432/caseflow", poolSize: 25 });
