@@ -11,8 +11,9 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { inTransaction, publishAfterCommit } from "../db/transaction.js";
 import { escalationFor } from "../domain/escalation.js";
-import { alertDue, type SlaKind, schedule } from "../domain/sla.js";
+import { alertDue, type SlaKind, schedule, type TargetClock } from "../domain/sla.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { Priority } from "../generated/prisma/enums.js";
 import { recordEvents } from "../resolvers/audit.js";
 import { autoEscalate } from "../resolvers/escalation.js";
 import { calendarRules } from "../resolvers/sla/clocks.js";
@@ -36,6 +37,18 @@ export interface SlaMonitorOptions {
   onFired?: (alert: SlaAlertMessage, committedAt: Date) => void;
 }
 
+/** A claimed target as the claim reads it: its clock, and its case's priority and tier. */
+interface ClaimedTarget extends TargetClock {
+  id: string;
+  ticketId: string;
+  kind: string;
+  cycle: number;
+  calendarId: string | null;
+  priority: Priority;
+  tierId: string | null;
+  tierLevel: number | null;
+}
+
 export interface SlaMonitor {
   /** One scan: fires what is due now; resolves to the number of SLA alerts and automations this instance fired. */
   tick(): Promise<number>;
@@ -53,16 +66,18 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
    */
   async function fireSet(now: Date, size: number, only?: readonly string[]) {
     return inTransaction({ prisma, realtime }, async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id"::text AS "id" FROM "SlaTarget"
-        WHERE "nextCheckAt" <= ${now} ${only ? Prisma.sql`AND "id" = ANY(${only}::uuid[])` : Prisma.empty}
-        ORDER BY "nextCheckAt" LIMIT ${size} FOR UPDATE SKIP LOCKED`;
-      if (!locked.length) return { claimed: 0, fired: [] as SlaAlertMessage[] };
-      const targets = await tx.slaTarget.findMany({
-        where: { id: { in: locked.map((row) => row.id) } },
-        orderBy: [{ nextCheckAt: "asc" }, { id: "asc" }],
-        include: { ticket: { select: { priority: true, tierId: true, tier: { select: { level: true } } } } },
-      });
+      // Locks the set and reads it, with what the escalation policy reads of its cases.
+      const targets = await tx.$queryRaw<ClaimedTarget[]>`
+        SELECT s."id"::text AS "id", s."ticketId"::text AS "ticketId", s."kind"::text AS "kind", s."cycle",
+               s."calendarId"::text AS "calendarId", s."budgetSeconds", s."consumedSeconds", s."warningBeforeSeconds",
+               s."startedAt", s."dueAt", s."warnAt", s."pausedAt", s."metAt", s."warnedAt", s."breachedAt",
+               t."priority"::text AS "priority", t."tierId"::text AS "tierId", tier."level" AS "tierLevel"
+        FROM "SlaTarget" s JOIN "Ticket" t ON t."id" = s."ticketId" LEFT JOIN "Tier" tier ON tier."id" = t."tierId"
+        WHERE s."id" IN (SELECT "id" FROM "SlaTarget"
+                         WHERE "nextCheckAt" <= ${now} ${only ? Prisma.sql`AND "id" = ANY(${only}::uuid[])` : Prisma.empty}
+                         ORDER BY "nextCheckAt" LIMIT ${size} FOR UPDATE SKIP LOCKED)
+        ORDER BY s."nextCheckAt", s."id"`;
+      if (!targets.length) return { claimed: 0, fired: [] as SlaAlertMessage[] };
       const owed = targets.map((target) => ({ target, kind: alertDue(target, now) }));
       // Nothing owed (met, paused, or a stale check time): recompute when to look again.
       const stale = owed.filter((o) => !o.kind).map((o) => o.target);
@@ -115,9 +130,8 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       for (const { target, kind } of fired) {
         if (kind !== "BREACH") continue;
         // Whether a breach escalates is the domain's policy (escalationFor); only those that do cost statements.
-        const trigger = { kind: "slaBreach", target: target.kind as SlaKind, priority: target.ticket.priority } as const;
-        if (escalationFor(trigger, target.ticket.tier?.level ?? null))
-          await autoEscalate(tx, { id: target.ticketId, tierId: target.ticket.tierId }, trigger, now);
+        const trigger = { kind: "slaBreach", target: target.kind as SlaKind, priority: target.priority } as const;
+        if (escalationFor(trigger, target.tierLevel)) await autoEscalate(tx, { id: target.ticketId, tierId: target.tierId }, trigger, now);
       }
       // The event's statement also read the case's access facts; escalating a tier does not change them.
       const messages = fired.map(
@@ -134,7 +148,7 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       publishAfterCommit(tx, (live) => {
         for (const message of messages) live.pubsub.publish("sla-alert", message);
       });
-      return { claimed: locked.length, fired: messages };
+      return { claimed: targets.length, fired: messages };
     });
   }
 
