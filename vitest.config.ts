@@ -15,7 +15,14 @@ export default defineConfig({
     // database when DATABASE_URL is set), so files run in parallel safely. Each is a
     // copy of one database migrated and seeded once per run by the global setup.
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup.ts"],
     pool: "forks",
+    // A worker runs its files in one module graph: the app (schema, Prisma client,
+    // graphql-yoga) is imported once per worker instead of once per file, most of a
+    // small file's time. Nothing in src/ keeps state between apps; what the test helpers
+    // keep per file is reset by test/setup.ts. Tests replace functions with vi.spyOn on
+    // the module object, not vi.mock, which would not reach modules already loaded.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

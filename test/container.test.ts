@@ -4,13 +4,12 @@
 // it must stop on the signal itself); the image runs as a non-root user; compose.yaml's
 // two instances share PostgreSQL and Redis behind a proxy that reaches both and is trusted.
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { startServer } from "./helpers/process.js";
+import { preparedDataDir, startServer } from "./helpers/process.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dirs: string[] = [];
@@ -77,7 +76,7 @@ describe("the container image", () => {
     const build = spawnSync(process.execPath, ["scripts/start.mjs", "--build-only"], { cwd: root, encoding: "utf8" });
     expect(build.status, build.stderr).toBe(0);
 
-    const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-image-"));
+    const dataDir = await preparedDataDir("caseflow-image-");
     dirs.push(dataDir);
     // Only what differs on a shared machine: the data folder, a free port, loopback only.
     const env = { ...image.env, DATA_DIR: dataDir, PORT: String(await freePort()), HOST: "127.0.0.1" };

@@ -4,12 +4,10 @@
 // Runs on the database of the run: embedded PGlite, or PostgreSQL with DATABASE_URL.
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "./helpers/app.js";
-import { gqlAt, type Running, startServer } from "./helpers/process.js";
+import { gqlAt, preparedDataDir, type Running, startServer } from "./helpers/process.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -21,7 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("SIGKILL under load", () => {
   it("loses no acknowledged write, leaves no case without its audit trail, repeats no number, and fires missed SLA breaches once", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-crash-"));
+    const dataDir = await preparedDataDir("caseflow-crash-");
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { database, drop } = await freshDatabase();
     cleanups.push(drop);

@@ -20,10 +20,15 @@ import { databaseUrl, TEST_DATABASE_PREFIX, withClient } from "./helpers/databas
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** The tarball of the prepared PGlite database (runs without DATABASE_URL). */
-    pgliteDump: string | null;
+    /** The tarball of the prepared PGlite database (also in runs with DATABASE_URL, for tests that use PGlite anyway). */
+    pgliteDump: string;
     /** The prepared template database and the prefix of this run's databases (with DATABASE_URL). */
     postgres: { template: string; prefix: string } | null;
+    /**
+     * The prepared PGlite database as a data folder on disk, for tests that start the
+     * server as a process on a DATA_DIR (they run on PGlite whatever DATABASE_URL says).
+     */
+    pgliteFolder: string;
   }
 }
 
@@ -43,17 +48,27 @@ async function preparePglite(): Promise<Blob> {
   }
 }
 
+/** The prepared PGlite database as a tarball and as a data folder (opened from it once). */
+async function writePglite(folder: string): Promise<{ dump: string; dataFolder: string }> {
+  const tarball = await preparePglite();
+  const dump = path.join(folder, "seeded.tar.gz");
+  await writeFile(dump, Buffer.from(await tarball.arrayBuffer()));
+  const dataFolder = path.join(folder, "pglite");
+  const opened = await PGlite.create(dataFolder, { loadDataDir: tarball });
+  await opened.close();
+  return { dump, dataFolder };
+}
+
 export default async function setup(project: TestProject) {
   const base = process.env.DATABASE_URL;
+  const folder = await mkdtemp(path.join(os.tmpdir(), "caseflow-test-"));
+  const removeFolder = () => rm(folder, { recursive: true, force: true });
   if (!base) {
-    const folder = await mkdtemp(path.join(os.tmpdir(), "caseflow-test-"));
-    const dump = path.join(folder, "seeded.tar.gz");
-    await writeFile(dump, Buffer.from(await (await preparePglite()).arrayBuffer()));
+    const { dump, dataFolder } = await writePglite(folder);
     project.provide("pgliteDump", dump);
+    project.provide("pgliteFolder", dataFolder);
     project.provide("postgres", null);
-    return async () => {
-      await rm(folder, { recursive: true, force: true });
-    };
+    return removeFolder;
   }
 
   // The run's own prefix: teardown drops this run's databases, leaks included, and never
@@ -63,16 +78,21 @@ export default async function setup(project: TestProject) {
   await withClient(base, (client) => client.query(`CREATE DATABASE ${template}`));
   // CREATE DATABASE … TEMPLATE refuses while anyone is connected to the template, so
   // this pool is closed before the first file starts.
-  const db = await createDb({ kind: "postgres", url: databaseUrl(base, template), poolSize: 2 });
-  try {
-    await db.migrate();
-    await seedDefaults(db.prisma);
-  } finally {
-    await db.close();
-  }
-  project.provide("pgliteDump", null);
+  const preparePostgres = async () => {
+    const db = await createDb({ kind: "postgres", url: databaseUrl(base, template), poolSize: 2 });
+    try {
+      await db.migrate();
+      await seedDefaults(db.prisma);
+    } finally {
+      await db.close();
+    }
+  };
+  const [{ dump, dataFolder }] = await Promise.all([writePglite(folder), preparePostgres()]);
+  project.provide("pgliteDump", dump);
+  project.provide("pgliteFolder", dataFolder);
   project.provide("postgres", { template, prefix });
   return async () => {
+    await removeFolder();
     await withClient(base, async (client) => {
       const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);

@@ -1,7 +1,7 @@
 // Logins that cannot be guessed at: one login per request on every road, failed logins
 // slowing down further ones per account and per address (in memory and through Redis),
 // the same work and answer for unknown accounts, a password policy, and security logs.
-import { randomBytes, randomUUID } from "node:crypto";
+import crypto, { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,15 +17,13 @@ import { seedUser, type TestUser } from "./helpers/seed.js";
 import { sendOver, TRANSPORTS } from "./helpers/transports.js";
 
 // Counts scrypt runs (each still runs for real) to show unknown accounts cost the same work.
-const scryptRuns = vi.hoisted(() => ({ count: 0 }));
-vi.mock("node:crypto", async (importOriginal) => {
-  const real = await importOriginal<typeof import("node:crypto")>();
-  const scrypt = ((...args: Parameters<typeof real.scrypt>) => {
-    scryptRuns.count++;
-    return (real.scrypt as (...a: unknown[]) => void)(...args);
-  }) as typeof real.scrypt;
-  return { ...real, default: { ...real, scrypt }, scrypt };
-});
+const scryptRuns = { count: 0 };
+const realScrypt = crypto.scrypt;
+vi.spyOn(crypto, "scrypt").mockImplementation(((...args: Parameters<typeof realScrypt>) => {
+  scryptRuns.count++;
+  return (realScrypt as (...a: unknown[]) => void)(...args);
+}) as typeof realScrypt);
+afterAll(() => void vi.mocked(crypto.scrypt).mockRestore());
 
 const PASSWORD = "correct horse battery";
 const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { __typename ... on LoginPayload { token } ... on Error { code message } } }`;

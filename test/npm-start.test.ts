@@ -3,11 +3,9 @@
 // exited while its shell's child kept serving, orphaned).
 
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { startServer } from "./helpers/process.js";
+import { preparedDataDir, startServer } from "./helpers/process.js";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -18,7 +16,7 @@ describe("npm start", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
     "passes %s to the server, which stops cleanly; npm exits 0",
     async (signal) => {
-      const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-start-"));
+      const dataDir = await preparedDataDir("caseflow-start-");
       dirs.push(dataDir);
       // Builds dist/ first when it is missing or older than src/ (as on a fresh clone).
       const server = await startServer(

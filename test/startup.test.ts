@@ -3,11 +3,9 @@
 // away still stops cleanly on SIGTERM, with status 0.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { startServer } from "./helpers/process.js";
+import { preparedDataDir, startServer } from "./helpers/process.js";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -39,7 +37,7 @@ describe("start-up and shutdown without their dependencies", () => {
   }, 60_000);
 
   it("starts while Redis does not answer, says so, and exits 0 on SIGTERM", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "caseflow-"));
+    const dataDir = await preparedDataDir();
     dirs.push(dataDir);
     const server = await startServer({ DATA_DIR: dataDir, REDIS_URL: "redis://127.0.0.1:1", SHUTDOWN_GRACE_SECONDS: "2" });
     expect(server.logs.join("")).toMatch(/Redis does not answer/);

@@ -16,6 +16,18 @@ import type { AlertMessage } from "../../src/realtime/pubsub.js";
  */
 const streams = { opened: 0, settled: 0, waiters: new Set<{ index: number; resolve: () => void }>() };
 
+/**
+ * Starts the count afresh. Test files share this module when vitest runs them in one
+ * worker without isolation (test/setup.ts calls this before each file), and a file whose
+ * streams did not all report (processes, apps built without reportLiveStreams) must not
+ * leave the next file's count off by those.
+ */
+export function resetLiveStreams(): void {
+  streams.opened = 0;
+  streams.settled = 0;
+  streams.waiters.clear();
+}
+
 function settleOne() {
   streams.settled++;
   for (const waiter of [...streams.waiters]) {
