@@ -54,7 +54,7 @@ async function writePglite(folder: string): Promise<{ dump: string; dataFolder: 
   const dump = path.join(folder, "seeded.tar.gz");
   await writeFile(dump, Buffer.from(await tarball.arrayBuffer()));
   const dataFolder = path.join(folder, "pglite");
-  const opened = await PGlite.create(dataFolder, { loadDataDir: tarball });
+  const opened = await openPGlite({ dataDir: dataFolder, loadDataDir: tarball });
   await opened.close();
   return { dump, dataFolder };
 }
