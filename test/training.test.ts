@@ -46,6 +46,13 @@ const REJECT = `mutation($i: RejectReplyInput!) { rejectReply(input: $i) {
 } }`;
 const COMMENTS = `query($id: ID!) { ticket(id: $id) { comments { edges { node { id body reviewState } } } } }`;
 const ALERTS = `subscription { alerts { kind audience message ticket { number } } }`;
+const AWAITING = `{ repliesAwaitingReview { totalCount edges { node { body author { name } ticket { number } } } } }`;
+/** The held replies waiting for a viewer's decision, as "<case number>: <body>". */
+const awaiting = async (token: string) => {
+  const list = (await app.gql(AWAITING, {}, { token })).data.repliesAwaitingReview;
+  expect(list.totalCount).toBe(list.edges.length);
+  return list.edges.map((e: { node: { body: string; ticket: { number: string } } }) => `${e.node.ticket.number}: ${e.node.body}`);
+};
 
 const setMentor = async (input: Record<string, unknown>, token = supervisor.token) =>
   (await app.gql(SET_MENTOR, { i: input }, { token })).data?.setMentor;
@@ -135,6 +142,13 @@ describe("a reply held for review", () => {
       });
 
       const both = ["Dear customer, your refund is on its way.", "internal: checked the ledger"];
+      const waitingLine = `${ticket.number}: Dear customer, your refund is on its way.`;
+      expect(await awaiting(mentor.token)).toEqual([waitingLine]);
+      expect(await awaiting(supervisor.token)).toEqual([waitingLine]);
+      expect(await awaiting(manager.token)).toContain(waitingLine);
+      expect(await awaiting(trainee.token)).toEqual([]);
+      expect(await awaiting(colleague.token)).toEqual([]);
+      expect(await awaiting(otherSupervisor.token)).toEqual([]);
       expect(await bodiesFor(ticket.id, trainee.token)).toEqual(both);
       expect(await bodiesFor(ticket.id, mentor.token)).toEqual(both);
       expect(await bodiesFor(ticket.id, supervisor.token)).toEqual(both);
@@ -166,6 +180,7 @@ describe("a reply held for review", () => {
       for (const viewer of [colleague, trainee, supervisor]) expect(await bodiesFor(ticket.id, viewer.token)).toEqual(both);
       expect(await bodiesFor(ticket.id, reader.token)).toEqual(both);
       expect(await sent()).toEqual(["NOTE", "REPLY"]);
+      expect(await awaiting(mentor.token)).toEqual([]);
       const events = await eventsOf(ticket.number);
       expect(events.slice(-2).map((e) => ({ type: e.type, actor: e.actorUserId }))).toEqual([
         { type: "REPLY_APPROVED", actor: mentor.id },

@@ -332,6 +332,32 @@ export function mayReviewReply(viewer: Viewer | null, comment: CommentAccessFact
 }
 
 /**
+ * mayReviewReply as a query condition: the held replies waiting for this viewer, on cases
+ * they may see (visibleTicketsWhere), never their own. Kept beside mayReviewReply so the
+ * two forms of the rule change together.
+ */
+export function reviewableRepliesWhere(viewer: Viewer) {
+  if (viewer.kind !== "user") return { id: { in: [] as string[] } };
+  const reviewers = hasRole(viewer, "MANAGER")
+    ? []
+    : [
+        {
+          OR: [
+            { author: { mentorId: viewer.userId } },
+            ...(hasRole(viewer, "SUPERVISOR") ? [{ ticket: { teamId: { in: [...viewer.teamIds] } } }] : []),
+          ],
+        },
+      ];
+  return {
+    AND: [
+      { reviewState: "PENDING_REVIEW" as const, authorId: { not: viewer.userId } },
+      { ticket: visibleTicketsWhere(viewer) },
+      ...reviewers,
+    ],
+  };
+}
+
+/**
  * Who may set a person's mentor and review requirement: administrators and managers for
  * anyone, supervisors for the members of their own teams. People only.
  */

@@ -1,7 +1,8 @@
 // Training mode: mentors, the review requirement, and the review of held replies. Practice
 // cases are a flag on the case itself (Ticket.practice, CreateTicketInput.practice).
+import { reviewableRepliesWhere } from "../domain/access.js";
 import { approveReply, type ReviewResult, rejectReply, setMentor } from "../resolvers/training.js";
-import { builder } from "./builder.js";
+import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors, ticketWriteErrors } from "./errors.js";
 import { changedTicketField } from "./ticket/payloads.js";
 import { UserRef } from "./user.js";
@@ -28,7 +29,31 @@ builder.prismaObjectFields("Comment", (t) => ({
     description: "When the reply was approved (the time the customer got it) or rejected.",
   }),
   rejectReason: t.exposeString("rejectReason", { nullable: true, description: "Why the reply was sent back." }),
+  ticket: t.relation("ticket", { description: "The case the comment is on." }),
 }));
+
+builder.queryField("repliesAwaitingReview", (t) =>
+  t.prismaConnection(
+    {
+      type: "Comment",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 50,
+      description:
+        "Held replies the viewer may approve or reject, oldest first: those of the people they mentor and, for supervisors, of their teams' cases (managers and administrators: all). Never their own.",
+      authScopes: { user: true },
+      totalCount: (_parent, _args, ctx) => ctx.prisma.comment.count({ where: reviewableRepliesWhere(ctx.viewer!) }),
+      resolve: (query, _root, _args, ctx) =>
+        ctx.prisma.comment.findMany({
+          ...query,
+          where: reviewableRepliesWhere(ctx.viewer!),
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        }),
+    },
+    { name: "HeldReplyConnection", description: "A page of held replies.", fields: totalCountField("held replies") },
+    { name: "HeldReplyEdge", description: "A held reply and its cursor." },
+  ),
+);
 
 builder.prismaObjectFields(UserRef, (t) => ({
   mentor: t.relation("mentor", { nullable: true, description: "Who reviews the person's public replies while reviewRequired is on." }),

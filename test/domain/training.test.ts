@@ -7,6 +7,7 @@ import {
   mayMentor,
   mayReviewReply,
   receivesAlert,
+  reviewableRepliesWhere,
   type TokenScope,
   type Viewer,
   visibleCommentsWhere,
@@ -104,6 +105,24 @@ describe("mayReviewReply", () => {
     expect(may(person("colleague", "AGENT", ["A"]))).toBe(false);
     expect(may(person("otherLead", "SUPERVISOR", ["B"]))).toBe(false);
     expect(may(token(["admin"]))).toBe(false);
+  });
+});
+
+describe("reviewableRepliesWhere", () => {
+  it("is mayReviewReply as a condition, on cases the reviewer may see", () => {
+    const held = { reviewState: "PENDING_REVIEW", authorId: { not: "me" } };
+    expect(reviewableRepliesWhere(token(["admin"]))).toEqual({ id: { in: [] } });
+    expect(reviewableRepliesWhere(person("me", "MANAGER"))).toEqual({ AND: [held, { ticket: {} }] });
+    expect(reviewableRepliesWhere(person("me", "AGENT", ["A"]))).toEqual({
+      AND: [
+        held,
+        { ticket: { OR: [{ teamId: { in: ["A"] } }, { assigneeId: "me" }, { submittedById: "me" }] } },
+        { OR: [{ author: { mentorId: "me" } }] },
+      ],
+    });
+    expect((reviewableRepliesWhere(person("me", "SUPERVISOR", ["A"])) as { AND: unknown[] }).AND.at(-1)).toEqual({
+      OR: [{ author: { mentorId: "me" } }, { ticket: { teamId: { in: ["A"] } } }],
+    });
   });
 });
 
