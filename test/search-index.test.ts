@@ -20,7 +20,11 @@ beforeAll(async () => {
   const team = await seedTeam(app);
   admin = await seedUser(app, "ADMIN");
   agent = await seedUser(app, "AGENT", [team.id]);
-  await createTicketVia(app, agent.token, { teamId: team.gid, accountId: "ACC-SEARCH-1", title: "ACC-SEARCH-1 card charged twice for order 0424242" });
+  await createTicketVia(app, agent.token, {
+    teamId: team.gid,
+    accountId: "ACC-SEARCH-1",
+    title: "ACC-SEARCH-1 card charged twice for order 0424242",
+  });
 });
 afterAll(async () => {
   await app.close();
