@@ -141,29 +141,47 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
   it("fires each SLA alert once in total and delivers it once to every subscriber, even when instances stop", async () => {
     const clients = instances.map(({ port }) => wsClient(port, token));
     const ALERTS = `subscription { slaAlerts { id kind target ticket { number } } }`;
+    const of = (ticket: { number: string }) => (e: any) => e.slaAlerts.ticket.number === ticket.number;
+    /**
+     * Moves the shared clock a second at a time (first response: warning at 1 s, breach
+     * at 2 s; resolution: warning at 2 s, breach at 3 s), waiting each time for the
+     * alerts then due, so none is moot when its monitor finds it.
+     */
+    const fallDue = async (ticket: { number: string }, feeds: Collector[]) => {
+      for (const [seconds, alerts] of [
+        [1, 1],
+        [1, 3],
+        [1, 4],
+      ] as const) {
+        clock.advance(seconds);
+        for (const feed of feeds) await feed.waitForMatching(of(ticket), alerts);
+      }
+    };
     try {
       const feeds: Collector[] = await Promise.all(clients.map((client) => subscribeWs(client, ALERTS)));
       const ticket = await createAndSubmit(instances[0]!);
-      const mine = (e: any) => e.slaAlerts.ticket.number === ticket.number;
-      for (const feed of feeds) await feed.waitForMatching(mine, 4, 10_000);
-      await new Promise((r) => setTimeout(r, 500));
-      for (const feed of feeds) {
-        const ids = feed.received.filter(mine).map((e: any) => e.slaAlerts.id);
-        expect(ids).toHaveLength(4);
-        expect(new Set(ids).size).toBe(4);
-      }
+      await fallDue(ticket, feeds);
+      // Each alert was claimed once: one audit event each, whichever monitor fired it.
       const prisma = instances[0]!.app.db.prisma;
       const fired = await prisma.ticketEvent.count({
         where: { ticket: { number: ticket.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } },
       });
       expect(fired).toBe(4);
+      // A later case's alerts are the sentinel: a copy of an earlier alert would have been
+      // published before them, and every subscriber receives in publishing order.
+      const probe = await createAndSubmit(instances[0]!);
+      await fallDue(probe, feeds);
+      for (const feed of feeds) {
+        const ids = feed.received.filter(of(ticket)).map((e: any) => e.slaAlerts.id);
+        expect(ids).toHaveLength(4);
+        expect(new Set(ids).size).toBe(4);
+      }
 
       // Two of three instances go away before the next case's alerts fall due.
       const next = await createAndSubmit(instances[1]!);
       await instances[0]!.app.stop();
       await instances[1]!.app.stop();
-      const survivor = feeds[2]!;
-      await survivor.waitForMatching((e: any) => e.slaAlerts.ticket.number === next.number, 4, 10_000);
+      await fallDue(next, [feeds[2]!]);
       const survivorPrisma = instances[2]!.app.db.prisma;
       expect(
         await survivorPrisma.ticketEvent.count({
@@ -178,18 +196,14 @@ describe.runIf(available)("several instances on PostgreSQL and Redis", () => {
   it("fires alerts that fell due while every instance was down once one comes back", async () => {
     const ticket = await createAndSubmit(instances[2]!);
     await instances[2]!.app.stop();
-    // Everything is down while the targets fall due.
-    await new Promise((r) => setTimeout(r, 3500));
+    // Everything is down while both targets fall due (3 s on the shared clock).
+    clock.advance(4);
     const back = await boot();
-    const prisma = back.app.db.prisma;
-    const deadline = Date.now() + 5000;
-    let fired = 0;
-    while (Date.now() < deadline && fired < 2) {
-      fired = await prisma.ticketEvent.count({ where: { ticket: { number: ticket.number }, type: "SLA_BREACHED" } });
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    const events = await prisma.ticketEvent.findMany({
+    // Two scans from the instance that came back: the second starts after this line, so
+    // whatever was due when it started has fired by the time it ends.
+    await back.app.slaMonitor!.tick();
+    await back.app.slaMonitor!.tick();
+    const events = await back.app.db.prisma.ticketEvent.findMany({
       where: { ticket: { number: ticket.number }, type: { in: ["SLA_WARNING", "SLA_BREACHED"] } },
     });
     // Both targets were past due: each breach fires once; the moot warnings are not sent late.
