@@ -258,6 +258,27 @@ describe("POST /import/tickets.csv", () => {
     expect((await counts()).tickets).toBe(before.tickets + 2);
   });
 
+  it("imports each row once when the same file is imported twice at the same time", async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => [
+      `ACC-9${i} twice`,
+      `ACC-9${i}`,
+      `TWICE-${i}`,
+      i % 2 ? `API-20240301-${100 + i}` : "",
+    ]);
+    const file = csv(["title", "accountId", "externalRef", "number"], rows);
+    const [a, b] = await Promise.all([post(file, { token: admin.token }), post(file, { token: admin.token })]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.imported + b.body.imported).toBe(20);
+    expect(a.body.skipped + b.body.skipped).toBe(20);
+    expect(a.body.rejected + b.body.rejected).toBe(0);
+    const cases = await app.db.prisma.ticket.findMany({
+      where: { externalRef: { startsWith: "TWICE-" } },
+      select: { externalRef: true, number: true },
+    });
+    expect(cases.map((c) => c.externalRef).sort()).toEqual(rows.map((r) => r[2]).sort());
+    expect(new Set(cases.map((c) => c.number)).size).toBe(20);
+  });
+
   it("is for administrators only, takes text/csv only, and bounds the body", async () => {
     const token = await seedApiToken(app, ["tickets:write", "tickets:read"]);
     const adminToken = await seedApiToken(app, ["admin"]);
