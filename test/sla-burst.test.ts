@@ -137,4 +137,45 @@ describe(`a burst larger than a claim set, two monitors racing (${onPostgres ? "
     expect(await ticks()).toEqual([0, 0]);
     expect(await prisma.ticketEvent.count({ where: { type: { in: ["SLA_BREACHED", "RULE_FIRED"] } } })).toBe(TARGETS + CHECKS);
   });
+
+  it("reschedules a claimed target that owes nothing instead of alerting it", async () => {
+    const prisma = instances[0]!.db.prisma;
+    const now = clock.now();
+    await prisma.ticket.createMany({
+      data: ["STALE-RUNNING", "STALE-MET"].map((number) => ({
+        number,
+        title: number,
+        accountId: number,
+        channel: "API" as const,
+        type: "INQUIRY" as const,
+        priority: "LOW" as const,
+        status: "NOT_STARTED" as const,
+      })),
+    });
+    const [running, met] = await Promise.all(
+      ["STALE-RUNNING", "STALE-MET"].map((number) => prisma.ticket.findUniqueOrThrow({ where: { number } })),
+    );
+    // Both are looked at now: one runs for another 10 minutes (its check time is stale),
+    // the other was met; neither owes an alert.
+    const stale = new Date(now.getTime() - 1000);
+    const due = new Date(now.getTime() + 600_000);
+    await prisma.slaTarget.createMany({
+      data: [
+        {
+          ticketId: running!.id,
+          kind: "RESOLUTION",
+          budgetSeconds: 610,
+          startedAt: new Date(now.getTime() - 10_000),
+          dueAt: due,
+          nextCheckAt: stale,
+        },
+        { ticketId: met!.id, kind: "RESOLUTION", budgetSeconds: 60, startedAt: now, dueAt: due, metAt: now, nextCheckAt: stale },
+      ],
+    });
+    expect(await Promise.all(monitors.map((m) => m.tick()))).toEqual([0, 0]);
+    const targets = await prisma.slaTarget.findMany({ where: { ticketId: { in: [running!.id, met!.id] } } });
+    expect(targets.find((t) => t.ticketId === running!.id)!.nextCheckAt).toEqual(due);
+    expect(targets.find((t) => t.ticketId === met!.id)!.nextCheckAt).toBeNull();
+    expect(await prisma.ticketEvent.count({ where: { ticketId: { in: [running!.id, met!.id] } } })).toBe(0);
+  });
 });

@@ -40,6 +40,8 @@ export interface SlaMonitorOptions {
 /** A claimed target as the claim reads it: its clock, and its case's priority and tier. */
 interface ClaimedTarget extends TargetClock {
   id: string;
+  /** As read: a recomputed check time is written only over this one, never over a newer one. */
+  nextCheckAt: Date;
   ticketId: string;
   kind: string;
   cycle: number;
@@ -70,7 +72,7 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
       const targets = await tx.$queryRaw<ClaimedTarget[]>`
         SELECT s."id"::text AS "id", s."ticketId"::text AS "ticketId", s."kind"::text AS "kind", s."cycle",
                s."calendarId"::text AS "calendarId", s."budgetSeconds", s."consumedSeconds", s."warningBeforeSeconds",
-               s."startedAt", s."dueAt", s."warnAt", s."pausedAt", s."metAt", s."warnedAt", s."breachedAt",
+               s."startedAt", s."dueAt", s."warnAt", s."pausedAt", s."metAt", s."warnedAt", s."breachedAt", s."nextCheckAt",
                t."priority"::text AS "priority", t."tierId"::text AS "tierId", tier."level" AS "tierLevel"
         FROM "SlaTarget" s JOIN "Ticket" t ON t."id" = s."ticketId" LEFT JOIN "Tier" tier ON tier."id" = t."tierId"
         WHERE s."id" IN (SELECT "id" FROM "SlaTarget"
@@ -79,7 +81,9 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
         ORDER BY s."nextCheckAt", s."id"`;
       if (!targets.length) return { claimed: 0, fired: [] as SlaAlertMessage[] };
       const owed = targets.map((target) => ({ target, kind: alertDue(target, now) }));
-      // Nothing owed (met, paused, or a stale check time): recompute when to look again.
+      // Nothing owed (met, paused, or a stale check time): recompute when to look again. The
+      // statement's snapshot may predate a change committed just before the lock, so the
+      // new time is written only where the check time is still the one read.
       const stale = owed.filter((o) => !o.kind).map((o) => o.target);
       if (stale.length) {
         const calendarIds = [...new Set(stale.flatMap((t) => (t.calendarId ? [t.calendarId] : [])))];
@@ -91,8 +95,9 @@ export function startSlaMonitor(options: SlaMonitorOptions): SlaMonitor {
         );
         await tx.$executeRaw`
           UPDATE "SlaTarget" s SET "nextCheckAt" = v."next"
-          FROM unnest(${stale.map((t) => t.id)}::uuid[], ${next.map((d) => d?.toISOString() ?? null)}::timestamp(3)[]) AS v("id", "next")
-          WHERE s."id" = v."id"`;
+          FROM unnest(${stale.map((t) => t.id)}::uuid[], ${next.map((d) => d?.toISOString() ?? null)}::timestamp(3)[],
+                      ${stale.map((t) => t.nextCheckAt.toISOString())}::timestamp(3)[]) AS v("id", "next", "read")
+          WHERE s."id" = v."id" AND s."nextCheckAt" = v."read"`;
       }
       const ids = (kind: "WARNING" | "BREACH") => owed.filter((o) => o.kind === kind).map((o) => o.target.id);
       // The claims stay conditional: a target fired already is never fired again.
