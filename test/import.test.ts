@@ -490,6 +490,15 @@ describe("npm run import:tickets", () => {
       expect(first.code).toBe(1);
       const second = await run(file, "--map", "Subject=title");
       expect(second.out).toMatch(/imported 0, skipped 2 \(already imported\), rejected 1/);
+      // On a terminal (a pseudo-terminal from util-linux's script), a progress line.
+      const onTerminal = await new Promise<string>((resolve) => {
+        const command = [process.execPath, "--import", "tsx", "scripts/import-tickets.ts", file, "--map", "Subject=title"].join(" ");
+        const child = spawn("script", ["-qec", command, "/dev/null"], { env, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (chunk) => (out += chunk));
+        child.on("exit", () => resolve(out));
+      });
+      expect(onTerminal).toMatch(/\r\[#{30}\] 100% {2}3 rows: 0 imported, 2 skipped, 1 rejected/);
       const usage = await run("--team");
       expect(usage.code).toBe(2);
       expect(usage.out).toMatch(/Usage: npm run import:tickets/);
