@@ -63,7 +63,7 @@ export interface Config {
   webhooks: WebhookConfig;
   /** The Slack bridge; null (off) when SLACK_BOT_TOKEN is not set. */
   slack: SlackConfig | null;
-  /** The largest CSV file POST /import/tickets.csv reads (streamed, so memory does not grow with it). */
+  /** The largest CSV file POST /import/tickets.csv takes (streamed to a temporary file, so memory does not grow with it). */
   importMaxBytes: number;
 }
 

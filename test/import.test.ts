@@ -306,7 +306,8 @@ describe("POST /import/tickets.csv", () => {
       const big = csv(["title", "accountId", "externalRef"], rows);
       expect(big.length).toBeGreaterThan(1000);
       expect((await post(big, { token: smallAdmin.token }, small)).status).toBe(413);
-      // Without a length up front, the body is cut off where it passes the limit; the rows before stand, whole.
+      // Without a length up front, the body is counted as it arrives: refused past the
+      // limit, before any row is imported.
       const encoder = new TextEncoder();
       const chunks = [big.slice(0, 600), big.slice(600)];
       const stream = new ReadableStream<Uint8Array>({
@@ -323,10 +324,12 @@ describe("POST /import/tickets.csv", () => {
         duplex: "half",
       } as RequestInit);
       expect(response.status).toBe(413);
-      const report = (await response.json()) as { imported: number; fileError: { field: string } };
-      expect(report.fileError.field).toBe("size");
-      expect(report.imported).toBeGreaterThan(0);
-      expect(await small.db.prisma.ticket.count({ where: { externalRef: { startsWith: "BIG-" } } })).toBe(report.imported);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BODY_TOO_LARGE");
+      expect(await small.db.prisma.ticket.count({ where: { externalRef: { startsWith: "BIG-" } } })).toBe(0);
+      // Within the limit, the same way in, it is imported.
+      const fits = csv(["title", "accountId", "externalRef"], rows.slice(0, 10));
+      expect(fits.length).toBeLessThan(1000);
+      expect((await post(fits, { token: smallAdmin.token }, small)).body).toMatchObject({ imported: 10 });
     } finally {
       await small.close();
     }

@@ -1,14 +1,21 @@
 // POST /import/tickets.csv[?dryRun=true&team=Payments&map=Subject%3Dtitle]: cases from a
-// CSV body (text/csv), for administrators. The body is read as a stream, never held
-// whole, and cut off past IMPORT_MAX_BYTES. The answer is the import's JSON report.
+// CSV body (text/csv), for administrators. The body is streamed to a temporary file,
+// never held in memory, and refused past IMPORT_MAX_BYTES before any row is imported; the
+// file is then imported as a stream. The answer is the import's JSON report.
 // Placed before the general body limit, which is for GraphQL requests.
 
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { AppServices } from "../context.js";
 import { mayImport, parseHeaderMapping } from "../domain/import.js";
 import { ValidationError } from "../errors.js";
-import { ImportTooLarge, importTickets } from "../resolvers/import.js";
+import { importTickets } from "../resolvers/import.js";
 import type { Credentials, Gate } from "./gate.js";
 
 export const IMPORT_PATH = "/import/tickets.csv";
@@ -21,20 +28,15 @@ const problem = (status: number, code: string, message: string, field?: string) 
     headers: { "content-type": "application/json" },
   });
 
-/**
- * The body's bytes up to `maxBytes`, then ImportTooLarge: the bytes within the limit are
- * handed on first, so the rows wholly inside it are imported and the one cut is not.
- */
+class TooLarge extends Error {}
+
+/** The body's bytes, failing with TooLarge once more than `maxBytes` went by. */
 async function* capped(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
   let seen = 0;
   for await (const chunk of body) {
-    const room = maxBytes - seen;
     seen += chunk.byteLength;
-    if (seen <= maxBytes) yield chunk;
-    else {
-      if (room > 0) yield chunk.subarray(0, room);
-      throw new ImportTooLarge(maxBytes);
-    }
+    if (seen > maxBytes) throw new TooLarge();
+    yield chunk;
   }
 }
 
@@ -72,13 +74,37 @@ export function useCsvImport(services: AppServices, gate: Gate, maxBytes: number
         throw error;
       }
       const dryRun = ["true", "1", "yes"].includes((url.searchParams.get("dryRun") ?? "").toLowerCase());
-      // Yoga's body is a web stream (a ponyfill under Node), read as an async iterable.
-      const body = capped((request.body ?? []) as unknown as AsyncIterable<Uint8Array>, maxBytes);
-      const report = await importTickets(services, viewer, body, { team: url.searchParams.get("team"), mapping, dryRun });
-      const status = report.fileError?.field === "size" ? 413 : report.fileError ? 400 : 200;
-      endResponse(
-        new Response(JSON.stringify(report), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } }),
-      );
+      // The body is spooled to a file first, streamed and capped: memory does not grow with
+      // it, a file over the limit is refused before any row is written, and the request is
+      // received whole at the client's pace, so an import that takes longer than Node's
+      // requestTimeout (5 min) to run is not cut off while its body is still being read.
+      const folder = await mkdtemp(path.join(tmpdir(), "caseflow-import-"));
+      try {
+        const file = path.join(folder, "upload.csv");
+        try {
+          // Yoga's body is a web stream (a ponyfill under Node), read as an async iterable.
+          await pipeline(
+            Readable.from(capped((request.body ?? []) as unknown as AsyncIterable<Uint8Array>, maxBytes)),
+            createWriteStream(file),
+          );
+        } catch (error) {
+          if (error instanceof TooLarge) return endResponse(problem(413, "BODY_TOO_LARGE", `The file may be at most ${maxBytes} bytes`));
+          throw error;
+        }
+        const report = await importTickets(services, viewer, createReadStream(file), {
+          team: url.searchParams.get("team"),
+          mapping,
+          dryRun,
+        });
+        endResponse(
+          new Response(JSON.stringify(report), {
+            status: report.fileError ? 400 : 200,
+            headers: { "content-type": "application/json", "cache-control": "no-store" },
+          }),
+        );
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
     },
   };
 }

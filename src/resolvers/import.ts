@@ -61,10 +61,7 @@ export interface ImportReport extends ImportProgress {
   skippedRows: { line: number; number: string }[];
   /** Imported rows whose number could not be kept, with the number they got. */
   renumbered: { line: number; from: string | null; to: string; reason: string }[];
-  /**
-   * A problem with the file itself (`size`: too large; `file`: broken quoting; a field or
-   * `map`: the header); the rows before it stand.
-   */
+  /** A problem with the file itself (`file`: broken quoting; a field or `map`: the header); the rows before it stand. */
   fileError: { line: number; field: string; reason: string } | null;
 }
 
@@ -280,13 +277,6 @@ async function importRow(
   }
 }
 
-/** Counts bytes through a stream and stops it past `maxBytes`. */
-export class ImportTooLarge extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`The file may be at most ${maxBytes} bytes`);
-  }
-}
-
 type CsvRecord = { record: string[]; raw: string };
 
 /**
@@ -390,9 +380,7 @@ export async function importTickets(
       options.onProgress?.(report);
     }
   } catch (error) {
-    if (error instanceof ImportTooLarge) {
-      report.fileError = { line: nextLine, field: "size", reason: `${error.message}; the rows before line ${nextLine} were read` };
-    } else if ((error as { code?: string }).code?.startsWith("CSV_")) {
+    if ((error as { code?: string }).code?.startsWith("CSV_")) {
       report.fileError = { line: nextLine, field: "file", reason: (error as Error).message };
     } else throw error;
   }
