@@ -127,6 +127,8 @@ export function rowCells(columns: readonly (ImportField | null)[], record: reado
 export interface ImportedFacts {
   channel: ImportChannel;
   status: ImportStatus;
+  priority: (typeof IMPORT_PRIORITIES)[number];
+  type: (typeof IMPORT_TYPES)[number];
   createdAt: Date | null;
   updatedAt: Date | null;
   firstRespondedAt: Date | null;
@@ -220,6 +222,8 @@ export function readRow(
     facts: {
       channel,
       status,
+      priority,
+      type,
       createdAt,
       updatedAt,
       firstRespondedAt,
