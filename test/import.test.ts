@@ -7,6 +7,7 @@ import { csvRow } from "../src/domain/csv.js";
 import { numberingDay } from "../src/domain/numbering.js";
 import { createTestApp, freshDatabase, type TestApp } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
+import { subscribeSse } from "./helpers/live.js";
 import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -186,6 +187,31 @@ describe("POST /import/tickets.csv", () => {
     expect(await prisma.slaTarget.count({ where: { ticketId: { in: ids } } })).toBe(0);
     expect(await prisma.automationCheck.count({ where: { ticketId: { in: ids } } })).toBe(0);
     expect(await prisma.outboundDelivery.count()).toBe(0);
+  });
+
+  it("tells live subscribers of each imported case by one IMPORTED event, and of nothing else", async () => {
+    const { url } = await app.start(0);
+    const feed = await subscribeSse(url, agent.token, `subscription { ticketEvents { type ticket { number } } }`);
+    try {
+      const file = csv(
+        ["title", "accountId", "externalRef", "team", "status", "createdAt"],
+        [
+          ["ACC-150 live", "ACC-150", "LIVE-1", "Payments", "TEAM_CHECKING", "2022-01-01T00:00:00Z"],
+          ["ACC-151 live", "ACC-151", "LIVE-2", "Payments", "NOT_STARTED", "2022-01-02T00:00:00Z"],
+        ],
+      );
+      expect((await post(file, { token: admin.token })).body).toMatchObject({ imported: 2 });
+      // A case created afterwards is the sentinel: its CREATED event comes after whatever the import sent.
+      const sentinel = await createTicketVia(app, agent.token, { teamId: payments.gid });
+      await feed.waitForMatching((e) => e.ticketEvents.ticket.number === sentinel.number, 1);
+      const before = feed.received.slice(
+        0,
+        feed.received.findIndex((e) => e.ticketEvents.ticket.number === sentinel.number),
+      );
+      expect(before.map((e) => e.ticketEvents.type)).toEqual(["IMPORTED", "IMPORTED"]);
+    } finally {
+      feed.stop();
+    }
   });
 
   it("skips rows imported before (same channel and externalRef)", async () => {
