@@ -41,13 +41,15 @@ async function addCases(wanted: number) {
   const arr = (ids: string[]) => `ARRAY[${ids.map((id) => `'${id}'::uuid`).join(",")}]`;
   // The audit trigger numbers each event at commit, one UPDATE per row; a bulk load skips
   // triggers (reports never read the position).
+  // (A failed load leaves them enabled again: the finally below.)
   await prisma.$executeRawUnsafe(`ALTER TABLE "TicketEvent" DISABLE TRIGGER USER`);
-  for (let from = have + 1; from <= wanted; from += 100_000) {
-    const to = Math.min(wanted, from + 99_999);
-    const cases = `SELECT id, "createdAt", status, substring(number from 14)::int AS g FROM "Ticket"
+  try {
+    for (let from = have + 1; from <= wanted; from += 100_000) {
+      const to = Math.min(wanted, from + 99_999);
+      const cases = `SELECT id, "createdAt", status, substring(number from 14)::int AS g FROM "Ticket"
       WHERE number LIKE 'BNR-%' AND substring(number from 14)::int BETWEEN ${from} AND ${to}`;
-    await prisma.$transaction([
-      prisma.$executeRawUnsafe(`
+      await prisma.$transaction([
+        prisma.$executeRawUnsafe(`
         INSERT INTO "Ticket" (id, number, title, "accountId", channel, type, subcategory, priority, status, "teamId", "assigneeId", practice, "createdAt", "updatedAt")
         SELECT gen_random_uuid(), 'BNR-20260101-' || g, 'Bench case ' || g, 'ACC-' || (g % 5000),
           (ARRAY['WEB','APP','EMAIL','CHAT','PHONE'])[1 + g % 5]::"Channel",
@@ -56,14 +58,14 @@ async function addCases(wanted: number) {
           (ARRAY['DONE','DONE','DONE','DONE','DONE','DONE','NOT_STARTED','TEAM_CHECKING','INFORM_CUSTOMER','NEW'])[1 + g % 10]::"TicketStatus",
           (${arr(teams)})[1 + g % 5], (${arr(agents)})[1 + g % 40], g % 50 = 0, c, c
         FROM generate_series(${from}, ${to}) g, LATERAL (SELECT now() - ((g::bigint * 7919) % 7776000) * interval '1 second' AS c) x`),
-      prisma.$executeRawUnsafe(`
+        prisma.$executeRawUnsafe(`
         INSERT INTO "SlaTarget" (id, "ticketId", kind, cycle, "budgetSeconds", "startedAt", "metAt", "breachedAt", "elapsedSeconds")
         SELECT gen_random_uuid(), c.id, 'FIRST_RESPONSE'::"SlaTargetKind", 1, 14400, c."createdAt", c."createdAt" + (g % 20000) * interval '1 second',
           CASE WHEN g % 20000 > 14400 THEN c."createdAt" + interval '4 hours' END, g % 20000 FROM (${cases}) c
         UNION ALL
         SELECT gen_random_uuid(), c.id, 'RESOLUTION'::"SlaTargetKind", 1, 172800, c."createdAt", c."createdAt" + (g % 200000) * interval '1 second',
           CASE WHEN g % 200000 > 172800 THEN c."createdAt" + interval '2 days' END, g % 200000 FROM (${cases}) c WHERE c.status = 'DONE'`),
-      prisma.$executeRawUnsafe(`
+        prisma.$executeRawUnsafe(`
         INSERT INTO "TicketEvent" ("ticketId", type, "actorKind", before, after, at)
         SELECT c.id, 'CREATED', 'SYSTEM'::"ActorKind", NULL::jsonb, '{"status":"NEW"}'::jsonb, c."createdAt" FROM (${cases}) c
         UNION ALL
@@ -75,17 +77,19 @@ async function addCases(wanted: number) {
         UNION ALL
         SELECT c.id, 'STATUS_CHANGED', 'SYSTEM'::"ActorKind", '{"status":"DONE"}', '{"status":"NOT_STARTED"}', c."createdAt" + (g % 200000 + 3600) * interval '1 second'
           FROM (${cases}) c WHERE g % 20 = 6`),
-      prisma.$executeRawUnsafe(`
+        prisma.$executeRawUnsafe(`
         INSERT INTO "Survey" (id, "ticketId", "tokenHash", "sendAt", "expiresAt", rating, "answeredAt")
         SELECT gen_random_uuid(), c.id, 'bnr-' || g, c."createdAt", c."createdAt" + interval '30 days',
           (ARRAY['SATISFIED','SATISFIED','NEUTRAL','UNSATISFIED'])[1 + g % 4]::"SurveyRating", c."createdAt" + interval '3 days'
         FROM (${cases}) c WHERE c.status = 'DONE' AND g % 3 = 0`),
-      prisma.$executeRawUnsafe(`
+        prisma.$executeRawUnsafe(`
         INSERT INTO "TicketTag" ("ticketId", "tagId") SELECT c.id, (${arr(tags)})[1 + (g * 7) % 10] FROM (${cases}) c`),
-    ]);
-    process.stderr.write(`\r${to.toLocaleString("en")} / ${wanted.toLocaleString("en")}`);
+      ]);
+      process.stderr.write(`\r${to.toLocaleString("en")} / ${wanted.toLocaleString("en")}`);
+    }
+  } finally {
+    await prisma.$executeRawUnsafe(`ALTER TABLE "TicketEvent" ENABLE TRIGGER USER`);
   }
-  await prisma.$executeRawUnsafe(`ALTER TABLE "TicketEvent" ENABLE TRIGGER USER`);
   await prisma.$executeRawUnsafe(`VACUUM ANALYZE`);
   console.log(`\nadded ${(wanted - have).toLocaleString("en")} cases in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
