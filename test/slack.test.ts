@@ -46,7 +46,14 @@ class SlackStandIn {
           return;
         }
         const ts = `${++this.ts}.000100`;
-        const body = method === "chat.postEphemeral" ? { ok: true, message_ts: ts } : { ok: true, channel: args.channel, ts };
+        const body =
+          method === "chat.postEphemeral"
+            ? { ok: true, message_ts: ts }
+            : method === "conversations.create"
+              ? { ok: true, channel: { id: `C0ROOM${this.ts}`, name: args.name } }
+              : method.startsWith("conversations.")
+                ? { ok: true }
+                : { ok: true, channel: args.channel, ts };
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       });
     });
@@ -509,5 +516,93 @@ describe("buttons", () => {
     ]);
     const comment = await app.db.prisma.comment.findUniqueOrThrow({ where: { id: commentId } });
     expect(comment.body).toBe("Card reissued");
+  });
+});
+
+describe("swarm and incident channels", () => {
+  const START = `mutation($input: StartSwarmInput!) { startSwarm(input: $input) { __typename ... on SwarmPayload { swarm { id } } ... on Error { code message } } }`;
+  const JOIN = `mutation($input: SwarmInput!) { joinSwarm(input: $input) { __typename ... on Error { code message } } }`;
+  const POST = `mutation($input: PostSwarmMessageInput!) { postSwarmMessage(input: $input) { __typename ... on Error { code message } } }`;
+  const CLOSE = `mutation($input: CloseSwarmInput!) { closeSwarm(input: $input) { __typename ... on Error { code message } } }`;
+  const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { __typename ... on IncidentPayload { incident { id } } ... on Error { code message } } }`;
+  const UPDATE = `mutation($input: PostIncidentUpdateInput!) { postIncidentUpdate(input: $input) { __typename ... on Error { code message } } }`;
+  const RESOLVE = `mutation($input: ResolveIncidentInput!) { resolveIncident(input: $input) { __typename ... on Error { code message } } }`;
+
+  it("opens a channel per swarm, invites its owner and each expert who joins, mirrors its thread, then archives it", async () => {
+    const before = slack.calls.length;
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid, assigneeId: taker.gid });
+    const started = await app.gql(
+      START,
+      { input: { ticketId: ticket.id, reason: "card network errors", skills: ["payments"] } },
+      { token: taker.token },
+    );
+    const swarmId = started.data.startSwarm.swarm.id;
+    expect((await app.gql(JOIN, { input: { swarmId } }, { token: outsider.token })).data.joinSwarm.__typename).toBe("SwarmPayload");
+    app.clock.advance(1); // each step written at its own instant, as writes are
+    await app.gql(POST, { input: { swarmId, body: "Acquirer shows timeouts since 09:10" } }, { token: outsider.token });
+    app.clock.advance(1); // each step written at its own instant, as writes are
+    await app.gql(CLOSE, { input: { swarmId, summary: "Retried after the acquirer fixed its gateway" } }, { token: taker.token });
+    await drain();
+    const calls = slack.calls.slice(before).filter((c) => c.method !== "chat.postMessage" || c.args.channel !== CHANNEL);
+    const created = calls.find((c) => c.method === "conversations.create")!;
+    expect(created.args.name).toBe(`swarm-${ticket.number.toLowerCase()}`);
+    const channel = (await app.db.prisma.slackRoom.findFirstOrThrow({ where: { name: created.args.name } })).channelId!;
+    expect(calls.map((c) => [c.method, c.args.channel ?? null, c.args.users ?? null])).toEqual([
+      ["conversations.create", null, null],
+      ["conversations.invite", channel, SLACK.taker],
+      ["chat.postMessage", channel, null],
+      ["conversations.invite", channel, SLACK.outsider],
+      ["chat.postMessage", channel, null],
+      ["chat.postMessage", channel, null],
+      ["conversations.archive", channel, null],
+    ]);
+    const [summary, mirrored, closing] = calls.filter((c) => c.method === "chat.postMessage").map((c) => JSON.stringify(c.args.blocks));
+    expect(summary).toContain(ticket.number);
+    expect(summary).toContain("card network errors");
+    expect(summary).toContain(ticket.requester.maskedContact);
+    expect(mirrored).toContain("Acquirer shows timeouts since 09:10");
+    expect(closing).toContain("Retried after the acquirer fixed its gateway");
+  });
+
+  it("opens a channel for an incident of severity 3 and up with its on-call people, posts its timeline and its resolution", async () => {
+    await app.db.prisma.user.update({ where: { id: submitter.id }, data: { onCall: true } });
+    try {
+      const before = slack.calls.length;
+      const minor = await app.gql(
+        DECLARE,
+        { input: { title: "Slow exports", severity: 2, teamIds: [team.gid] } },
+        { token: supervisor.token },
+      );
+      expect(minor.data.declareIncident.__typename).toBe("IncidentPayload");
+      const declared = await app.gql(
+        DECLARE,
+        { input: { title: "Payments down!", severity: 4, teamIds: [team.gid], summary: "Card payments fail" } },
+        {
+          token: supervisor.token,
+        },
+      );
+      const incidentId = declared.data.declareIncident.incident.id;
+      app.clock.advance(1); // each step written at its own instant, as writes are
+      await app.gql(UPDATE, { input: { incidentId, body: "Failing over to the second acquirer" } }, { token: supervisor.token });
+      app.clock.advance(1); // each step written at its own instant, as writes are
+      await app.gql(RESOLVE, { input: { incidentId, summary: "Acquirer fixed; payments flow again" } }, { token: supervisor.token });
+      await drain();
+      const calls = slack.calls.slice(before).filter((c) => c.args.channel !== CHANNEL);
+      const created = calls.filter((c) => c.method === "conversations.create");
+      expect(created).toHaveLength(1); // the minor incident gets none
+      expect(created[0]!.args.name).toBe(`inc-${decodeGlobalID(incidentId).id.replaceAll("-", "").slice(0, 8)}-payments-down`);
+      const channel = (await app.db.prisma.slackRoom.findFirstOrThrow({ where: { name: created[0]!.args.name } })).channelId!;
+      expect(calls.find((c) => c.method === "conversations.invite")!.args).toMatchObject({ channel, users: SLACK.submitter });
+      const posts = calls
+        .filter((c) => c.method === "chat.postMessage" && c.args.channel === channel)
+        .map((c) => JSON.stringify(c.args.blocks));
+      expect(posts).toHaveLength(3);
+      expect(posts[0]).toContain("Payments down!");
+      expect(posts[1]).toContain("Failing over to the second acquirer");
+      expect(posts[2]).toContain("Acquirer fixed; payments flow again");
+      expect(calls.some((c) => c.method === "conversations.archive")).toBe(false);
+    } finally {
+      await app.db.prisma.user.update({ where: { id: submitter.id }, data: { onCall: false } });
+    }
   });
 });

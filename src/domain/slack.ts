@@ -286,12 +286,99 @@ export type SlackPayload =
       case: SlackCase;
       note: string | null;
     }
-  | { kind: "incident"; event: SlackEventType; channel: string; incident: SlackIncident; entry: string };
+  | { kind: "incident"; event: SlackEventType; channel: string; incident: SlackIncident; entry: string }
+  | SlackRoomPayload;
+
+/**
+ * A step in the life of a swarm's or incident's own channel (SlackRoom, keyed by `room`):
+ * open (create, invite, post the summary), invite, post, close (post, then archive when
+ * asked). Every step but the first waits for the channel to exist.
+ */
+export type SlackRoomPayload =
+  | { kind: "room-open"; event: "ROOM_OPENED"; room: string; name: string; users: string[]; message: SlackMessage }
+  | { kind: "room-invite"; event: "ROOM_INVITE"; room: string; users: string[] }
+  | { kind: "room-post"; event: "ROOM_MESSAGE"; room: string; message: SlackMessage }
+  | { kind: "room-close"; event: "ROOM_CLOSED"; room: string; message: SlackMessage; archive: boolean };
 
 /** The Block Kit message of an outbox delivery; the case link is drawn with today's configuration. */
-export function slackMessage(payload: SlackPayload, caseLinkTemplate: string | null): SlackMessage {
+export function slackMessage(payload: Extract<SlackPayload, { kind: "case" | "incident" }>, caseLinkTemplate: string | null): SlackMessage {
   if (payload.kind === "incident") return incidentMessage(payload.event, payload.incident, payload.entry);
   return caseEventMessage(payload.event, payload.case, { link: caseLink(caseLinkTemplate, payload.case.number), note: payload.note });
+}
+
+// ─── swarm and incident channels ────────────────────────────────────────────
+
+/** A Slack channel name: lower case letters, digits and hyphens, at most 80 characters. */
+function channelSlug(text: string, max: number): string {
+  return text
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, max)
+    .replace(/-+$/, "");
+}
+
+/** A swarm's channel: `swarm-` and the case number, e.g. `swarm-wx-20231025-001`; the case's second swarm `…-2`. */
+export function swarmChannelName(caseNumber: string, nth = 1): string {
+  return `swarm-${channelSlug(caseNumber, 70)}${nth > 1 ? `-${nth}` : ""}`;
+}
+
+/**
+ * A major incident's channel: `inc-`, the first eight characters of its id (so two
+ * incidents of the same title differ), and its title, e.g. `inc-3f2a9c1b-payments-down`.
+ */
+export function incidentChannelName(incidentId: string, title: string): string {
+  const id = incidentId.replaceAll("-", "").slice(0, 8).toLowerCase();
+  const slug = channelSlug(title, 80 - 5 - id.length - 1);
+  return slug ? `inc-${id}-${slug}` : `inc-${id}`;
+}
+
+/** The first message of a swarm's channel: the case, why, which skills. */
+export function swarmOpenedMessage(c: SlackCase, reason: string, skills: readonly string[], link: string | null): SlackMessage {
+  return {
+    text: `Swarm on ${c.number} ${c.title}: ${reason}`,
+    blocks: [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: `:busts_in_silhouette: Swarm on *${numberText(c.number, link)}* ${escapeMrkdwn(c.title)}` },
+      },
+      { type: "section", fields: caseFields(c) },
+      {
+        type: "context",
+        elements: [
+          { type: "mrkdwn", text: `Why: ${escapeMrkdwn(reason)}` },
+          { type: "mrkdwn", text: `Skills: ${escapeMrkdwn(skills.join(", "))}` },
+          ...(c.contactMasked ? [{ type: "mrkdwn", text: `Contact ${escapeMrkdwn(c.contactMasked)}` }] : []),
+        ],
+      },
+    ],
+  };
+}
+
+/** A message of the swarm's thread or an incident's timeline, mirrored to its channel. */
+export function roomPostMessage(author: string, body: string): SlackMessage {
+  return {
+    text: `${author}: ${body.slice(0, 200)}`,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(author)}*\n${escapeMrkdwn(body.slice(0, 2900))}` } }],
+  };
+}
+
+/** The last message of a swarm's channel before it is archived. */
+export function swarmClosedMessage(caseNumber: string, summary: string | null): SlackMessage {
+  const text = summary ? `Swarm on ${caseNumber} closed: ${summary.slice(0, 200)}` : `Swarm on ${caseNumber} closed.`;
+  return {
+    text,
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `:checkered_flag: Swarm on *${escapeMrkdwn(caseNumber)}* closed${summary ? `\n${escapeMrkdwn(summary.slice(0, 2900))}` : "."}`,
+        },
+      },
+    ],
+  };
 }
 
 // ─── the slash command ──────────────────────────────────────────────────────

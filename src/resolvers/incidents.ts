@@ -11,6 +11,7 @@ import { raiseAlert } from "../realtime/alerts.js";
 import { recordEvent } from "./audit.js";
 import { decodeId, decodeIds } from "./ids.js";
 import { enqueueIncidentSlack } from "./slack/enqueue.js";
+import { incidentTimelineInSlack } from "./slack/rooms.js";
 import { saveTicket } from "./ticket-rows.js";
 import { enqueueIncidentWebhooks } from "./webhooks/enqueue.js";
 import { loadForWrite, type Write, write } from "./write-frame.js";
@@ -42,6 +43,7 @@ async function addToTimeline(w: Write, incident: IncidentPeople, kind: IncidentU
   });
   await enqueueIncidentWebhooks(w.tx, incident.id, kind, body, w.now);
   await enqueueIncidentSlack(w.tx, incident.id, kind, body, w.now);
+  await incidentTimelineInSlack(w, incident.id, kind, body);
   publishAfterCommit(w.tx, (realtime) =>
     realtime.pubsub.publish("incident-event", {
       updateId: update.id,

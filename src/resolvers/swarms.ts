@@ -14,6 +14,7 @@ import { openCasesOf } from "./assignment.js";
 import { recordEvent } from "./audit.js";
 import { writeComment } from "./comments.js";
 import { decodeId } from "./ids.js";
+import { swarmClosedInSlack, swarmJoinedInSlack, swarmMessageInSlack, swarmStartedInSlack } from "./slack/rooms.js";
 import { addCommentRow } from "./ticket-rows.js";
 import { loadForWrite, type Write, write } from "./write-frame.js";
 
@@ -86,6 +87,7 @@ export function startSwarm(ctx: Context, args: { ticketId: string; reason: strin
       after: { swarmId: swarm.id, skills, ...redactionsIn(why) },
       note: why,
     });
+    await swarmStartedInSlack(w, swarm.id);
     return { swarmId: swarm.id, ticketId: ticket.id };
   });
 }
@@ -101,6 +103,7 @@ export function joinSwarm(ctx: Context, args: { swarmId: string }) {
       create: { swarmId: swarm.id, userId: me, joinedAt: w.now },
       update: { joinedAt: w.now, leftAt: null },
     });
+    await swarmJoinedInSlack(w, swarm.id, me);
     return { swarmId: swarm.id, ticketId: swarm.ticketId };
   });
 }
@@ -130,6 +133,7 @@ export function closeSwarm(ctx: Context, args: { swarmId: string; summary?: stri
       after: { swarmId: swarm.id, ...redactionsIn(summary) },
       note: summary,
     });
+    await swarmClosedInSlack(w, swarm.id, swarm.ticketId, summary);
     return { swarmId: swarm.id, ticketId: swarm.ticketId };
   });
 }
@@ -143,6 +147,7 @@ export function postSwarmMessage(ctx: Context, args: { swarmId: string; body: st
     if (!isMember(swarm, me) && !mayRun(w.viewer, swarm)) throw new ForbiddenError("Join the swarm to take part in its thread");
     assertOpen(swarm);
     const row = await writeComment(w, swarm.ticketId, body, "INTERNAL", "NOTE", {}, swarm.id);
+    await swarmMessageInSlack(w, swarm.id, body);
     return { swarmId: swarm.id, ticketId: swarm.ticketId, commentId: row.id };
   });
 }

@@ -4,11 +4,14 @@
 // Threads: a case's first message in a channel is posted at the top and its `ts` stored
 // (SlackThread); later ones reply with that `thread_ts`. A reply that comes due before the
 // first message went out waits a second and tries again; if the first message was given
-// up, the reply starts the thread itself.
+// up, the reply starts the thread itself. Swarm and incident channels (SlackRoom): the
+// opening creates the channel, invites and posts; later steps wait for its id.
+
+import { WebAPIPlatformError } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Clock } from "../../clock.js";
 import type { SlackConfig } from "../../config.js";
-import { type SlackPayload, slackMessage } from "../../domain/slack.js";
+import { type SlackPayload, type SlackRoomPayload, slackMessage } from "../../domain/slack.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { SLACK_CHANNEL } from "../../resolvers/slack/enqueue.js";
 import { type OutboxDispatcher, startOutboxDispatcher } from "../dispatcher.js";
@@ -24,6 +27,16 @@ export interface SlackDispatcherOptions {
   intervalMs: number;
   random?: () => number;
 }
+
+const done = (latencyMs: number): AttemptResult => ({ ok: true, statusCode: 200, latencyMs, error: null, retryAfter: null });
+
+const waitForRoom: AttemptResult = {
+  ok: false,
+  statusCode: null,
+  latencyMs: null,
+  error: "waiting for the channel to be made",
+  retryAfter: "1",
+};
 
 const waitForThread: AttemptResult = {
   ok: false,
@@ -51,8 +64,66 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
     return first?.status === "PENDING" ? "wait" : null;
   }
 
+  /** One step of a swarm's or incident's channel; every step but the opening waits for the channel. */
+  async function attemptRoom(delivery: ClaimedDelivery, payload: SlackRoomPayload): Promise<AttemptResult> {
+    const room = await prisma.slackRoom.findUnique({ where: { key: payload.room } });
+    if (!room) return done(0); // nothing opened for it: nothing to do
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let channel = room.channelId;
+    if (!channel && payload.kind !== "room-open") {
+      const opening = await prisma.outboundDelivery.findFirst({
+        where: { channel: SLACK_CHANNEL, messageId: room.openMessageId },
+        select: { status: true },
+      });
+      // Still being opened: wait. Its opening given up: this step cannot be made either.
+      return opening?.status === "PENDING" ? waitForRoom : { ...waitForRoom, retryAfter: null, error: "the channel was never made" };
+    }
+    // A room's steps go out in the order they were written: an earlier one still due goes first.
+    if (payload.kind !== "room-open") {
+      const own = await prisma.outboundDelivery.findUnique({ where: { id: delivery.id }, select: { createdAt: true } });
+      const earlier = await prisma.outboundDelivery.count({
+        where: {
+          channel: SLACK_CHANNEL,
+          status: "PENDING",
+          createdAt: { lt: own!.createdAt },
+          payload: { path: ["room"], equals: payload.room },
+        },
+      });
+      if (earlier) return { ...waitForRoom, error: "waiting for the channel's earlier messages" };
+    }
+    try {
+      if (!channel) {
+        const made = await api.conversations.create({ name: room.name });
+        channel = made.channel!.id!;
+        // Stored at once: a retry after a later step failed does not make a second channel.
+        await prisma.slackRoom.update({ where: { key: room.key }, data: { channelId: channel } });
+      }
+      if ((payload.kind === "room-open" || payload.kind === "room-invite") && payload.users.length) {
+        await api.conversations.invite({ channel, users: payload.users.join(",") }).catch((error: unknown) => {
+          // Someone already there (an earlier attempt invited them) is no failure.
+          if (!(error instanceof WebAPIPlatformError && error.data.error === "already_in_channel")) throw error;
+        });
+      }
+      if (payload.kind !== "room-invite") {
+        await api.chat.postMessage({
+          channel,
+          text: payload.message.text,
+          blocks: payload.message.blocks as never,
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+      }
+      if (payload.kind === "room-close" && payload.archive) await api.conversations.archive({ channel });
+    } catch (error) {
+      return failedCall(error, elapsed());
+    }
+    return done(elapsed());
+  }
+
   async function attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const payload = delivery.payload as SlackPayload;
+    if (payload.kind !== "case" && payload.kind !== "incident") return attemptRoom(delivery, payload);
     const threadTs = payload.kind === "case" ? await threadOf(payload) : null;
     if (threadTs === "wait") return waitForThread;
     const message = slackMessage(payload, config.caseLinkTemplate);
@@ -78,7 +149,7 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
         data: { ts, rootMessageId: delivery.messageId },
       });
     }
-    return { ok: true, statusCode: 200, latencyMs: Math.round(performance.now() - started), error: null, retryAfter: null };
+    return done(Math.round(performance.now() - started));
   }
 
   return startOutboxDispatcher({
