@@ -4,6 +4,8 @@
 // them, readable meanwhile only by the author, the mentor and the team's supervisors,
 // and the customer-facing time (first response) is the approval's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tx } from "../src/db/transaction.js";
+import { slackCase } from "../src/resolvers/slack/enqueue.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
 import { subscribeWs, wsClient } from "./helpers/live.js";
@@ -213,6 +215,9 @@ describe("a reply held for review", () => {
     });
     expect(await bodiesFor(ticket.id, trainee.token)).toEqual(["We cannot help you."]);
     expect(await bodiesFor(ticket.id, colleague.token)).toEqual([]);
+    // Nor does the Slack bridge's case message offer it for markers.
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { number: ticket.number } });
+    expect((await slackCase(app.db.prisma as unknown as Tx, row.id)).markerCommentId).toBeNull();
     const last = (await eventsOf(ticket.number)).at(-1)!;
     expect(last).toMatchObject({ type: "REPLY_REJECTED", actorUserId: supervisor.id, note: "Offer the refund options first." });
     expect(await approve(held.comment.id)).toMatchObject({ code: "VALIDATION", field: "input.commentId" });

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Tx } from "../../db/transaction.js";
+import { visibleCommentsWhere } from "../../domain/access.js";
 import {
   routedEvent,
   type SlackCase,
@@ -57,7 +58,8 @@ async function readCase(tx: Tx, ticketId: string): Promise<{ shown: SlackCase; p
         take: 1,
         select: { dueAt: true },
       },
-      comments: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true } },
+      // The latest comment everyone may read: never a reply still held for review.
+      comments: { where: visibleCommentsWhere(null), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1, select: { id: true } },
       practice: true,
     },
   });
