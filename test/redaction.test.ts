@@ -535,7 +535,7 @@ describe("redaction, end to end", () => {
         // through, and the deliveries' payloads are read with everything else below.
         const endpoint = await ok("createWebhookEndpoint", {
           input: {
-            url: "https://127.0.0.1:9/caseflow",
+            url: "https://hooks.invalid/caseflow",
             eventTypes: ["TICKET_CREATED", "TICKET_STATUS_CHANGED", "COMMENT_ADDED", "TICKET_ASSIGNED"],
             teamIds: [team.gid],
             description: text("CreateWebhookEndpointInput.description"),
