@@ -1,5 +1,30 @@
 // CSV for spreadsheets (RFC 4180). Cells that a spreadsheet would run as a formula are
 // defused with a leading apostrophe: a customer's text must never execute on a desk.
+/** The columns of the case export, in order; the import reads them by these names. */
+export const CASE_CSV_COLUMNS = [
+  "number",
+  "title",
+  "status",
+  "priority",
+  "channel",
+  "type",
+  "subcategory",
+  "team",
+  "assignee",
+  "accountId",
+  "externalRef",
+  "requester",
+  "requesterContact",
+  "tags",
+  "createdAt",
+  "updatedAt",
+  "dueAt",
+  "firstRespondedAt",
+  "doneAt",
+  "resolution",
+  "practice",
+] as const;
+
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {

@@ -5,7 +5,7 @@
 // input and checks what only an import carries: original times, status and number.
 import { ValidationError } from "../errors.js";
 import type { Viewer } from "./access.js";
-import { uncsvCell } from "./csv.js";
+import { CASE_CSV_COLUMNS, uncsvCell } from "./csv.js";
 import { CHANNEL_PREFIX } from "./numbering.js";
 
 export const IMPORT_CHANNELS = ["WEB", "APP", "WECHAT", "WEIBO", "MINI_PROGRAM", "EMAIL", "CHAT", "PHONE", "SLACK", "API"] as const;
@@ -16,30 +16,12 @@ type ImportChannel = (typeof IMPORT_CHANNELS)[number];
 type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /**
- * The columns an import reads: the CSV export's (src/resolvers/export.ts), in its order,
+ * The columns an import reads: the CSV export's (CASE_CSV_COLUMNS), in its order,
  * plus the longer texts and severity a list may carry. Other columns are ignored.
  */
 export const IMPORT_FIELDS = [
-  "number",
-  "title",
-  "status",
-  "priority",
-  "channel",
-  "type",
-  "subcategory",
-  "team",
-  "assignee",
-  "accountId",
-  "externalRef",
-  "requester",
-  "requesterContact",
-  "tags",
-  "createdAt",
-  "updatedAt",
-  "dueAt",
-  "firstRespondedAt",
-  "doneAt",
-  "resolution",
+  // Not (yet) "practice": an imported case is always a real one.
+  ...CASE_CSV_COLUMNS.filter((column): column is Exclude<(typeof CASE_CSV_COLUMNS)[number], "practice"> => column !== "practice"),
   "description",
   "details",
   "severity",

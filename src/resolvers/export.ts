@@ -2,35 +2,12 @@
 // Production cases only, unless practice=true asks for the practice cases instead.
 import type { Context } from "../context.js";
 import { hasScope } from "../domain/access.js";
-import { csvRow } from "../domain/csv.js";
+import { CASE_CSV_COLUMNS, csvRow } from "../domain/csv.js";
 import { PRODUCTION_CASES } from "../domain/training.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
 import { type TicketFilter, ticketListWhere } from "./tickets/reads.js";
 
-const COLUMNS = [
-  "number",
-  "title",
-  "status",
-  "priority",
-  "channel",
-  "type",
-  "subcategory",
-  "team",
-  "assignee",
-  "accountId",
-  "externalRef",
-  "requester",
-  "requesterContact",
-  "tags",
-  "createdAt",
-  "updatedAt",
-  "dueAt",
-  "firstRespondedAt",
-  "doneAt",
-  "resolution",
-  "practice",
-];
 const PAGE = 1000;
 
 /** Reads the filter from query parameters: the TicketFilter fields, lists comma-separated. */
@@ -77,7 +54,7 @@ export async function* exportTickets(ctx: Context, filter: TicketFilter): AsyncG
   // Practice cases are left out unless asked for with practice=true (src/domain/training.ts).
   const listed = ticketListWhere(ctx.viewer, filter);
   const where = filter.practice === null || filter.practice === undefined ? { AND: [listed, PRODUCTION_CASES] } : listed;
-  yield csvRow(COLUMNS);
+  yield csvRow(CASE_CSV_COLUMNS);
   for (let cursor: string | undefined; ; ) {
     const page = await ctx.prisma.ticket.findMany({
       where,
