@@ -1,20 +1,14 @@
 // GET /export/tickets.csv?status=NOT_STARTED,TEAM_CHECKING&teamId=…: the cases a viewer
 // may see, as CSV for spreadsheets, streamed. Same credentials and filters as `tickets`.
 
-import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { type AppServices, createContext } from "../context.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { exportTickets, filterFromQuery } from "../resolvers/export.js";
-import type { Credentials, Gate } from "./gate.js";
+import type { Gate } from "./gate.js";
+import { admit, problem } from "./routes.js";
 
 export const EXPORT_PATH = "/export/tickets.csv";
-
-const problem = (status: number, code: string, message: string, field?: string) =>
-  new Response(JSON.stringify({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] }), {
-    status,
-    headers: { "content-type": "application/json" },
-  });
 
 export function useCsvExport(services: AppServices, gate: Gate): Plugin {
   return {
@@ -22,20 +16,9 @@ export function useCsvExport(services: AppServices, gate: Gate): Plugin {
       if (url.pathname !== EXPORT_PATH) return;
       if (request.method !== "GET") return endResponse(problem(405, "METHOD_NOT_ALLOWED", "Use GET"));
       // The same gate as every GraphQL operation: credentials, then the rate limit.
-      const address = gate.address(serverContext);
-      let credentials: Credentials;
-      try {
-        credentials = await gate.credentials(request.headers.get("authorization"), address);
-        if (credentials.viewer) await gate.count(credentials, address);
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        const code = String(error.extensions.code);
-        const retry = error.extensions.retryAfterSeconds;
-        const response = problem(code === "RATE_LIMITED" ? 429 : 401, code, error.message);
-        if (retry) response.headers.set("retry-after", String(retry));
-        return endResponse(response);
-      }
-      if (!credentials.viewer) return endResponse(problem(401, "UNAUTHENTICATED", "Send a bearer token"));
+      const admitted = await admit(gate, request, serverContext);
+      if (admitted instanceof Response) return endResponse(admitted);
+      const { credentials, address } = admitted;
       const ctx = createContext(services, credentials.viewer, address, credentials.expiresAt);
       let rows: AsyncGenerator<string>;
       let first: IteratorResult<string>;

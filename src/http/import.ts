@@ -10,23 +10,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { AppServices } from "../context.js";
 import { mayImport, parseHeaderMapping } from "../domain/import.js";
 import { ValidationError } from "../errors.js";
 import { importTickets } from "../resolvers/import.js";
-import type { Credentials, Gate } from "./gate.js";
+import type { Gate } from "./gate.js";
+import { admit, problem } from "./routes.js";
 
 export const IMPORT_PATH = "/import/tickets.csv";
 /** The header that may carry the header mapping instead of the `map` query parameter. */
 export const IMPORT_MAP_HEADER = "x-caseflow-import-map";
-
-const problem = (status: number, code: string, message: string, field?: string) =>
-  new Response(JSON.stringify({ errors: [{ message, extensions: { code, ...(field ? { field } : {}) } }] }), {
-    status,
-    headers: { "content-type": "application/json" },
-  });
 
 class TooLarge extends Error {}
 
@@ -45,21 +39,9 @@ export function useCsvImport(services: AppServices, gate: Gate, maxBytes: number
     async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname !== IMPORT_PATH) return;
       if (request.method !== "POST") return endResponse(problem(405, "METHOD_NOT_ALLOWED", "Use POST with a text/csv body"));
-      const address = gate.address(serverContext);
-      let credentials: Credentials;
-      try {
-        credentials = await gate.credentials(request.headers.get("authorization"), address);
-        if (credentials.viewer) await gate.count(credentials, address);
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        const code = String(error.extensions.code);
-        const retry = error.extensions.retryAfterSeconds;
-        const response = problem(code === "RATE_LIMITED" ? 429 : 401, code, error.message);
-        if (retry) response.headers.set("retry-after", String(retry));
-        return endResponse(response);
-      }
-      const viewer = credentials.viewer;
-      if (!viewer) return endResponse(problem(401, "UNAUTHENTICATED", "Send a bearer token"));
+      const admitted = await admit(gate, request, serverContext);
+      if (admitted instanceof Response) return endResponse(admitted);
+      const { viewer } = admitted.credentials;
       if (!mayImport(viewer)) return endResponse(problem(403, "FORBIDDEN", "Importing cases is for administrators"));
       const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
       if (type !== "text/csv") return endResponse(problem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the file as text/csv", "content-type"));
