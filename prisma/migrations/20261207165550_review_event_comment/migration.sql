@@ -4,7 +4,7 @@ ALTER TABLE "TicketEvent" ADD COLUMN     "commentId" UUID;
 -- AddForeignKey
 ALTER TABLE "TicketEvent" ADD CONSTRAINT "TicketEvent_commentId_fkey" FOREIGN KEY ("commentId") REFERENCES "Comment"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
--- Review events written before this column named their reply only in "after"; link them,
+-- Review events written before this column named their reply only in "after": link them,
 -- so the reply's readers are their readers too (an event about a held reply otherwise told
 -- every reader of the case that one was held, and a rejection's note gave the reason).
 -- The append-only trigger is set aside for this one statement, which changes nothing an
