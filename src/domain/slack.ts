@@ -306,6 +306,84 @@ export function slackMessage(payload: Extract<SlackPayload, { kind: "case" | "in
   return caseEventMessage(payload.event, payload.case, { link: caseLink(caseLinkTemplate, payload.case.number), note: payload.note });
 }
 
+// ─── Slack's refusals ───────────────────────────────────────────────────────
+
+/**
+ * What a Slack Web API error code means for a message that got it, as Slack documents the
+ * codes (https://api.slack.com/methods/chat.postMessage#errors and the errors every
+ * method shares): `channel` — the channel is gone, archived, or closed to the app, so
+ * the team's supervisors must act; `credentials` — the bot token is invalid, revoked,
+ * of a deactivated app or lacks a scope, so an administrator must act; `message` — Slack
+ * refuses this message as written. None of these is mended by trying again, so the
+ * message fails at once. Anything else (`ratelimited`, `internal_error`,
+ * `service_unavailable`, `fatal_error`, `request_timeout`, codes Slack adds later) is
+ * retried.
+ */
+export type SlackRefusal = "channel" | "credentials" | "message";
+
+const SLACK_REFUSALS: Record<string, SlackRefusal> = {
+  channel_not_found: "channel",
+  not_in_channel: "channel",
+  is_archived: "channel",
+  channel_is_archived: "channel",
+  restricted_action: "channel",
+  restricted_action_read_only_channel: "channel",
+  restricted_action_thread_only_channel: "channel",
+  restricted_action_non_threadable_channel: "channel",
+  team_access_not_granted: "channel",
+  ekm_access_denied: "channel",
+  invalid_auth: "credentials",
+  not_authed: "credentials",
+  account_inactive: "credentials",
+  token_revoked: "credentials",
+  token_expired: "credentials",
+  missing_scope: "credentials",
+  no_permission: "credentials",
+  not_allowed_token_type: "credentials",
+  access_denied: "credentials",
+  org_login_required: "credentials",
+  enterprise_is_restricted: "credentials",
+  two_factor_setup_required: "credentials",
+  invalid_blocks: "message",
+  invalid_blocks_format: "message",
+  msg_too_long: "message",
+  no_text: "message",
+  too_many_attachments: "message",
+  cannot_reply_to_message: "message",
+  restricted_action_thread_locked: "message",
+  invalid_arguments: "message",
+  invalid_arg_name: "message",
+  invalid_array_arg: "message",
+  invalid_charset: "message",
+  invalid_form_data: "message",
+  invalid_post_type: "message",
+  missing_post_type: "message",
+  method_deprecated: "message",
+  deprecated_endpoint: "message",
+};
+
+/** Whether (and why) a Slack error code fails a message for good; null when trying again may work. */
+export function slackRefusal(errorCode: string): SlackRefusal | null {
+  return Object.hasOwn(SLACK_REFUSALS, errorCode) ? SLACK_REFUSALS[errorCode]! : null;
+}
+
+/**
+ * How far past the end of its retry window a message may still be posted: the window's
+ * last retry is due at its very end and goes out with the next scan (or, after a crash,
+ * when its lease ends), so a few minutes late is that retry, not a stale message.
+ */
+export const SLACK_LATE_GRACE_MS = 10 * 60_000;
+
+/**
+ * Whether a message is too old to post: its retry window (24 h from the change) ended
+ * more than SLACK_LATE_GRACE_MS ago, because no instance could send it meanwhile (Slack
+ * was not configured, or no dispatcher ran). A channel is told of what happens now, not
+ * of yesterday's queue; such a message is failed instead.
+ */
+export function slackMessageTooLate(now: Date, expiresAt: Date): boolean {
+  return now.getTime() - expiresAt.getTime() > SLACK_LATE_GRACE_MS;
+}
+
 // ─── swarm and incident channels ────────────────────────────────────────────
 
 /** A Slack channel name: lower case letters, digits and hyphens, at most 80 characters. */
