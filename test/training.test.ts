@@ -11,7 +11,7 @@ import { slackCase } from "../src/resolvers/slack/enqueue.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
 import { subscribeWs, wsClient } from "./helpers/live.js";
-import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser, TRANSITION } from "./helpers/seed.js";
 
 let app: TestApp;
 let port: number;
@@ -48,6 +48,7 @@ const REJECT = `mutation($i: RejectReplyInput!) { rejectReply(input: $i) {
   ... on Error { code message }
   ... on ValidationError { field }
 } }`;
+const TRANSITION_WITH_SURVEY = TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken");
 const COMMENTS = `query($id: ID!) { ticket(id: $id) { comments { edges { node { id body reviewState } } } } }`;
 const ALERTS = `subscription { alerts { kind audience message ticket { number } } }`;
 const AWAITING = `{ repliesAwaitingReview { totalCount edges { node { body author { name } ticket { number } } } } }`;
@@ -557,6 +558,42 @@ describe("practice cases", () => {
     expect(deliveries.map((d) => d.eventType).sort()).toEqual(
       ["COMMENT_ADDED", "SLA_BREACH", "TICKET_CREATED", "TICKET_STATUS_CHANGED", "TICKET_STATUS_CHANGED"].sort(),
     );
+  });
+
+  it("leave every report figure as it was, however far they are worked: closed, surveyed, reopened", async () => {
+    const EVERY_FIGURE = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
+      totalCases closed reopened reopenRate backlogRatio resolvedLastFourWeeks openCases
+      byChannel { key count } byType { key count } topTags { key count } topSubcategories { key count }
+      firstResponse { count averageSeconds p90Seconds } resolution { count averageSeconds p90Seconds }
+      slaAttainment { priority kept missed } csat { answered satisfied neutral unsatisfied satisfiedShare }
+      teamLoad { openCases } agentLoad { openCases }
+    } }`;
+    const period = { from: from.toISOString(), to: new Date(app.clock.now().getTime() + 86_400_000).toISOString() };
+    const report = async () => (await app.gql(EVERY_FIGURE, { period, teamId: desk.gid }, { token: lead.token })).data.report;
+    const before = await report();
+    const ticket = await createTicketVia(app, agent.token, {
+      teamId: desk.gid,
+      priority: "LOW",
+      channel: "CHAT",
+      type: "SUGGESTION",
+      subcategory: "practice-only",
+      tags: ["drill"],
+      assigneeId: agent.gid,
+      practice: true,
+    });
+    const move = async (input: Record<string, unknown>) =>
+      (await app.gql(TRANSITION_WITH_SURVEY, { input: { id: ticket.id, ...input } }, { token: lead.token })).data.transitionTicket;
+    for (const to of ["NOT_STARTED", "TEAM_CHECKING"]) expect((await move({ to })).__typename).toBe("TransitionTicketPayload");
+    app.clock.advance(30);
+    expect((await move({ to: "INFORM_CUSTOMER", note: "Here is how." })).__typename).toBe("TransitionTicketPayload");
+    const closed = await move({ to: "DONE", resolution: "Explained." });
+    expect(closed.__typename).toBe("TransitionTicketPayload");
+    const survey = await app.gql(`mutation($i: SubmitSurveyInput!) { submitSurvey(input: $i) { __typename } }`, {
+      i: { token: closed.surveyToken, rating: "UNSATISFIED" },
+    });
+    expect(survey.data.submitSurvey.__typename).toBe("SubmitSurveyPayload");
+    expect((await move({ to: "NOT_STARTED", note: "Reopened: it did not work." })).__typename).toBe("TransitionTicketPayload");
+    expect(await report()).toEqual(before);
   });
 });
 
