@@ -79,7 +79,13 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
       where: { channel: SLACK_CHANNEL, messageId: thread.rootMessageId },
       select: { status: true },
     });
-    return first?.status === "PENDING" ? "wait" : null;
+    if (first?.status === "PENDING") return "wait";
+    // Posted since the thread was read (by an attempt running beside this one): reply in it.
+    // Given up: this message starts the thread itself.
+    return (
+      (await prisma.slackThread.findUnique({ where: { ticketId_channel: { ticketId: payload.ticketId, channel: payload.channel } } }))
+        ?.ts ?? null
+    );
   }
 
   /** One step of a swarm's or incident's channel; every step but the opening waits for the channel. */
@@ -94,10 +100,12 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
         where: { channel: SLACK_CHANNEL, messageId: room.openMessageId },
         select: { status: true },
       });
-      // Still being opened: wait. Its opening given up: this step cannot be made either.
-      return opening?.status === "PENDING"
-        ? waitForRoom
-        : { ...waitForRoom, retryAfter: null, error: "the channel was never made", giveUp: true };
+      // Still being opened: wait.
+      if (opening?.status === "PENDING") return waitForRoom;
+      // Opened since the room was read (by an attempt running beside this one), or given up:
+      // then this step cannot be made either.
+      channel = (await prisma.slackRoom.findUnique({ where: { key: room.key }, select: { channelId: true } }))?.channelId ?? null;
+      if (!channel) return { ...waitForRoom, retryAfter: null, error: "the channel was never made", giveUp: true };
     }
     // A room's steps go out in the order they were written: an earlier one still due goes first.
     if (payload.kind !== "room-open") {
