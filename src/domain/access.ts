@@ -330,10 +330,11 @@ export function visibleCommentsWhere(viewer: Viewer | null) {
  */
 export function canSeeEvent(
   viewer: Viewer | null,
-  event: { comment: CommentAccessFacts | null },
+  // Absent from the live messages of an instance still running the release before this rule.
+  event: { comment?: CommentAccessFacts | null },
   ticket: { teamId: string | null },
 ): boolean {
-  return event.comment === null || canSeeComment(viewer, event.comment, ticket);
+  return !event.comment || canSeeComment(viewer, event.comment, ticket);
 }
 
 /** canSeeEvent as a query condition on TicketEvent, built from visibleCommentsWhere. */
