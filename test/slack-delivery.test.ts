@@ -120,6 +120,15 @@ describe("SLA warnings and breaches", () => {
       bySecond.push(slack.posts(CHANNEL).slice(seen).map(headline).sort());
     }
     expect(bySecond).toEqual([[WARNING], [WARNING, BREACH].sort(), [BREACH]]);
+    // Each names its target, as a case has several.
+    const notes = slack
+      .posts(CHANNEL)
+      .slice(before)
+      .map((call) => `${headline(call)} ${JSON.stringify(call.args.blocks.find((b: any) => b.type === "context"))}`);
+    expect(notes.filter((n) => n.includes("First response due"))).toEqual([expect.stringContaining(WARNING)]);
+    expect(notes.filter((n) => n.includes("First response was due"))).toEqual([expect.stringContaining(BREACH)]);
+    expect(notes.filter((n) => n.includes("Resolution due"))).toEqual([expect.stringContaining(WARNING)]);
+    expect(notes.filter((n) => n.includes("Resolution was due"))).toEqual([expect.stringContaining(BREACH)]);
     // Later scans owe nothing more: a later case's message is the next thing the channel gets.
     app.clock.advance(60);
     await app.slaMonitor!.tick();
@@ -143,6 +152,58 @@ describe("SLA warnings and breaches", () => {
       ["SLA_WARNING", "DELIVERED", 1],
       ["SLA_WARNING", "DELIVERED", 1],
     ]);
+  });
+});
+
+describe("the other events a channel hears of by default", () => {
+  const DECLARE = `mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { __typename ... on Error { code message } } }`;
+  const SUBMIT = `mutation($i: SubmitSurveyInput!) { submitSurvey(input: $i) { __typename ... on Error { code message } } }`;
+  const CLOSE = `mutation($input: TransitionTicketInput!) { transitionTicket(input: $input) {
+    __typename ... on TransitionTicketPayload { surveyToken } ... on Error { code message } } }`;
+  const headlines = (calls: { args: Record<string, any> }[]) => calls.map((c) => c.args.blocks[0].text.text.split("\n")[0]);
+
+  it("an incident of severity 3 and up is posted, a lesser one is not", async () => {
+    await drain();
+    const supervisor = await seedUser(app, "SUPERVISOR", [team.id]);
+    const before = slack.posts(CHANNEL).length;
+    for (const [title, severity] of [
+      ["Exports slow", 2],
+      ["Card payments failing", 3],
+    ] as const) {
+      const declared = await app.gql(DECLARE, { input: { title, severity, teamIds: [team.gid] } }, { token: supervisor.token });
+      expect(declared.data.declareIncident.__typename).toBe("IncidentPayload");
+    }
+    await drain();
+    const posted = slack.posts(CHANNEL).slice(before);
+    expect(headlines(posted)).toEqual([":fire: Incident declared"]);
+    expect(JSON.stringify(posted[0]!.args.blocks)).toContain("*Card payments failing* · severity 3");
+  });
+
+  it("an unsatisfied survey is posted in the case's thread, a satisfied one is not", async () => {
+    await drain();
+    const close = async () => {
+      const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
+      for (const to of ["NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER"])
+        await moveVia(app, agent.token, { id: ticket.id, to, note: "sent" });
+      const closed = await app.gql(CLOSE, { input: { id: ticket.id, to: "DONE", resolution: "refunded" } }, { token: agent.token });
+      return { ticket, token: closed.data.transitionTicket.surveyToken as string };
+    };
+    const happy = await close();
+    const unhappy = await close();
+    await drain();
+    const before = slack.posts(CHANNEL).length;
+    expect((await app.gql(SUBMIT, { i: { token: happy.token, rating: "SATISFIED" } })).data.submitSurvey.__typename).toBe(
+      "SubmitSurveyPayload",
+    );
+    expect((await app.gql(SUBMIT, { i: { token: unhappy.token, rating: "UNSATISFIED" } })).data.submitSurvey.__typename).toBe(
+      "SubmitSurveyPayload",
+    );
+    await drain();
+    const posted = slack.posts(CHANNEL).slice(before);
+    expect(headlines(posted)).toEqual([":disappointed: Customer unsatisfied"]);
+    expect(JSON.stringify(posted[0]!.args.blocks)).toContain(unhappy.ticket.number);
+    const thread = await app.db.prisma.slackThread.findFirstOrThrow({ where: { ticketId: decodeGlobalID(unhappy.ticket.id).id } });
+    expect(posted[0]!.args.thread_ts).toBe(thread.ts);
   });
 });
 

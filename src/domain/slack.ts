@@ -60,6 +60,27 @@ export function slackEventsOfTicketEvent(type: string, after: unknown): SlackEve
   }
 }
 
+const SLA_TARGET_NAMES: Record<string, string> = {
+  FIRST_RESPONSE: "First response",
+  RESOLUTION: "Resolution",
+  FOLLOW_UP: "Follow-up",
+};
+
+/**
+ * The line a case event's message adds below the case: for an SLA warning or breach,
+ * which target and when it is (was) due, since a case has several; otherwise the
+ * event's own note (a move's comment), if any.
+ */
+export function slackNoteOfTicketEvent(type: string, after: unknown, note: string | null | undefined): string | null {
+  if (type === "SLA_WARNING" || type === "SLA_BREACHED") {
+    const fields = (after && typeof after === "object" ? after : {}) as Record<string, unknown>;
+    const target = typeof fields.target === "string" ? (SLA_TARGET_NAMES[fields.target] ?? fields.target) : "A target";
+    const due = typeof fields.dueAt === "string" ? ` ${type === "SLA_WARNING" ? "due" : "was due"} ${fields.dueAt}` : "";
+    return `${target}${due}`;
+  }
+  return note ?? null;
+}
+
 /** The Slack event an incident timeline entry is, or null (minor incidents and other entries). */
 export function slackEventOfIncidentUpdate(kind: string, severity: number): SlackEventType | null {
   if (severity < SLACK_INCIDENT_SEVERITY) return null;
