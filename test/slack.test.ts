@@ -413,16 +413,16 @@ describe("/case", () => {
       const person = await seedUser(app, "AGENT", [team.id]);
       slack.members.set("U0SCOPELESS", { email: await emailOf(person) });
       slack.answers.push({ status: 200, body: { ok: false, error: "missing_scope", needed: "users:read.email" } });
-      const refused = await command("U0SCOPELESS", "new ACC-33 not without the scope");
+      const refused = await command("U0SCOPELESS", "new ACC-9033 not without the scope");
       expect(refused.status).toBe(200);
       expect(refused.json.text).toBe(NOT_LINKED_TEXT);
       expect(await slackIdOf(person)).toBeNull();
       slack.answers.push({ status: 503, body: { ok: false } });
-      expect((await command("U0SCOPELESS", "new ACC-33 not while Slack is down")).json.text).toBe(NOT_LINKED_TEXT);
+      expect((await command("U0SCOPELESS", "new ACC-9033 not while Slack is down")).json.text).toBe(NOT_LINKED_TEXT);
       expect(await slackIdOf(person)).toBeNull();
-      expect(await app.db.prisma.ticket.count({ where: { title: { startsWith: "ACC-33" } } })).toBe(0);
+      expect(await app.db.prisma.ticket.count({ where: { title: { startsWith: "ACC-9033 " } } })).toBe(0);
       // Once Slack answers, the member is linked.
-      expect((await command("U0SCOPELESS", "new ACC-33 now it works")).json.text).toMatch(/^Created /);
+      expect((await command("U0SCOPELESS", "new ACC-9033 now it works")).json.text).toMatch(/^Created /);
       expect(await slackIdOf(person)).toBe("U0SCOPELESS");
     });
   });
