@@ -11,6 +11,7 @@
 // type options; SLA state is computed by the same function as Ticket.sla's loader
 // (slaStateOf); cursors by Pothos' own formatter. The Ticket type's own scope
 // (canSeeTicket) is what ticketListWhere's visibility condition selects by.
+import { randomBytes } from "node:crypto";
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
 import {
   type DocumentNode,
@@ -111,8 +112,12 @@ function objectSql(pairs: [string, Prisma.Sql][]): Prisma.Sql {
   )})`;
 }
 
-/** Work left for Node after the statement: SLA state computed now, cursors formatted. */
-type Finish = (value: Record<string, unknown>) => void;
+/**
+ * Work left for Node after the statement (SLA state computed now, cursors formatted): the
+ * statement writes a marker string holding the work's input where its JSON goes, and the
+ * filler turns that input into the JSON that replaces the marker in the response text.
+ */
+type Filler = (input: string) => string;
 
 interface Compiler {
   viewer: Viewer | null;
@@ -121,6 +126,15 @@ interface Compiler {
   schema: GraphQLSchema;
   now: Date;
   aliases: number;
+  fillers: Filler[];
+  /** Random per request, so no stored text can pose as a marker. */
+  nonce: string;
+}
+
+/** `input` (text) in a marker the filler registered here replaces; null stays null. */
+function marker(c: Compiler, input: Prisma.Sql, filler: Filler): Prisma.Sql {
+  c.fillers.push(filler);
+  return Prisma.sql`(${`\u0001${c.nonce}${c.fillers.length - 1}:`}::text || ${input})`;
 }
 
 const PAGE_LIMIT = 100;
@@ -131,8 +145,8 @@ function pageSize(value: unknown, fallback: number): number {
   return value;
 }
 
-/** A row of a Prisma model type as a JSON object of the selected fields; `finish` collects Node-side work per object. */
-function objectOf(c: Compiler, type: GraphQLObjectType, set: SelectionSetNode | undefined, alias: string, finishers: [string, Finish][]) {
+/** A row of a Prisma model type as a JSON object of the selected fields. */
+function objectOf(c: Compiler, type: GraphQLObjectType, set: SelectionSetNode | undefined, alias: string) {
   const model = pothos(type).pothosPrismaModel;
   if (!set || !model) throw new NotCompiled("not a model");
   // The Ticket type's scope is canSeeTicket, which the list's visibility condition already applied to every row.
@@ -154,9 +168,7 @@ function objectOf(c: Compiler, type: GraphQLObjectType, set: SelectionSetNode | 
       pairs.push([sel.key, named.name === "DateTime" ? isoSql(col) : named.name === "ID" ? Prisma.sql`${col}::text` : col]);
     } else if (ext.pothosPrismaRelationField && isObjectType(named) && !sel.field.args.length && TO_ONE.has(`${type.name}.${sel.name}`)) {
       const inner = `r${++c.aliases}`;
-      const nested: [string, Finish][] = [];
-      const body = objectOf(c, named, sel.node.selectionSet, inner, nested);
-      if (nested.length) throw new NotCompiled("nested work");
+      const body = objectOf(c, named, sel.node.selectionSet, inner);
       const [table, key] = TO_ONE.get(`${type.name}.${sel.name}`)!;
       pairs.push([
         sel.key,
@@ -170,8 +182,7 @@ function objectOf(c: Compiler, type: GraphQLObjectType, set: SelectionSetNode | 
     } else if (type.name === "Ticket" && sel.name === "comments") {
       pairs.push([sel.key, commentsOf(c, sel, alias)]);
     } else if (type.name === "Ticket" && sel.name === "sla") {
-      pairs.push([sel.key, slaTargetsSql(column(alias, "id"))]);
-      finishers.push([sel.key, slaFinisher(c, sel)]);
+      pairs.push([sel.key, marker(c, Prisma.sql`${slaTargetsSql(column(alias, "id"))}::text`, slaFiller(c, sel))]);
     } else {
       throw new NotCompiled(`${type.name}.${sel.name}`);
     }
@@ -206,9 +217,7 @@ function commentsOf(c: Compiler, sel: Selection, ticket: string): Prisma.Sql {
       for (const e of fieldsOf(part.node.selectionSet!, edge, c.fragments)) {
         if (e.name === "__typename") edgePairs.push([e.key, literal(edge.name)]);
         else if (e.name === "node") {
-          const finishers: [string, Finish][] = [];
-          edgePairs.push([e.key, objectOf(c, getNamedType(e.field.type) as GraphQLObjectType, e.node.selectionSet, alias, finishers)]);
-          if (finishers.length) throw new NotCompiled("nested work");
+          edgePairs.push([e.key, objectOf(c, getNamedType(e.field.type) as GraphQLObjectType, e.node.selectionSet, alias)]);
         } else throw new NotCompiled(`comment edge ${e.name}`);
       }
       const where = whereSql("Comment", visibleCommentsWhere(c.viewer), alias);
@@ -235,17 +244,20 @@ const slaTargetsSql = (ticketId: Prisma.Sql) => Prisma.sql`(SELECT coalesce(json
 
 const SLA_INSTANTS = ["startedAt", "dueAt", "warnAt", "pausedAt", "metAt", "warnedAt", "breachedAt"] as const;
 
-/** Replaces the targets read by slaTargetsSql with the selected fields of their state now. */
-function slaFinisher(c: Compiler, sel: Selection): Finish {
+/** The targets read by slaTargetsSql as the selected fields of their state now. */
+function slaFiller(c: Compiler, sel: Selection): Filler {
   const project = projector(c, getNamedType(sel.field.type) as GraphQLObjectType, sel.node.selectionSet!);
-  return (node) => {
-    const rows = (node[sel.key] as Record<string, unknown>[]).map((row) => {
+  return (input) => {
+    const rows = (JSON.parse(input) as Record<string, unknown>[]).map((row) => {
       for (const name of SLA_INSTANTS) row[name] = row[name] === null ? null : new Date(row[name] as string);
       return row;
     });
-    node[sel.key] = project(slaStateOf(rows as never, c.now));
+    return JSON.stringify(project(slaStateOf(rows as never, c.now)));
   };
 }
+
+/** A case's cursor as Pothos' connection writes it, from its id. */
+const cursorFiller: Filler = (id) => JSON.stringify(formatPrismaCursor({ id }, "id"));
 
 /** A plain object (TicketSla and below) projected onto a selection, scalars serialized by the schema's own scalars and enums. */
 function projector(c: Compiler, type: GraphQLObjectType, set: SelectionSetNode): (value: unknown) => unknown {
@@ -268,7 +280,7 @@ function projector(c: Compiler, type: GraphQLObjectType, set: SelectionSetNode):
 }
 
 /** Query.tickets(first, filter, orderBy) as one scalar subquery building its connection. */
-function ticketsOf(c: Compiler, sel: Selection): { sql: Prisma.Sql; finish: Finish } {
+function ticketsOf(c: Compiler, sel: Selection): Prisma.Sql {
   if (!allowed(pothos(sel.field).pothosOptions, c.viewer)) throw new NotCompiled("tickets scope");
   const args = getArgumentValues(sel.field as never, sel.node, c.variables) as {
     first?: number | null;
@@ -285,72 +297,43 @@ function ticketsOf(c: Compiler, sel: Selection): { sql: Prisma.Sql; finish: Fini
   const order = orderSql("Ticket", TICKET_ORDER[args.orderBy ?? "NEWEST"], "t");
   const connection = getNamedType(sel.field.type) as GraphQLObjectType;
   const pairs: [string, Prisma.Sql][] = [];
-  const finishers: Finish[] = [];
   for (const part of fieldsOf(sel.node.selectionSet!, connection, c.fragments)) {
     if (part.name === "__typename") pairs.push([part.key, literal(connection.name)]);
     else if (part.name === "totalCount") pairs.push([part.key, Prisma.sql`(SELECT count(*)::int FROM "Ticket" t WHERE ${where})`]);
     else if (part.name === "pageInfo") {
       const info = getNamedType(part.field.type) as GraphQLObjectType;
       const infoPairs: [string, Prisma.Sql][] = [];
-      const cursors: string[] = [];
       for (const p of fieldsOf(part.node.selectionSet!, info, c.fragments)) {
         if (p.name === "__typename") infoPairs.push([p.key, literal(info.name)]);
         else if (p.name === "hasNextPage") infoPairs.push([p.key, Prisma.sql`count(*) > ${Prisma.raw(String(size))}`]);
         else if (p.name === "hasPreviousPage") infoPairs.push([p.key, Prisma.sql`false`]);
         else if (p.name === "startCursor" || p.name === "endCursor") {
-          infoPairs.push([
-            p.key,
-            Prisma.sql`(array_agg(t.id::text ORDER BY t.rn ${Prisma.raw(p.name === "startCursor" ? "ASC" : "DESC")}) FILTER (WHERE t.rn <= ${Prisma.raw(String(size))}))[1]`,
-          ]);
-          cursors.push(p.key);
+          const id = Prisma.sql`(array_agg(t.id::text ORDER BY t.rn ${Prisma.raw(p.name === "startCursor" ? "ASC" : "DESC")}) FILTER (WHERE t.rn <= ${Prisma.raw(String(size))}))[1]`;
+          infoPairs.push([p.key, marker(c, id, cursorFiller)]);
         } else throw new NotCompiled(`pageInfo ${p.name}`);
       }
       pairs.push([part.key, objectSql(infoPairs)]);
-      if (cursors.length)
-        finishers.push((conn) => {
-          const pageInfo = conn[part.key] as Record<string, unknown>;
-          for (const key of cursors) if (pageInfo[key] !== null) pageInfo[key] = formatPrismaCursor({ id: pageInfo[key] }, "id");
-        });
     } else if (part.name === "edges") {
       const edge = getNamedType(part.field.type) as GraphQLObjectType;
       const edgePairs: [string, Prisma.Sql][] = [];
-      const edgeWork: Finish[] = [];
       for (const e of fieldsOf(part.node.selectionSet!, edge, c.fragments)) {
         if (e.name === "__typename") edgePairs.push([e.key, literal(edge.name)]);
         else if (e.name === "cursor") {
-          edgePairs.push([e.key, Prisma.sql`t.id::text`]);
-          edgeWork.push((value) => {
-            value[e.key] = formatPrismaCursor({ id: value[e.key] }, "id");
-          });
+          edgePairs.push([e.key, marker(c, Prisma.sql`t.id::text`, cursorFiller)]);
         } else if (e.name === "node") {
-          const nodeWork: [string, Finish][] = [];
-          edgePairs.push([e.key, objectOf(c, getNamedType(e.field.type) as GraphQLObjectType, e.node.selectionSet, "t", nodeWork)]);
-          if (nodeWork.length)
-            edgeWork.push((value) => {
-              for (const [, finish] of nodeWork) finish(value[e.key] as Record<string, unknown>);
-            });
+          edgePairs.push([e.key, objectOf(c, getNamedType(e.field.type) as GraphQLObjectType, e.node.selectionSet, "t")]);
         } else throw new NotCompiled(`ticket edge ${e.name}`);
       }
       pairs.push([
         part.key,
         Prisma.sql`coalesce(json_agg(${objectSql(edgePairs)} ORDER BY t.rn) FILTER (WHERE t.rn <= ${Prisma.raw(String(size))}), '[]'::json)`,
       ]);
-      if (edgeWork.length)
-        finishers.push((conn) => {
-          for (const value of conn[part.key] as Record<string, unknown>[]) for (const work of edgeWork) work(value);
-        });
     } else throw new NotCompiled(`ticket connection ${part.name}`);
   }
   // One row past the page tells whether another page follows (as Pothos' connections do).
-  const sql = Prisma.sql`(SELECT ${objectSql(pairs)} FROM (
+  return Prisma.sql`(SELECT ${objectSql(pairs)} FROM (
       SELECT t.*, row_number() OVER (ORDER BY ${order}) AS rn FROM "Ticket" t WHERE ${where} ORDER BY ${order} LIMIT ${Prisma.raw(String(size + 1))}
     ) t)`;
-  return {
-    sql,
-    finish: (conn) => {
-      for (const finish of finishers) finish(conn);
-    },
-  };
 }
 
 /** The operation's root fields, when all are `tickets` of a query; null otherwise. Cached per document. */
@@ -383,13 +366,23 @@ function compilableOperation(document: DocumentNode, operationName: string | nul
   return found;
 }
 
+/** A compiled answer: its JSON text as written, parsed only if something asks for the object (graphql-ws). */
+export interface CompiledResult {
+  readonly data: Record<string, unknown>;
+  /** Used by yoga instead of JSON.stringify. */
+  stringify(): string;
+}
+
+/** Markers in the statement's JSON text: "\u0001<nonce><filler>:<input, JSON-escaped>". */
+const markerPattern = (nonce: string) => new RegExp(String.raw`"\\u0001${nonce}(\d+):((?:[^"\\]|\\.)*)"`, "g");
+
 /** The compiled answer of an operation, or null to run it through the normal executor. */
-export async function compiledTicketList(args: ExecutionArgs): Promise<{ data: Record<string, unknown> } | null> {
+export async function compiledTicketList(args: ExecutionArgs): Promise<CompiledResult | null> {
   const found = compilableOperation(args.document, args.operationName);
   if (!found) return null;
   const ctx = args.contextValue as Context;
+  if (!ctx.viewer) return null;
   let statement: Prisma.Sql;
-  const finishers: [string, Finish][] = [];
   const compiler: Compiler = {
     viewer: ctx.viewer,
     variables: {},
@@ -397,28 +390,39 @@ export async function compiledTicketList(args: ExecutionArgs): Promise<{ data: R
     schema: args.schema,
     now: ctx.clock.now(),
     aliases: 0,
+    fillers: [],
+    nonce: randomBytes(9).toString("hex"),
   };
   try {
     const variables = getVariableValues(args.schema, found.operation.variableDefinitions ?? [], (args.variableValues ?? {}) as never);
     if (variables.errors) return null;
     compiler.variables = variables.coerced;
     const query = args.schema.getQueryType()!;
-    const roots = fieldsOf(found.operation.selectionSet, query, found.fragments).map((sel) => {
+    const roots = fieldsOf(found.operation.selectionSet, query, found.fragments).map((sel): [string, Prisma.Sql] => {
       if (sel.name !== "tickets") throw new NotCompiled("root field");
-      const { sql, finish } = ticketsOf(compiler, sel);
-      finishers.push([sel.key, finish]);
-      return [sel.key, sql] as [string, Prisma.Sql];
+      return [sel.key, ticketsOf(compiler, sel)];
     });
-    if (!ctx.viewer) return null;
-    statement = Prisma.sql`SELECT ${objectSql(roots)} AS data`;
+    statement = Prisma.sql`SELECT ${objectSql(roots)}::text AS data`;
   } catch {
     // Not compilable, or input the normal path refuses with its own error.
     return null;
   }
-  const [row] = await ctx.prisma.$queryRaw<{ data: Record<string, unknown> | string }[]>(statement);
-  const data = (typeof row!.data === "string" ? JSON.parse(row!.data) : row!.data) as Record<string, unknown>;
-  for (const [key, finish] of finishers) finish(data[key] as Record<string, unknown>);
-  return { data };
+  const [row] = await ctx.prisma.$queryRaw<{ data: string }[]>(statement);
+  let text = row!.data;
+  if (compiler.fillers.length) {
+    text = text.replace(markerPattern(compiler.nonce), (_, filler: string, input: string) =>
+      compiler.fillers[Number(filler)]!(JSON.parse(`"${input}"`)),
+    );
+  }
+  const body = `{"data":${text}}`;
+  let data: Record<string, unknown> | undefined;
+  return {
+    get data() {
+      data ??= JSON.parse(text) as Record<string, unknown>;
+      return data;
+    },
+    stringify: () => body,
+  };
 }
 
 /**
@@ -428,7 +432,7 @@ export async function compiledTicketList(args: ExecutionArgs): Promise<{ data: R
 export function useCompiledTicketList(): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn(async (args) => (await compiledTicketList(args)) ?? executeFn(args));
+      setExecuteFn(async (args) => ((await compiledTicketList(args)) as never) ?? executeFn(args));
     },
   };
 }
