@@ -264,6 +264,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config.slack && slackApi && config.webhooks.dispatcher
       ? startSlackDispatcher({
           prisma: db.prisma,
+          realtime,
           clock,
           logger,
           api: slackApi,

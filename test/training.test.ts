@@ -5,11 +5,13 @@
 // and the customer-facing time (first response) is the approval's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "../src/db/transaction.js";
+import { SLACK_EVENT_TYPE_NAMES } from "../src/domain/slack.js";
+import { WEBHOOK_EVENT_TYPE_NAMES } from "../src/domain/webhooks.js";
 import { slackCase } from "../src/resolvers/slack/enqueue.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
 import { subscribeWs, wsClient } from "./helpers/live.js";
-import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser, TRANSITION } from "./helpers/seed.js";
 
 let app: TestApp;
 let port: number;
@@ -46,6 +48,7 @@ const REJECT = `mutation($i: RejectReplyInput!) { rejectReply(input: $i) {
   ... on Error { code message }
   ... on ValidationError { field }
 } }`;
+const TRANSITION_WITH_SURVEY = TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken");
 const COMMENTS = `query($id: ID!) { ticket(id: $id) { comments { edges { node { id body reviewState } } } } }`;
 const ALERTS = `subscription { alerts { kind audience message ticket { number } } }`;
 const AWAITING = `{ repliesAwaitingReview { totalCount edges { node { body author { name } ticket { number } } } } }`;
@@ -255,6 +258,116 @@ describe("a macro's public reply", () => {
     expect(await bodiesFor(ticket.id, colleague.token)).toEqual([]);
     expect(await bodiesFor(ticket.id, mentor.token)).toEqual([`Refund for ${ticket.number} is on its way.`]);
   });
+
+  it("cannot move the case while it waits for review, and the macro leaves nothing", async () => {
+    const saved = await app.gql(
+      `mutation($i: SaveMacroInput!) { saveMacro(input: $i) { __typename ... on MacroPayload { macro { id } } ... on Error { message } } }`,
+      {
+        i: {
+          name: "Answer and submit",
+          visibility: "PERSONAL",
+          actions: { comment: { template: "Your refund for {{ticket.number}} is traced.", visibility: "PUBLIC" }, status: "NOT_STARTED" },
+        },
+      },
+      { token: trainee.token },
+    );
+    expect(saved.data.saveMacro.__typename).toBe("MacroPayload");
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const applied = await app.gql(
+      `mutation($i: ApplyMacroInput!) { applyMacro(input: $i) { __typename ... on ValidationError { field } ... on Error { message } } }`,
+      { i: { ticketId: ticket.id, macroId: saved.data.saveMacro.macro.id } },
+      { token: trainee.token },
+    );
+    // Moved on a held reply, the move's note (the reply) would be in every reader's audit trail, webhooks and Slack.
+    expect(applied.data.applyMacro).toMatchObject({ __typename: "ValidationError", field: "macro.actions.status" });
+    expect(await app.db.prisma.comment.count({ where: { ticket: { number: ticket.number } } })).toBe(0);
+    expect((await eventsOf(ticket.number)).map((e) => e.type)).toEqual(["CREATED"]);
+  });
+});
+
+describe("the audit trail of a held reply", () => {
+  const EVENTS = `query($id: ID!) { ticket(id: $id) { events { edges { node { cursor type note after } } } } }`;
+  const LIVE = `subscription($f: TicketEventFilter, $after: String) { ticketEvents(filter: $f, after: $after) { type note after } }`;
+  type Event = { cursor?: string; type: string; note: string | null; after: { commentId?: string } | null };
+  const eventsFor = async (ticketId: string, token: string): Promise<Event[]> =>
+    (await app.gql(EVENTS, { id: ticketId }, { token })).data.ticket.events.edges.map((e: { node: Event }) => e.node);
+  const typesFor = async (ticketId: string, token: string) => (await eventsFor(ticketId, token)).map((e) => e.type);
+  beforeAll(async () => {
+    await app.db.prisma.user.update({ where: { id: trainee.id }, data: { mentorId: mentor.id, reviewRequired: true } });
+  });
+
+  it("is read only by those who may read the reply, on every road: events, live events and their replay, webhooks, Slack, exports", async () => {
+    const endpoint = await app.db.prisma.webhookEndpoint.create({
+      data: { url: "https://hooks.example.com/trail", eventTypes: WEBHOOK_EVENT_TYPE_NAMES, teamIds: [team.id], secretEncrypted: "unused" },
+    });
+    await app.db.prisma.slackChannel.create({ data: { teamId: team.id, channel: "CTRAINING1", eventTypes: SLACK_EVENT_TYPE_NAMES } });
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const [created] = await eventsFor(ticket.id, supervisor.token);
+    const colleagueClient = wsClient(port, colleague.token);
+    const mentorClient = wsClient(port, mentor.token);
+    try {
+      const colleagueLive = await subscribeWs(colleagueClient, LIVE, { f: { ticketId: ticket.id } });
+      const mentorLive = await subscribeWs(mentorClient, LIVE, { f: { ticketId: ticket.id } });
+      const body = "Sorry, the refund was lost on our side.";
+      const reason = "Never say lost: say it is being traced.";
+      const held = await reply(ticket.id, body);
+      expect((await reject(held.comment.id, reason)).comment.reviewState).toBe("REJECTED");
+      // The sentinel: an event everyone reads, written after the review events.
+      await reply(ticket.id, "internal: ledger checked", trainee.token, "INTERNAL");
+
+      // Live: the colleague's first event is the sentinel; the mentor heard all three.
+      const [colleagueFirst] = await colleagueLive.waitFor(1);
+      expect(colleagueFirst.ticketEvents.type).toBe("COMMENTED");
+      const heard = await mentorLive.waitFor(3);
+      expect(heard.map((m) => m.ticketEvents.type)).toEqual(["REPLY_HELD", "REPLY_REJECTED", "COMMENTED"]);
+      expect(heard[1]!.ticketEvents.note).toBe(reason);
+      colleagueLive.stop();
+      mentorLive.stop();
+
+      // Replay from the case's creation: the same.
+      const replayed = await subscribeWs(colleagueClient, LIVE, { f: { ticketId: ticket.id }, after: created!.cursor });
+      const [replayFirst] = await replayed.waitFor(1);
+      expect(replayFirst.ticketEvents.type).toBe("COMMENTED");
+      replayed.stop();
+      const mentorReplay = await subscribeWs(mentorClient, LIVE, { f: { ticketId: ticket.id }, after: created!.cursor });
+      expect((await mentorReplay.waitFor(3)).map((m) => m.ticketEvents.type)).toEqual(["REPLY_HELD", "REPLY_REJECTED", "COMMENTED"]);
+      mentorReplay.stop();
+    } finally {
+      await Promise.all([colleagueClient.dispose(), mentorClient.dispose()]);
+    }
+
+    // The case's events: the review events for the author, mentor and supervisors only.
+    const review = ["CREATED", "REPLY_HELD", "REPLY_REJECTED", "COMMENTED"];
+    for (const [name, viewer] of Object.entries({ trainee, mentor, supervisor, manager }))
+      expect({ name, types: await typesFor(ticket.id, viewer.token) }).toEqual({ name, types: review });
+    for (const viewer of [colleague, reader]) expect(await typesFor(ticket.id, viewer.token)).toEqual(["CREATED", "COMMENTED"]);
+
+    // Webhooks, Slack and the export carry neither the reply, its id nor the reason.
+    const heldId = (await eventsFor(ticket.id, mentor.token))[1]!.after!.commentId!;
+    const leaks = (text: string) => ["Sorry, the refund was lost", "Never say lost", heldId].filter((secret) => text.includes(secret));
+    const deliveries = await app.db.prisma.outboundDelivery.findMany({
+      where: { OR: [{ endpointId: endpoint.id }, { channel: "slack" }] },
+      select: { channel: true, eventType: true, payload: true },
+    });
+    expect(deliveries.filter((d) => d.channel === "slack").length).toBeGreaterThan(0);
+    expect(deliveries.filter((d) => d.channel !== "slack").map((d) => d.eventType)).toEqual(["TICKET_CREATED", "COMMENT_ADDED"]);
+    expect(leaks(JSON.stringify(deliveries))).toEqual([]);
+    const csv = await app.yoga.fetch(`http://caseflow.test/export/tickets.csv?teamId=${team.gid}`, {
+      headers: { authorization: `Bearer ${supervisor.token}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(leaks(await csv.text())).toEqual([]);
+    await app.db.prisma.slackChannel.deleteMany({ where: { channel: "CTRAINING1" } });
+  });
+
+  it("is read by everyone once the reply is approved, as the reply is", async () => {
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const held = await reply(ticket.id, "Your refund is being traced.");
+    expect(await typesFor(ticket.id, colleague.token)).toEqual(["CREATED"]);
+    await approve(held.comment.id);
+    const approved = ["CREATED", "REPLY_HELD", "REPLY_APPROVED", "COMMENTED"];
+    for (const viewer of [colleague, reader, trainee]) expect(await typesFor(ticket.id, viewer.token)).toEqual(approved);
+  });
 });
 
 describe("first response of a reviewed reply", () => {
@@ -445,5 +558,66 @@ describe("practice cases", () => {
     expect(deliveries.map((d) => d.eventType).sort()).toEqual(
       ["COMMENT_ADDED", "SLA_BREACH", "TICKET_CREATED", "TICKET_STATUS_CHANGED", "TICKET_STATUS_CHANGED"].sort(),
     );
+  });
+
+  it("leave every report figure as it was, however far they are worked: closed, surveyed, reopened", async () => {
+    const EVERY_FIGURE = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
+      totalCases closed reopened reopenRate backlogRatio resolvedLastFourWeeks openCases
+      byChannel { key count } byType { key count } topTags { key count } topSubcategories { key count }
+      firstResponse { count averageSeconds p90Seconds } resolution { count averageSeconds p90Seconds }
+      slaAttainment { priority kept missed } csat { answered satisfied neutral unsatisfied satisfiedShare }
+      teamLoad { openCases } agentLoad { openCases }
+    } }`;
+    const period = { from: from.toISOString(), to: new Date(app.clock.now().getTime() + 86_400_000).toISOString() };
+    const report = async () => (await app.gql(EVERY_FIGURE, { period, teamId: desk.gid }, { token: lead.token })).data.report;
+    const before = await report();
+    const ticket = await createTicketVia(app, agent.token, {
+      teamId: desk.gid,
+      priority: "LOW",
+      channel: "CHAT",
+      type: "SUGGESTION",
+      subcategory: "practice-only",
+      tags: ["drill"],
+      assigneeId: agent.gid,
+      practice: true,
+    });
+    const move = async (input: Record<string, unknown>) =>
+      (await app.gql(TRANSITION_WITH_SURVEY, { input: { id: ticket.id, ...input } }, { token: lead.token })).data.transitionTicket;
+    for (const to of ["NOT_STARTED", "TEAM_CHECKING"]) expect((await move({ to })).__typename).toBe("TransitionTicketPayload");
+    app.clock.advance(30);
+    expect((await move({ to: "INFORM_CUSTOMER", note: "Here is how." })).__typename).toBe("TransitionTicketPayload");
+    const closed = await move({ to: "DONE", resolution: "Explained." });
+    expect(closed.__typename).toBe("TransitionTicketPayload");
+    const survey = await app.gql(`mutation($i: SubmitSurveyInput!) { submitSurvey(input: $i) { __typename } }`, {
+      i: { token: closed.surveyToken, rating: "UNSATISFIED" },
+    });
+    expect(survey.data.submitSurvey.__typename).toBe("SubmitSurveyPayload");
+    expect((await move({ to: "NOT_STARTED", note: "Reopened: it did not work." })).__typename).toBe("TransitionTicketPayload");
+    expect(await report()).toEqual(before);
+  });
+});
+
+describe("assignment load", () => {
+  const AUTO = `mutation($i: AutoAssignTicketInput!) { autoAssignTicket(input: $i) {
+    __typename ... on AutoAssignTicketPayload { ticket { assignee { id } } } ... on Error { code message } } }`;
+
+  it("counts a real case's load in real cases and a practice case's in practice cases", async () => {
+    const desk = await seedTeam(app, "Load-Desk");
+    // Ties go by name: Aaron before Bella.
+    const aaron = await seedUser(app, "AGENT", [desk.id], { name: "Aaron" });
+    const bella = await seedUser(app, "AGENT", [desk.id], { name: "Bella" });
+    const lead = await seedUser(app, "SUPERVISOR", [desk.id], { name: "Lead" });
+    await app.db.prisma.user.update({ where: { id: lead.id }, data: { availability: "OFFLINE" } });
+    for (let i = 0; i < 2; i++) await createTicketVia(app, lead.token, { teamId: desk.gid, assigneeId: aaron.gid, practice: true });
+    await createTicketVia(app, lead.token, { teamId: desk.gid, assigneeId: bella.gid });
+    const pick = async (practice: boolean) => {
+      const ticket = await createTicketVia(app, lead.token, { teamId: desk.gid, practice });
+      const result = await app.gql(AUTO, { i: { id: ticket.id, strategy: "LEAST_LOADED" } }, { token: lead.token });
+      return result.data.autoAssignTicket.ticket.assignee.id;
+    };
+    // Aaron's two practice cases do not keep a customer from him; Bella has one real case.
+    expect(await pick(false)).toBe(aaron.gid);
+    // Practice is spread by practice: Aaron holds two, Bella none.
+    expect(await pick(true)).toBe(bella.gid);
   });
 });

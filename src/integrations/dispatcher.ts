@@ -2,7 +2,8 @@
 // Slack): each scan claims the channel's due deliveries (integrations/outbox.ts, once
 // across instances), hands each to the channel's sender for one attempt, and records the
 // outcome; a failure is retried with backoff and jitter, or after the receiver's
-// Retry-After, until the delivery's window ends (domain/webhooks.ts nextAttemptAt).
+// Retry-After, until the delivery's window ends (domain/webhooks.ts nextAttemptAt), unless
+// the sender says trying again cannot mend it (giveUp): then it fails at once.
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { nextAttemptAt, retryAfterMs } from "../domain/webhooks.js";
@@ -62,15 +63,16 @@ export function startOutboxDispatcher(options: OutboxDispatcherOptions): OutboxD
     const now = clock.now();
     const outcome: AttemptOutcome = {
       ...result,
-      nextAttemptAt: result.ok
-        ? null
-        : nextAttemptAt({
-            now,
-            attempt: delivery.attempts,
-            expiresAt: delivery.expiresAt,
-            retryAfterMs: retryAfterMs(result.retryAfter, now),
-            random: random(),
-          }),
+      nextAttemptAt:
+        result.ok || result.giveUp
+          ? null
+          : nextAttemptAt({
+              now,
+              attempt: delivery.attempts,
+              expiresAt: delivery.expiresAt,
+              retryAfterMs: retryAfterMs(result.retryAfter, now),
+              random: random(),
+            }),
     };
     if ((await recordAttempt(prisma, delivery, outcome, now)) && sender.afterAttempt) await sender.afterAttempt(delivery, result, now);
   }

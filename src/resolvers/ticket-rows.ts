@@ -73,6 +73,6 @@ export async function addCommentRow(
       authorId: viewer?.kind === "user" ? viewer.userId : null,
       authorTokenId: viewer?.kind === "token" ? viewer.tokenId : null,
     },
-    select: { id: true },
+    select: { id: true, reviewState: true },
   });
 }
