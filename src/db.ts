@@ -12,7 +12,6 @@ import type { DatabaseConfig } from "./config.js";
 import { lockDataFolder } from "./db/data-folder.js";
 import { applyMigrations, upToDate } from "./db/migrator.js";
 import { openPGlite } from "./db/pglite.js";
-import { preparedStatementName } from "./db/prepared.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type Prisma = PrismaClient;
@@ -84,8 +83,7 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, options: "-c jit=off" });
     // An idle client's network error must not crash the process; the next query reconnects.
     pool.on("error", () => {});
-    // The generator's type wants a name for every statement; pg sends an undefined name as an unnamed statement.
-    adapter = new PrismaPg(pool, { statementNameGenerator: preparedStatementName as (query: { sql: string }) => string });
+    adapter = new PrismaPg(pool);
     closeDriver = () => pool.end();
     poolStats = () => ({ inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount });
     location = describeUrl(config.url);

@@ -19,7 +19,7 @@ let bot: { token: string };
 let teamA: Awaited<ReturnType<typeof seedTeam>>;
 let teamB: Awaited<ReturnType<typeof seedTeam>>;
 
-const COMPILED = /^\/\* prepared \*\/ SELECT json_build_object\(/;
+const COMPILED = /^SELECT json_build_object\(/;
 
 beforeAll(async () => {
   app = await createTestApp({ slaMonitor: false });

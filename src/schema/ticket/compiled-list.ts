@@ -32,7 +32,6 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../../context.js";
-import { PREPARED } from "../../db/prepared.js";
 import { column, orderSql, whereSql } from "../../db/where-sql.js";
 import { hasScope, type Viewer, visibleCommentsWhere } from "../../domain/access.js";
 import { Prisma } from "../../generated/prisma/client.js";
@@ -403,8 +402,7 @@ export async function compiledTicketList(args: ExecutionArgs): Promise<CompiledR
       if (sel.name !== "tickets") throw new NotCompiled("root field");
       return [sel.key, ticketsOf(compiler, sel)];
     });
-    // Prepared once per connection (PostgreSQL): the text repeats for a selection, only the parameters change.
-    statement = Prisma.sql`${Prisma.raw(PREPARED)}SELECT ${objectSql(roots)}::text AS data`;
+    statement = Prisma.sql`SELECT ${objectSql(roots)}::text AS data`;
   } catch {
     // Not compilable, or input the normal path refuses with its own error.
     return null;
