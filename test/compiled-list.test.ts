@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../src/auth/authenticate.js";
 import { createContext } from "../src/context.js";
 import { schema } from "../src/schema/index.js";
-import { createTestApp, type TestApp } from "./helpers/app.js";
+import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -22,7 +22,8 @@ let teamB: Awaited<ReturnType<typeof seedTeam>>;
 const COMPILED = /^SELECT json_build_object\(/;
 
 beforeAll(async () => {
-  app = await createTestApp({ slaMonitor: false });
+  // No background work (SLA monitor, webhook dispatcher): its statements would land among those counted.
+  app = await createTestApp({ slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false } });
   // SLA state counts seconds to the clock's now: both paths must read the same now.
   app.clock.freeze();
   teamA = await seedTeam(app, "CS-Payment");
