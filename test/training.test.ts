@@ -3,15 +3,31 @@
 // replies of people under review are held until their mentor or a supervisor approves
 // them, readable meanwhile only by the author, the mentor and the team's supervisors,
 // and the customer-facing time (first response) is the approval's.
+import net from "node:net";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken, newBearerToken } from "../src/auth/secrets.js";
+import { AdjustableClock } from "../src/clock.js";
 import type { Tx } from "../src/db/transaction.js";
 import { SLACK_EVENT_TYPE_NAMES } from "../src/domain/slack.js";
 import { WEBHOOK_EVENT_TYPE_NAMES } from "../src/domain/webhooks.js";
 import { slackCase } from "../src/resolvers/slack/enqueue.js";
-import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { type App, createApp } from "../src/server.js";
+import { createTestApp, freshDatabase, type TestApp, testConfig } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
-import { subscribeWs, wsClient } from "./helpers/live.js";
-import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser, TRANSITION } from "./helpers/seed.js";
+import { reportLiveStreams, subscribeWs, wsClient } from "./helpers/live.js";
+import {
+  CREATE,
+  createTicketVia,
+  gid,
+  moveVia,
+  seedApiToken,
+  seedTeam,
+  seedUser,
+  type TestUser,
+  TRANSITION,
+  ticketInput,
+} from "./helpers/seed.js";
 
 let app: TestApp;
 let port: number;
@@ -619,5 +635,101 @@ describe("assignment load", () => {
     expect(await pick(false)).toBe(aaron.gid);
     // Practice is spread by practice: Aaron holds two, Bella none.
     expect(await pick(true)).toBe(bella.gid);
+  });
+});
+
+// ─── two instances ──────────────────────────────────────────────────────────
+
+const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const onPostgres = Boolean(process.env.DATABASE_URL?.startsWith("postgres"));
+const redisUp = await new Promise<boolean>((resolve) => {
+  const url = new URL(REDIS);
+  const socket = net.connect(Number(url.port || 6379), url.hostname, () => (socket.end(), resolve(true)));
+  socket.on("error", () => resolve(false));
+});
+const twoInstances = onPostgres && redisUp;
+if (!twoInstances)
+  console.warn(
+    `training: the two-instance test is skipped: it needs PostgreSQL (DATABASE_URL=postgres://…; PGlite is one process's embedded database) and Redis at ${REDIS}${redisUp ? "" : " (not reachable)"}`,
+  );
+
+describe.runIf(twoInstances)("two instances on PostgreSQL and Redis", () => {
+  const instances: App[] = [];
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    const config = testConfig({
+      database: fresh.database,
+      redisUrl: REDIS,
+      redisChannelPrefix: `caseflow-test-training-${Date.now()}:`,
+      slaMonitorIntervalMs: 3_600_000,
+    });
+    for (let i = 0; i < 2; i++) {
+      const instance = await createApp(config, { clock: new AdjustableClock(), logger: pino({ level: "silent" }) });
+      // Lets subscribeWs know when a stream on it is live.
+      reportLiveStreams(instance.services.credentialWatch);
+      instances.push(instance);
+    }
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.stop().catch(() => {});
+    await drop?.();
+  });
+
+  it("a held reply's audit events written on one reach, live on the other, only those who may read the reply", async () => {
+    const [writer, reader] = instances as [App, App];
+    const prisma = writer.db.prisma;
+    const desk = await prisma.team.create({ data: { name: "Two-Desk" } });
+    const person = async (name: string, extra: Record<string, unknown> = {}) => {
+      const user = await prisma.user.create({
+        data: {
+          email: `${name}@example.com`,
+          name,
+          role: "AGENT",
+          passwordHash: "x",
+          memberships: { create: { teamId: desk.id } },
+          ...extra,
+        },
+      });
+      const token = newBearerToken("session");
+      await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+      return { id: user.id, token };
+    };
+    const teacher = await person("teacher");
+    const learner = await person("learner", { mentorId: teacher.id, reviewRequired: true });
+    const peer = await person("peer");
+    const gqlOn = async (via: App, token: string, query: string, variables: Record<string, unknown>) => {
+      const response = await via.yoga.fetch("http://caseflow.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as any;
+    };
+    const created = await gqlOn(writer, learner.token, CREATE, { input: ticketInput({ teamId: gid("Team", desk.id) }) });
+    const ticketId = created.data.createTicket.ticket.id;
+    const { port } = await reader.start(0);
+    const LIVE = `subscription($f: TicketEventFilter) { ticketEvents(filter: $f) { type } }`;
+    const peerClient = wsClient(port, peer.token);
+    const teacherClient = wsClient(port, teacher.token);
+    try {
+      const peerLive = await subscribeWs(peerClient, LIVE, { f: { ticketId } });
+      const teacherLive = await subscribeWs(teacherClient, LIVE, { f: { ticketId } });
+      const held = await gqlOn(writer, learner.token, REPLY, { i: { ticketId, body: "Held on the writer.", visibility: "PUBLIC" } });
+      expect(held.data.addComment.comment.reviewState).toBe("PENDING_REVIEW");
+      const rejected = await gqlOn(writer, teacher.token, REJECT, { i: { commentId: held.data.addComment.comment.id, reason: "Again." } });
+      expect(rejected.data.rejectReply.comment.reviewState).toBe("REJECTED");
+      // The sentinel everyone reads, written last.
+      await gqlOn(writer, learner.token, REPLY, { i: { ticketId, body: "internal", visibility: "INTERNAL" } });
+      expect((await teacherLive.waitFor(3)).map((m) => m.ticketEvents.type)).toEqual(["REPLY_HELD", "REPLY_REJECTED", "COMMENTED"]);
+      const [first] = await peerLive.waitFor(1);
+      expect(first.ticketEvents.type).toBe("COMMENTED");
+      peerLive.stop();
+      teacherLive.stop();
+    } finally {
+      await Promise.all([peerClient.dispose(), teacherClient.dispose()]);
+    }
   });
 });

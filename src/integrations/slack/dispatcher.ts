@@ -34,6 +34,8 @@ export interface SlackDispatcherOptions {
   api: SlackApi;
   config: SlackConfig;
   intervalMs: number;
+  /** How long past an attempt's timeout its claim is held (the outbox loop's default when absent). */
+  leaseMarginMs?: number;
   random?: () => number;
 }
 
@@ -225,6 +227,7 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
     clock: options.clock,
     logger: options.logger,
     intervalMs: options.intervalMs,
+    leaseMarginMs: options.leaseMarginMs,
     random: options.random,
     sender: { channel: SLACK_CHANNEL, timeoutMs: config.timeoutMs, attempt, afterAttempt: trackChannel },
   });
