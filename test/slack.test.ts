@@ -421,6 +421,17 @@ describe("/case", () => {
       slack.answers.push({ status: 503, body: { ok: false } });
       expect((await command("U0SCOPELESS", "new ACC-9033 not while Slack is down")).json.text).toBe(NOT_LINKED_TEXT);
       expect(await slackIdOf(person)).toBeNull();
+      // Slack hung: the command is answered within Slack's 3 s window (the lookup's own
+      // timeout, SLACK_LOOKUP_TIMEOUT_MS, not SLACK_TIMEOUT_MS), while the lookup is still held open.
+      slack.hold();
+      try {
+        const hung = await command("U0SCOPELESS", "new ACC-9033 not while Slack hangs");
+        expect(hung.json.text).toBe(NOT_LINKED_TEXT);
+        expect(slack.heldOpen()).toEqual(["users.info"]);
+      } finally {
+        slack.release();
+      }
+      expect(await slackIdOf(person)).toBeNull();
       expect(await app.db.prisma.ticket.count({ where: { title: { startsWith: "ACC-9033 " } } })).toBe(0);
       // Once Slack answers, the member is linked.
       expect((await command("U0SCOPELESS", "new ACC-9033 now it works")).json.text).toMatch(/^Created /);

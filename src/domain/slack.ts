@@ -546,6 +546,19 @@ export function parseSlashCommand(raw: string): SlashCommand {
 
 // ─── request signatures ─────────────────────────────────────────────────────
 
+/**
+ * How long the slash command and a click may wait for Slack's users.info (linking a member
+ * by e-mail) before answering "not linked": Slack shows its own error when a command is not
+ * answered within 3 s, so the lookup gets 2 s of them, not SLACK_TIMEOUT_MS (meant for the
+ * outbox, whose waits nobody watches), and the rest is left for the database and the answer.
+ */
+export const SLACK_LOOKUP_TIMEOUT_MS = 2_000;
+
+/** The users.info lookup's timeout given SLACK_TIMEOUT_MS: never past SLACK_LOOKUP_TIMEOUT_MS. */
+export function slackLookupTimeoutMs(slackTimeoutMs: number): number {
+  return Math.min(slackTimeoutMs, SLACK_LOOKUP_TIMEOUT_MS);
+}
+
 /** Slack's replay window: a request signed more than this far from now is refused. */
 export const SLACK_SIGNATURE_WINDOW_SECONDS = 5 * 60;
 
