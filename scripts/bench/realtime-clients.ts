@@ -27,10 +27,20 @@ function received(side: Side, text: string) {
   return true;
 }
 
-function subscribe(i: number): Promise<void> {
+/**
+ * Opens subscription `i`. On a loaded machine the server may close a connection before it
+ * is live (graphql-ws's 3 s wait for connection_init); that one is opened again.
+ */
+function subscribe(i: number, attempt = 1): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, "graphql-transport-ws");
-    sockets.push(socket);
+    let live = false;
+    socket.on("close", (code, reason) => {
+      if (live) return;
+      if (attempt >= 5) return reject(new Error(`subscription ${i} closed before it was live: ${code} ${reason}`));
+      console.error(`subscription ${i} closed before it was live (${code} ${reason}); opening it again`);
+      subscribe(i, attempt + 1).then(resolve, reject);
+    });
     socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } })));
     socket.on("message", (raw) => {
       const text = raw.toString();
@@ -38,6 +48,8 @@ function subscribe(i: number): Promise<void> {
       const message = JSON.parse(text);
       if (message.type === "connection_ack") {
         socket.send(JSON.stringify({ id: String(i), type: "subscribe", payload: { query: QUERY } }));
+        live = true;
+        sockets.push(socket);
         resolve();
       } else if (message.type === "error") {
         reject(new Error(JSON.stringify(message.payload)));
@@ -72,5 +84,8 @@ process.on("message", async (message: { type: string; url?: string }) => {
   }
 });
 
-await inBatches(subscribe);
+await inBatches((i) => subscribe(i)).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
 process.send!({ type: "live" });

@@ -110,6 +110,9 @@ for (const count of sizes) {
     execArgv: ["--import", "tsx"],
   });
   const fromClients = mailbox(child);
+  child.on("exit", (code) => {
+    if (code) throw new Error(`the clients' process failed (exit code ${code})`);
+  });
   await fromClients("live");
   await new Promise((r) => setTimeout(r, 500));
   await settle();
