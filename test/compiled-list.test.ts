@@ -2,7 +2,7 @@
 // normal executor answers, for every kind of viewer, filter, order and page, in one
 // statement after the session's; what it does not know runs through the normal path.
 import { execute, parse } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticate } from "../src/auth/authenticate.js";
 import { createContext } from "../src/context.js";
 import { schema } from "../src/schema/index.js";
@@ -186,6 +186,29 @@ describe("the compiled case list", () => {
       expect(compiled).toEqual(normal);
       expect(statements).toHaveLength(1);
       expect(statements[0]).toMatch(COMPILED);
+    }
+  });
+
+  it("leaves an operation whose statement failed to the normal executor, which answers as it answers any", async () => {
+    const prisma = app.db.prisma;
+    const queryRaw = prisma.$queryRaw.bind(prisma);
+    const spy = vi
+      .spyOn(prisma, "$queryRaw")
+      .mockImplementation(((sql: { sql?: string }, ...rest: unknown[]) =>
+        COMPILED.test(sql.sql ?? "")
+          ? Promise.reject(new Error("connection lost"))
+          : queryRaw(sql as never, ...(rest as never[]))) as never);
+    try {
+      const { compiled, normal, statements } = await bothPaths(
+        `{ tickets(first: 5) { totalCount edges { node { number tags } } } }`,
+        {},
+        manager.token,
+      );
+      expect(statements.some((q) => COMPILED.test(q))).toBe(false); // refused before it reached the database
+      expect(spy).toHaveBeenCalled();
+      expect(compiled).toEqual(normal);
+    } finally {
+      spy.mockRestore();
     }
   });
 

@@ -58,6 +58,7 @@ function joinCondition(model: string, field: FieldInfo, outer: string, inner: st
 let aliases = 0;
 const nextAlias = () => `w${++aliases % 1_000_000}`;
 
+const INSENSITIVE_FILTERS = new Set(["equals", "contains", "startsWith", "endsWith", "mode"]);
 const SCALAR_FILTERS = new Set(["equals", "in", "notIn", "not", "lt", "lte", "gt", "gte", "contains", "startsWith", "endsWith", "mode"]);
 
 function scalarCondition(col: Prisma.Sql, filter: unknown): Prisma.Sql {
@@ -66,6 +67,8 @@ function scalarCondition(col: Prisma.Sql, filter: unknown): Prisma.Sql {
   const ops = filter as Record<string, unknown>;
   const insensitive = ops.mode === "insensitive";
   if (ops.mode !== undefined && ops.mode !== "insensitive" && ops.mode !== "default") throw new UntranslatableWhere("mode");
+  // Prisma compares in, notIn, not and the ranges without case too; only these are translated so.
+  if (insensitive && Object.keys(ops).some((op) => !INSENSITIVE_FILTERS.has(op))) throw new UntranslatableWhere("mode with that filter");
   const parts: Prisma.Sql[] = [];
   const like = (pattern: string) => (insensitive ? Prisma.sql`${col}::text ILIKE ${pattern}` : Prisma.sql`${col}::text LIKE ${pattern}`);
   for (const [op, value] of Object.entries(ops)) {
@@ -205,6 +208,9 @@ export function orderSql(model: string, orderBy: readonly OrderInput[], alias: s
     const [name, spec] = entries[0]!;
     if (fieldOf(model, name).kind === "object") throw new UntranslatableWhere("orderBy: relations");
     const { sort, nulls } = typeof spec === "string" ? { sort: spec, nulls: undefined } : spec;
+    // Written into the statement as words, so nothing else may pass.
+    if (sort !== "asc" && sort !== "desc") throw new UntranslatableWhere(`orderBy: ${String(sort)}`);
+    if (nulls !== undefined && nulls !== "first" && nulls !== "last") throw new UntranslatableWhere(`orderBy nulls: ${String(nulls)}`);
     const flip = (d: Direction) => (reverse ? (d === "asc" ? "desc" : "asc") : d);
     const flipNulls = (n: "first" | "last") => (reverse ? (n === "first" ? "last" : "first") : n);
     return Prisma.raw(`${alias}.${quote(name)} ${flip(sort).toUpperCase()}${nulls ? ` NULLS ${flipNulls(nulls).toUpperCase()}` : ""}`);

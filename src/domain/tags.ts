@@ -4,6 +4,15 @@
 /** The most tags a case carries. */
 export const MAX_TAGS = 20;
 
+/**
+ * The order a case's tags are shown in: by Unicode code point, which is also PostgreSQL's
+ * `COLLATE "C"` on UTF-8 (the compiled case list sorts there). JavaScript's default sort
+ * compares UTF-16 units and puts 𠀀 before 﨎.
+ */
+export function byCodePoint(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
 export interface TagChange {
   /** The case's tags afterwards, in the order kept then added. */
   tags: string[];

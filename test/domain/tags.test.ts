@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CaseFacts, evaluateRules, type Rule } from "../../src/domain/rules.js";
-import { MAX_TAGS, tagChange } from "../../src/domain/tags.js";
+import { byCodePoint, MAX_TAGS, tagChange } from "../../src/domain/tags.js";
 
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
 
@@ -77,5 +77,11 @@ describe("evaluateRules keeps to the cap", () => {
     const trigger = rule("trigger", 1, { tags: ["system_crash"] }, { tierLevel: 2 });
     expect(evaluateRules([adder, trigger], facts(filler(20)), "CREATED").facts.tierLevel).toBe(1);
     expect(evaluateRules([adder, trigger], facts(filler(19)), "CREATED").facts.tierLevel).toBe(2);
+  });
+});
+
+describe("byCodePoint", () => {
+  it('orders tags by code point, as PostgreSQL\'s COLLATE "C" does, not by UTF-16 unit', () => {
+    expect(["﨎a", "𠀀a", "vip", "VIP", "über"].sort(byCodePoint)).toEqual(["VIP", "vip", "über", "﨎a", "𠀀a"]);
   });
 });

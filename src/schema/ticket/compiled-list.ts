@@ -407,12 +407,20 @@ export async function compiledTicketList(args: ExecutionArgs): Promise<CompiledR
     // Not compilable, or input the normal path refuses with its own error.
     return null;
   }
-  const [row] = await ctx.prisma.$queryRaw<{ data: string }[]>(statement);
-  let text = row!.data;
-  if (compiler.fillers.length) {
-    text = text.replace(markerPattern(compiler.nonce), (_, filler: string, input: string) =>
-      compiler.fillers[Number(filler)]!(JSON.parse(`"${input}"`)),
-    );
+  let text: string;
+  try {
+    const [row] = await ctx.prisma.$queryRaw<{ data: string }[]>(statement);
+    text = row!.data;
+    if (compiler.fillers.length) {
+      text = text.replace(markerPattern(compiler.nonce), (_, filler: string, input: string) =>
+        compiler.fillers[Number(filler)]!(JSON.parse(`"${input}"`)),
+      );
+    }
+  } catch {
+    // The statement failed (an instant PostgreSQL cannot hold, a dropped connection…): the
+    // normal executor runs the operation again and answers the failure as it answers any,
+    // located at its field with `data: null`, and masked.
+    return null;
   }
   const body = `{"data":${text}}`;
   let data: Record<string, unknown> | undefined;

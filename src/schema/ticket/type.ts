@@ -1,6 +1,7 @@
 // The case: the Ticket type with its fields, its requester and attachments. Other
 // domains add their fields to it (Ticket.sla, survey fields) where they are defined.
 import { canSeeTicket, canViewContact, visibleCommentsWhere, visibleEventsWhere } from "../../domain/access.js";
+import { byCodePoint } from "../../domain/tags.js";
 import { availableTransitions } from "../../domain/workflow.js";
 import { builder, maxPageSize } from "../builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "../enums.js";
@@ -89,7 +90,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
     tags: t.stringList({
       description: "Tag names, sorted.",
       select: { tags: { select: { tag: { select: { name: true } } } } },
-      resolve: (ticket) => ticket.tags.map((t) => t.tag.name).sort(),
+      resolve: (ticket) => ticket.tags.map((t) => t.tag.name).sort(byCodePoint),
     }),
     comments: t.relatedConnection(
       "comments",
