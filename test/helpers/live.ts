@@ -128,7 +128,9 @@ function collector<T>(): Collector<T> & { push(value: T): void; fail(error: unkn
         w.resolve();
       }
   };
-  const waitForMatching = (match: (value: T) => boolean, count: number, timeoutMs = 10_000) =>
+  // The bound only turns a missing result into a message naming what did arrive; it is
+  // generous because a loaded machine delivered live events more than 10 s late.
+  const waitForMatching = (match: (value: T) => boolean, count: number, timeoutMs = 45_000) =>
     new Promise<T[]>((resolve, reject) => {
       const matching = () => received.filter(match);
       const timer = setTimeout(
