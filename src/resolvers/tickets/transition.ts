@@ -1,16 +1,27 @@
 // Moving a case through the workflow: the move's rules, the SLA clocks it starts or
 // stops, its note kept as a comment, and the survey a move to DONE issues.
 import type { Context } from "../../context.js";
+import type { Tx } from "../../db/transaction.js";
+import type { Automation } from "../../domain/automations.js";
 import { parseInput, transitionTexts } from "../../domain/input.js";
 import { redactionsIn } from "../../domain/privacy.js";
+import { slaEffects } from "../../domain/sla.js";
 import { assertTransition, transitionEffects } from "../../domain/workflow.js";
 import type { Ticket } from "../../generated/prisma/client.js";
 import type { TicketStatus } from "../../generated/prisma/enums.js";
 import { recordEvent } from "../audit.js";
-import { automationsOnStatusChange } from "../automations/schedule.js";
-import { explainBreaches, slaOnTransition, slaTargetsOf } from "../sla/clocks.js";
+import { automationCalendar, automationsColumn, automationWrites } from "../automations/schedule.js";
+import {
+  explainBreaches,
+  type SettingsRow,
+  slaSettingsColumns,
+  slaSettingsOf,
+  slaTargetsColumn,
+  slaTargetsFromJson,
+  slaWrites,
+} from "../sla/clocks.js";
 import { issueSurvey } from "../surveys.js";
-import { addCommentRow, saveTicket } from "../ticket-rows.js";
+import { commentInsert, saveTicket } from "../ticket-rows.js";
 import { loadForWrite, type TicketResult, type Write, write } from "../write-frame.js";
 
 export interface MoveRequest {
@@ -31,9 +42,24 @@ export interface TransitionResult extends TicketResult {
   surveySendAt?: Date;
 }
 
+/** What a move reads besides the case: its SLA targets, what decides its SLA policy and calendar, the new status's automations. */
+interface MoveFacts extends SettingsRow {
+  targets: Record<string, unknown>[];
+  automations: Automation[];
+}
+
+/** Everything a move needs to know beyond the case, in one statement. */
+async function moveFacts(tx: Tx, ticket: Ticket, to: TicketStatus) {
+  const [row] = await tx.$queryRaw<MoveFacts[]>`
+    SELECT ${slaTargetsColumn(ticket.id)} AS "targets", ${automationsColumn(to)} AS "automations", ${slaSettingsColumns(ticket)}`;
+  return { ...row!, targets: slaTargetsFromJson(row!.targets) };
+}
+
 /**
  * Moves a case through the workflow's rules. The note is kept as a comment (the
  * customer's reply when going back) unless the caller already posted it.
+ * One statement reads what the move needs, one writes the case with its SLA targets,
+ * automation checks and note, one records the event (recordEvent).
  */
 export async function moveStep(
   w: Write,
@@ -56,27 +82,36 @@ export async function moveStep(
   // Staff moving a late case on say why; a customer's reply is never held up for it
   // (the reason is still owed at the team's next move).
   const breachReason = texts.breachReason ?? null;
-  const targets = await slaTargetsOf(tx, ticket.id);
-  if (!customerReplied) await explainBreaches(tx, targets, breachReason);
+  const facts = await moveFacts(tx, ticket, request.to);
+  if (!customerReplied) await explainBreaches(tx, facts.targets, breachReason);
   const safeResolution = request.to === "DONE" ? resolution : undefined;
-  await saveTicket(tx, ticket, expectedVersion, {
-    ...transitionEffects(ticket.status, request.to, now, ticket.firstRespondedAt),
-    ...(safeResolution ? { resolution: safeResolution } : {}),
-    updatedAt: now,
-  });
-  await slaOnTransition(tx, ticket, targets, ticket.status, request.to, now);
-  await automationsOnStatusChange(tx, ticket, request.to, now);
-  if (note && !options.noteIsPosted) {
-    await addCommentRow(
-      tx,
-      viewer,
-      ticket.id,
-      now,
-      note,
-      customerReplied ? "PUBLIC" : "INTERNAL",
-      customerReplied ? "CUSTOMER_REPLY" : "NOTE",
-    );
-  }
+  const slaChanges = slaEffects(ticket.status, request.to, facts.targets, now);
+  await saveTicket(
+    tx,
+    ticket,
+    expectedVersion,
+    {
+      ...transitionEffects(ticket.status, request.to, now, ticket.firstRespondedAt),
+      ...(safeResolution ? { resolution: safeResolution } : {}),
+      updatedAt: now,
+    },
+    [
+      ...(slaChanges.length ? slaWrites(ticket.id, slaSettingsOf(facts, ticket), slaChanges) : []),
+      ...automationWrites(ticket.id, request.to, facts.automations, automationCalendar(facts.teamCalendar, facts.defaultCalendar), now),
+      ...(note && !options.noteIsPosted
+        ? [
+            commentInsert(
+              viewer,
+              ticket.id,
+              now,
+              note,
+              customerReplied ? "PUBLIC" : "INTERNAL",
+              customerReplied ? "CUSTOMER_REPLY" : "NOTE",
+            ),
+          ]
+        : []),
+    ],
+  );
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "STATUS_CHANGED",
     before: { status: ticket.status },

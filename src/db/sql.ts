@@ -1,0 +1,47 @@
+// Building blocks for writes sent as one statement: a write that changes several rows
+// (a case, its SLA targets, its automation checks, a comment) sends them together as the
+// data-modifying members of one WITH, one round trip instead of one per row.
+import { Prisma } from "../generated/prisma/client.js";
+
+/**
+ * `"a" = …, "b" = …` from an object of column values: a value, `{ set }`, or `{ increment }`
+ * of a number column. `casts` names the type of columns
+ * whose parameter PostgreSQL cannot take as text (enums, uuids); null is written as NULL,
+ * so it takes the column's type.
+ */
+export function assignments(data: Record<string, unknown>, casts: Readonly<Record<string, string>> = {}): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  for (const [column, change] of Object.entries(data)) {
+    if (change === undefined) continue;
+    const name = Prisma.raw(`"${column}"`);
+    if (change !== null && typeof change === "object" && !(change instanceof Date)) {
+      if ("increment" in change) parts.push(Prisma.sql`${name} = ${name} + ${(change as { increment: number }).increment}`);
+      else if ("set" in change) parts.push(Prisma.sql`${name} = ${value((change as { set: unknown }).set, casts[column])}`);
+      else throw new Error(`Unsupported change of column ${column}`);
+    } else parts.push(Prisma.sql`${name} = ${value(change, casts[column])}`);
+  }
+  return Prisma.join(parts, ", ");
+}
+
+/** One value for a column: NULL as such (typed by its column), others cast when named. */
+export function value(v: unknown, cast?: string): Prisma.Sql {
+  if (v === null) return Prisma.sql`NULL`;
+  return cast ? Prisma.sql`${v}::${Prisma.raw(cast)}` : Prisma.sql`${v}`;
+}
+
+/**
+ * `main` and `alongside` as one statement: the alongside writes are data-modifying WITH
+ * members (each runs once and to completion; none sees another's changes, so no two may
+ * touch the same row), and the statement answers the number of rows `main` returned.
+ */
+export function together(main: Prisma.Sql, alongside: readonly Prisma.Sql[]): Prisma.Sql {
+  const members = [Prisma.sql`main AS (${main})`, ...alongside.map((write, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${write})`)];
+  return Prisma.sql`WITH ${Prisma.join(members, ", ")} SELECT count(*)::int AS "rows" FROM main`;
+}
+
+/** Runs writes as one statement (nothing when there are none). */
+export async function runTogether(tx: { $executeRaw(query: Prisma.Sql): Promise<number> }, writes: readonly Prisma.Sql[]): Promise<void> {
+  if (!writes.length) return;
+  if (writes.length === 1) await tx.$executeRaw(writes[0]!);
+  else await tx.$executeRaw(together(Prisma.sql`SELECT 1`, writes));
+}
