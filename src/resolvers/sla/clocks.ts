@@ -58,17 +58,27 @@ export interface SettingsRow {
  * What decides the policy and calendar that apply to a case now, as columns of a
  * statement: the case's tier and channel (a case keeps the channel it came in by), the
  * policies of its priority with their calendars, its team's calendar and the default one.
- * Read beside the rest of a move's facts (this runs inside every move of a case).
+ * `ticket`: the case's facts as parameters, or `"t"` for a statement reading the case's
+ * row as `t` (whose own "channel" column is then the channel). Read beside the rest of a
+ * move's facts (this runs inside every move of a case).
  */
-export function slaSettingsColumns(ticket: SlaSubject): Prisma.Sql {
+export function slaSettingsColumns(ticket: SlaSubject | "t"): Prisma.Sql {
+  const of =
+    ticket === "t"
+      ? { tierId: Prisma.sql`t."tierId"`, teamId: Prisma.sql`t."teamId"`, priority: Prisma.sql`t."priority"`, channel: Prisma.empty }
+      : {
+          tierId: Prisma.sql`${ticket.tierId}::uuid`,
+          teamId: Prisma.sql`${ticket.teamId}::uuid`,
+          priority: Prisma.sql`${ticket.priority}::"Priority"`,
+          channel: Prisma.sql`(SELECT "channel" FROM "Ticket" WHERE "id" = ${ticket.id}::uuid) AS "channel",`,
+        };
   return Prisma.sql`
-      (SELECT "level" FROM "Tier" WHERE "id" = ${ticket.tierId}::uuid) AS "tierLevel",
-      (SELECT "channel" FROM "Ticket" WHERE "id" = ${ticket.id}::uuid) AS "channel",
+      (SELECT "level" FROM "Tier" WHERE "id" = ${of.tierId}) AS "tierLevel", ${of.channel}
       (SELECT coalesce(json_agg(json_build_object('policy', p, 'calendar', c)), '[]'::json)
          FROM "SlaPolicy" p LEFT JOIN "BusinessCalendar" c ON c."id" = p."calendarId"
-        WHERE p."priority" = ${ticket.priority}::"Priority") AS "policies",
-      (SELECT row_to_json(c) FROM "Team" t JOIN "BusinessCalendar" c ON c."id" = t."calendarId"
-        WHERE t."id" = ${ticket.teamId}::uuid) AS "teamCalendar",
+        WHERE p."priority" = ${of.priority}) AS "policies",
+      (SELECT row_to_json(c) FROM "Team" tm JOIN "BusinessCalendar" c ON c."id" = tm."calendarId"
+        WHERE tm."id" = ${of.teamId}) AS "teamCalendar",
       (SELECT row_to_json(c) FROM "BusinessCalendar" c WHERE c."isDefault" LIMIT 1) AS "defaultCalendar"`;
 }
 
@@ -127,9 +137,10 @@ export function slaWrites(ticketId: string, settings: SlaSettings, effects: read
   });
 }
 
-/** A case's SLA targets as a JSON array column (`json_agg` of the rows), for a statement reading more than them. */
-export function slaTargetsColumn(ticketId: string): Prisma.Sql {
-  return Prisma.sql`(SELECT coalesce(json_agg(s), '[]'::json) FROM "SlaTarget" s WHERE s."ticketId" = ${ticketId}::uuid)`;
+/** A case's SLA targets as a JSON array column (`json_agg` of the rows), for a statement reading more than them (`"t"`: of the case row `t` it reads). */
+export function slaTargetsColumn(ticketId: string | "t"): Prisma.Sql {
+  const id = ticketId === "t" ? Prisma.sql`t."id"` : Prisma.sql`${ticketId}::uuid`;
+  return Prisma.sql`(SELECT coalesce(json_agg(s), '[]'::json) FROM "SlaTarget" s WHERE s."ticketId" = ${id})`;
 }
 
 const TARGET_INSTANTS = ["startedAt", "dueAt", "warnAt", "pausedAt", "metAt", "warnedAt", "breachedAt", "nextCheckAt"] as const;

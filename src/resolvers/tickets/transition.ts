@@ -11,6 +11,7 @@ import type { Ticket } from "../../generated/prisma/client.js";
 import type { TicketStatus } from "../../generated/prisma/enums.js";
 import { recordEvent } from "../audit.js";
 import { automationCalendar, automationsColumn, automationWrites } from "../automations/schedule.js";
+import { decodeId } from "../ids.js";
 import {
   explainBreaches,
   type SettingsRow,
@@ -22,7 +23,7 @@ import {
 } from "../sla/clocks.js";
 import { issueSurvey } from "../surveys.js";
 import { commentInsert, saveTicket } from "../ticket-rows.js";
-import { loadForWrite, type TicketResult, type Write, write } from "../write-frame.js";
+import { admitForWrite, type TicketResult, type Write, write } from "../write-frame.js";
 
 export interface MoveRequest {
   to: TicketStatus;
@@ -48,11 +49,24 @@ interface MoveFacts extends SettingsRow {
   automations: Automation[];
 }
 
+const factsOf = (row: MoveFacts) => ({ ...row, targets: slaTargetsFromJson(row.targets) });
+type Facts = ReturnType<typeof factsOf>;
+
 /** Everything a move needs to know beyond the case, in one statement. */
-async function moveFacts(tx: Tx, ticket: Ticket, to: TicketStatus) {
+async function moveFacts(tx: Tx, ticket: Ticket, to: TicketStatus): Promise<Facts> {
   const [row] = await tx.$queryRaw<MoveFacts[]>`
     SELECT ${slaTargetsColumn(ticket.id)} AS "targets", ${automationsColumn(to)} AS "automations", ${slaSettingsColumns(ticket)}`;
-  return { ...row!, targets: slaTargetsFromJson(row!.targets) };
+  return factsOf(row!);
+}
+
+/** The case to move, with the checks of loadForWrite, and what its move needs, in one statement. */
+async function loadForMove(w: Write, args: TransitionArgs): Promise<{ ticket: Ticket; facts: Facts }> {
+  const [row] = await w.tx.$queryRaw<(Ticket & MoveFacts)[]>`
+    SELECT t.*, ${slaTargetsColumn("t")} AS "targets", ${automationsColumn(args.to)} AS "automations", ${slaSettingsColumns("t")}
+    FROM "Ticket" t WHERE t."id" = ${decodeId("input.id", args.id, "Ticket")}::uuid`;
+  const { targets, automations, tierLevel, policies, teamCalendar, defaultCalendar, ...ticket } = row ?? ({} as Ticket & MoveFacts);
+  admitForWrite(w, row ? ticket : null, args.id, args.expectedVersion);
+  return { ticket, facts: factsOf({ targets, automations, tierLevel, channel: ticket.channel, policies, teamCalendar, defaultCalendar }) };
 }
 
 /**
@@ -66,7 +80,7 @@ export async function moveStep(
   ticket: Ticket,
   request: MoveRequest,
   expectedVersion?: number | null,
-  options: { noteIsPosted?: boolean } = {},
+  options: { noteIsPosted?: boolean; facts?: Facts } = {},
 ): Promise<TransitionResult> {
   const { tx, ctx, viewer, now } = w;
   // One input: a number split between note, resolution and reason is found too.
@@ -82,7 +96,7 @@ export async function moveStep(
   // Staff moving a late case on say why; a customer's reply is never held up for it
   // (the reason is still owed at the team's next move).
   const breachReason = texts.breachReason ?? null;
-  const facts = await moveFacts(tx, ticket, request.to);
+  const facts = options.facts ?? (await moveFacts(tx, ticket, request.to));
   if (!customerReplied) await explainBreaches(tx, facts.targets, breachReason);
   const safeResolution = request.to === "DONE" ? resolution : undefined;
   const slaChanges = slaEffects(ticket.status, request.to, facts.targets, now);
@@ -126,5 +140,8 @@ export async function moveStep(
 }
 
 export function transitionTicket(ctx: Context, args: TransitionArgs): Promise<TransitionResult> {
-  return write(ctx, async (w) => moveStep(w, await loadForWrite(w, args.id, args.expectedVersion), args, args.expectedVersion));
+  return write(ctx, async (w) => {
+    const { ticket, facts } = await loadForMove(w, args);
+    return moveStep(w, ticket, args, args.expectedVersion, { facts });
+  });
 }
