@@ -30,13 +30,18 @@ export function value(v: unknown, cast?: string): Prisma.Sql {
 }
 
 /**
- * `main` and `alongside` as one statement: the alongside writes are data-modifying WITH
- * members (each runs once and to completion; none sees another's changes, so no two may
- * touch the same row), and the statement answers the number of rows `main` returned.
+ * `main` and `alongside` as the members of one WITH (`main AS (…), w0 AS (…), …`): the
+ * alongside writes are data-modifying members (each runs once and to completion; none sees
+ * another's changes, so no two may touch the same row).
  */
-export function together(main: Prisma.Sql, alongside: readonly Prisma.Sql[]): Prisma.Sql {
+export function withMembers(main: Prisma.Sql, alongside: readonly Prisma.Sql[]): Prisma.Sql {
   const members = [Prisma.sql`main AS (${main})`, ...alongside.map((write, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${write})`)];
-  return Prisma.sql`WITH ${Prisma.join(members, ", ")} SELECT count(*)::int AS "rows" FROM main`;
+  return Prisma.join(members, ", ");
+}
+
+/** `main` and `alongside` as one statement (withMembers), answering the number of rows `main` returned. */
+export function together(main: Prisma.Sql, alongside: readonly Prisma.Sql[]): Prisma.Sql {
+  return Prisma.sql`WITH ${withMembers(main, alongside)} SELECT count(*)::int AS "rows" FROM main`;
 }
 
 /** Runs writes as one statement (nothing when there are none). */

@@ -3,10 +3,12 @@
 // one change it allows is the commit setting the event's `position` once).
 // The transaction and the outbox that publishes its events after commit are the database
 // layer's (src/db/transaction.ts).
+
+import { withMembers } from "../db/sql.js";
 import { publishEventAfterCommit, type Tx } from "../db/transaction.js";
 import type { Viewer } from "../domain/access.js";
 import { webhookEventOfTicketEvent } from "../domain/webhooks.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.js";
 import type { TicketFacts } from "../realtime/pubsub.js";
 import { enqueueTicketSlack } from "./slack/enqueue.js";
 import { enqueueTicketWebhooks, type TicketWebhook } from "./webhooks/enqueue.js";
@@ -74,16 +76,30 @@ export async function recordEvent(
 }
 
 /**
+ * The change itself, written by the events' statement: `caseUpdate` updates the case
+ * (the events' one case) and returns its row's facts ("id", "teamId", "assigneeId",
+ * "submittedById", "status", "priority"), which the events then carry; `alongside` are
+ * other row writes of the change. When `caseUpdate` changes no row (a stale version),
+ * no event is written and recordEvents answers no facts.
+ */
+export interface CaseWrite {
+  caseUpdate: Prisma.Sql;
+  alongside: readonly Prisma.Sql[];
+}
+
+/**
  * Writes a set of audit events by one actor at one instant in one statement (in the given
  * order), reading each case's access facts in the same statement, and queues their
  * webhook messages in one more; returns the facts, one per event in the given order.
- * Every case event passes here (recordEvent is the set of one).
+ * Every case event passes here (recordEvent is the set of one). With `write`, the same
+ * statement also writes the change (CaseWrite).
  */
 export async function recordEvents(
   tx: Tx,
   viewer: Viewer | null | "customer",
   at: Date,
   events: readonly CaseEventRecord[],
+  write?: CaseWrite,
 ): Promise<TicketFacts[]> {
   if (!events.length) return [];
   const actor: { actorKind: string; actorUserId?: string; actorTokenId?: string } = actorOf(viewer);
@@ -93,7 +109,7 @@ export async function recordEvents(
   const rows = await tx.$queryRaw<
     (TicketFacts & { seq: bigint; ticketId: string; type: string; webhookEndpointIds: string[]; slackRouted: boolean })[]
   >`
-    WITH input AS (
+    WITH ${write ? Prisma.sql`${withMembers(write.caseUpdate, write.alongside)},` : Prisma.empty} input AS (
       SELECT * FROM unnest(${events.map((e) => e.ticketId)}::uuid[], ${events.map((e) => e.type)}::text[],
                            ${events.map((e) => json(e.before))}::jsonb[], ${events.map((e) => json(e.after))}::jsonb[],
                            ${events.map((e) => e.note ?? null)}::text[])
@@ -102,7 +118,7 @@ export async function recordEvents(
       INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "at")
       SELECT i."ticketId", i."type", ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
              ${actor.actorTokenId ?? null}::uuid, i."before", i."after", i."note", ${at}
-      FROM input i ORDER BY i."ord"
+      FROM input i ${write ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM main)` : Prisma.empty} ORDER BY i."ord"
       RETURNING "seq", "ticketId", "type"
     )
     SELECT event."seq", event."ticketId"::text AS "ticketId", event."type",
@@ -113,8 +129,9 @@ export async function recordEvents(
                    AND t."teamId" = ANY(w."teamIds")
                    AND (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") = ANY(w."eventTypes")) AS "webhookEndpointIds",
            EXISTS(SELECT 1 FROM "SlackChannel" s WHERE s."teamId" = t."teamId") AS "slackRouted"
-    FROM event JOIN "Ticket" t ON t."id" = event."ticketId"
+    FROM event JOIN ${write ? Prisma.sql`main` : Prisma.sql`"Ticket"`} t ON t."id" = event."ticketId"
     ORDER BY event."seq"`;
+  if (write && !rows.length) return [];
   // The rows were inserted in the given order, so their seqs follow it.
   if (rows.length !== events.length || rows.some((row, i) => row.ticketId !== events[i]!.ticketId || row.type !== events[i]!.type))
     throw new Error(`Recording ${events.length} events returned ${rows.length} rows out of order`);

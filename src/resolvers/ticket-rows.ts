@@ -7,6 +7,8 @@ import type { Viewer } from "../domain/access.js";
 import { VersionConflictError } from "../errors.js";
 import { Prisma, type Ticket } from "../generated/prisma/client.js";
 import type { CommentVisibility, ReviewState } from "../generated/prisma/enums.js";
+import type { TicketFacts } from "../realtime/pubsub.js";
+import { type EventRecord, recordEvents } from "./audit.js";
 
 /** Ticket columns whose values PostgreSQL does not take as text parameters. */
 const TICKET_CASTS: Readonly<Record<string, string>> = {
@@ -23,6 +25,17 @@ const TICKET_CASTS: Readonly<Record<string, string>> = {
   incidentId: "uuid",
 };
 
+/** saveTicket's UPDATE: `data` and the next version, only where the version is still the one read. */
+function ticketUpdate(ticket: Pick<Ticket, "id" | "version">, data: Prisma.TicketUncheckedUpdateManyInput, returning: Prisma.Sql) {
+  return Prisma.sql`UPDATE "Ticket" SET ${assignments({ ...data, version: { increment: 1 } }, TICKET_CASTS)}
+    WHERE "id" = ${ticket.id}::uuid AND "version" = ${ticket.version} ${returning}`;
+}
+
+async function conflict(tx: Tx, ticket: Pick<Ticket, "id" | "version">, expectedVersion: number | null | undefined): Promise<never> {
+  const current = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { version: true } });
+  throw new VersionConflictError(expectedVersion ?? ticket.version, current.version);
+}
+
 /**
  * Applies `data` only if nobody changed the case since it was read: the version in the
  * WHERE clause makes the update lose cleanly instead of overwriting a concurrent write.
@@ -37,13 +50,29 @@ export async function saveTicket(
   data: Prisma.TicketUncheckedUpdateManyInput,
   alongside: readonly Prisma.Sql[] = [],
 ) {
-  const update = Prisma.sql`UPDATE "Ticket" SET ${assignments({ ...data, version: { increment: 1 } }, TICKET_CASTS)}
-    WHERE "id" = ${ticket.id}::uuid AND "version" = ${ticket.version} RETURNING 1`;
-  const [{ rows } = { rows: 0 }] = await tx.$queryRaw<{ rows: number }[]>(together(update, alongside));
-  if (rows === 0) {
-    const current = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { version: true } });
-    throw new VersionConflictError(expectedVersion ?? ticket.version, current.version);
-  }
+  const [{ rows } = { rows: 0 }] = await tx.$queryRaw<{ rows: number }[]>(
+    together(ticketUpdate(ticket, data, Prisma.sql`RETURNING 1`), alongside),
+  );
+  if (rows === 0) await conflict(tx, ticket, expectedVersion);
+}
+
+/**
+ * saveTicket and recordEvent in one statement: the case's versioned update, the other row
+ * writes of the change, and its audit event carrying the facts the update left.
+ */
+export async function saveTicketWithEvent(
+  tx: Tx,
+  viewer: Viewer,
+  ticket: Pick<Ticket, "id" | "version">,
+  expectedVersion: number | null | undefined,
+  data: Prisma.TicketUncheckedUpdateManyInput,
+  alongside: readonly Prisma.Sql[],
+  at: Date,
+  event: EventRecord,
+): Promise<TicketFacts> {
+  const caseUpdate = ticketUpdate(ticket, data, Prisma.sql`RETURNING "id", "teamId", "assigneeId", "submittedById", "status", "priority"`);
+  const [facts] = await recordEvents(tx, viewer, at, [{ ticketId: ticket.id, ...event }], { caseUpdate, alongside });
+  return facts ?? conflict(tx, ticket, expectedVersion);
 }
 
 export async function ensureTags(tx: Tx, names: readonly string[]): Promise<{ id: string; name: string }[]> {

@@ -9,7 +9,6 @@ import { slaEffects } from "../../domain/sla.js";
 import { assertTransition, transitionEffects } from "../../domain/workflow.js";
 import type { Ticket } from "../../generated/prisma/client.js";
 import type { TicketStatus } from "../../generated/prisma/enums.js";
-import { recordEvent } from "../audit.js";
 import { automationCalendar, automationsColumn, automationWrites } from "../automations/schedule.js";
 import { decodeId } from "../ids.js";
 import {
@@ -22,7 +21,7 @@ import {
   slaWrites,
 } from "../sla/clocks.js";
 import { issueSurvey } from "../surveys.js";
-import { commentInsert, saveTicket } from "../ticket-rows.js";
+import { commentInsert, saveTicketWithEvent } from "../ticket-rows.js";
 import { admitForWrite, type TicketResult, type Write, write } from "../write-frame.js";
 
 export interface MoveRequest {
@@ -72,8 +71,8 @@ async function loadForMove(w: Write, args: TransitionArgs): Promise<{ ticket: Ti
 /**
  * Moves a case through the workflow's rules. The note is kept as a comment (the
  * customer's reply when going back) unless the caller already posted it.
- * One statement reads what the move needs, one writes the case with its SLA targets,
- * automation checks and note, one records the event (recordEvent).
+ * One statement reads what the move needs (with the case itself, for transitionTicket);
+ * one writes the case with its SLA targets, automation checks, note and audit event.
  */
 export async function moveStep(
   w: Write,
@@ -100,8 +99,9 @@ export async function moveStep(
   if (!customerReplied) await explainBreaches(tx, facts.targets, breachReason);
   const safeResolution = request.to === "DONE" ? resolution : undefined;
   const slaChanges = slaEffects(ticket.status, request.to, facts.targets, now);
-  await saveTicket(
+  await saveTicketWithEvent(
     tx,
+    viewer,
     ticket,
     expectedVersion,
     {
@@ -125,17 +125,18 @@ export async function moveStep(
           ]
         : []),
     ],
-  );
-  await recordEvent(tx, viewer, ticket.id, now, {
-    type: "STATUS_CHANGED",
-    before: { status: ticket.status },
-    after: {
-      status: request.to,
-      ...(safeResolution ? { resolution: safeResolution } : {}),
-      ...redactionsIn(note, safeResolution, breachReason),
+    now,
+    {
+      type: "STATUS_CHANGED",
+      before: { status: ticket.status },
+      after: {
+        status: request.to,
+        ...(safeResolution ? { resolution: safeResolution } : {}),
+        ...redactionsIn(note, safeResolution, breachReason),
+      },
+      note: note ?? breachReason ?? null,
     },
-    note: note ?? breachReason ?? null,
-  });
+  );
   return { ticketId: ticket.id, ...(request.to === "DONE" ? await issueSurvey(tx, ctx, ticket.id, now) : {}) };
 }
 
