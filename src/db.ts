@@ -62,7 +62,10 @@ export async function createDb(config: DatabaseConfig, options: DbOptions = {}):
       config.loadDataDir && (inMemory || !existsSync(path.join(config.dataDir, "PG_VERSION")))
         ? new Blob([await readFile(config.loadDataDir)])
         : undefined;
-    const pglite = await openPGlite({ dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) }).catch(async (error) => {
+    const pglite = await openPGlite(
+      { dataDir: config.dataDir, ...(startFrom ? { loadDataDir: startFrom } : {}) },
+      config.sharedBuffers ? { shared_buffers: config.sharedBuffers } : {},
+    ).catch(async (error) => {
       await unlock();
       throw error;
     });

@@ -256,16 +256,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? startWebhookDispatcher({ prisma: db.prisma, realtime, clock, cipher: services.cipher, logger, config: config.webhooks })
     : null;
 
-  // Slack messages share the outbox and its loop with webhooks, and WEBHOOK_DISPATCHER's switch and interval.
+  // Slack messages share the outbox and its loop with webhooks, and WEBHOOK_DISPATCHER's switch, interval and lease.
   const slackDispatcher: OutboxDispatcher | null =
     config.slack && slackApi && config.webhooks.dispatcher
       ? startSlackDispatcher({
           prisma: db.prisma,
+          realtime,
           clock,
           logger,
           api: slackApi,
           config: config.slack,
           intervalMs: config.webhooks.dispatchIntervalMs,
+          leaseMarginMs: config.webhooks.leaseMarginMs,
         })
       : null;
 

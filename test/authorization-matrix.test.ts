@@ -52,7 +52,12 @@ interface Fixture {
   slackChannelId: string;
 }
 
-type Case = { allowed: Persona[]; op: (f: Fixture) => { query: string; variables?: Record<string, unknown> } };
+type Case = {
+  allowed: Persona[];
+  op: (f: Fixture) => { query: string; variables?: Record<string, unknown> };
+  /** A query or subscription: it changes nothing. */
+  read?: true;
+};
 
 const m = (field: string, input: string, type: string, value: (f: Fixture) => unknown, allowed: Persona[]): Case => ({
   allowed,
@@ -60,6 +65,7 @@ const m = (field: string, input: string, type: string, value: (f: Fixture) => un
 });
 const q = (query: string, allowed: Persona[], variables?: (f: Fixture) => Record<string, unknown>): Case => ({
   allowed,
+  read: true,
   op: (f) => ({ query, variables: variables?.(f) }),
 });
 
@@ -520,18 +526,33 @@ describe("authorization matrix", () => {
     ).toEqual([]);
   });
 
+  // Reads change nothing, so they share one fixture and one set of callers. A write gets
+  // a fresh fixture after every caller it allowed (one caller's write must not decide the
+  // next caller's outcome) and fresh callers (a write may sign its caller out).
+  let readFixture: Promise<Omit<Fixture, "personaId">> | undefined;
+  const readers = new Map<Persona, Promise<{ token?: string; id: string | null }>>();
+
   for (const field of Object.keys(RULES)) {
     it(`${field}: ${RULES[field]!.allowed.join(", ") || "nobody"}`, async () => {
       const rule = RULES[field]!;
+      const read = rule.read === true;
       const outcomes: string[] = [];
+      let base: Omit<Fixture, "personaId"> | undefined;
       for (const persona of PERSONAS) {
-        // A fresh fixture each time: one caller's allowed write must not decide the next caller's outcome.
-        const base = await fixture();
-        const credentials = await credentialsOf(persona);
+        if (read) {
+          readFixture ??= fixture();
+          base = await readFixture;
+        } else {
+          base ??= await fixture();
+        }
+        const credentials = read
+          ? await (readers.get(persona) ?? readers.set(persona, credentialsOf(persona)).get(persona)!)
+          : await credentialsOf(persona);
         const result = await refused(field, rule.op({ ...base, personaId: credentials.id }), credentials.token);
         const expected = rule.allowed.includes(persona) ? "allowed" : "refused";
         const actual = result.refused ? "refused" : "allowed";
         if (expected !== actual) outcomes.push(`${persona}: expected ${expected}, got ${actual}: ${result.answer}`);
+        if (!read && actual === "allowed") base = undefined;
       }
       expect(outcomes).toEqual([]);
     });

@@ -3,11 +3,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../src/config.js";
 import { csvRow } from "../src/domain/csv.js";
 import { numberingDay } from "../src/domain/numbering.js";
 import { createTestApp, freshDatabase, type TestApp } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
 import { subscribeSse } from "./helpers/live.js";
+import { preparedDataDir } from "./helpers/process.js";
 import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -405,6 +407,10 @@ describe("round trip", () => {
       created.push(
         await createTicketVia(source, s.supervisor.token, { teamId: s.teamA.gid, accountId: "ACC-RT-3", title: "=ACC-RT-3 formula-like" }),
       );
+      // A practice case (training mode): exported on its own, and a practice case again once imported.
+      created.push(
+        await createTicketVia(source, s.supervisor.token, { teamId: s.teamB.gid, accountId: "ACC-RT-4", practice: true, priority: "LOW" }),
+      );
       source.clock.advance(60);
       expect((await moveVia(source, s.supervisor.token, { id: created[0]!.id, to: "NOT_STARTED" })).__typename).toBe(
         "TransitionTicketPayload",
@@ -417,18 +423,22 @@ describe("round trip", () => {
       );
       expect(assigned.data?.assignTicket?.__typename).toBe("AssignTicketPayload");
 
-      const exported = await (
-        await source.yoga.fetch("http://caseflow.test/export/tickets.csv", { headers: { authorization: `Bearer ${s.admin.token}` } })
-      ).text();
+      const exportOf = async (from: TestApp, token: string, query = "") =>
+        (
+          await from.yoga.fetch(`http://caseflow.test/export/tickets.csv${query}`, { headers: { authorization: `Bearer ${token}` } })
+        ).text();
+      const exported = await exportOf(source, s.admin.token);
+      const exportedPractice = await exportOf(source, s.admin.token, "?practice=true");
       target.clock.advance(120); // the two servers' clocks agree
       const { status, body } = await post(exported, { token: t.admin.token }, target);
       expect(status).toBe(200);
       expect(body.problems).toEqual([]);
       expect(body).toMatchObject({ rows: 3, imported: 3, rejected: 0, renumbered: [] });
+      const practice = await post(exportedPractice, { token: t.admin.token }, target);
+      expect(practice.body).toMatchObject({ rows: 1, imported: 1, rejected: 0, renumbered: [], problems: [] });
 
-      const again = await (
-        await target.yoga.fetch("http://caseflow.test/export/tickets.csv", { headers: { authorization: `Bearer ${t.admin.token}` } })
-      ).text();
+      const again = await exportOf(target, t.admin.token);
+      const againPractice = await exportOf(target, t.admin.token, "?practice=true");
       const byNumber = (text: string) => {
         const [header, ...rows] = csvRows(text.replace(/^\ufeff/, ""));
         return rows
@@ -438,6 +448,8 @@ describe("round trip", () => {
       const before = byNumber(exported);
       const after = byNumber(again);
       expect(after).toEqual(before);
+      expect(byNumber(againPractice)).toEqual(byNumber(exportedPractice));
+      expect(byNumber(exportedPractice).map((row) => [row.title, row.practice])).toEqual([[created[3]!.title, "true"]]);
       // And in the databases, which the export reads through csvCell's formula defusing.
       const cases = (from: TestApp) =>
         from.db.prisma.ticket.findMany({
@@ -456,6 +468,7 @@ describe("round trip", () => {
             firstRespondedAt: true,
             doneAt: true,
             resolution: true,
+            practice: true,
             team: { select: { name: true } },
             assignee: { select: { name: true } },
             customer: { select: { name: true, contactMasked: true } },
@@ -536,4 +549,82 @@ describe("npm run import:tickets", () => {
       await rm(folder, { recursive: true, force: true });
     }
   }, 300_000); // a fresh embedded database is migrated by the first run
+
+  it("puts rows without a team of their own into --team's team, and refuses a --team no team has", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "caseflow-import-team-"));
+    // A database the command and the test open in turn: PostgreSQL's, or an embedded one in DATA_DIR.
+    const postgres = process.env.DATABASE_URL ? await freshDatabase() : null;
+    const dataDir = postgres ? null : await preparedDataDir("caseflow-import-team-data-");
+    const database: Config["database"] = postgres ? postgres.database : { kind: "pglite", dataDir: path.join(dataDir!, "pglite") };
+    const encryptionKey = Buffer.alloc(32, 9);
+    const open = () => createTestApp({ database, encryptionKey, slaMonitor: false });
+    try {
+      const setup = await open();
+      await seedTeam(setup, "Payments");
+      await setup.close();
+
+      const file = path.join(folder, "team.csv");
+      await writeFile(
+        file,
+        csv(
+          ["title", "accountId", "externalRef", "team", "practice"],
+          [
+            ["ACC-801 no team of its own", "ACC-801", "TEAM-1", "", ""],
+            ["ACC-802 its own team", "ACC-802", "TEAM-2", "Answer-Desk", "false"],
+            ["ACC-803 a practice case", "ACC-803", "TEAM-3", "", "true"],
+          ],
+        ),
+      );
+      const env: Record<string, string> = {
+        PATH: process.env.PATH!,
+        LOG_LEVEL: "silent",
+        CASEFLOW_ENCRYPTION_KEY: encryptionKey.toString("base64"),
+        ...(database.kind === "postgres" ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir! }),
+      };
+      // The documented command, through npm.
+      const npm = (...args: string[]) =>
+        new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn("npm", ["run", "--silent", "import:tickets", "--", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+          let out = "";
+          child.stdout.on("data", (chunk) => (out += chunk));
+          child.stderr.on("data", (chunk) => (out += chunk));
+          child.on("exit", (code) => resolve({ code, out }));
+        });
+
+      // A --team no team has is refused before any row.
+      const nowhere = await npm(file, "--team", "Nowhere");
+      expect(nowhere.out).toMatch(/0 rows, imported 0/);
+      expect(nowhere.out).toMatch(/team: no team is named Nowhere/);
+      expect(nowhere.code).toBe(1);
+      const payments = await npm(file, "--team", "Payments");
+      expect(payments.out).toMatch(/3 rows, imported 3, skipped 0 \(already imported\), rejected 0/);
+      expect(payments.code).toBe(0);
+
+      const check = await open();
+      try {
+        const rows = await check.db.prisma.ticket.findMany({
+          where: { externalRef: { startsWith: "TEAM-" } },
+          orderBy: { externalRef: "asc" },
+          select: {
+            externalRef: true,
+            practice: true,
+            team: { select: { name: true } },
+            events: { select: { type: true, actorKind: true } },
+          },
+        });
+        expect(rows.map((r) => [r.externalRef, r.team?.name, r.practice])).toEqual([
+          ["TEAM-1", "Payments", false],
+          ["TEAM-2", "Answer-Desk", false],
+          ["TEAM-3", "Payments", true],
+        ]);
+        expect(rows.flatMap((r) => r.events)).toEqual(rows.map(() => ({ type: "IMPORTED", actorKind: "SYSTEM" })));
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await postgres?.drop();
+      await rm(folder, { recursive: true, force: true });
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -1,80 +1,16 @@
 // The Slack bridge against a real local HTTP server standing in for Slack's Web API
-// (chat.postMessage, chat.postEphemeral), reached through the official @slack/web-api
-// client. Requests to /integrations/slack/* are signed here with node's crypto, following
+// (test/helpers/slack.ts: chat.postMessage, chat.postEphemeral, conversations.*,
+// users.info), reached through the official @slack/web-api client. Requests to /integrations/slack/* are signed here with node's crypto, following
 // Slack's published algorithm (v0=hex HMAC-SHA256 of "v0:<timestamp>:<body>"), not with
 // the server's verifier. Time moves by the injected clock (the signature window too), the
 // outbox is ticked by hand, and "nothing was sent" is shown by a finished tick.
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOT_LINKED as NOT_LINKED_TEXT } from "../src/resolvers/slack/actions.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
-
-// ─── a stand-in for Slack's Web API ─────────────────────────────────────────
-
-interface ApiCall {
-  method: string;
-  authorization: string | undefined;
-  args: Record<string, any>;
-}
-
-type Answer = { status: number; headers?: Record<string, string>; body?: unknown };
-
-class SlackStandIn {
-  readonly calls: ApiCall[] = [];
-  /** Answers for the next calls, in order; then Slack's ok answer. */
-  readonly answers: Answer[] = [];
-  private server!: Server;
-  private ts = 1_700_000_000;
-  port = 0;
-
-  async start() {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-        const args: Record<string, any> = Object.fromEntries(form);
-        if (args.blocks) args.blocks = JSON.parse(args.blocks);
-        const method = (req.url ?? "").replace(/^\/api\//, "");
-        this.calls.push({ method, authorization: req.headers.authorization, args });
-        const answer = this.answers.shift();
-        if (answer) {
-          res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(JSON.stringify(answer.body ?? {}));
-          return;
-        }
-        const ts = `${++this.ts}.000100`;
-        const body =
-          method === "chat.postEphemeral"
-            ? { ok: true, message_ts: ts }
-            : method === "conversations.create"
-              ? { ok: true, channel: { id: `C0ROOM${this.ts}`, name: args.name } }
-              : method.startsWith("conversations.")
-                ? { ok: true }
-                : { ok: true, channel: args.channel, ts };
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  posts(channel?: string) {
-    return this.calls.filter((c) => c.method === "chat.postMessage" && (!channel || c.args.channel === channel));
-  }
-
-  ephemerals() {
-    return this.calls.filter((c) => c.method === "chat.postEphemeral");
-  }
-
-  close() {
-    this.server.closeAllConnections();
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { SlackStandIn } from "./helpers/slack.js";
 
 // ─── signed requests, as Slack sends them ───────────────────────────────────
 
@@ -197,7 +133,7 @@ beforeAll(async () => {
     slack: {
       botToken: BOT_TOKEN,
       signingSecret: SIGNING_SECRET,
-      apiUrl: `http://127.0.0.1:${slack.port}/api/`,
+      apiUrl: slack.apiUrl,
       caseLinkTemplate: "https://support.example.com/cases/{number}",
       timeoutMs: 3000,
     },
@@ -416,6 +352,79 @@ describe("/case", () => {
     expect(answer.status).toBe(200);
     expect(answer.json.text).toContain("not linked to a caseflow user");
     expect(await app.db.prisma.ticket.count()).toBe(before);
+  });
+
+  describe("members linked by their e-mail address in Slack (users.info)", () => {
+    const emailOf = async (user: TestUser) => (await app.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).email;
+    const slackIdOf = async (user: TestUser) => (await app.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).slackUserId;
+    const lookups = (member: string) => slack.calls.filter((c) => c.method === "users.info" && c.args.user === member).length;
+
+    it("links a member whose Slack e-mail is an active person's, compared as login compares it, and acts as them", async () => {
+      const person = await seedUser(app, "AGENT", [team.id], { name: "Mia Mail" });
+      slack.members.set("U0BYMAIL01", { email: `  ${(await emailOf(person)).toUpperCase()} ` });
+      const answer = await command("U0BYMAIL01", "new ACC-31 linked by mail | found by e-mail");
+      expect(answer.json.text).toMatch(/^Created SLK-\d{8}-\d{3}: ACC-31 linked by mail$/);
+      expect(await slackIdOf(person)).toBe("U0BYMAIL01");
+      const number = answer.json.text.split(" ")[1].replace(":", "");
+      const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { number }, include: { events: true } });
+      expect(row.submittedById).toBe(person.id);
+      expect(row.events.find((e) => e.type === "CREATED")).toMatchObject({ actorKind: "USER", actorUserId: person.id });
+      // Linked now: Slack is not asked again.
+      await command("U0BYMAIL01", "help");
+      await command("U0BYMAIL01", number);
+      expect(lookups("U0BYMAIL01")).toBe(1);
+    });
+
+    it("links on a button click too", async () => {
+      const person = await seedUser(app, "AGENT", [team.id]);
+      slack.members.set("U0CLICKER1", { email: await emailOf(person) });
+      const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+      await moveVia(app, submitter.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version });
+      await click("U0CLICKER1", "case_take", ticket.id);
+      expect(slack.ephemerals().at(-1)!.args.text).toContain(`You took ${ticket.number}`);
+      expect(await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } })).toMatchObject({
+        assigneeId: person.id,
+      });
+    });
+
+    it("refuses a member whose e-mail is nobody's, a deactivated person's or an already linked person's, and links nothing", async () => {
+      const deactivated = await seedUser(app, "AGENT", [team.id]);
+      await app.db.prisma.user.update({ where: { id: deactivated.id }, data: { active: false } });
+      slack.members.set("U0NOMATCH1", { email: "nobody-here@example.com" });
+      slack.members.set("U0GONE0001", { email: await emailOf(deactivated) });
+      // The taker is linked to another member: a second member with their address is not them.
+      slack.members.set("U0TWIN0001", { email: await emailOf(taker) });
+      slack.members.set("U0NOEMAIL1", {});
+      const before = await app.db.prisma.ticket.count();
+      for (const member of ["U0NOMATCH1", "U0GONE0001", "U0TWIN0001", "U0NOEMAIL1"]) {
+        const answer = await command(member, "new ACC-32 should not be made");
+        expect(answer.json.text).toBe(NOT_LINKED_TEXT);
+        expect(lookups(member)).toBe(1);
+      }
+      expect(await app.db.prisma.ticket.count()).toBe(before);
+      expect(await slackIdOf(deactivated)).toBeNull();
+      expect(await slackIdOf(taker)).toBe(SLACK.taker);
+      expect(
+        await app.db.prisma.user.count({ where: { slackUserId: { in: ["U0NOMATCH1", "U0GONE0001", "U0TWIN0001", "U0NOEMAIL1"] } } }),
+      ).toBe(0);
+    });
+
+    it("refuses clearly when Slack cannot say (an API error), and links nothing", async () => {
+      const person = await seedUser(app, "AGENT", [team.id]);
+      slack.members.set("U0SCOPELESS", { email: await emailOf(person) });
+      slack.answers.push({ status: 200, body: { ok: false, error: "missing_scope", needed: "users:read.email" } });
+      const refused = await command("U0SCOPELESS", "new ACC-9033 not without the scope");
+      expect(refused.status).toBe(200);
+      expect(refused.json.text).toBe(NOT_LINKED_TEXT);
+      expect(await slackIdOf(person)).toBeNull();
+      slack.answers.push({ status: 503, body: { ok: false } });
+      expect((await command("U0SCOPELESS", "new ACC-9033 not while Slack is down")).json.text).toBe(NOT_LINKED_TEXT);
+      expect(await slackIdOf(person)).toBeNull();
+      expect(await app.db.prisma.ticket.count({ where: { title: { startsWith: "ACC-9033 " } } })).toBe(0);
+      // Once Slack answers, the member is linked.
+      expect((await command("U0SCOPELESS", "new ACC-9033 now it works")).json.text).toMatch(/^Created /);
+      expect(await slackIdOf(person)).toBe("U0SCOPELESS");
+    });
   });
 
   it("creates a case for the channel's team as the linked person, through createTicket's rules", async () => {

@@ -3,13 +3,31 @@
 // replies of people under review are held until their mentor or a supervisor approves
 // them, readable meanwhile only by the author, the mentor and the team's supervisors,
 // and the customer-facing time (first response) is the approval's.
+import net from "node:net";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken, newBearerToken } from "../src/auth/secrets.js";
+import { AdjustableClock } from "../src/clock.js";
 import type { Tx } from "../src/db/transaction.js";
+import { SLACK_EVENT_TYPE_NAMES } from "../src/domain/slack.js";
+import { WEBHOOK_EVENT_TYPE_NAMES } from "../src/domain/webhooks.js";
 import { slackCase } from "../src/resolvers/slack/enqueue.js";
-import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { type App, createApp } from "../src/server.js";
+import { createTestApp, freshDatabase, type TestApp, testConfig } from "./helpers/app.js";
 import { csvRows } from "./helpers/csv.js";
-import { subscribeWs, wsClient } from "./helpers/live.js";
-import { createTicketVia, gid, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+import { reportLiveStreams, subscribeWs, wsClient } from "./helpers/live.js";
+import {
+  CREATE,
+  createTicketVia,
+  gid,
+  moveVia,
+  seedApiToken,
+  seedTeam,
+  seedUser,
+  type TestUser,
+  TRANSITION,
+  ticketInput,
+} from "./helpers/seed.js";
 
 let app: TestApp;
 let port: number;
@@ -46,6 +64,7 @@ const REJECT = `mutation($i: RejectReplyInput!) { rejectReply(input: $i) {
   ... on Error { code message }
   ... on ValidationError { field }
 } }`;
+const TRANSITION_WITH_SURVEY = TRANSITION.replace("... on TransitionTicketPayload {", "... on TransitionTicketPayload { surveyToken");
 const COMMENTS = `query($id: ID!) { ticket(id: $id) { comments { edges { node { id body reviewState } } } } }`;
 const ALERTS = `subscription { alerts { kind audience message ticket { number } } }`;
 const AWAITING = `{ repliesAwaitingReview { totalCount edges { node { body author { name } ticket { number } } } } }`;
@@ -255,6 +274,116 @@ describe("a macro's public reply", () => {
     expect(await bodiesFor(ticket.id, colleague.token)).toEqual([]);
     expect(await bodiesFor(ticket.id, mentor.token)).toEqual([`Refund for ${ticket.number} is on its way.`]);
   });
+
+  it("cannot move the case while it waits for review, and the macro leaves nothing", async () => {
+    const saved = await app.gql(
+      `mutation($i: SaveMacroInput!) { saveMacro(input: $i) { __typename ... on MacroPayload { macro { id } } ... on Error { message } } }`,
+      {
+        i: {
+          name: "Answer and submit",
+          visibility: "PERSONAL",
+          actions: { comment: { template: "Your refund for {{ticket.number}} is traced.", visibility: "PUBLIC" }, status: "NOT_STARTED" },
+        },
+      },
+      { token: trainee.token },
+    );
+    expect(saved.data.saveMacro.__typename).toBe("MacroPayload");
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const applied = await app.gql(
+      `mutation($i: ApplyMacroInput!) { applyMacro(input: $i) { __typename ... on ValidationError { field } ... on Error { message } } }`,
+      { i: { ticketId: ticket.id, macroId: saved.data.saveMacro.macro.id } },
+      { token: trainee.token },
+    );
+    // Moved on a held reply, the move's note (the reply) would be in every reader's audit trail, webhooks and Slack.
+    expect(applied.data.applyMacro).toMatchObject({ __typename: "ValidationError", field: "macro.actions.status" });
+    expect(await app.db.prisma.comment.count({ where: { ticket: { number: ticket.number } } })).toBe(0);
+    expect((await eventsOf(ticket.number)).map((e) => e.type)).toEqual(["CREATED"]);
+  });
+});
+
+describe("the audit trail of a held reply", () => {
+  const EVENTS = `query($id: ID!) { ticket(id: $id) { events { edges { node { cursor type note after } } } } }`;
+  const LIVE = `subscription($f: TicketEventFilter, $after: String) { ticketEvents(filter: $f, after: $after) { type note after } }`;
+  type Event = { cursor?: string; type: string; note: string | null; after: { commentId?: string } | null };
+  const eventsFor = async (ticketId: string, token: string): Promise<Event[]> =>
+    (await app.gql(EVENTS, { id: ticketId }, { token })).data.ticket.events.edges.map((e: { node: Event }) => e.node);
+  const typesFor = async (ticketId: string, token: string) => (await eventsFor(ticketId, token)).map((e) => e.type);
+  beforeAll(async () => {
+    await app.db.prisma.user.update({ where: { id: trainee.id }, data: { mentorId: mentor.id, reviewRequired: true } });
+  });
+
+  it("is read only by those who may read the reply, on every road: events, live events and their replay, webhooks, Slack, exports", async () => {
+    const endpoint = await app.db.prisma.webhookEndpoint.create({
+      data: { url: "https://hooks.example.com/trail", eventTypes: WEBHOOK_EVENT_TYPE_NAMES, teamIds: [team.id], secretEncrypted: "unused" },
+    });
+    await app.db.prisma.slackChannel.create({ data: { teamId: team.id, channel: "CTRAINING1", eventTypes: SLACK_EVENT_TYPE_NAMES } });
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const [created] = await eventsFor(ticket.id, supervisor.token);
+    const colleagueClient = wsClient(port, colleague.token);
+    const mentorClient = wsClient(port, mentor.token);
+    try {
+      const colleagueLive = await subscribeWs(colleagueClient, LIVE, { f: { ticketId: ticket.id } });
+      const mentorLive = await subscribeWs(mentorClient, LIVE, { f: { ticketId: ticket.id } });
+      const body = "Sorry, the refund was lost on our side.";
+      const reason = "Never say lost: say it is being traced.";
+      const held = await reply(ticket.id, body);
+      expect((await reject(held.comment.id, reason)).comment.reviewState).toBe("REJECTED");
+      // The sentinel: an event everyone reads, written after the review events.
+      await reply(ticket.id, "internal: ledger checked", trainee.token, "INTERNAL");
+
+      // Live: the colleague's first event is the sentinel; the mentor heard all three.
+      const [colleagueFirst] = await colleagueLive.waitFor(1);
+      expect(colleagueFirst.ticketEvents.type).toBe("COMMENTED");
+      const heard = await mentorLive.waitFor(3);
+      expect(heard.map((m) => m.ticketEvents.type)).toEqual(["REPLY_HELD", "REPLY_REJECTED", "COMMENTED"]);
+      expect(heard[1]!.ticketEvents.note).toBe(reason);
+      colleagueLive.stop();
+      mentorLive.stop();
+
+      // Replay from the case's creation: the same.
+      const replayed = await subscribeWs(colleagueClient, LIVE, { f: { ticketId: ticket.id }, after: created!.cursor });
+      const [replayFirst] = await replayed.waitFor(1);
+      expect(replayFirst.ticketEvents.type).toBe("COMMENTED");
+      replayed.stop();
+      const mentorReplay = await subscribeWs(mentorClient, LIVE, { f: { ticketId: ticket.id }, after: created!.cursor });
+      expect((await mentorReplay.waitFor(3)).map((m) => m.ticketEvents.type)).toEqual(["REPLY_HELD", "REPLY_REJECTED", "COMMENTED"]);
+      mentorReplay.stop();
+    } finally {
+      await Promise.all([colleagueClient.dispose(), mentorClient.dispose()]);
+    }
+
+    // The case's events: the review events for the author, mentor and supervisors only.
+    const review = ["CREATED", "REPLY_HELD", "REPLY_REJECTED", "COMMENTED"];
+    for (const [name, viewer] of Object.entries({ trainee, mentor, supervisor, manager }))
+      expect({ name, types: await typesFor(ticket.id, viewer.token) }).toEqual({ name, types: review });
+    for (const viewer of [colleague, reader]) expect(await typesFor(ticket.id, viewer.token)).toEqual(["CREATED", "COMMENTED"]);
+
+    // Webhooks, Slack and the export carry neither the reply, its id nor the reason.
+    const heldId = (await eventsFor(ticket.id, mentor.token))[1]!.after!.commentId!;
+    const leaks = (text: string) => ["Sorry, the refund was lost", "Never say lost", heldId].filter((secret) => text.includes(secret));
+    const deliveries = await app.db.prisma.outboundDelivery.findMany({
+      where: { OR: [{ endpointId: endpoint.id }, { channel: "slack" }] },
+      select: { channel: true, eventType: true, payload: true },
+    });
+    expect(deliveries.filter((d) => d.channel === "slack").length).toBeGreaterThan(0);
+    expect(deliveries.filter((d) => d.channel !== "slack").map((d) => d.eventType)).toEqual(["TICKET_CREATED", "COMMENT_ADDED"]);
+    expect(leaks(JSON.stringify(deliveries))).toEqual([]);
+    const csv = await app.yoga.fetch(`http://caseflow.test/export/tickets.csv?teamId=${team.gid}`, {
+      headers: { authorization: `Bearer ${supervisor.token}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(leaks(await csv.text())).toEqual([]);
+    await app.db.prisma.slackChannel.deleteMany({ where: { channel: "CTRAINING1" } });
+  });
+
+  it("is read by everyone once the reply is approved, as the reply is", async () => {
+    const ticket = await createTicketVia(app, trainee.token, { teamId: team.gid });
+    const held = await reply(ticket.id, "Your refund is being traced.");
+    expect(await typesFor(ticket.id, colleague.token)).toEqual(["CREATED"]);
+    await approve(held.comment.id);
+    const approved = ["CREATED", "REPLY_HELD", "REPLY_APPROVED", "COMMENTED"];
+    for (const viewer of [colleague, reader, trainee]) expect(await typesFor(ticket.id, viewer.token)).toEqual(approved);
+  });
 });
 
 describe("first response of a reviewed reply", () => {
@@ -445,5 +574,162 @@ describe("practice cases", () => {
     expect(deliveries.map((d) => d.eventType).sort()).toEqual(
       ["COMMENT_ADDED", "SLA_BREACH", "TICKET_CREATED", "TICKET_STATUS_CHANGED", "TICKET_STATUS_CHANGED"].sort(),
     );
+  });
+
+  it("leave every report figure as it was, however far they are worked: closed, surveyed, reopened", async () => {
+    const EVERY_FIGURE = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
+      totalCases closed reopened reopenRate backlogRatio resolvedLastFourWeeks openCases
+      byChannel { key count } byType { key count } topTags { key count } topSubcategories { key count }
+      firstResponse { count averageSeconds p90Seconds } resolution { count averageSeconds p90Seconds }
+      slaAttainment { priority kept missed } csat { answered satisfied neutral unsatisfied satisfiedShare }
+      teamLoad { openCases } agentLoad { openCases }
+    } }`;
+    const period = { from: from.toISOString(), to: new Date(app.clock.now().getTime() + 86_400_000).toISOString() };
+    const report = async () => (await app.gql(EVERY_FIGURE, { period, teamId: desk.gid }, { token: lead.token })).data.report;
+    const before = await report();
+    const ticket = await createTicketVia(app, agent.token, {
+      teamId: desk.gid,
+      priority: "LOW",
+      channel: "CHAT",
+      type: "SUGGESTION",
+      subcategory: "practice-only",
+      tags: ["drill"],
+      assigneeId: agent.gid,
+      practice: true,
+    });
+    const move = async (input: Record<string, unknown>) =>
+      (await app.gql(TRANSITION_WITH_SURVEY, { input: { id: ticket.id, ...input } }, { token: lead.token })).data.transitionTicket;
+    for (const to of ["NOT_STARTED", "TEAM_CHECKING"]) expect((await move({ to })).__typename).toBe("TransitionTicketPayload");
+    app.clock.advance(30);
+    expect((await move({ to: "INFORM_CUSTOMER", note: "Here is how." })).__typename).toBe("TransitionTicketPayload");
+    const closed = await move({ to: "DONE", resolution: "Explained." });
+    expect(closed.__typename).toBe("TransitionTicketPayload");
+    const survey = await app.gql(`mutation($i: SubmitSurveyInput!) { submitSurvey(input: $i) { __typename } }`, {
+      i: { token: closed.surveyToken, rating: "UNSATISFIED" },
+    });
+    expect(survey.data.submitSurvey.__typename).toBe("SubmitSurveyPayload");
+    expect((await move({ to: "NOT_STARTED", note: "Reopened: it did not work." })).__typename).toBe("TransitionTicketPayload");
+    expect(await report()).toEqual(before);
+  });
+});
+
+describe("assignment load", () => {
+  const AUTO = `mutation($i: AutoAssignTicketInput!) { autoAssignTicket(input: $i) {
+    __typename ... on AutoAssignTicketPayload { ticket { assignee { id } } } ... on Error { code message } } }`;
+
+  it("counts a real case's load in real cases and a practice case's in practice cases", async () => {
+    const desk = await seedTeam(app, "Load-Desk");
+    // Ties go by name: Aaron before Bella.
+    const aaron = await seedUser(app, "AGENT", [desk.id], { name: "Aaron" });
+    const bella = await seedUser(app, "AGENT", [desk.id], { name: "Bella" });
+    const lead = await seedUser(app, "SUPERVISOR", [desk.id], { name: "Lead" });
+    await app.db.prisma.user.update({ where: { id: lead.id }, data: { availability: "OFFLINE" } });
+    for (let i = 0; i < 2; i++) await createTicketVia(app, lead.token, { teamId: desk.gid, assigneeId: aaron.gid, practice: true });
+    await createTicketVia(app, lead.token, { teamId: desk.gid, assigneeId: bella.gid });
+    const pick = async (practice: boolean) => {
+      const ticket = await createTicketVia(app, lead.token, { teamId: desk.gid, practice });
+      const result = await app.gql(AUTO, { i: { id: ticket.id, strategy: "LEAST_LOADED" } }, { token: lead.token });
+      return result.data.autoAssignTicket.ticket.assignee.id;
+    };
+    // Aaron's two practice cases do not keep a customer from him; Bella has one real case.
+    expect(await pick(false)).toBe(aaron.gid);
+    // Practice is spread by practice: Aaron holds two, Bella none.
+    expect(await pick(true)).toBe(bella.gid);
+  });
+});
+
+// ─── two instances ──────────────────────────────────────────────────────────
+
+const REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const onPostgres = Boolean(process.env.DATABASE_URL?.startsWith("postgres"));
+const redisUp = await new Promise<boolean>((resolve) => {
+  const url = new URL(REDIS);
+  const socket = net.connect(Number(url.port || 6379), url.hostname, () => (socket.end(), resolve(true)));
+  socket.on("error", () => resolve(false));
+});
+const twoInstances = onPostgres && redisUp;
+if (!twoInstances)
+  console.warn(
+    `training: the two-instance test is skipped: it needs PostgreSQL (DATABASE_URL=postgres://…; PGlite is one process's embedded database) and Redis at ${REDIS}${redisUp ? "" : " (not reachable)"}`,
+  );
+
+describe.runIf(twoInstances)("two instances on PostgreSQL and Redis", () => {
+  const instances: App[] = [];
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    const config = testConfig({
+      database: fresh.database,
+      redisUrl: REDIS,
+      redisChannelPrefix: `caseflow-test-training-${Date.now()}:`,
+      slaMonitorIntervalMs: 3_600_000,
+    });
+    for (let i = 0; i < 2; i++) {
+      const instance = await createApp(config, { clock: new AdjustableClock(), logger: pino({ level: "silent" }) });
+      // Lets subscribeWs know when a stream on it is live.
+      reportLiveStreams(instance.services.credentialWatch);
+      instances.push(instance);
+    }
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.stop().catch(() => {});
+    await drop?.();
+  });
+
+  it("a held reply's audit events written on one reach, live on the other, only those who may read the reply", async () => {
+    const [writer, reader] = instances as [App, App];
+    const prisma = writer.db.prisma;
+    const desk = await prisma.team.create({ data: { name: "Two-Desk" } });
+    const person = async (name: string, extra: Record<string, unknown> = {}) => {
+      const user = await prisma.user.create({
+        data: {
+          email: `${name}@example.com`,
+          name,
+          role: "AGENT",
+          passwordHash: "x",
+          memberships: { create: { teamId: desk.id } },
+          ...extra,
+        },
+      });
+      const token = newBearerToken("session");
+      await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+      return { id: user.id, token };
+    };
+    const teacher = await person("teacher");
+    const learner = await person("learner", { mentorId: teacher.id, reviewRequired: true });
+    const peer = await person("peer");
+    const gqlOn = async (via: App, token: string, query: string, variables: Record<string, unknown>) => {
+      const response = await via.yoga.fetch("http://caseflow.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as any;
+    };
+    const created = await gqlOn(writer, learner.token, CREATE, { input: ticketInput({ teamId: gid("Team", desk.id) }) });
+    const ticketId = created.data.createTicket.ticket.id;
+    const { port } = await reader.start(0);
+    const LIVE = `subscription($f: TicketEventFilter) { ticketEvents(filter: $f) { type } }`;
+    const peerClient = wsClient(port, peer.token);
+    const teacherClient = wsClient(port, teacher.token);
+    try {
+      const peerLive = await subscribeWs(peerClient, LIVE, { f: { ticketId } });
+      const teacherLive = await subscribeWs(teacherClient, LIVE, { f: { ticketId } });
+      const held = await gqlOn(writer, learner.token, REPLY, { i: { ticketId, body: "Held on the writer.", visibility: "PUBLIC" } });
+      expect(held.data.addComment.comment.reviewState).toBe("PENDING_REVIEW");
+      const rejected = await gqlOn(writer, teacher.token, REJECT, { i: { commentId: held.data.addComment.comment.id, reason: "Again." } });
+      expect(rejected.data.rejectReply.comment.reviewState).toBe("REJECTED");
+      // The sentinel everyone reads, written last.
+      await gqlOn(writer, learner.token, REPLY, { i: { ticketId, body: "internal", visibility: "INTERNAL" } });
+      expect((await teacherLive.waitFor(3)).map((m) => m.ticketEvents.type)).toEqual(["REPLY_HELD", "REPLY_REJECTED", "COMMENTED"]);
+      const [first] = await peerLive.waitFor(1);
+      expect(first.ticketEvents.type).toBe("COMMENTED");
+      peerLive.stop();
+      teacherLive.stop();
+    } finally {
+      await Promise.all([peerClient.dispose(), teacherClient.dispose()]);
+    }
   });
 });

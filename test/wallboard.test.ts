@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PRODUCTION_CASES } from "../src/domain/training.js";
 import { OPEN_STATUSES } from "../src/domain/workflow.js";
 import { WALLBOARD_PATH, WALLBOARD_TOKEN_KEY } from "../src/http/wallboard.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
@@ -101,8 +102,8 @@ describe.runIf(hasChromium)("the wallboard", () => {
   });
 
   /** A case moved to NOT_STARTED, so its SLA clocks run. */
-  async function submitted(teamGid: string, priority: string) {
-    const ticket = await createTicketVia(app, admin.token, { teamId: teamGid, priority });
+  async function submitted(teamGid: string, priority: string, practice = false) {
+    const ticket = await createTicketVia(app, admin.token, { teamId: teamGid, priority, practice });
     expect((await moveVia(app, admin.token, { id: ticket.id, to: "NOT_STARTED" })).__typename).toBe("TransitionTicketPayload");
     return ticket;
   }
@@ -115,7 +116,8 @@ describe.runIf(hasChromium)("the wallboard", () => {
 
   /** The figures by their definition in schema.graphql, read with Prisma. */
   async function countedInDatabase(teamId: string) {
-    const open = { teamId, status: { in: [...OPEN_STATUSES] } };
+    // Practice cases count in no figure (src/domain/training.ts).
+    const open = { teamId, status: { in: [...OPEN_STATUSES] }, ...PRODUCTION_CASES };
     const breachedTarget = { breachedAt: { not: null }, metAt: null };
     const [all, atRisk, breached] = await Promise.all([
       app.db.prisma.ticket.count({ where: open }),
@@ -207,12 +209,20 @@ describe.runIf(hasChromium)("the wallboard", () => {
 
     // An SLA warning fired by the monitor on the test's clock appears in the alert list.
     const late = await submitted(teamA.gid, "HIGH");
+    // A practice case's alert at the same instant is marked as practice.
+    const drill = await submitted(teamA.gid, "HIGH", true);
     await advance(30);
     const alert = board.locator("#alerts li", { hasText: late.number });
     await alert.waitFor(BOUND);
     expect(await alert.getAttribute("data-kind")).toBe("WARNING");
     expect(await alert.textContent()).toContain("first response");
     expect(await alert.textContent()).toContain(teamA.name);
+    expect(await alert.getAttribute("data-practice")).toBeNull();
+    expect(await alert.textContent()).not.toContain("practice");
+    const drillAlert = board.locator("#alerts li", { hasText: drill.number });
+    await drillAlert.waitFor(BOUND);
+    expect(await drillAlert.getAttribute("data-practice")).toBe("");
+    expect(await drillAlert.textContent()).toContain("practice · first response");
     app.clock.advance(1); // the at-risk figure follows within the next second on the app's clock
     await showsFigures(board, teamA.name, await countedInDatabase(teamA.id));
     expect(await stateText(board)).toBe("Live");

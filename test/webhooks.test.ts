@@ -305,7 +305,7 @@ describe("retries", () => {
     const { endpoint } = await createEndpoint(hook.url(), [teamA.gid], ["TICKET_CREATED"]);
     await createTicketVia(app, agentA.token, { teamId: teamA.gid });
     // A dispatcher claims the delivery and is killed before it sends or records anything.
-    const lease = webhookConfig().timeoutMs + 60_000;
+    const lease = webhookConfig().timeoutMs + webhookConfig().leaseMarginMs;
     expect(await claimDue(app.db.prisma, "webhook", app.clock.now(), lease, 10)).toHaveLength(1);
     expect(await tick()).toBe(0);
     expect(hook.requests).toHaveLength(0);

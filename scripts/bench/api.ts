@@ -78,6 +78,7 @@ async function rawTransition(ticketId: string, to: string) {
       ticketId,
       type: "STATUS_CHANGED",
       facts: { teamId: null, assigneeId: null, submittedById: null, status: to as never, priority: "LOW" },
+      comment: null,
     });
   } catch (error) {
     await client.query("ROLLBACK");

@@ -3,6 +3,7 @@
 // ticket_event_position); they are read back after the commit and published with it, so
 // a subscriber can tell when it has not yet heard of an earlier event.
 import type { Deadline } from "../context.js";
+import type { CommentAccessFacts } from "../domain/access.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { timeoutError } from "../http/limits.js";
 import { publishOutbox } from "../realtime/publish.js";
@@ -16,6 +17,8 @@ export interface OutboxEvent {
   ticketId: string;
   type: string;
   facts: TicketFacts;
+  /** For an event about a reply held for review: who may read that reply (canSeeEvent). */
+  comment: CommentAccessFacts | null;
 }
 
 /** A committed event as it is published: with the position its commit gave it. */

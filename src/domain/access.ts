@@ -322,6 +322,31 @@ export function visibleCommentsWhere(viewer: Viewer | null) {
 }
 
 /**
+ * Whether the viewer may read an audit event of a case they may see. An event about a
+ * reply held for review (REPLY_HELD, REPLY_APPROVED, REPLY_REJECTED name it) tells that
+ * the reply exists and, for a rejection, why it was sent back: it is read by whoever may
+ * read the reply (canSeeComment), on every road (the case's events, live events and their
+ * replay). Every other event follows the case.
+ */
+export function canSeeEvent(
+  viewer: Viewer | null,
+  // Absent from the live messages of an instance still running the release before this rule.
+  event: { comment?: CommentAccessFacts | null },
+  ticket: { teamId: string | null },
+): boolean {
+  return !event.comment || canSeeComment(viewer, event.comment, ticket);
+}
+
+/** canSeeEvent as a query condition on TicketEvent, built from visibleCommentsWhere. */
+export function visibleEventsWhere(viewer: Viewer | null) {
+  const comments = visibleCommentsWhere(viewer);
+  // Every comment readable (managers and up): no condition (`comment: {}` matched none of
+  // the review events on PGlite).
+  if (Object.keys(comments).length === 0) return {};
+  return { OR: [{ commentId: null }, { comment: comments }] };
+}
+
+/**
  * Who may approve or reject a held reply: the author's mentor, or a supervisor of the
  * case's team (or above). Never its author, and never a token: a person answers for
  * what the customer reads.

@@ -20,8 +20,8 @@ type ImportStatus = (typeof IMPORT_STATUSES)[number];
  * plus the longer texts and severity a list may carry. Other columns are ignored.
  */
 export const IMPORT_FIELDS = [
-  // Not (yet) "practice": an imported case is always a real one.
-  ...CASE_CSV_COLUMNS.filter((column): column is Exclude<(typeof CASE_CSV_COLUMNS)[number], "practice"> => column !== "practice"),
+  // "practice" included: a practice case exported comes back a practice case (domain/training.ts).
+  ...CASE_CSV_COLUMNS,
   "description",
   "details",
   "severity",
@@ -124,6 +124,17 @@ export interface ImportedFacts {
   maskedContact: string | null;
   /** The key that makes importing the row again a skip: its externalRef, else its number. */
   importKey: string | null;
+  /** A practice case (training mode), as the export's `practice` column says; real when empty. */
+  practice: boolean;
+}
+
+/** The `practice` cell as the export writes it (true/false), also yes/no and 1/0, any case; null when it is none of them. */
+export function practiceCell(raw: string | undefined): boolean | null {
+  if (raw === undefined) return false;
+  const value = raw.toLowerCase();
+  if (value === "true" || value === "yes" || value === "1") return true;
+  if (value === "false" || value === "no" || value === "0") return false;
+  return null;
 }
 
 /**
@@ -173,6 +184,8 @@ export function readRow(
     if (at && createdAt && field !== "createdAt" && at < createdAt) problems.push({ field, reason: "must not be before createdAt" });
   }
   if (doneAt && status !== "DONE") problems.push({ field: "doneAt", reason: `is only for DONE cases (the row is ${status})` });
+  const practice = practiceCell(cells.practice);
+  if (practice === null) problems.push({ field: "practice", reason: `"${cells.practice}" is not true or false` });
   let severity: number | null = null;
   if (cells.severity !== undefined) {
     severity = /^-?\d+$/.test(cells.severity) ? Number(cells.severity) : Number.NaN;
@@ -217,6 +230,7 @@ export function readRow(
       resolution: cells.resolution ?? null,
       maskedContact,
       importKey,
+      practice: practice ?? false,
     },
     problems,
   };

@@ -60,6 +60,27 @@ export function slackEventsOfTicketEvent(type: string, after: unknown): SlackEve
   }
 }
 
+const SLA_TARGET_NAMES: Record<string, string> = {
+  FIRST_RESPONSE: "First response",
+  RESOLUTION: "Resolution",
+  FOLLOW_UP: "Follow-up",
+};
+
+/**
+ * The line a case event's message adds below the case: for an SLA warning or breach,
+ * which target and when it is (was) due, since a case has several; otherwise the
+ * event's own note (a move's comment), if any.
+ */
+export function slackNoteOfTicketEvent(type: string, after: unknown, note: string | null | undefined): string | null {
+  if (type === "SLA_WARNING" || type === "SLA_BREACHED") {
+    const fields = (after && typeof after === "object" ? after : {}) as Record<string, unknown>;
+    const target = typeof fields.target === "string" ? (SLA_TARGET_NAMES[fields.target] ?? fields.target) : "A target";
+    const due = typeof fields.dueAt === "string" ? ` ${type === "SLA_WARNING" ? "due" : "was due"} ${fields.dueAt}` : "";
+    return `${target}${due}`;
+  }
+  return note ?? null;
+}
+
 /** The Slack event an incident timeline entry is, or null (minor incidents and other entries). */
 export function slackEventOfIncidentUpdate(kind: string, severity: number): SlackEventType | null {
   if (severity < SLACK_INCIDENT_SEVERITY) return null;
@@ -304,6 +325,84 @@ export type SlackRoomPayload =
 export function slackMessage(payload: Extract<SlackPayload, { kind: "case" | "incident" }>, caseLinkTemplate: string | null): SlackMessage {
   if (payload.kind === "incident") return incidentMessage(payload.event, payload.incident, payload.entry);
   return caseEventMessage(payload.event, payload.case, { link: caseLink(caseLinkTemplate, payload.case.number), note: payload.note });
+}
+
+// ─── Slack's refusals ───────────────────────────────────────────────────────
+
+/**
+ * What a Slack Web API error code means for a message that got it, as Slack documents the
+ * codes (https://api.slack.com/methods/chat.postMessage#errors and the errors every
+ * method shares): `channel` — the channel is gone, archived, or closed to the app, so
+ * the team's supervisors must act; `credentials` — the bot token is invalid, revoked,
+ * of a deactivated app or lacks a scope, so an administrator must act; `message` — Slack
+ * refuses this message as written. None of these is mended by trying again, so the
+ * message fails at once. Anything else (`ratelimited`, `internal_error`,
+ * `service_unavailable`, `fatal_error`, `request_timeout`, codes Slack adds later) is
+ * retried.
+ */
+export type SlackRefusal = "channel" | "credentials" | "message";
+
+const SLACK_REFUSALS: Record<string, SlackRefusal> = {
+  channel_not_found: "channel",
+  not_in_channel: "channel",
+  is_archived: "channel",
+  channel_is_archived: "channel",
+  restricted_action: "channel",
+  restricted_action_read_only_channel: "channel",
+  restricted_action_thread_only_channel: "channel",
+  restricted_action_non_threadable_channel: "channel",
+  team_access_not_granted: "channel",
+  ekm_access_denied: "channel",
+  invalid_auth: "credentials",
+  not_authed: "credentials",
+  account_inactive: "credentials",
+  token_revoked: "credentials",
+  token_expired: "credentials",
+  missing_scope: "credentials",
+  no_permission: "credentials",
+  not_allowed_token_type: "credentials",
+  access_denied: "credentials",
+  org_login_required: "credentials",
+  enterprise_is_restricted: "credentials",
+  two_factor_setup_required: "credentials",
+  invalid_blocks: "message",
+  invalid_blocks_format: "message",
+  msg_too_long: "message",
+  no_text: "message",
+  too_many_attachments: "message",
+  cannot_reply_to_message: "message",
+  restricted_action_thread_locked: "message",
+  invalid_arguments: "message",
+  invalid_arg_name: "message",
+  invalid_array_arg: "message",
+  invalid_charset: "message",
+  invalid_form_data: "message",
+  invalid_post_type: "message",
+  missing_post_type: "message",
+  method_deprecated: "message",
+  deprecated_endpoint: "message",
+};
+
+/** Whether (and why) a Slack error code fails a message for good; null when trying again may work. */
+export function slackRefusal(errorCode: string): SlackRefusal | null {
+  return Object.hasOwn(SLACK_REFUSALS, errorCode) ? SLACK_REFUSALS[errorCode]! : null;
+}
+
+/**
+ * How far past the end of its retry window a message may still be posted: the window's
+ * last retry is due at its very end and goes out with the next scan (or, after a crash,
+ * when its lease ends), so a few minutes late is that retry, not a stale message.
+ */
+export const SLACK_LATE_GRACE_MS = 10 * 60_000;
+
+/**
+ * Whether a message is too old to post: its retry window (24 h from the change) ended
+ * more than SLACK_LATE_GRACE_MS ago, because no instance could send it meanwhile (Slack
+ * was not configured, or no dispatcher ran). A channel is told of what happens now, not
+ * of yesterday's queue; such a message is failed instead.
+ */
+export function slackMessageTooLate(now: Date, expiresAt: Date): boolean {
+  return now.getTime() - expiresAt.getTime() > SLACK_LATE_GRACE_MS;
 }
 
 // ─── swarm and incident channels ────────────────────────────────────────────

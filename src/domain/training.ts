@@ -11,6 +11,16 @@ export function countsInProduction(ticket: { practice: boolean }): boolean {
 }
 
 /**
+ * The cases that count together with this one, as a query condition on Ticket: production
+ * cases with production cases, practice cases with practice cases. Assignment's load is
+ * counted this way, so practice never makes a person look busy to real customers, and a
+ * training queue still spreads its practice cases by the practice each trainee holds.
+ */
+export function casesLike(ticket: { practice: boolean }): typeof PRODUCTION_CASES | { NOT: typeof PRODUCTION_CASES } {
+  return countsInProduction(ticket) ? PRODUCTION_CASES : { NOT: PRODUCTION_CASES };
+}
+
+/**
  * The same condition for SQL over a table alias: each column of PRODUCTION_CASES with
  * its value. Returned as column/value pairs so the caller binds the values as parameters.
  */

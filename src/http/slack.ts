@@ -9,7 +9,7 @@ import type { Plugin } from "graphql-yoga";
 import type { SlackConfig } from "../config.js";
 import type { AppServices } from "../context.js";
 import { slackSignatureProblem } from "../domain/slack.js";
-import type { SlackApi } from "../integrations/slack/api.js";
+import { type SlackApi, slackMemberEmail } from "../integrations/slack/api.js";
 import { clickButton, slashCommand } from "../resolvers/slack/actions.js";
 
 export const SLACK_COMMANDS_PATH = "/integrations/slack/commands";
@@ -55,18 +55,21 @@ export function useSlack(services: AppServices, config: SlackConfig | null, api:
         return endResponse(text(401, "Invalid Slack signature\n"));
       }
       const form = new URLSearchParams(body.toString("utf8"));
+      // A member linked to nobody yet is looked up by e-mail in Slack (resolvers/slack/actions.ts).
+      const lookupEmail = (slackUserId: string) => slackMemberEmail(api, slackUserId);
       try {
         if (url.pathname === SLACK_COMMANDS_PATH) {
           const answer = await slashCommand(services, {
             slackUserId: form.get("user_id") ?? "",
             channelId: form.get("channel_id") ?? "",
             text: form.get("text") ?? "",
+            lookupEmail,
           });
           return endResponse(json(answer));
         }
         const payload = parsePayload(form.get("payload"));
         if (!payload) return endResponse(text(400, "Expected a block_actions payload\n"));
-        const answer = await clickButton(services, payload);
+        const answer = await clickButton(services, { ...payload, lookupEmail });
         // Slack shows nothing of the click's HTTP answer: the asker is told in the channel, to them only.
         if (payload.channelId) {
           await api.chat

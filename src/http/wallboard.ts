@@ -24,8 +24,12 @@ export const WALLBOARD_TOKEN_KEY = "caseflow.wallboard.token";
 /** Team figures; the team's name comes with them (Team is readable by any credential). */
 export const WALLBOARD_METRICS = "subscription WallboardMetrics { liveMetrics { team { id name } open atRisk breached at } }";
 
-/** SLA alerts on the cases the viewer may see (needs tickets:read; the board shows why when refused). */
-export const WALLBOARD_ALERTS = "subscription WallboardAlerts { slaAlerts { id kind target at ticket { number priority team { name } } } }";
+/**
+ * SLA alerts on the cases the viewer may see (needs tickets:read; the board shows why when
+ * refused). A practice case's alert is marked as practice: its case counts in no figure.
+ */
+export const WALLBOARD_ALERTS =
+  "subscription WallboardAlerts { slaAlerts { id kind target at ticket { number priority practice team { name } } } }";
 
 const style = `
 :root { color-scheme: dark; --bg: #0b0f14; --panel: #141b24; --line: #263241; --text: #e8eef5; --dim: #8b9bb0;
@@ -63,6 +67,7 @@ li[data-kind="WARNING"] .kind { color: var(--warn); }
 li .number { white-space: nowrap; font-weight: 700; font-size: 1.3rem; font-variant-numeric: tabular-nums; }
 li .time { color: var(--dim); font-variant-numeric: tabular-nums; }
 li .what { grid-column: 2 / 4; color: var(--dim); font-size: 0.95rem; }
+li[data-practice] .kind, li[data-practice] .number { color: var(--dim); }
 .note { color: var(--dim); font-size: 1rem; margin: 0.4rem 0; }
 #prompt { position: fixed; inset: 0; display: grid; place-items: center; background: rgba(11, 15, 20, 0.96); }
 #prompt[hidden] { display: none; }
@@ -175,7 +180,10 @@ const script = `
     item.appendChild(element("span", "number", a.ticket.number));
     item.appendChild(element("span", "time", clock(a.at)));
     var team = a.ticket.team ? a.ticket.team.name : "no team";
-    item.appendChild(element("span", "what", (TARGETS[a.target] || a.target) + " · " + a.ticket.priority + " · " + team));
+    // A practice case's alert says so: a trainee's case, counted in none of the figures.
+    if (a.ticket.practice) item.setAttribute("data-practice", "");
+    var what = (TARGETS[a.target] || a.target) + " · " + a.ticket.priority + " · " + team;
+    item.appendChild(element("span", "what", a.ticket.practice ? "practice · " + what : what));
     list.insertBefore(item, list.firstChild);
     while (list.children.length > MAX_ALERTS) list.removeChild(list.lastChild);
     $("no-alerts").hidden = true;

@@ -2,7 +2,8 @@
 // Slack): each scan claims the channel's due deliveries (integrations/outbox.ts, once
 // across instances), hands each to the channel's sender for one attempt, and records the
 // outcome; a failure is retried with backoff and jitter, or after the receiver's
-// Retry-After, until the delivery's window ends (domain/webhooks.ts nextAttemptAt).
+// Retry-After, until the delivery's window ends (domain/webhooks.ts nextAttemptAt), unless
+// the sender says trying again cannot mend it (giveUp): then it fails at once.
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { nextAttemptAt, retryAfterMs } from "../domain/webhooks.js";
@@ -31,6 +32,11 @@ export interface OutboxDispatcherOptions {
   batchSize?: number;
   /** Jitter source, [0, 1). */
   random?: () => number;
+  /**
+   * How long past the attempt's timeout a claim is held: an instance killed mid-attempt
+   * leaves a claim that another instance takes over once it lapses. Default 60 s.
+   */
+  leaseMarginMs?: number;
 }
 
 export interface OutboxDispatcher {
@@ -39,11 +45,11 @@ export interface OutboxDispatcher {
   stop(): Promise<void>;
 }
 
-/** Past the attempt's timeout by this much, a claim is taken to be abandoned. */
+/** Past the attempt's timeout by this much, a claim is taken to be abandoned (the default). */
 const LEASE_MARGIN_MS = 60_000;
 
 export function startOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
-  const { prisma, clock, logger, sender, intervalMs, batchSize = 50, random = Math.random } = options;
+  const { prisma, clock, logger, sender, intervalMs, batchSize = 50, random = Math.random, leaseMarginMs = LEASE_MARGIN_MS } = options;
   const log = logger.child({ outbox: sender.channel });
   // Scans run one after another: a tick asked for during a scan runs once it ends, so it
   // sees whatever was committed before it was asked for.
@@ -62,22 +68,23 @@ export function startOutboxDispatcher(options: OutboxDispatcherOptions): OutboxD
     const now = clock.now();
     const outcome: AttemptOutcome = {
       ...result,
-      nextAttemptAt: result.ok
-        ? null
-        : nextAttemptAt({
-            now,
-            attempt: delivery.attempts,
-            expiresAt: delivery.expiresAt,
-            retryAfterMs: retryAfterMs(result.retryAfter, now),
-            random: random(),
-          }),
+      nextAttemptAt:
+        result.ok || result.giveUp
+          ? null
+          : nextAttemptAt({
+              now,
+              attempt: delivery.attempts,
+              expiresAt: delivery.expiresAt,
+              retryAfterMs: retryAfterMs(result.retryAfter, now),
+              random: random(),
+            }),
     };
     if ((await recordAttempt(prisma, delivery, outcome, now)) && sender.afterAttempt) await sender.afterAttempt(delivery, result, now);
   }
 
   async function scan(): Promise<number> {
     const now = clock.now();
-    const claimed = await claimDue(prisma, sender.channel, now, sender.timeoutMs + LEASE_MARGIN_MS, batchSize);
+    const claimed = await claimDue(prisma, sender.channel, now, sender.timeoutMs + leaseMarginMs, batchSize);
     // Attempts go out together: one slow receiver does not hold up the others.
     const results = await Promise.allSettled(claimed.map((delivery) => deliver(delivery)));
     for (const result of results) {

@@ -60,6 +60,8 @@ export interface AttemptResult {
   error: string | null;
   /** The receiver's Retry-After header, as sent. */
   retryAfter: string | null;
+  /** Trying again cannot mend it (the receiver said so): the delivery fails now, not after its window. */
+  giveUp?: boolean;
 }
 
 export interface AttemptOutcome {

@@ -13,6 +13,8 @@ export const ALERT_KINDS = {
   RULE_LOOP: "Rules undid each other on a case; the loop was stopped.",
   MAJOR_INCIDENT: "An incident of severity 3 or 4 was declared.",
   WEBHOOK_DISABLED: "A webhook endpoint of the team failed for too long and was disabled.",
+  SLACK_CHANNEL_REFUSED:
+    "Slack refused the team's channel for good (gone, archived, or the app not in it); its messages fail until it is fixed.",
   AUTOMATION_ALERT: "A case held a status longer than a time-in-status automation allows.",
   REPLY_AWAITING_REVIEW: "A public reply of someone under review waits for their mentor (or the team's supervisors).",
   REPLY_APPROVED: "Your reply was approved and sent to the customer.",

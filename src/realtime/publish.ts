@@ -29,6 +29,7 @@ export function publishOutbox(realtime: Realtime, outbox: Outbox): void {
       ticketId: event.ticketId,
       type: event.type,
       facts: committed.get(event.ticketId)!,
+      comment: event.comment,
     });
   }
 }

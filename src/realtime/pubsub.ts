@@ -8,7 +8,7 @@ import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
-import type { TicketAccessFacts } from "../domain/access.js";
+import type { CommentAccessFacts, TicketAccessFacts } from "../domain/access.js";
 import type { SlaKind } from "../domain/sla.js";
 import type { Priority, TicketStatus } from "../generated/prisma/enums.js";
 import { ShortLivedCache } from "./streams.js";
@@ -30,6 +30,8 @@ export interface TicketEventMessage {
   ticketId: string;
   type: string;
   facts: TicketFacts;
+  /** For an event about a reply held for review: who may read that reply (canSeeEvent). */
+  comment: CommentAccessFacts | null;
 }
 
 export interface SlaAlertMessage {

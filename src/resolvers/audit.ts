@@ -3,10 +3,9 @@
 // one change it allows is the commit setting the event's `position` once).
 // The transaction and the outbox that publishes its events after commit are the database
 // layer's (src/db/transaction.ts).
-
 import { withMembers } from "../db/sql.js";
 import { publishEventAfterCommit, type Tx } from "../db/transaction.js";
-import type { Viewer } from "../domain/access.js";
+import type { CommentAccessFacts, Viewer } from "../domain/access.js";
 import { webhookEventOfTicketEvent } from "../domain/webhooks.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { TicketFacts } from "../realtime/pubsub.js";
@@ -50,6 +49,8 @@ export interface EventRecord {
   before?: Prisma.InputJsonValue;
   after?: Prisma.InputJsonValue;
   note?: string | null;
+  /** The reply held for review that the event is about: its readers are the event's (canSeeEvent). */
+  commentId?: string | null;
 }
 
 const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
@@ -107,19 +108,26 @@ export async function recordEvents(
   // endpoints listening, so a write costs no extra round trip while none is.
   const webhookTypes = Object.fromEntries(events.map((e) => [e.type, webhookEventOfTicketEvent(e.type)]));
   const rows = await tx.$queryRaw<
-    (TicketFacts & { seq: bigint; ticketId: string; type: string; webhookEndpointIds: string[]; slackRouted: boolean })[]
+    (TicketFacts & {
+      seq: bigint;
+      ticketId: string;
+      type: string;
+      webhookEndpointIds: string[];
+      slackRouted: boolean;
+      comment: CommentAccessFacts | null;
+    })[]
   >`
     WITH ${write ? Prisma.sql`${withMembers(write.caseUpdate, write.alongside)},` : Prisma.empty} input AS (
       SELECT * FROM unnest(${events.map((e) => e.ticketId)}::uuid[], ${events.map((e) => e.type)}::text[],
                            ${events.map((e) => json(e.before))}::jsonb[], ${events.map((e) => json(e.after))}::jsonb[],
-                           ${events.map((e) => e.note ?? null)}::text[])
-        WITH ORDINALITY AS i("ticketId", "type", "before", "after", "note", "ord")
+                           ${events.map((e) => e.note ?? null)}::text[], ${events.map((e) => e.commentId ?? null)}::uuid[])
+        WITH ORDINALITY AS i("ticketId", "type", "before", "after", "note", "commentId", "ord")
     ), event AS (
-      INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "at")
+      INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "commentId", "at")
       SELECT i."ticketId", i."type", ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
-             ${actor.actorTokenId ?? null}::uuid, i."before", i."after", i."note", ${at}
+             ${actor.actorTokenId ?? null}::uuid, i."before", i."after", i."note", i."commentId", ${at}
       FROM input i ${write ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM main)` : Prisma.empty} ORDER BY i."ord"
-      RETURNING "seq", "ticketId", "type"
+      RETURNING "seq", "ticketId", "type", "commentId"
     )
     SELECT event."seq", event."ticketId"::text AS "ticketId", event."type",
            t."teamId"::text AS "teamId", t."assigneeId"::text AS "assigneeId",
@@ -128,7 +136,9 @@ export async function recordEvents(
                  WHERE (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") IS NOT NULL AND w."enabled"
                    AND t."teamId" = ANY(w."teamIds")
                    AND (${JSON.stringify(webhookTypes)}::jsonb ->> event."type") = ANY(w."eventTypes")) AS "webhookEndpointIds",
-           EXISTS(SELECT 1 FROM "SlackChannel" s WHERE s."teamId" = t."teamId") AS "slackRouted"
+           EXISTS(SELECT 1 FROM "SlackChannel" s WHERE s."teamId" = t."teamId") AS "slackRouted",
+           (SELECT json_build_object('reviewState', c."reviewState", 'authorId', c."authorId", 'authorMentorId', u."mentorId")
+            FROM "Comment" c LEFT JOIN "User" u ON u."id" = c."authorId" WHERE c."id" = event."commentId") AS "comment"
     FROM event JOIN ${write ? Prisma.sql`main` : Prisma.sql`"Ticket"`} t ON t."id" = event."ticketId"
     ORDER BY event."seq"`;
   if (write && !rows.length) return [];
@@ -136,8 +146,8 @@ export async function recordEvents(
   if (rows.length !== events.length || rows.some((row, i) => row.ticketId !== events[i]!.ticketId || row.type !== events[i]!.type))
     throw new Error(`Recording ${events.length} events returned ${rows.length} rows out of order`);
   const webhooks: TicketWebhook[] = [];
-  const facts = rows.map(({ seq, ticketId, type, webhookEndpointIds, slackRouted: _, ...facts }, i) => {
-    publishEventAfterCommit(tx, { seq, ticketId, type, facts });
+  const facts = rows.map(({ seq, ticketId, type, webhookEndpointIds, slackRouted: _, comment, ...facts }, i) => {
+    publishEventAfterCommit(tx, { seq, ticketId, type, facts, comment });
     const event = events[i]!;
     const webhookType = webhookTypes[type];
     if (webhookType && webhookEndpointIds.length)

@@ -223,6 +223,7 @@ async function importRow(
           assigneeId,
           customerId,
           dueAt: parsed.dueAt,
+          practice: facts.practice,
           idempotencyKey,
           submittedById: actor?.kind === "user" ? actor.userId : null,
           submittedByTokenId: actor?.kind === "token" ? actor.tokenId : null,
@@ -245,6 +246,7 @@ async function importRow(
           assigneeId,
           tags: [...(parsed.tags ?? [])].sort(),
           createdAt: createdAt.toISOString(),
+          ...(facts.practice ? { practice: true } : {}),
           line,
           ...redactionsIn(
             parsed.title,

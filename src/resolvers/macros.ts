@@ -91,6 +91,7 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
       : null;
   let result: TransitionResult = { ticketId };
   let reply: string | null = null;
+  let replyHeld = false;
   // One step per entry of MACRO_ACTION_ORDER, run in that order; the type asks for every entry.
   const steps: Record<MacroAction, () => Promise<void>> = {
     tags: async () => {
@@ -125,10 +126,20 @@ async function runActions(w: Write, ticketId: string, macro: { name: string; act
       if (!actions.comment) return;
       reply = await renderForTicket(w.tx, ticketId, actions.comment.template, agentName);
       const kind = actions.comment.visibility === "PUBLIC" ? "REPLY" : "NOTE";
-      await commentStep(w, await reload(w, ticketId), reply, actions.comment.visibility, kind, { macro: macro.name });
+      const row = await commentStep(w, await reload(w, ticketId), reply, actions.comment.visibility, kind, { macro: macro.name });
+      replyHeld = row.reviewState === "PENDING_REVIEW";
     },
     status: async () => {
       if (!actions.status) return;
+      // A reply held for review has not reached the customer: moving the case on it would
+      // pause or close the clocks on words nobody sent, and the move's note (the reply)
+      // would tell every reader of the case what only the reviewers may read.
+      if (replyHeld) {
+        throw ValidationError.of(
+          "macro.actions.status",
+          "cannot move the case while the macro's reply waits for review; move it once the reply is approved",
+        );
+      }
       const ticket = await reload(w, ticketId);
       const resolution = actions.resolution ? await renderForTicket(w.tx, ticketId, actions.resolution, agentName) : null;
       // The macro's reply is the move's note (the team's answer); it is already on the case.

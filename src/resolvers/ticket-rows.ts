@@ -143,6 +143,6 @@ export async function addCommentRow(
       createdAt: at,
       ...authorOf(viewer),
     },
-    select: { id: true },
+    select: { id: true, reviewState: true },
   });
 }

@@ -41,6 +41,7 @@ export async function holdReply(
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "REPLY_HELD",
     after: { commentId: row.id, ...extra, ...redactionsIn(body) } as Prisma.InputJsonValue,
+    commentId: row.id,
   });
   const message = `A reply by ${author.name} on ${ticket.number} waits for review`;
   raiseAlert(tx, {
@@ -104,7 +105,11 @@ export function approveReply(ctx: Context, args: { commentId: string }): Promise
     const firstResponse = isFirstResponse({ kind: "publicReply", byOwningTeam }, ticket.firstRespondedAt !== null);
     await saveTicket(tx, ticket, null, { updatedAt: now, ...(firstResponse ? { firstRespondedAt: now } : {}) });
     await slaOnPublicReply(tx, ticket, byOwningTeam, now);
-    await recordEvent(tx, viewer, ticket.id, now, { type: "REPLY_APPROVED", after: { commentId: comment.id } });
+    await recordEvent(tx, viewer, ticket.id, now, {
+      type: "REPLY_APPROVED",
+      after: { commentId: comment.id },
+      commentId: comment.id,
+    });
     // The reply reaches the customer now: the COMMENTED event (and its webhook) is sent only now.
     await recordEvent(tx, viewer, ticket.id, now, {
       type: "COMMENTED",
@@ -151,6 +156,7 @@ export function rejectReply(ctx: Context, args: { commentId: string; reason: str
       type: "REPLY_REJECTED",
       after: { commentId: comment.id, ...redactionsIn(why) } as Prisma.InputJsonValue,
       note: why,
+      commentId: comment.id,
     });
     if (comment.authorId) {
       raiseAlert(tx, {

@@ -26,6 +26,16 @@ builder.prismaNode("SlackChannel", {
       description: "The events it hears of.",
       resolve: (route) => route.eventTypes as SlackEventType[],
     }),
+    refusedAt: t.expose("refusedAt", {
+      type: "DateTime",
+      nullable: true,
+      description:
+        "When Slack last refused the channel for good (deleted, archived, the app not in it) and the team's supervisors got a SLACK_CHANNEL_REFUSED alert; its messages fail meanwhile. Null once a message to it goes through or the route is saved again.",
+    }),
+    refusal: t.exposeString("refusal", {
+      nullable: true,
+      description: "Slack's error code of that refusal (channel_not_found, not_in_channel, is_archived…).",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was routed." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "Last change." }),
   }),

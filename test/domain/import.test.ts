@@ -97,6 +97,24 @@ describe("a row", () => {
     );
   });
 
+  it("reads the practice column as the export writes it; empty is a real case, anything else is refused", () => {
+    const base = { title: "ACC-1 x", accountId: "ACC-1", externalRef: "R" };
+    for (const [cell, practice] of [
+      ["true", true],
+      ["TRUE", true],
+      ["yes", true],
+      ["1", true],
+      ["false", false],
+      ["No", false],
+      ["", false],
+    ] as const) {
+      const { facts, problems } = row({ ...base, practice: cell });
+      expect(problems).toEqual([]);
+      expect(facts.practice).toBe(practice);
+    }
+    expect(row({ ...base, practice: "maybe" }).problems).toEqual([{ field: "practice", reason: '"maybe" is not true or false' }]);
+  });
+
   it("refuses times before the creation", () => {
     const { problems } = row({
       title: "ACC-1 x",

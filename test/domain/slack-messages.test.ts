@@ -7,6 +7,7 @@ import {
   slackEventOfIncidentUpdate,
   slackEventsOfTicketEvent,
   slackMessage,
+  slackNoteOfTicketEvent,
 } from "../../src/domain/slack.js";
 
 const shown: SlackCase = {
@@ -44,6 +45,22 @@ describe("which events a channel hears of", () => {
     expect(slackEventOfIncidentUpdate("DECLARED", 2)).toBeNull();
     expect(slackEventOfIncidentUpdate("RESOLVED", 4)).toBe("INCIDENT_RESOLVED");
     expect(slackEventOfIncidentUpdate("UPDATE", 4)).toBeNull();
+  });
+});
+
+describe("the line under a case", () => {
+  it("names an SLA warning's or breach's target and its due time, since a case has several", () => {
+    const after = { target: "FIRST_RESPONSE", cycle: 1, dueAt: "2023-10-25T10:00:00.000Z" };
+    expect(slackNoteOfTicketEvent("SLA_WARNING", after, null)).toBe("First response due 2023-10-25T10:00:00.000Z");
+    expect(slackNoteOfTicketEvent("SLA_BREACHED", { ...after, target: "RESOLUTION" }, null)).toBe(
+      "Resolution was due 2023-10-25T10:00:00.000Z",
+    );
+    expect(slackNoteOfTicketEvent("SLA_BREACHED", {}, null)).toBe("A target");
+  });
+
+  it("is the event's own note otherwise", () => {
+    expect(slackNoteOfTicketEvent("STATUS_CHANGED", { status: "INFORM_CUSTOMER" }, "Refund sent")).toBe("Refund sent");
+    expect(slackNoteOfTicketEvent("CREATED", {}, undefined)).toBeNull();
   });
 });
 

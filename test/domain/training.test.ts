@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   type CommentAccessFacts,
   canSeeComment,
+  canSeeEvent,
   mayMentor,
   mayReviewReply,
   receivesAlert,
@@ -11,8 +12,9 @@ import {
   type TokenScope,
   type Viewer,
   visibleCommentsWhere,
+  visibleEventsWhere,
 } from "../../src/domain/access.js";
-import { countsInProduction, holdsReply, PRODUCTION_CASES, productionColumns, reviewable } from "../../src/domain/training.js";
+import { casesLike, countsInProduction, holdsReply, PRODUCTION_CASES, productionColumns, reviewable } from "../../src/domain/training.js";
 import type { Role } from "../../src/generated/prisma/enums.js";
 
 const person = (userId: string, role: Role, teamIds: string[] = []): Viewer => ({
@@ -38,6 +40,11 @@ describe("countsInProduction", () => {
     expect(countsInProduction({ practice: true })).toBe(false);
     expect(PRODUCTION_CASES).toEqual({ practice: false });
     expect(productionColumns()).toEqual([["practice", false]]);
+  });
+
+  it("counts load by kind: production with production, practice with practice", () => {
+    expect(casesLike({ practice: false })).toEqual(PRODUCTION_CASES);
+    expect(casesLike({ practice: true })).toEqual({ NOT: PRODUCTION_CASES });
   });
 });
 
@@ -90,6 +97,38 @@ describe("visibleCommentsWhere", () => {
     expect(visibleCommentsWhere(person("lead", "SUPERVISOR", ["A", "B"]))).toEqual({
       OR: [...released, { authorId: "lead" }, { author: { mentorId: "lead" } }, { ticket: { teamId: { in: ["A", "B"] } } }],
     });
+  });
+});
+
+describe("canSeeEvent", () => {
+  it("shows an event about no reply to whoever sees the case", () => {
+    expect(canSeeEvent(person("colleague", "AGENT", ["A"]), { comment: null }, caseOfA)).toBe(true);
+    expect(canSeeEvent(token(["tickets:read"], ["A"]), { comment: null }, caseOfA)).toBe(true);
+    // A live message from an instance of the previous release carries no comment facts.
+    expect(canSeeEvent(person("colleague", "AGENT", ["A"]), {}, caseOfA)).toBe(true);
+  });
+
+  it.each(["PENDING_REVIEW", "REJECTED", "APPROVED"] as const)("shows an event about a %s reply to the reply's readers", (state) => {
+    const viewers = [
+      person("trainee", "AGENT", ["A"]),
+      person("mentor", "AGENT", ["B"]),
+      person("lead", "SUPERVISOR", ["A"]),
+      person("colleague", "AGENT", ["A"]),
+      person("otherLead", "SUPERVISOR", ["B"]),
+      token(["tickets:read"], ["A"]),
+      null,
+    ];
+    for (const viewer of viewers)
+      expect(canSeeEvent(viewer, { comment: held(state) }, caseOfA)).toBe(canSeeComment(viewer, held(state), caseOfA));
+    expect(canSeeEvent(person("colleague", "AGENT", ["A"]), { comment: held(state) }, caseOfA)).toBe(state === "APPROVED");
+  });
+
+  it("has a query form built from visibleCommentsWhere", () => {
+    for (const viewer of [person("me", "AGENT", ["A"]), person("lead", "SUPERVISOR", ["A"]), token(["admin"]), null]) {
+      expect(visibleEventsWhere(viewer)).toEqual({ OR: [{ commentId: null }, { comment: visibleCommentsWhere(viewer) }] });
+    }
+    // Managers read every comment, so every event.
+    expect(visibleEventsWhere(person("boss", "MANAGER"))).toEqual({});
   });
 });
 

@@ -35,11 +35,17 @@ export interface TestApp extends App {
  * the run's migrated and seeded database (test/global-setup.ts), so createApp's startup
  * finds nothing to migrate or seed; `{ prepared: false }` gives an empty one instead.
  */
+/** Enough for a test's few hundred rows; PGlite's 128MB default costs half a second of CPU per database opened. */
+const TEST_SHARED_BUFFERS = "8MB";
+
 export async function freshDatabase({ prepared = true } = {}): Promise<{ database: Config["database"]; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base) {
     const dump = prepared ? inject("pgliteDump") : null;
-    return { database: { kind: "pglite", dataDir: "memory://", ...(dump ? { loadDataDir: dump } : {}) }, drop: async () => {} };
+    return {
+      database: { kind: "pglite", dataDir: "memory://", sharedBuffers: TEST_SHARED_BUFFERS, ...(dump ? { loadDataDir: dump } : {}) },
+      drop: async () => {},
+    };
   }
   const run = prepared ? inject("postgres") : null;
   const name = `${run?.prefix ?? TEST_DATABASE_PREFIX}${randomBytes(6).toString("hex")}`;

@@ -6,25 +6,36 @@
 // first message went out waits a second and tries again; if the first message was given
 // up, the reply starts the thread itself. Swarm and incident channels (SlackRoom): the
 // opening creates the channel, invites and posts; later steps wait for its id.
+// Refusals that trying again cannot mend (domain/slack.ts slackRefusal) fail the message
+// at once; a routed channel refused (gone, archived, the app not in it) is marked and its
+// team's supervisors alerted once, as for a disabled webhook endpoint, until a message
+// to it goes through again. A message whose 24 h window ended before any instance could
+// send it (Slack was not configured meanwhile) is failed, not posted late.
 
 import { WebAPIPlatformError } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Clock } from "../../clock.js";
 import type { SlackConfig } from "../../config.js";
-import { type SlackPayload, type SlackRoomPayload, slackMessage } from "../../domain/slack.js";
+import { inTransaction } from "../../db/transaction.js";
+import { type SlackPayload, type SlackRoomPayload, slackMessage, slackMessageTooLate } from "../../domain/slack.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { raiseAlert } from "../../realtime/alerts.js";
+import type { Realtime } from "../../realtime/pubsub.js";
 import { SLACK_CHANNEL } from "../../resolvers/slack/enqueue.js";
 import { type OutboxDispatcher, startOutboxDispatcher } from "../dispatcher.js";
 import type { AttemptResult, ClaimedDelivery } from "../outbox.js";
-import { failedCall, type SlackApi } from "./api.js";
+import { failedCall, type SlackApi, type SlackAttemptResult } from "./api.js";
 
 export interface SlackDispatcherOptions {
   prisma: PrismaClient;
+  realtime: Realtime;
   clock: Clock;
   logger: Logger;
   api: SlackApi;
   config: SlackConfig;
   intervalMs: number;
+  /** How long past an attempt's timeout its claim is held (the outbox loop's default when absent). */
+  leaseMarginMs?: number;
   random?: () => number;
 }
 
@@ -46,6 +57,15 @@ const waitForThread: AttemptResult = {
   retryAfter: "1",
 };
 
+const tooLate: AttemptResult = {
+  ok: false,
+  statusCode: null,
+  latencyMs: null,
+  error: "not posted: its 24 h window ended before it could be sent (Slack was not configured, or no dispatcher ran)",
+  retryAfter: null,
+  giveUp: true,
+};
+
 export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDispatcher {
   const { prisma, api, config } = options;
 
@@ -61,7 +81,13 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
       where: { channel: SLACK_CHANNEL, messageId: thread.rootMessageId },
       select: { status: true },
     });
-    return first?.status === "PENDING" ? "wait" : null;
+    if (first?.status === "PENDING") return "wait";
+    // Posted since the thread was read (by an attempt running beside this one): reply in it.
+    // Given up: this message starts the thread itself.
+    return (
+      (await prisma.slackThread.findUnique({ where: { ticketId_channel: { ticketId: payload.ticketId, channel: payload.channel } } }))
+        ?.ts ?? null
+    );
   }
 
   /** One step of a swarm's or incident's channel; every step but the opening waits for the channel. */
@@ -76,8 +102,12 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
         where: { channel: SLACK_CHANNEL, messageId: room.openMessageId },
         select: { status: true },
       });
-      // Still being opened: wait. Its opening given up: this step cannot be made either.
-      return opening?.status === "PENDING" ? waitForRoom : { ...waitForRoom, retryAfter: null, error: "the channel was never made" };
+      // Still being opened: wait.
+      if (opening?.status === "PENDING") return waitForRoom;
+      // Opened since the room was read (by an attempt running beside this one), or given up:
+      // then this step cannot be made either.
+      channel = (await prisma.slackRoom.findUnique({ where: { key: room.key }, select: { channelId: true } }))?.channelId ?? null;
+      if (!channel) return { ...waitForRoom, retryAfter: null, error: "the channel was never made", giveUp: true };
     }
     // A room's steps go out in the order they were written: an earlier one still due goes first.
     if (payload.kind !== "room-open") {
@@ -122,6 +152,7 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
   }
 
   async function attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
+    if (slackMessageTooLate(options.clock.now(), delivery.expiresAt)) return tooLate;
     const payload = delivery.payload as SlackPayload;
     if (payload.kind !== "case" && payload.kind !== "incident") return attemptRoom(delivery, payload);
     const threadTs = payload.kind === "case" ? await threadOf(payload) : null;
@@ -152,12 +183,52 @@ export function startSlackDispatcher(options: SlackDispatcherOptions): OutboxDis
     return done(Math.round(performance.now() - started));
   }
 
+  /** A routed channel that works again is no longer marked; one refused is marked, and its supervisors alerted once. */
+  async function trackChannel(delivery: ClaimedDelivery, result: SlackAttemptResult, now: Date) {
+    const payload = delivery.payload as SlackPayload;
+    if (payload.kind !== "case" && payload.kind !== "incident") return;
+    if (result.ok) {
+      await prisma.slackChannel.updateMany({
+        where: { channel: payload.channel, refusedAt: { not: null } },
+        data: { refusedAt: null, refusal: null },
+      });
+      return;
+    }
+    if (result.refusal?.kind === "credentials") {
+      options.logger.error(
+        { code: result.refusal.code },
+        "Slack refuses the bot token: set a valid SLACK_BOT_TOKEN (messages fail until then)",
+      );
+      return;
+    }
+    if (result.refusal?.kind !== "channel") return;
+    const { code } = result.refusal;
+    await inTransaction({ prisma, realtime: options.realtime }, async (tx) => {
+      const route = await tx.slackChannel.findUnique({ where: { channel: payload.channel }, select: { id: true, teamId: true } });
+      if (!route) return; // unrouted since: nobody to tell
+      const { count } = await tx.slackChannel.updateMany({
+        where: { id: route.id, refusedAt: null },
+        data: { refusedAt: now, refusal: code },
+      });
+      if (count === 0) return; // already marked (and alerted) by this or another instance
+      raiseAlert(tx, {
+        kind: "SLACK_CHANNEL_REFUSED",
+        audience: "SUPERVISORS",
+        teamIds: [route.teamId],
+        message: `Slack refused the team's channel ${payload.channel} (${code}); its messages fail until the app is invited back (/invite @caseflow) or the team is routed to another channel (upsertSlackChannel)`,
+        at: now,
+      });
+      options.logger.warn({ channel: payload.channel, code }, "Slack channel refused; its team's supervisors alerted");
+    });
+  }
+
   return startOutboxDispatcher({
     prisma,
     clock: options.clock,
     logger: options.logger,
     intervalMs: options.intervalMs,
+    leaseMarginMs: options.leaseMarginMs,
     random: options.random,
-    sender: { channel: SLACK_CHANNEL, timeoutMs: config.timeoutMs, attempt },
+    sender: { channel: SLACK_CHANNEL, timeoutMs: config.timeoutMs, attempt, afterAttempt: trackChannel },
   });
 }

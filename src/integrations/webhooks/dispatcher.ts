@@ -94,6 +94,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     clock,
     logger,
     intervalMs: config.dispatchIntervalMs,
+    leaseMarginMs: config.leaseMarginMs,
     batchSize,
     random,
     sender: {

@@ -33,7 +33,7 @@ export async function enabledRules(tx: Tx): Promise<Rule[]> {
  * Records what an evaluation did to a case: one RULE_FIRED event per firing, the
  * stopped loop, the supervisors' alerts, and the automatic assignment it asked for.
  */
-export async function recordFirings(w: Write, ticket: { id: string; number: string }, evaluation: Evaluation) {
+export async function recordFirings(w: Write, ticket: { id: string; number: string; practice: boolean }, evaluation: Evaluation) {
   const { tx, now } = w;
   const teamId = evaluation.facts.teamId;
   for (const { rule, changes, tagsLeftOff } of evaluation.firings) {
@@ -79,7 +79,7 @@ export async function recordFirings(w: Write, ticket: { id: string; number: stri
   if (evaluation.assign && teamId) {
     const { assign } = evaluation;
     const assigneeId =
-      "userId" in assign ? await activeMember(tx, assign.userId, teamId) : await pickAssignee(tx, teamId, assign.strategy, now);
+      "userId" in assign ? await activeMember(tx, assign.userId, teamId) : await pickAssignee(tx, teamId, assign.strategy, now, ticket);
     if (assigneeId) {
       await tx.ticket.update({ where: { id: ticket.id }, data: { assigneeId, version: { increment: 1 }, updatedAt: now } });
       await recordEvent(tx, null, ticket.id, now, {

@@ -2,11 +2,22 @@
 // (User.slackUserId): `/case` commands and the buttons of the channel messages. Each goes
 // through the same paths as the API (createTicket, the case read conditions, moveStep and
 // assignStep under the workflow's rules, react), with the linked person as the viewer, so
-// the audit trail names them and their permissions apply. Unknown members are refused.
+// the audit trail names them and their permissions apply. A member not linked yet is
+// looked up in Slack (users.info) and linked to the one active person with that e-mail
+// address, compared as login compares them; otherwise they are refused.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { type AppServices, createContext } from "../../context.js";
 import type { Viewer } from "../../domain/access.js";
-import { caseLink, caseViewMessage, MARKER_OF_ACTION, parseSlashCommand, SLACK_ACTIONS, SLASH_HELP } from "../../domain/slack.js";
+import { normalizedEmail } from "../../domain/login-backoff.js";
+import {
+  caseLink,
+  caseViewMessage,
+  MARKER_OF_ACTION,
+  parseSlashCommand,
+  SLACK_ACTIONS,
+  SLASH_HELP,
+  slackUserIdProblem,
+} from "../../domain/slack.js";
 import { DomainError, NotFoundError, ValidationError } from "../../errors.js";
 import { react } from "../reactions.js";
 import { assignStep } from "../tickets/assign.js";
@@ -30,10 +41,58 @@ const reply = (text: string, blocks?: Record<string, unknown>[]): SlackReply => 
 });
 
 export const NOT_LINKED =
-  "Your Slack account is not linked to a caseflow user, so caseflow cannot act for you. Ask a caseflow administrator to link it (linkSlackUser).";
+  "Your Slack account is not linked to a caseflow user (and its e-mail address is not an active caseflow user's), so caseflow cannot act for you. Ask a caseflow administrator to link it (linkSlackUser).";
 
-/** The linked, active person as a viewer (as a session would give: role, teams, joined swarms), or null. */
-export async function slackViewer(services: AppServices, slackUserId: string): Promise<Viewer | null> {
+/** A Slack member's e-mail address as Slack's users.info gives it, or null (none, a bot, deactivated); throws when Slack cannot say. */
+export type SlackEmailLookup = (slackUserId: string) => Promise<string | null>;
+
+/**
+ * Links an unlinked Slack member to the active person whose e-mail address Slack gives
+ * for them (the address compared as login compares it: normalizedEmail, one person per
+ * address). Not when that person is linked to another member already: relinking is an
+ * administrator's act. Resolves to whether the member is linked now.
+ */
+async function linkByEmail(services: AppServices, slackUserId: string, lookupEmail: SlackEmailLookup): Promise<boolean> {
+  if (slackUserIdProblem(slackUserId)) return false;
+  let email: string | null;
+  try {
+    email = await lookupEmail(slackUserId);
+  } catch (error) {
+    // users:read.email missing, Slack down…: refused like any unknown member, and the operator told why.
+    services.logger.warn({ err: error, slackUserId }, "could not look up a Slack member's e-mail address; the member was not linked");
+    return false;
+  }
+  if (!email) return false;
+  const person = await services.prisma.user.findUnique({
+    where: { email: normalizedEmail(email) },
+    select: { id: true, active: true, slackUserId: true },
+  });
+  if (!person?.active || person.slackUserId) return false;
+  try {
+    const { count } = await services.prisma.user.updateMany({ where: { id: person.id, slackUserId: null }, data: { slackUserId } });
+    if (count === 1)
+      services.logger.info({ event: "slack.linked", via: "email", userId: person.id, slackUserId }, "Slack member linked by e-mail");
+  } catch (error) {
+    // Another request linked this member at the same moment: whoever won is the link.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+  }
+  return true;
+}
+
+/**
+ * The linked, active person as a viewer (as a session would give: role, teams, joined
+ * swarms), or null. A member linked to nobody is linked by e-mail first when Slack can
+ * be asked (`lookupEmail`).
+ */
+export async function slackViewer(services: AppServices, slackUserId: string, lookupEmail?: SlackEmailLookup): Promise<Viewer | null> {
+  const viewer = await linkedViewer(services, slackUserId);
+  if (viewer !== undefined || !lookupEmail) return viewer ?? null;
+  if (!(await linkByEmail(services, slackUserId, lookupEmail))) return null;
+  return (await linkedViewer(services, slackUserId)) ?? null;
+}
+
+/** The viewer of the person linked to the member; null when that person is deactivated, undefined when nobody is linked. */
+async function linkedViewer(services: AppServices, slackUserId: string): Promise<Viewer | null | undefined> {
   const user = await services.prisma.user.findUnique({
     where: { slackUserId },
     select: {
@@ -45,7 +104,8 @@ export async function slackViewer(services: AppServices, slackUserId: string): P
       swarmMemberships: { where: { leftAt: null, swarm: { status: "OPEN" } }, select: { swarm: { select: { ticketId: true } } } },
     },
   });
-  if (!user?.active) return null;
+  if (!user) return undefined;
+  if (!user.active) return null;
   return {
     kind: "user",
     userId: user.id,
@@ -67,12 +127,12 @@ function refusal(error: unknown): string {
 /** `/case …` from `slackUserId` in `channelId`. */
 export async function slashCommand(
   services: AppServices,
-  args: { slackUserId: string; channelId: string; text: string },
+  args: { slackUserId: string; channelId: string; text: string; lookupEmail?: SlackEmailLookup },
 ): Promise<SlackReply> {
   const command = parseSlashCommand(args.text);
   if (command.kind === "help") return reply(SLASH_HELP);
   if (command.kind === "invalid") return reply(command.message);
-  const viewer = await slackViewer(services, args.slackUserId);
+  const viewer = await slackViewer(services, args.slackUserId, args.lookupEmail);
   if (!viewer) return reply(NOT_LINKED);
   const ctx = createContext(services, viewer, "slack");
 
@@ -113,8 +173,11 @@ export async function slashCommand(
 }
 
 /** A button of a channel message, clicked by `slackUserId`; the answer is shown to them only. */
-export async function clickButton(services: AppServices, args: { slackUserId: string; actionId: string; value: string }): Promise<string> {
-  const viewer = await slackViewer(services, args.slackUserId);
+export async function clickButton(
+  services: AppServices,
+  args: { slackUserId: string; actionId: string; value: string; lookupEmail?: SlackEmailLookup },
+): Promise<string> {
+  const viewer = await slackViewer(services, args.slackUserId, args.lookupEmail);
   if (viewer?.kind !== "user") return NOT_LINKED;
   const ctx = createContext(services, viewer, "slack");
   try {

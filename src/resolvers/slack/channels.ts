@@ -55,7 +55,12 @@ export async function upsertSlackChannel(ctx: Context, args: { teamId: string; c
       throw ValidationError.of("input.channel", "is already the channel of another team; a channel serves one team");
     }
     const route = existing
-      ? await tx.slackChannel.update({ where: { id: existing.id }, data: { eventTypes, updatedAt: now }, select: { id: true } })
+      ? await tx.slackChannel.update({
+          where: { id: existing.id },
+          // Saved again (after the app was invited back, say): a refusal is Slack's to tell anew.
+          data: { eventTypes, updatedAt: now, refusedAt: null, refusal: null },
+          select: { id: true },
+        })
       : await tx.slackChannel.create({ data: { teamId, channel, eventTypes, createdAt: now, updatedAt: now }, select: { id: true } });
     return { slackChannelId: route.id };
   });
@@ -81,7 +86,7 @@ export async function linkSlackUser(ctx: Context, args: { userId: string; slackU
     const problem = slackUserIdProblem(slackUserId);
     if (problem) throw ValidationError.of("input.slackUserId", problem);
   }
-  return inTransaction(ctx, async (tx) => {
+  const linked = await inTransaction(ctx, async (tx) => {
     if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) throw new NotFoundError("User", args.userId);
     if (slackUserId) {
       const holder = await tx.user.findUnique({ where: { slackUserId }, select: { id: true } });
@@ -90,4 +95,16 @@ export async function linkSlackUser(ctx: Context, args: { userId: string; slackU
     await tx.user.update({ where: { id: userId }, data: { slackUserId } });
     return { userId };
   });
+  // Who acts as whom from Slack is a security fact: logged as login failures are.
+  ctx.logger.info(
+    {
+      event: slackUserId ? "slack.linked" : "slack.unlinked",
+      via: "admin",
+      userId,
+      slackUserId,
+      by: viewer.kind === "user" ? viewer.userId : viewer.tokenId,
+    },
+    slackUserId ? "Slack member linked" : "Slack member unlinked",
+  );
+  return linked;
 }

@@ -14,6 +14,7 @@ import {
   type SlackPayload,
   slackEventOfIncidentUpdate,
   slackEventsOfTicketEvent,
+  slackNoteOfTicketEvent,
 } from "../../domain/slack.js";
 import { countsInProduction } from "../../domain/training.js";
 import { RETRY_WINDOW_MS } from "../../domain/webhooks.js";
@@ -139,7 +140,7 @@ export async function enqueueTicketSlack(tx: Tx, events: readonly SlackCaseEvent
         ticketId: event.ticketId,
         startsThread: count === 1,
         case: shown,
-        note: event.note ?? null,
+        note: slackNoteOfTicketEvent(event.type, event.after, event.note),
       };
       await enqueue(tx, messageId, payload, at);
     }

@@ -50,7 +50,7 @@ export function autoAssignTicket(
       throw new ForbiddenError("Only supervisors, managers and tokens of the owning team hand out cases");
     }
     if (!ticket.teamId) throw ValidationError.of("input.id", "the case has no owning team to pick from");
-    const assigneeId = await pickAssignee(w.tx, ticket.teamId, args.strategy, w.now);
+    const assigneeId = await pickAssignee(w.tx, ticket.teamId, args.strategy, w.now, ticket);
     if (!assigneeId) throw ValidationError.of("input.strategy", "nobody in the team is available and inside their working hours");
     await assignStep(w, ticket, assigneeId, args.expectedVersion, `Automatic: ${STRATEGY_NAMES[args.strategy]}`);
     return { ticketId: ticket.id };

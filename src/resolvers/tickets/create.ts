@@ -131,7 +131,7 @@ export async function createTicket(ctx: Context, args: CreateTicketArgs): Promis
           tags: { create: tagRows.map((tag) => ({ tagId: tag.id, addedAt: now })) },
           attachments: { create: (input.attachments ?? []).map((a) => ({ ...a, createdAt: now })) },
         },
-        select: { id: true, number: true, teamId: true, version: true },
+        select: { id: true, number: true, teamId: true, version: true, practice: true },
       });
       // The CREATED event shows the case as the submitter sent it; each rule's change follows as its own event.
       await recordEvent(tx, viewer, ticket.id, now, {

@@ -3,7 +3,7 @@
 // the audit table, then the live feed, with nothing lost or repeated at the seam or later.
 import { GraphQLError } from "graphql";
 import type { Context } from "../../context.js";
-import { visibleTicketsWhere } from "../../domain/access.js";
+import { type CommentAccessFacts, canSeeEvent, visibleTicketsWhere } from "../../domain/access.js";
 import { TICKET_FACTS } from "../../realtime/publish.js";
 import type { TicketEventMessage, TicketFacts } from "../../realtime/pubsub.js";
 import { type LiveFilter, liveStream, wantedBy } from "../../realtime/streams.js";
@@ -25,16 +25,32 @@ const TicketEventFilter = builder.inputType("TicketEventFilter", {
 /** Replayed in pages of this many events. */
 const REPLAY_PAGE = 500;
 
-const EVENT_ROW = { seq: true, position: true, ticketId: true, type: true, ticket: { select: TICKET_FACTS } } as const;
+const EVENT_ROW = {
+  seq: true,
+  position: true,
+  ticketId: true,
+  type: true,
+  ticket: { select: TICKET_FACTS },
+  // Who may read the held reply a review event is about (canSeeEvent).
+  comment: { select: { reviewState: true, authorId: true, author: { select: { mentorId: true } } } },
+} as const;
 
-type EventRow = { seq: bigint; position: bigint | null; ticketId: string; type: string; ticket: TicketFacts & { id: string } };
+type EventRow = {
+  seq: bigint;
+  position: bigint | null;
+  ticketId: string;
+  type: string;
+  ticket: TicketFacts & { id: string };
+  comment: { reviewState: CommentAccessFacts["reviewState"]; authorId: string | null; author: { mentorId: string | null } | null } | null;
+};
 
-const messageOf = ({ ticket: { id: _id, ...facts }, ...row }: EventRow): TicketEventMessage => ({
+const messageOf = ({ ticket: { id: _id, ...facts }, comment, ...row }: EventRow): TicketEventMessage => ({
   seq: row.seq.toString(),
   position: row.position!.toString(),
   ticketId: row.ticketId,
   type: row.type,
   facts,
+  comment: comment && { reviewState: comment.reviewState, authorId: comment.authorId, authorMentorId: comment.author?.mentorId ?? null },
 });
 
 /** The highest position committed so far: every event at or below it is in the table. */
@@ -83,7 +99,8 @@ async function* ticketEventStream(
   filter: LiveFilter,
   after: bigint | null,
 ): AsyncGenerator<TicketEventMessage> {
-  const wanted = (message: TicketEventMessage) => wantedBy(ctx.viewer, message.ticketId, message.facts, filter);
+  const wanted = (message: TicketEventMessage) =>
+    wantedBy(ctx.viewer, message.ticketId, message.facts, filter) && canSeeEvent(ctx.viewer, message, message.facts);
   const upTo = await visibleUpTo(ctx);
   for (let cursor = after; cursor !== null && cursor < upTo; ) {
     const rows = await ctx.prisma.ticketEvent.findMany({

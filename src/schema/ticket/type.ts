@@ -1,6 +1,6 @@
 // The case: the Ticket type with its fields, its requester and attachments. Other
 // domains add their fields to it (Ticket.sla, survey fields) where they are defined.
-import { canSeeTicket, canViewContact, visibleCommentsWhere } from "../../domain/access.js";
+import { canSeeTicket, canViewContact, visibleCommentsWhere, visibleEventsWhere } from "../../domain/access.js";
 import { availableTransitions } from "../../domain/workflow.js";
 import { builder, maxPageSize } from "../builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "../enums.js";
@@ -110,8 +110,10 @@ export const TicketRef = builder.prismaNode("Ticket", {
         // Commit order, the order live streams deliver in.
         cursor: "position",
         maxSize: maxPageSize,
-        description: "The audit trail, oldest first.",
-        query: { orderBy: { position: "asc" } },
+        description:
+          "The audit trail, oldest first. Events about a reply held for review (or rejected) only for those who may read the reply.",
+        // Review events follow their reply's readers (canSeeEvent, src/domain/access.ts).
+        query: (_args, ctx) => ({ where: visibleEventsWhere(ctx.viewer), orderBy: { position: "asc" as const } }),
       },
       { name: "TicketEventConnection", description: "A page of audit events." },
       { name: "TicketEventEdge", description: "An audit event and its cursor." },
