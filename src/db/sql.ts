@@ -30,6 +30,23 @@ export function value(v: unknown, cast?: string): Prisma.Sql {
 }
 
 /**
+ * One value of a SELECT list that an INSERT … SELECT writes: there the column gives no type,
+ * so every value names its own (`cast`); instants go as UTC text (the columns hold UTC).
+ */
+export function typed(v: unknown, cast: string): Prisma.Sql {
+  if (v === null || v === undefined) return Prisma.sql`NULL::${Prisma.raw(cast)}`;
+  if (v instanceof Date) return Prisma.sql`${v.toISOString()}::${Prisma.raw(cast)}`;
+  return Prisma.sql`${v}::${Prisma.raw(cast)}`;
+}
+
+/**
+ * The condition of every write sent alongside a case's UPDATE (withMembers): it happens
+ * only if the UPDATE changed the row. A move that lost to a concurrent one (a stale
+ * version) then writes nothing, not even a row that would collide with the winner's.
+ */
+export const IF_MAIN = Prisma.sql`EXISTS (SELECT 1 FROM main)`;
+
+/**
  * `main` and `alongside` as the members of one WITH (`main AS (…), w0 AS (…), …`): the
  * alongside writes are data-modifying members (each runs once and to completion; none sees
  * another's changes, so no two may touch the same row).
@@ -46,7 +63,5 @@ export function together(main: Prisma.Sql, alongside: readonly Prisma.Sql[]): Pr
 
 /** Runs writes as one statement (nothing when there are none). */
 export async function runTogether(tx: { $executeRaw(query: Prisma.Sql): Promise<number> }, writes: readonly Prisma.Sql[]): Promise<void> {
-  if (!writes.length) return;
-  if (writes.length === 1) await tx.$executeRaw(writes[0]!);
-  else await tx.$executeRaw(together(Prisma.sql`SELECT 1`, writes));
+  if (writes.length) await tx.$executeRaw(together(Prisma.sql`SELECT 1`, writes));
 }

@@ -1,7 +1,7 @@
 // Row-level helpers every write on a case uses, whatever started it: a person, a macro,
 // a rule or the SLA monitor.
 
-import { assignments, together, value } from "../db/sql.js";
+import { assignments, IF_MAIN, together, typed } from "../db/sql.js";
 import type { Tx } from "../db/transaction.js";
 import type { Viewer } from "../domain/access.js";
 import { VersionConflictError } from "../errors.js";
@@ -106,7 +106,7 @@ function authorOf(viewer: Viewer | null) {
   };
 }
 
-/** The INSERT of a comment row (what addCommentRow writes), for a statement that writes it beside other rows. */
+/** The INSERT of a comment row (what addCommentRow writes), for a statement that writes it beside a case's UPDATE (only if that happened, IF_MAIN). */
 export function commentInsert(
   viewer: Viewer | null,
   ticketId: string,
@@ -117,8 +117,9 @@ export function commentInsert(
 ): Prisma.Sql {
   const { authorId, authorTokenId } = authorOf(viewer);
   return Prisma.sql`INSERT INTO "Comment" ("id", "ticketId", "authorId", "authorTokenId", "body", "visibility", "kind", "createdAt")
-    VALUES (gen_random_uuid(), ${ticketId}::uuid, ${value(authorId, "uuid")}, ${value(authorTokenId, "uuid")}, ${body},
-            ${visibility}::"CommentVisibility", ${kind}::"CommentKind", ${at})`;
+    SELECT gen_random_uuid(), ${typed(ticketId, "uuid")}, ${typed(authorId, "uuid")}, ${typed(authorTokenId, "uuid")}, ${typed(body, "text")},
+           ${typed(visibility, '"CommentVisibility"')}, ${typed(kind, '"CommentKind"')}, ${typed(at, "timestamp(3)")}
+    WHERE ${IF_MAIN}`;
 }
 
 export async function addCommentRow(

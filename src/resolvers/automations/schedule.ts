@@ -2,7 +2,7 @@
 // schedules the enabled automations of that status for this stay; leaving it drops what
 // the last stay had (pending or fired), which re-arms them for a later stay. Runs inside
 // the transaction of the move. When an automation is due is src/domain/automations.ts.
-import { runTogether } from "../../db/sql.js";
+import { IF_MAIN, runTogether, typed } from "../../db/sql.js";
 import type { Tx } from "../../db/transaction.js";
 import { type Automation, automationDueAt, automationsFor } from "../../domain/automations.js";
 import { ALWAYS_OPEN, type CalendarRules } from "../../domain/business-time.js";
@@ -27,7 +27,8 @@ export function automationsColumn(status: TicketStatus): Prisma.Sql {
 
 /**
  * The row writes of a stay that begins at `now` in `to`: the last stay's checks dropped
- * and one check per automation of the new status scheduled, to be sent as one statement.
+ * and one check per automation of the new status scheduled, to be sent as one statement
+ * beside the case's UPDATE (each only if the UPDATE happened, IF_MAIN).
  * A check of an automation the new stay schedules again is rescheduled in place rather
  * than dropped, so the two writes never touch the same row.
  */
@@ -40,7 +41,8 @@ export function automationWrites(
 ): Prisma.Sql[] {
   const automations = automationsFor(enabled, to);
   const ids = automations.map((a) => a.id);
-  const drop = Prisma.sql`DELETE FROM "AutomationCheck" WHERE "ticketId" = ${ticketId}::uuid AND NOT ("automationId" = ANY(${ids}::uuid[]))`;
+  const drop = Prisma.sql`DELETE FROM "AutomationCheck"
+    WHERE "ticketId" = ${ticketId}::uuid AND NOT ("automationId" = ANY(${ids}::uuid[])) AND ${IF_MAIN}`;
   if (!automations.length) return [drop];
   // Calendar time needs no calendar.
   const rules = automations.some((a) => a.businessTime) ? calendar : ALWAYS_OPEN;
@@ -48,8 +50,9 @@ export function automationWrites(
   return [
     drop,
     Prisma.sql`INSERT INTO "AutomationCheck" ("id", "ticketId", "automationId", "enteredAt", "dueAt", "firedAt", "nextCheckAt")
-      SELECT gen_random_uuid(), ${ticketId}::uuid, a."id", ${now}, a."due", NULL, a."due"
+      SELECT gen_random_uuid(), ${typed(ticketId, "uuid")}, a."id", ${typed(now, "timestamp(3)")}, a."due", NULL::timestamp(3), a."due"
       FROM unnest(${ids}::uuid[], ${due}::timestamp(3)[]) AS a("id", "due")
+      WHERE ${IF_MAIN}
       ON CONFLICT ("ticketId", "automationId") DO UPDATE
         SET "enteredAt" = EXCLUDED."enteredAt", "dueAt" = EXCLUDED."dueAt", "firedAt" = NULL, "nextCheckAt" = EXCLUDED."nextCheckAt"`,
   ];

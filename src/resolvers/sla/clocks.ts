@@ -3,7 +3,7 @@
 // case. What a move or reply does to which clock, and the clock rules themselves, are
 // decided in src/domain/sla.ts; this module loads the policy and applies them.
 
-import { assignments, runTogether, value } from "../../db/sql.js";
+import { assignments, IF_MAIN, runTogether, typed } from "../../db/sql.js";
 import type { Tx } from "../../db/transaction.js";
 import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../../domain/business-time.js";
 import {
@@ -113,16 +113,20 @@ function startWrite(ticketId: string, settings: SlaSettings, kind: SlaKind, cycl
     breachedAt: null,
   };
   const { dueAt, warnAt, nextCheckAt } = schedule(settings.rules, clock);
+  const ts = "timestamp(3)";
   return Prisma.sql`INSERT INTO "SlaTarget" ("id", "ticketId", "kind", "cycle", "calendarId", "budgetSeconds", "consumedSeconds",
       "warningBeforeSeconds", "startedAt", "dueAt", "warnAt", "nextCheckAt")
-    VALUES (gen_random_uuid(), ${ticketId}::uuid, ${kind}::"SlaTargetKind", ${cycle}, ${value(settings.calendarId, "uuid")},
-            ${clock.budgetSeconds}, 0, ${clock.warningBeforeSeconds}, ${at}, ${value(dueAt)}, ${value(warnAt)}, ${value(nextCheckAt)})`;
+    SELECT gen_random_uuid(), ${typed(ticketId, "uuid")}, ${typed(kind, '"SlaTargetKind"')}, ${typed(cycle, "int")},
+           ${typed(settings.calendarId, "uuid")}, ${typed(clock.budgetSeconds, "int")}, 0, ${typed(clock.warningBeforeSeconds, "int")},
+           ${typed(at, ts)}, ${typed(dueAt, ts)}, ${typed(warnAt, ts)}, ${typed(nextCheckAt, ts)}
+    WHERE ${IF_MAIN}`;
 }
 
 /**
  * The row writes that apply what the domain decided (slaEffects, replyEffects) with the
  * policy and calendar that apply now: one INSERT or UPDATE per effect, to be sent as one
- * statement (an effect never touches a target another effect of the same event touches).
+ * statement beside a case's UPDATE (an effect never touches a target another effect of the
+ * same event touches; each happens only if the UPDATE did, IF_MAIN).
  */
 export function slaWrites(ticketId: string, settings: SlaSettings, effects: readonly SlaEffect<SlaTarget>[]): Prisma.Sql[] {
   return effects.flatMap((effect) => {
@@ -133,7 +137,7 @@ export function slaWrites(ticketId: string, settings: SlaSettings, effects: read
         : effect.op === "resume"
           ? resumeClock(settings.rules, effect.target, effect.at)
           : meetClock(settings.rules, effect.target, effect.at);
-    return Prisma.sql`UPDATE "SlaTarget" SET ${assignments(change)} WHERE "id" = ${effect.target.id}::uuid`;
+    return Prisma.sql`UPDATE "SlaTarget" SET ${assignments(change)} WHERE "id" = ${effect.target.id}::uuid AND ${IF_MAIN}`;
   });
 }
 
