@@ -5,9 +5,8 @@ import { Prisma } from "../generated/prisma/client.js";
 
 /**
  * `"a" = …, "b" = …` from an object of column values: a value, `{ set }`, or `{ increment }`
- * of a number column. `casts` names the type of columns
- * whose parameter PostgreSQL cannot take as text (enums, uuids); null is written as NULL,
- * so it takes the column's type.
+ * of a number column. `casts` names the type of columns whose parameter PostgreSQL cannot
+ * take as text (enums, uuids); null is written as NULL, so it takes the column's type.
  */
 export function assignments(data: Record<string, unknown>, casts: Readonly<Record<string, string>> = {}): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
