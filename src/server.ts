@@ -48,6 +48,7 @@ import { LiveMetrics } from "./realtime/live-metrics.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { type SlaMonitor, startSlaMonitor } from "./realtime/sla-monitor.js";
 import { schema } from "./schema/index.js";
+import { useCompiledTicketList } from "./schema/ticket/compiled-list.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -233,6 +234,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       useOperationLimits(config.limits, config.production),
       useSingleLogin((id) => gate.persistedDocument(id)),
       useCostLimit(config.limits.maxCost),
+      // Before the timeout, so the timeout covers compiled lists too.
+      useCompiledTicketList(),
       useExecutionTimeout(config.limits.executionTimeoutMs),
       useInputErrorCodes(),
     ],

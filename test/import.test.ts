@@ -490,6 +490,8 @@ describe("npm run import:tickets", () => {
   it("imports a file from the command line, with a summary and the refused rows, and exits 1 when a row was refused", async () => {
     const folder = await mkdtemp(path.join(tmpdir(), "caseflow-import-"));
     const database = await freshDatabase();
+    // An embedded database already migrated and seeded, as the server would leave it.
+    const dataDir = database.database.kind === "postgres" ? null : await preparedDataDir("caseflow-import-cli-data-");
     try {
       const file = path.join(folder, "list.csv");
       await writeFile(
@@ -507,7 +509,7 @@ describe("npm run import:tickets", () => {
         PATH: process.env.PATH!,
         LOG_LEVEL: "silent",
         CASEFLOW_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-        ...(database.database.kind === "postgres" ? { DATABASE_URL: database.database.url } : { DATA_DIR: path.join(folder, "data") }),
+        ...(database.database.kind === "postgres" ? { DATABASE_URL: database.database.url } : { DATA_DIR: dataDir! }),
       };
       const run = (...args: string[]) =>
         new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -547,6 +549,7 @@ describe("npm run import:tickets", () => {
     } finally {
       await database.drop();
       await rm(folder, { recursive: true, force: true });
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     }
   }, 300_000); // a fresh embedded database is migrated by the first run
 

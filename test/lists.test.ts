@@ -112,6 +112,17 @@ describe("the tickets connection", () => {
     expect(nested.errors?.[0]?.message).toMatch(/"last" must be at most 100, got 500/);
   });
 
+  it("refuses instants on days that do not exist, naming the argument, instead of failing in the database", async () => {
+    const query = `query($f: TicketFilter) { tickets(first: 5, filter: $f) { totalCount } }`;
+    for (const instant of ["0000-01-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-04-31T08:00:00+08:00", "2026-13-01T00:00:00Z"]) {
+      const result = await app.gql(query, { f: { createdAfter: instant } }, { token: manager.token });
+      expect(result.errors?.[0]?.message, instant).toMatch(/"\$f".*createdAfter.*DateTime must be an ISO-8601 date-time string/s);
+      expect(result.errors?.[0]?.extensions?.code, instant).not.toBe("INTERNAL_SERVER_ERROR");
+    }
+    const leapDay = await app.gql(query, { f: { createdAfter: "2024-02-29T00:00:00Z" } }, { token: manager.token });
+    expect(leapDay.errors).toBeUndefined();
+  });
+
   it("loads 50 cases with team, assignee, tags, requester, last 3 comments and SLA state in at most 4 SQL statements", async () => {
     for (const first of [5, 50]) {
       app.queries.length = 0;

@@ -1,7 +1,8 @@
 // How Slack messages are delivered, against the Slack stand-in (test/helpers/slack.ts)
 // through the official @slack/web-api client: SLA warnings and breaches reach the team's
 // channel in the case's thread; Slack's refusals that retrying cannot mend fail a message
-// at once (a refused channel alerts the team's supervisors once); a message queued while
+// at once (a refused channel alerts the team's supervisors once); Slack holding every
+// request open never holds up a case write, and what it held is retried; a message queued while
 // Slack was not configured goes out once it is again, unless its 24 h window ended; and
 // with two instances on PostgreSQL and Redis every message is posted once. Time moves by
 // the injected clock; the outbox and the SLA monitor are ticked by hand.
@@ -299,6 +300,86 @@ describe("Slack's refusals", () => {
     await drain();
     expect((await deliveriesOf(transient.id))[0]).toMatchObject({ status: "DELIVERED", attempts: 2 });
     expect(slack.posts(CHANNEL).length - attempted).toBe(4);
+  });
+});
+
+describe("Slack slow or hung", () => {
+  const COMMENT = `mutation($i: AddCommentInput!) { addComment(input: $i) { __typename ... on Error { code message } } }`;
+
+  it("never delays or fails a case write: writes answer while Slack holds every request open, and the held messages are retried", async () => {
+    const hung = await new SlackStandIn().start();
+    // A server of its own whose attempts would time out (SLACK_TIMEOUT_MS) long after this
+    // test: only the stand-in ends the requests it holds.
+    const slow = await createTestApp({ slaMonitor: false, webhooks: handTicked(), slack: { ...slackConfig(hung), timeoutMs: 600_000 } });
+    const DESK = "C0HUNGDESK1";
+    try {
+      slow.clock.freeze();
+      const desk = await seedTeam(slow);
+      const deskAdmin = await seedUser(slow, "ADMIN");
+      const deskAgent = await seedUser(slow, "AGENT", [desk.id]);
+      const routed = await slow.gql(
+        UPSERT,
+        { input: { teamId: desk.gid, channel: DESK, eventTypes: ["TICKET_CREATED", "TICKET_STATUS_CHANGED"] } },
+        { token: deskAdmin.token },
+      );
+      expect(routed.data.upsertSlackChannel.__typename).toBe("SlackChannelPayload");
+      const queued = [];
+      for (let i = 0; i < 3; i++) queued.push(await createTicketVia(slow, deskAgent.token, { teamId: desk.gid }));
+
+      // Slack takes the scan's three messages and answers none of them.
+      hung.hold();
+      let scanEnded = false;
+      const scan = slow.slackDispatcher!.tick().finally(() => {
+        scanEnded = true;
+      });
+      await hung.whenHolding(3);
+
+      // Cases are created, moved and commented on meanwhile, each answering as always.
+      const created = await createTicketVia(slow, deskAgent.token, { teamId: desk.gid });
+      const moved = await moveVia(slow, deskAgent.token, { id: queued[0]!.id, to: "NOT_STARTED", expectedVersion: queued[0]!.version });
+      expect(moved.__typename).toBe("TransitionTicketPayload");
+      const commented = await slow.gql(
+        COMMENT,
+        { i: { ticketId: queued[1]!.id, body: "Called the customer back" } },
+        { token: deskAgent.token },
+      );
+      expect(commented.data.addComment.__typename).toBe("AddCommentPayload");
+      // All of that happened while Slack still held the three requests open.
+      expect(hung.heldOpen()).toEqual(["chat.postMessage", "chat.postMessage", "chat.postMessage"]);
+      expect(scanEnded).toBe(false);
+      const rows = async (ticket: { id: string }) =>
+        (
+          await slow.db.prisma.outboundDelivery.findMany({
+            where: { channel: "slack", payload: { path: ["ticketId"], equals: decodeGlobalID(ticket.id).id } },
+            orderBy: { eventType: "asc" }, // written at one frozen instant: TICKET_CREATED, then TICKET_STATUS_CHANGED
+          })
+        ).map((d) => ({ event: d.eventType, status: d.status, attempts: d.attempts, lastError: d.lastError }));
+      // The writes' messages wait in the outbox, not yet tried.
+      expect(await rows(created)).toEqual([{ event: "TICKET_CREATED", status: "PENDING", attempts: 0, lastError: null }]);
+      expect((await rows(queued[0]!))[1]).toEqual({ event: "TICKET_STATUS_CHANGED", status: "PENDING", attempts: 0, lastError: null });
+
+      // Slack answers at last, unavailable: the held messages are kept for a retry, not lost.
+      hung.release({ status: 503, body: { ok: false, error: "service_unavailable" } });
+      expect(await scan).toBe(3);
+      for (const ticket of queued) {
+        const [first] = await rows(ticket);
+        expect(first).toEqual({ event: "TICKET_CREATED", status: "PENDING", attempts: 1, lastError: "Slack answered HTTP 503" });
+      }
+      slow.clock.advance(60);
+      await drain(slow);
+      for (const ticket of queued) expect((await rows(ticket))[0]).toMatchObject({ status: "DELIVERED", attempts: 2 });
+      expect(await rows(created)).toEqual([{ event: "TICKET_CREATED", status: "DELIVERED", attempts: 1, lastError: null }]);
+      // Posted: the three held, their three retries, the new case and the move (in its case's thread).
+      const posts = hung.posts(DESK);
+      expect(posts).toHaveLength(8);
+      const thread = await slow.db.prisma.slackThread.findFirstOrThrow({ where: { ticketId: decodeGlobalID(queued[0]!.id).id } });
+      const moves = posts.filter((c) => c.args.blocks[0].text.text.startsWith(":arrow_right: Case moved"));
+      expect(moves.map((c) => c.args.thread_ts)).toEqual([thread.ts]);
+    } finally {
+      hung.release();
+      await slow.close();
+      await hung.close();
+    }
   });
 });
 

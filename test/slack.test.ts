@@ -7,6 +7,7 @@
 import { createHmac } from "node:crypto";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PRACTICE_MARK } from "../src/domain/slack.js";
 import { NOT_LINKED as NOT_LINKED_TEXT } from "../src/resolvers/slack/actions.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
@@ -420,6 +421,17 @@ describe("/case", () => {
       slack.answers.push({ status: 503, body: { ok: false } });
       expect((await command("U0SCOPELESS", "new ACC-9033 not while Slack is down")).json.text).toBe(NOT_LINKED_TEXT);
       expect(await slackIdOf(person)).toBeNull();
+      // Slack hung: the command is answered within Slack's 3 s window (the lookup's own
+      // timeout, SLACK_LOOKUP_TIMEOUT_MS, not SLACK_TIMEOUT_MS), while the lookup is still held open.
+      slack.hold();
+      try {
+        const hung = await command("U0SCOPELESS", "new ACC-9033 not while Slack hangs");
+        expect(hung.json.text).toBe(NOT_LINKED_TEXT);
+        expect(slack.heldOpen()).toEqual(["users.info"]);
+      } finally {
+        slack.release();
+      }
+      expect(await slackIdOf(person)).toBeNull();
       expect(await app.db.prisma.ticket.count({ where: { title: { startsWith: "ACC-9033 " } } })).toBe(0);
       // Once Slack answers, the member is linked.
       expect((await command("U0SCOPELESS", "new ACC-9033 now it works")).json.text).toMatch(/^Created /);
@@ -458,6 +470,16 @@ describe("/case", () => {
     expect(hidden.json.text).toBe(`Case ${ticket.number} not found.`);
     expect(missing.json.text).toBe("Case WX-19990101-999 not found.");
     expect(hidden.json.blocks).toBeUndefined();
+    expect(JSON.stringify(shown.json)).not.toContain(PRACTICE_MARK);
+  });
+
+  it("marks a practice case first in its view and its text", async () => {
+    const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid, practice: true });
+    const shown = await command(SLACK.taker, ticket.number);
+    expect(shown.json.text).toBe(`${PRACTICE_MARK}: ${ticket.number} ${ticket.title}`);
+    expect(shown.json.blocks[0]).toMatchObject({ type: "context", block_id: "practice" });
+    expect(JSON.stringify(shown.json.blocks[0])).toContain(PRACTICE_MARK);
+    expect(JSON.stringify(shown.json.blocks)).toContain(ticket.number);
   });
 });
 
@@ -571,6 +593,41 @@ describe("swarm and incident channels", () => {
     expect(summary).toContain(ticket.requester.maskedContact);
     expect(mirrored).toContain("Acquirer shows timeouts since 09:10");
     expect(closing).toContain("Retried after the acquirer fixed its gateway");
+  });
+
+  it("opens no channel for a practice case's swarm, which is worked in caseflow all the same", async () => {
+    await drain();
+    const before = slack.calls.length;
+    const practice = await createTicketVia(app, submitter.token, { teamId: team.gid, assigneeId: taker.gid, practice: true });
+    const started = await app.gql(
+      START,
+      { input: { ticketId: practice.id, reason: "training swarm", skills: ["payments"] } },
+      { token: taker.token },
+    );
+    const swarmId = started.data.startSwarm.swarm.id;
+    expect((await app.gql(JOIN, { input: { swarmId } }, { token: outsider.token })).data.joinSwarm.__typename).toBe("SwarmPayload");
+    app.clock.advance(1);
+    const posted = await app.gql(POST, { input: { swarmId, body: "Practice: check the acquirer" } }, { token: outsider.token });
+    expect(posted.data.postSwarmMessage.__typename).toBe("SwarmPayload");
+    app.clock.advance(1);
+    const closed = await app.gql(CLOSE, { input: { swarmId, summary: "Practised" } }, { token: taker.token });
+    expect(closed.data.closeSwarm.__typename).toBe("SwarmPayload");
+    // A real case's swarm afterwards: its channel is the first thing Slack hears of.
+    const real = await createTicketVia(app, submitter.token, { teamId: team.gid, assigneeId: taker.gid });
+    const sentinel = await app.gql(
+      START,
+      { input: { ticketId: real.id, reason: "real swarm", skills: ["payments"] } },
+      { token: taker.token },
+    );
+    expect(sentinel.data.startSwarm.__typename).toBe("SwarmPayload");
+    await drain();
+    const calls = slack.calls.slice(before).filter((c) => c.args.channel !== CHANNEL);
+    expect(calls.filter((c) => c.method === "conversations.create").map((c) => c.args.name)).toEqual([
+      `swarm-${real.number.toLowerCase()}`,
+    ]);
+    expect(JSON.stringify(calls)).not.toContain(practice.number);
+    expect(JSON.stringify(calls)).not.toContain("Practice: check the acquirer");
+    expect(await app.db.prisma.slackRoom.count({ where: { key: `swarm:${decodeGlobalID(swarmId).id}` } })).toBe(0);
   });
 
   it("opens a channel for an incident of severity 3 and up with its on-call people, posts its timeline and its resolution", async () => {

@@ -1,9 +1,15 @@
-// `npm run bench:realtime`: graphql-ws fan-out in one server process.
+// `npm run bench:realtime`: graphql-ws fan-out in one server process, beside a bare-socket
+// ceiling measured in the same run.
 // For 1,000 and 10,000 idle subscribers it reports the server's memory per subscription
-// and the time from publishing one event to its delivery to the last subscriber.
+// and the time from publishing one event to its arrival at the last subscriber. A bare
+// server process (realtime-bare.ts: plain `ws`, no GraphQL) writes the same frame to as
+// many sockets, held by the same client process; rounds alternate (caseflow, bare,
+// caseflow, …), both measured from the first write's start (caseflow: the publish) to
+// the last byte read by the clients, with each server's CPU time over the same span.
 // Clients run in a child process so the server's memory is measured alone.
 // Run with: node --expose-gc --import tsx scripts/bench/realtime.ts [counts...]
-import { fork } from "node:child_process";
+// BENCH_ROUNDS=<n> sets the rounds per side (default 15); one more of each is a discarded warm-up.
+import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -16,8 +22,8 @@ import { createApp } from "../../src/server.js";
 
 const counts = process.argv.slice(2).map(Number).filter(Boolean);
 const sizes = counts.length ? counts : [1_000, 10_000];
-// Events per size; the machines are shared, so the median of many beats a few.
-const ROUNDS = 15;
+// Events per size and side; the machines are shared, so the median of many beats a few.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
 
@@ -43,11 +49,15 @@ const user = await prisma.user.create({
 const token = newBearerToken("session");
 await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) } });
 
-// Time of the last publish, taken where the event leaves the server.
-let publishedAt = 0;
+// Where the event leaves the server: the time and the process's CPU use at the last publish.
+let publishedAt = 0n;
+let cpuAtPublish = process.cpuUsage();
 const publish = app.realtime.pubsub.publish.bind(app.realtime.pubsub);
 app.realtime.pubsub.publish = ((topic: string, ...args: unknown[]) => {
-  if (topic === "ticket-event") publishedAt = Date.now();
+  if (topic === "ticket-event") {
+    cpuAtPublish = process.cpuUsage();
+    publishedAt = process.hrtime.bigint();
+  }
   return (publish as (...a: unknown[]) => void)(topic, ...args);
 }) as typeof publish;
 
@@ -60,34 +70,58 @@ const gql = async (query: string, variables: Record<string, unknown>) => {
   return response.json();
 };
 
-const rows: string[] = [];
+type Message = { type: string; [key: string]: unknown };
+/** The child's messages in order; `next(type)` takes the first of that type, waiting for it. */
+function mailbox(child: ChildProcess) {
+  const queue: Message[] = [];
+  const waiting: { type: string; resolve: (m: Message) => void }[] = [];
+  child.on("message", (m: Message) => {
+    const i = waiting.findIndex((w) => w.type === m.type);
+    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(m);
+    else queue.push(m);
+  });
+  return (type: string) =>
+    new Promise<Message>((resolve) => {
+      const i = queue.findIndex((m) => m.type === type);
+      if (i >= 0) resolve(queue.splice(i, 1)[0]!);
+      else waiting.push({ type, resolve });
+    });
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bare = fork(path.join(here, "realtime-bare.ts"), [], { execArgv: ["--import", "tsx"] });
+const fromBare = mailbox(bare);
+const barePort = (await fromBare("listening")).port as number;
+
+const ms = (ns: bigint) => Number(ns) / 1e6;
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)]!;
+const spread = (values: number[], digits = 0) =>
+  `${median(values).toFixed(digits)} (${sorted(values)[0]!.toFixed(digits)}-${sorted(values).at(-1)!.toFixed(digits)})`;
+
+const memoryRows: string[] = [];
+const fanOutRows: string[] = [];
+let ticketNumber = 0;
 for (const count of sizes) {
   await settle();
   const before = process.memoryUsage();
-  const child = fork(
-    path.join(path.dirname(fileURLToPath(import.meta.url)), "realtime-clients.ts"),
-    [`ws://127.0.0.1:${port}/graphql`, token, String(count)],
-    {
-      execArgv: ["--import", "tsx"],
-    },
-  );
-  const messages: { type: string; last?: number }[] = [];
-  const next = (type: string) =>
-    new Promise<{ last?: number }>((resolve) => {
-      const poll = () => {
-        const i = messages.findIndex((m) => m.type === type);
-        if (i >= 0) resolve(messages.splice(i, 1)[0]!);
-        else setTimeout(poll, 5);
-      };
-      poll();
-    });
-  child.on("message", (m: { type: string }) => messages.push(m));
-  await next("live");
+  const child = fork(path.join(here, "realtime-clients.ts"), [`ws://127.0.0.1:${port}/graphql`, token, String(count)], {
+    execArgv: ["--import", "tsx"],
+  });
+  const fromClients = mailbox(child);
+  child.on("exit", (code) => {
+    if (code) throw new Error(`the clients' process failed (exit code ${code})`);
+  });
+  await fromClients("live");
   await new Promise((r) => setTimeout(r, 500));
   await settle();
   const after = process.memoryUsage();
   const perSubscription = (after.heapUsed - before.heapUsed) / count;
   const rssPerSubscription = (after.rss - before.rss) / count;
+  child.send({ type: "bare", url: `ws://127.0.0.1:${barePort}/` });
+  await fromClients("bare-live");
+  await settle();
 
   // BENCH_CPU_PROFILE=<folder> writes a .cpuprofile of the server during the deliveries.
   const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : null;
@@ -96,42 +130,77 @@ for (const count of sizes) {
     await profiler.post("Profiler.enable");
     await profiler.post("Profiler.start");
   }
-  const latencies: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const delivered = next("delivered");
+  const caseflow = { latency: [] as number[], fanOutCpu: [] as number[], eventCpu: [] as number[] };
+  const ceiling = { latency: [] as number[], cpu: [] as number[], writes: [] as number[] };
+  let payload = "";
+  // Round 0 of each side is a warm-up and is not counted.
+  for (let round = 0; round <= ROUNDS; round++) {
+    // caseflow: a case is created; its CREATED event goes to every subscriber.
+    const cpuAtRequest = process.cpuUsage();
+    const delivered = fromClients("delivered");
+    ticketNumber++;
     await gql(`mutation($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }`, {
       i: {
-        title: `ACC-${round} bench`,
-        accountId: `ACC-${round}`,
+        title: `ACC-${ticketNumber} bench`,
+        accountId: `ACC-${ticketNumber}`,
         channel: "API",
         type: "INQUIRY",
         priority: "LOW",
         teamId: `${Buffer.from(`Team:${team.id}`).toString("base64")}`,
       },
     });
-    const { last } = await delivered;
-    latencies.push(last! - publishedAt);
+    const caseflowDone = await delivered;
+    const cpuAtDelivery = process.cpuUsage();
+    if (caseflowDone.side !== "caseflow") throw new Error("deliveries out of turn");
+    payload = caseflowDone.payload as string;
+    if (round > 0) {
+      caseflow.latency.push(ms(BigInt(caseflowDone.last as string) - publishedAt));
+      caseflow.fanOutCpu.push(cpuMs(cpuAtDelivery) - cpuMs(cpuAtPublish));
+      caseflow.eventCpu.push(cpuMs(cpuAtDelivery) - cpuMs(cpuAtRequest));
+    }
+
+    // bare: the same frame to as many sockets.
+    const bareDelivered = fromClients("delivered");
+    bare.send({ type: "write", payload });
+    const written = await fromBare("written");
+    const bareDone = await bareDelivered;
+    bare.send({ type: "cpu" });
+    const cpu = await fromBare("cpu");
+    if (bareDone.side !== "bare") throw new Error("deliveries out of turn");
+    if (round > 0) {
+      ceiling.latency.push(ms(BigInt(bareDone.last as string) - BigInt(written.start as string)));
+      ceiling.writes.push(written.writeMs as number);
+      ceiling.cpu.push((cpu.userMs as number) + (cpu.systemMs as number));
+    }
   }
   if (profiler) {
     const { profile } = await profiler.post("Profiler.stop");
     await writeFile(path.join(process.env.BENCH_CPU_PROFILE!, `realtime-${count}.cpuprofile`), JSON.stringify(profile));
     profiler.disconnect();
   }
-  latencies.sort((a, b) => a - b);
-  const median = latencies[Math.floor(latencies.length / 2)]!;
-  rows.push(
-    `| ${count.toLocaleString("en")} | ${(perSubscription / 1024).toFixed(1)} KiB | ${(rssPerSubscription / 1024).toFixed(1)} KiB | ${median} ms | ${latencies[0]} / ${latencies.at(-1)} ms | ${((median * 1000) / count).toFixed(0)} µs |`,
+  const ratios = caseflow.latency.map((latency, i) => latency / ceiling.latency[i]!);
+  memoryRows.push(
+    `| ${count.toLocaleString("en")} | ${(perSubscription / 1024).toFixed(1)} KiB | ${(rssPerSubscription / 1024).toFixed(1)} KiB |`,
+  );
+  fanOutRows.push(
+    `| ${count.toLocaleString("en")} | ${spread(caseflow.latency)} ms | ${spread(ceiling.latency)} ms | **${(median(caseflow.latency) / median(ceiling.latency)).toFixed(2)}x** (pairs ${spread(ratios, 2)}) | ${spread(caseflow.fanOutCpu)} ms (whole event ${spread(caseflow.eventCpu)}) | ${spread(ceiling.cpu)} ms (writes ${spread(ceiling.writes)} ms) |`,
   );
   console.log(
-    `${count} subscribers: heap +${mb(after.heapUsed - before.heapUsed)} MiB, rss +${mb(after.rss - before.rss)} MiB, publish→last delivery ${latencies.join(", ")} ms`,
+    `${count} subscribers: heap +${mb(after.heapUsed - before.heapUsed)} MiB, rss +${mb(after.rss - before.rss)} MiB\n` +
+      `  caseflow publish→last delivery ${caseflow.latency.map((l) => l.toFixed(0)).join(", ")} ms\n` +
+      `  bare     write→last delivery   ${ceiling.latency.map((l) => l.toFixed(0)).join(", ")} ms`,
   );
   child.send({ type: "close" });
   await new Promise((r) => child.on("exit", r));
 }
+bare.send({ type: "close" });
 
+console.log(`\n| subscribers | heap per idle subscription | RSS per idle subscription |`);
+console.log("|---|---|---|");
+for (const row of memoryRows) console.log(row);
 console.log(
-  `\n| subscribers | heap per idle subscription | RSS per idle subscription | publish → last delivery (median of ${ROUNDS}) | min / max | per delivery |`,
+  `\n| subscribers | caseflow: publish → last delivery, median (min-max) of ${ROUNDS} | bare sockets: first write → last delivery | ratio of medians (per pair) | caseflow server CPU per event, publish → last delivery | bare server CPU per event |`,
 );
 console.log("|---|---|---|---|---|---|");
-for (const row of rows) console.log(row);
+for (const row of fanOutRows) console.log(row);
 await app.stop();

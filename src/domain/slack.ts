@@ -5,6 +5,7 @@
 // https://api.slack.com/authentication/verifying-requests-from-slack.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Viewer } from "./access.js";
+import { countsInProduction } from "./training.js";
 
 export const SLACK_EVENT_TYPES = {
   TICKET_CREATED: "A case arrived in the team's queue.",
@@ -156,6 +157,8 @@ export interface SlackCase {
   slaDueAt: string | null;
   /** The comment the 👀 / ✅ markers go on (the case's latest), or null: no marker buttons. */
   markerCommentId: string | null;
+  /** Ticket.practice: a training case, marked in every view of it (markPractice). */
+  practice: boolean;
 }
 
 /** A Block Kit message: the `text` is the notification and screen-reader fallback. */
@@ -167,6 +170,30 @@ export interface SlackMessage {
 /** The link to a case when CASE_LINK_TEMPLATE is set (`{number}` replaced), else null. */
 export function caseLink(template: string | null, number: string): string | null {
   return template ? template.replaceAll("{number}", encodeURIComponent(number)) : null;
+}
+
+/** What every Slack view of a practice case says of it, first in its blocks and in its notification text. */
+export const PRACTICE_MARK = "🎓 Practice case";
+
+/**
+ * A view of a case (a channel message, the `/case` answer, a swarm's summary), marked when
+ * the case is practice (domain/training.ts countsInProduction): a context block above
+ * everything else and the mark before the notification text, so nobody in Slack takes a
+ * training case for a real customer's. Every view of a case is drawn through here.
+ */
+export function markPractice(c: Pick<SlackCase, "practice">, message: SlackMessage): SlackMessage {
+  if (countsInProduction(c)) return message;
+  return {
+    text: `${PRACTICE_MARK}: ${message.text}`,
+    blocks: [
+      {
+        type: "context",
+        block_id: "practice",
+        elements: [{ type: "mrkdwn", text: `${PRACTICE_MARK}: training, no real customer; it counts in no report or metric` }],
+      },
+      ...message.blocks,
+    ],
+  };
 }
 
 const numberText = (number: string, link: string | null) => (link ? `<${link}|${number}>` : number);
@@ -233,7 +260,7 @@ export function caseEventMessage(
     c.contactMasked ? `Contact ${escapeMrkdwn(c.contactMasked)}` : null,
     options.note ? escapeMrkdwn(options.note.slice(0, 300)) : null,
   ].filter((part): part is string => part !== null);
-  return {
+  return markPractice(c, {
     text: `${c.number} ${c.title}: ${HEADLINES[event].replace(/^:[a-z_]+: /, "")}`,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `${headline}\n*${numberText(c.number, options.link)}* ${title}` } },
@@ -241,12 +268,12 @@ export function caseEventMessage(
       ...(context.length ? [{ type: "context", elements: context.map((text) => ({ type: "mrkdwn", text })) }] : []),
       caseButtons(c),
     ],
-  };
+  });
 }
 
 /** A case shown to one person (`/case <number>`): the same facts, no buttons, no headline. */
 export function caseViewMessage(c: SlackCase, link: string | null): SlackMessage {
-  return {
+  return markPractice(c, {
     text: `${c.number} ${c.title}`,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `*${numberText(c.number, link)}* ${escapeMrkdwn(c.title)}` } },
@@ -265,7 +292,7 @@ export function caseViewMessage(c: SlackCase, link: string | null): SlackMessage
           ]
         : []),
     ],
-  };
+  });
 }
 
 export interface SlackIncident {
@@ -324,7 +351,9 @@ export type SlackRoomPayload =
 /** The Block Kit message of an outbox delivery; the case link is drawn with today's configuration. */
 export function slackMessage(payload: Extract<SlackPayload, { kind: "case" | "incident" }>, caseLinkTemplate: string | null): SlackMessage {
   if (payload.kind === "incident") return incidentMessage(payload.event, payload.incident, payload.entry);
-  return caseEventMessage(payload.event, payload.case, { link: caseLink(caseLinkTemplate, payload.case.number), note: payload.note });
+  // A message queued before cases carried `practice` is a real case's: practice cases were never queued.
+  const shown: SlackCase = { ...payload.case, practice: payload.case.practice ?? false };
+  return caseEventMessage(payload.event, shown, { link: caseLink(caseLinkTemplate, payload.case.number), note: payload.note });
 }
 
 // ─── Slack's refusals ───────────────────────────────────────────────────────
@@ -435,7 +464,7 @@ export function incidentChannelName(incidentId: string, title: string): string {
 
 /** The first message of a swarm's channel: the case, why, which skills. */
 export function swarmOpenedMessage(c: SlackCase, reason: string, skills: readonly string[], link: string | null): SlackMessage {
-  return {
+  return markPractice(c, {
     text: `Swarm on ${c.number} ${c.title}: ${reason}`,
     blocks: [
       {
@@ -452,7 +481,7 @@ export function swarmOpenedMessage(c: SlackCase, reason: string, skills: readonl
         ],
       },
     ],
-  };
+  });
 }
 
 /** A message of the swarm's thread or an incident's timeline, mirrored to its channel. */
@@ -516,6 +545,19 @@ export function parseSlashCommand(raw: string): SlashCommand {
 }
 
 // ─── request signatures ─────────────────────────────────────────────────────
+
+/**
+ * How long the slash command and a click may wait for Slack's users.info (linking a member
+ * by e-mail) before answering "not linked": Slack shows its own error when a command is not
+ * answered within 3 s, so the lookup gets 2 s of them, not SLACK_TIMEOUT_MS (meant for the
+ * outbox, whose waits nobody watches), and the rest is left for the database and the answer.
+ */
+export const SLACK_LOOKUP_TIMEOUT_MS = 2_000;
+
+/** The users.info lookup's timeout given SLACK_TIMEOUT_MS: never past SLACK_LOOKUP_TIMEOUT_MS. */
+export function slackLookupTimeoutMs(slackTimeoutMs: number): number {
+  return Math.min(slackTimeoutMs, SLACK_LOOKUP_TIMEOUT_MS);
+}
 
 /** Slack's replay window: a request signed more than this far from now is refused. */
 export const SLACK_SIGNATURE_WINDOW_SECONDS = 5 * 60;

@@ -8,8 +8,8 @@
 import type { Plugin } from "graphql-yoga";
 import type { SlackConfig } from "../config.js";
 import type { AppServices } from "../context.js";
-import { slackSignatureProblem } from "../domain/slack.js";
-import { type SlackApi, slackMemberEmail } from "../integrations/slack/api.js";
+import { slackLookupTimeoutMs, slackSignatureProblem } from "../domain/slack.js";
+import { createSlackApi, type SlackApi, slackMemberEmail } from "../integrations/slack/api.js";
 import { clickButton, slashCommand } from "../resolvers/slack/actions.js";
 
 export const SLACK_COMMANDS_PATH = "/integrations/slack/commands";
@@ -36,10 +36,12 @@ async function readCapped(request: Request, max: number): Promise<Buffer | null>
 
 export function useSlack(services: AppServices, config: SlackConfig | null, api: SlackApi | null): Plugin {
   const { logger } = services;
+  // users.info while Slack waits for the answer: a client of its own with a timeout inside Slack's 3 s.
+  const lookupApi = config ? createSlackApi({ ...config, timeoutMs: slackLookupTimeoutMs(config.timeoutMs) }) : null;
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== SLACK_COMMANDS_PATH && url.pathname !== SLACK_INTERACTIONS_PATH) return;
-      if (!config || !api) return endResponse(text(404, "Slack is not configured on this server\n"));
+      if (!config || !api || !lookupApi) return endResponse(text(404, "Slack is not configured on this server\n"));
       if (request.method !== "POST") return endResponse(text(405, "Use POST\n"));
       const body = await readCapped(request, SLACK_MAX_BODY_BYTES);
       if (!body) return endResponse(text(413, `The body may be at most ${SLACK_MAX_BODY_BYTES} bytes\n`));
@@ -56,7 +58,7 @@ export function useSlack(services: AppServices, config: SlackConfig | null, api:
       }
       const form = new URLSearchParams(body.toString("utf8"));
       // A member linked to nobody yet is looked up by e-mail in Slack (resolvers/slack/actions.ts).
-      const lookupEmail = (slackUserId: string) => slackMemberEmail(api, slackUserId);
+      const lookupEmail = (slackUserId: string) => slackMemberEmail(lookupApi, slackUserId);
       try {
         if (url.pathname === SLACK_COMMANDS_PATH) {
           const answer = await slashCommand(services, {

@@ -26,6 +26,11 @@ interface Member {
 }
 
 interface Group {
+  /**
+   * The group's key in `groups`. Members reach it through the group rather than holding
+   * their own copy: the key is a few hundred bytes, kept for as long as each member is.
+   */
+  key: string;
   members: Set<Member>;
   /** The shared stream has finished; a late joiner ends at once instead of waiting forever. */
   ended: boolean;
@@ -86,6 +91,7 @@ export class SubscriptionGroups {
       // Members' credentials end their own membership, never the group's stream.
       const shared = { ...args, contextValue: { ...ctx, viewer: groupViewer(ctx.viewer), credentialsExpireAt: null } };
       const created: Group = {
+        key,
         members: new Set(),
         ended: false,
         started: Promise.resolve(subscribe(shared)).then((result) => {
@@ -94,22 +100,17 @@ export class SubscriptionGroups {
             return result as ExecutionResult;
           }
           const iterator = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
-          void this.pump(key, created, iterator);
+          void this.pump(created, iterator);
           return iterator;
         }),
       };
       group = created;
       this.groups.set(key, group);
     }
-    return this.join(key, group, ctx, send);
+    return this.join(group, ctx, send);
   }
 
-  private async join(
-    key: string,
-    group: Group,
-    ctx: Context,
-    send: SendSerialized,
-  ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  private async join(group: Group, ctx: Context, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     const started = await group.started;
     if (!("next" in started)) return started;
     return new Repeater<ExecutionResult>(async (_push, stop) => {
@@ -122,15 +123,15 @@ export class SubscriptionGroups {
       unwatch();
       group.members.delete(member);
       this.everyone.delete(member);
-      if (group.members.size === 0 && this.groups.get(key) === group) {
-        this.groups.delete(key);
+      if (group.members.size === 0 && this.groups.get(group.key) === group) {
+        this.groups.delete(group.key);
         await started.return?.();
       }
     });
   }
 
   /** Executes and serializes each event once and sends the same text to every member. */
-  private async pump(key: string, group: Group, iterator: AsyncIterator<ExecutionResult>) {
+  private async pump(group: Group, iterator: AsyncIterator<ExecutionResult>) {
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         const json = Buffer.from(JSON.stringify(next.value));
@@ -142,7 +143,7 @@ export class SubscriptionGroups {
       group.ended = true;
       for (const member of group.members) member.end(error instanceof GraphQLError ? error : new GraphQLError("The live stream failed"));
     } finally {
-      if (this.groups.get(key) === group) this.groups.delete(key);
+      if (this.groups.get(group.key) === group) this.groups.delete(group.key);
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSlashCommand } from "../../src/domain/slack.js";
+import { parseSlashCommand, slackLookupTimeoutMs } from "../../src/domain/slack.js";
 
 describe("parseSlashCommand", () => {
   it("reads help, also when nothing is given", () => {
@@ -39,5 +39,13 @@ describe("parseSlashCommand", () => {
     const answer = parseSlashCommand("close WX-1");
     expect(answer.kind).toBe("invalid");
     expect(answer.kind === "invalid" && answer.message).toContain("/case help");
+  });
+});
+
+describe("slackLookupTimeoutMs", () => {
+  it("keeps the e-mail lookup inside Slack's 3 s answer window whatever SLACK_TIMEOUT_MS says", () => {
+    expect(slackLookupTimeoutMs(10_000)).toBe(2_000);
+    expect(slackLookupTimeoutMs(120_000)).toBe(2_000);
+    expect(slackLookupTimeoutMs(500)).toBe(500);
   });
 });

@@ -2,12 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   caseEventMessage,
   caseLink,
+  caseViewMessage,
   escapeMrkdwn,
+  PRACTICE_MARK,
   type SlackCase,
   slackEventOfIncidentUpdate,
   slackEventsOfTicketEvent,
   slackMessage,
   slackNoteOfTicketEvent,
+  swarmOpenedMessage,
 } from "../../src/domain/slack.js";
 
 const shown: SlackCase = {
@@ -22,6 +25,7 @@ const shown: SlackCase = {
   contactMasked: "138****5678",
   slaDueAt: "2023-10-25T10:00:00.000Z",
   markerCommentId: "Q29tbWVudDox",
+  practice: false,
 };
 
 const texts = (message: { blocks: Record<string, unknown>[] }) => JSON.stringify(message.blocks);
@@ -120,5 +124,43 @@ describe("case messages", () => {
     );
     expect(texts(message)).toContain("<https://x.example/WX-20231025-001|WX-20231025-001>");
     expect(texts(message)).toContain("SLA missed");
+  });
+});
+
+describe("practice cases", () => {
+  const practice = { ...shown, practice: true };
+  const views = (c: typeof shown) => [
+    caseEventMessage("TICKET_CREATED", c, { link: null }),
+    caseViewMessage(c, null),
+    swarmOpenedMessage(c, "card network errors", ["payments"], null),
+  ];
+
+  it("are marked first in every view of a case, in the blocks and the notification text", () => {
+    for (const message of views(practice)) {
+      expect(message.text.startsWith(`${PRACTICE_MARK}: `)).toBe(true);
+      expect(message.blocks[0]).toMatchObject({ type: "context", block_id: "practice" });
+      expect(texts({ blocks: [message.blocks[0]!] })).toContain(PRACTICE_MARK);
+    }
+  });
+
+  it("leave real cases' views unmarked", () => {
+    for (const message of views(shown)) expect(JSON.stringify(message)).not.toContain(PRACTICE_MARK);
+  });
+
+  it("count a message queued before cases carried the flag as a real case's (practice cases were never queued)", () => {
+    const { practice: _left, ...queuedBefore } = shown;
+    const message = slackMessage(
+      {
+        kind: "case",
+        event: "TICKET_CREATED",
+        channel: "C0123456",
+        ticketId: "t",
+        startsThread: true,
+        case: queuedBefore as typeof shown,
+        note: null,
+      },
+      null,
+    );
+    expect(JSON.stringify(message)).not.toContain(PRACTICE_MARK);
   });
 });

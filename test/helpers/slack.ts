@@ -4,7 +4,8 @@
 // conversations.create ({ ok, channel: { id, name } }), other conversations.* ({ ok }),
 // users.info ({ ok, user: { id, deleted, is_bot, profile: { email } } } for a known member,
 // { ok: false, error: "user_not_found" } otherwise: https://api.slack.com/methods/users.info).
-// Queued answers replace the next calls' answers (errors, 429s).
+// Queued answers replace the next calls' answers (errors, 429s). hold() stands in for Slack
+// being slow or hung: requests are taken and never answered until release().
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -30,6 +31,10 @@ export class SlackStandIn {
   /** The workspace's members by id, for users.info. */
   readonly members = new Map<string, SlackMember>();
   private server!: Server;
+  /** Requests taken and not answered while holding (hold()), in arrival order. */
+  private readonly held: { method: string; args: Record<string, any>; res: ServerResponse }[] = [];
+  private holding = false;
+  private heldWaiters: { count: number; resolve: () => void }[] = [];
   private ts = 1_700_000_000;
   port = 0;
 
@@ -43,6 +48,12 @@ export class SlackStandIn {
         if (args.blocks) args.blocks = JSON.parse(args.blocks);
         const method = (req.url ?? "").replace(/^\/api\//, "");
         this.calls.push({ method, authorization: req.headers.authorization, args });
+        if (this.holding) {
+          this.held.push({ method, args, res });
+          for (const waiter of this.heldWaiters.filter((w) => this.held.length >= w.count)) waiter.resolve();
+          this.heldWaiters = this.heldWaiters.filter((w) => this.held.length < w.count);
+          return;
+        }
         const answer = this.answers.shift();
         if (answer) {
           res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(JSON.stringify(answer.body ?? {}));
@@ -80,6 +91,32 @@ export class SlackStandIn {
       };
     }
     return { ok: true, channel: args.channel, ts };
+  }
+
+  /** From now on every request is taken and left unanswered, as a hung Slack would, until release(). */
+  hold() {
+    this.holding = true;
+  }
+
+  /** The methods of the requests held open now. */
+  heldOpen(): string[] {
+    return this.held.map((h) => h.method);
+  }
+
+  /** Resolves once `count` requests are held open (by their arrival, not by waiting a while). */
+  whenHolding(count: number): Promise<void> {
+    if (this.held.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push({ count, resolve }));
+  }
+
+  /** Stops holding and answers every held request with `answer` (Slack's ok answer when none). */
+  release(answer?: Answer) {
+    this.holding = false;
+    for (const { method, args, res } of this.held.splice(0)) {
+      if (answer)
+        res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers }).end(JSON.stringify(answer.body ?? {}));
+      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(this.answer(method, args)));
+    }
   }
 
   posts(channel?: string) {

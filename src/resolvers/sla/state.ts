@@ -1,7 +1,7 @@
 // Reading a case's SLA state: the latest cycle of each target with its clock as it
 // stands now, for every case a request shows at once (the schema's Ticket.sla loader).
 import type { Context } from "../../context.js";
-import { clockState, latestCycles, type SlaKind } from "../../domain/sla.js";
+import { clockState, latestCycles, type SlaKind, type TargetClock } from "../../domain/sla.js";
 import { calendarRules } from "./clocks.js";
 
 export interface TargetView {
@@ -43,15 +43,26 @@ export async function loadSlaStates(
     if (list) list.push(row);
     else byTicket.set(row.ticketId, [row]);
   }
-  return ticketIds.map((id) => {
-    const targets = [...latestCycles(byTicket.get(id) ?? []).values()].map(
-      (target): TargetView => ({
-        ...target,
-        kind: target.kind as SlaKind,
-        ...clockState(calendarRules(target.calendar), target, now),
-      }),
-    );
-    const paused = targets.find((v) => v.kind === "RESOLUTION" && v.state === "PAUSED");
-    return { targets, pausedSince: paused?.pausedAt ?? null };
-  });
+  return ticketIds.map((id) => slaStateOf(byTicket.get(id) ?? [], now));
+}
+
+/** A target's clock and what Ticket.sla shows of it, with its calendar. */
+export type SlaTargetRow = TargetClock & {
+  kind: string;
+  cycle: number;
+  breachReason: string | null;
+  calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null;
+};
+
+/** One case's SLA state at `now` from its targets (the latest cycle of each kind is used). */
+export function slaStateOf(rows: readonly SlaTargetRow[], now: Date): TicketSla {
+  const targets = [...latestCycles(rows).values()].map(
+    (target): TargetView => ({
+      ...target,
+      kind: target.kind as SlaKind,
+      ...clockState(calendarRules(target.calendar), target, now),
+    }),
+  );
+  const paused = targets.find((v) => v.kind === "RESOLUTION" && v.state === "PAUSED");
+  return { targets, pausedSince: paused?.pausedAt ?? null };
 }

@@ -37,10 +37,6 @@ const person = (user: { name: string; slackUserId: string | null } | null) =>
 
 /** A case as its Slack messages show it, read in the transaction as the change left it. */
 export async function slackCase(tx: Tx, ticketId: string): Promise<SlackCase> {
-  return (await readCase(tx, ticketId)).shown;
-}
-
-async function readCase(tx: Tx, ticketId: string): Promise<{ shown: SlackCase; practice: boolean }> {
   const ticket = await tx.ticket.findUniqueOrThrow({
     where: { id: ticketId },
     select: {
@@ -65,7 +61,7 @@ async function readCase(tx: Tx, ticketId: string): Promise<{ shown: SlackCase; p
     },
   });
   const comment = ticket.comments[0];
-  const shown: SlackCase = {
+  return {
     id: encodeGlobalID("Ticket", ticket.id),
     number: ticket.number,
     title: ticket.title,
@@ -77,8 +73,8 @@ async function readCase(tx: Tx, ticketId: string): Promise<{ shown: SlackCase; p
     contactMasked: ticket.customer?.contactMasked ?? null,
     slaDueAt: ticket.slaTargets[0]?.dueAt?.toISOString() ?? null,
     markerCommentId: comment ? encodeGlobalID("Comment", comment.id) : null,
+    practice: ticket.practice,
   };
-  return { shown, practice: ticket.practice };
 }
 
 const newMessageId = () => `slack_${randomUUID().replaceAll("-", "")}`;
@@ -121,8 +117,8 @@ export async function enqueueTicketSlack(tx: Tx, events: readonly SlackCaseEvent
       const type = routedEvent(event.candidates, route.eventTypes);
       if (!type) continue;
       if (!cases.has(event.ticketId)) {
-        const read = await readCase(tx, event.ticketId);
-        cases.set(event.ticketId, countsInProduction(read) ? read.shown : null);
+        const read = await slackCase(tx, event.ticketId);
+        cases.set(event.ticketId, countsInProduction(read) ? read : null);
       }
       const shown = cases.get(event.ticketId);
       if (!shown) continue;

@@ -1,9 +1,13 @@
 // Swarm and major-incident channels in Slack: opening a swarm (or declaring an incident of
 // severity 3 and up) queues the making of a channel of its own, with its people invited and
 // the summary posted; joining invites, the swarm's thread and the incident's timeline are
-// mirrored, closing posts the summary (a swarm's channel is then archived). Each step is an
-// outbox message in the change's transaction (src/integrations/slack/dispatcher.ts sends
-// them in order: every step waits for the channel). Nothing is queued while Slack is off,
+// mirrored, closing posts the summary (a swarm's channel is then archived). A practice
+// case's swarm gets no channel (domain/training.ts countsInProduction): its experts are
+// real colleagues, and a channel made, joined and notified in the real workspace for a
+// training case would interrupt them as a real escalation does; the swarm itself is worked
+// in caseflow as any other. Each step is an outbox message in the change's transaction
+// (src/integrations/slack/dispatcher.ts sends them in order: every step waits for the
+// channel). Nothing is queued while Slack is off,
 // and a swarm or incident opened then never gets a channel.
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db/transaction.js";
@@ -19,6 +23,7 @@ import {
   swarmClosedMessage,
   swarmOpenedMessage,
 } from "../../domain/slack.js";
+import { countsInProduction } from "../../domain/training.js";
 import { RETRY_WINDOW_MS } from "../../domain/webhooks.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { Write } from "../write-frame.js";
@@ -84,6 +89,8 @@ export async function swarmStartedInSlack(w: Write, swarmId: string) {
     select: { ticketId: true, reason: true, skills: true, members: { where: { leftAt: null }, select: { userId: true } } },
   });
   const shown = await slackCase(w.tx, swarm.ticketId);
+  // No channel for a practice case's swarm (see above); its later steps then find no room and queue nothing.
+  if (!countsInProduction(shown)) return;
   // An archived channel keeps its name: a case's later swarms get their own.
   const nth = await w.tx.swarm.count({ where: { ticketId: swarm.ticketId } });
   const message = swarmOpenedMessage(shown, swarm.reason, swarm.skills, caseLink(w.ctx.slack.caseLinkTemplate, shown.number));

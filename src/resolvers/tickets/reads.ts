@@ -22,6 +22,15 @@ export interface TicketFilter {
   practice?: boolean | null;
 }
 
+/** Sort orders of a case list, with the id last so every order is total (cursors need that). */
+export const TICKET_ORDER = {
+  NEWEST: [{ createdAt: "desc" }, { id: "desc" }],
+  OLDEST: [{ createdAt: "asc" }, { id: "asc" }],
+  RECENTLY_UPDATED: [{ updatedAt: "desc" }, { id: "desc" }],
+  PRIORITY: [{ priority: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+  DUE_SOONEST: [{ dueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+} as const;
+
 /** The filter as a query condition, always narrowed to what the viewer may see. */
 export function ticketListWhere(viewer: Viewer, filter: TicketFilter | null | undefined): Prisma.TicketWhereInput {
   const and: Prisma.TicketWhereInput[] = [visibleTicketsWhere(viewer)];

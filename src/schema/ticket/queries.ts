@@ -1,7 +1,7 @@
 // Finding cases: by global id, by number, and filtered, sorted lists. Every condition is
 // narrowed to what the viewer may see (src/resolvers/tickets/reads.ts).
 import { decodeId } from "../../resolvers/ids.js";
-import { ticketListWhere, visibleTicketWhere } from "../../resolvers/tickets/reads.js";
+import { TICKET_ORDER, ticketListWhere, visibleTicketWhere } from "../../resolvers/tickets/reads.js";
 import { builder, maxPageSize, totalCountField } from "../builder.js";
 import { ChannelEnum, PriorityEnum, TicketStatusEnum, TicketTypeEnum } from "../enums.js";
 
@@ -34,14 +34,6 @@ const TicketOrder = builder.enumType("TicketOrder", {
     DUE_SOONEST: { description: "Earliest due date first; cases without one last." },
   } as const,
 });
-
-const ORDER = {
-  NEWEST: [{ createdAt: "desc" }, { id: "desc" }],
-  OLDEST: [{ createdAt: "asc" }, { id: "asc" }],
-  RECENTLY_UPDATED: [{ updatedAt: "desc" }, { id: "desc" }],
-  PRIORITY: [{ priority: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-  DUE_SOONEST: [{ dueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
-} as const;
 
 builder.queryFields((t) => ({
   ticket: t.prismaField({
@@ -80,7 +72,7 @@ builder.queryFields((t) => ({
           ...query,
           relationLoadStrategy: "join",
           where: ticketListWhere(ctx.viewer!, filter),
-          orderBy: [...ORDER[orderBy ?? "NEWEST"]] as never,
+          orderBy: [...TICKET_ORDER[orderBy ?? "NEWEST"]] as never,
         }),
     },
     {

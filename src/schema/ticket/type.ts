@@ -33,6 +33,9 @@ builder.prismaObject("Attachment", {
   }),
 });
 
+/** Comments of a case, oldest first (Ticket.comments, also in the compiled case list). */
+export const COMMENT_ORDER = [{ createdAt: "asc" }, { id: "asc" }] as const;
+
 export const TicketRef = builder.prismaNode("Ticket", {
   description: "An escalated customer case, tracked until the customer has a final answer.",
   id: { field: "id" },
@@ -98,7 +101,7 @@ export const TicketRef = builder.prismaNode("Ticket", {
         // Held and rejected replies follow canSeeComment (src/domain/access.ts).
         query: (_args, ctx) => ({
           where: visibleCommentsWhere(ctx.viewer),
-          orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }],
+          orderBy: [...COMMENT_ORDER],
         }),
       },
       { name: "CommentConnection", description: "A page of comments." },
