@@ -4,6 +4,7 @@
 import type { Clock } from "../clock.js";
 import type { TokenScope, Viewer } from "../domain/access.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Role } from "../generated/prisma/enums.js";
 import { bearerKind, hashToken } from "./secrets.js";
 
 /** `expiresAt`: when the credentials stop working on their own (null: never, or anonymous). */
@@ -11,6 +12,18 @@ export type Authentication = { ok: true; viewer: Viewer | null; expiresAt: Date 
 
 /** lastUsedAt is advisory; writing it on every request would double the write load. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+interface SessionRow {
+  id: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  userId: string;
+  role: Role;
+  active: boolean;
+  canViewContact: boolean;
+  teamIds: string[];
+  swarmTicketIds: string[];
+}
 
 export function bearerFrom(header: string | null | undefined): string | null | undefined {
   if (header === null || header === undefined || header === "") return null;
@@ -27,39 +40,30 @@ export async function authenticate(prisma: PrismaClient, clock: Clock, authoriza
   const tokenHash = hashToken(token);
 
   if (kind === "session") {
-    const session = await prisma.session.findUnique({
-      where: { tokenHash },
-      select: {
-        id: true,
-        expiresAt: true,
-        revokedAt: true,
-        user: {
-          select: {
-            id: true,
-            role: true,
-            active: true,
-            canViewContact: true,
-            memberships: { select: { teamId: true } },
-            swarmMemberships: { where: { leftAt: null, swarm: { status: "OPEN" } }, select: { swarm: { select: { ticketId: true } } } },
-          },
-        },
-      },
-    });
-    if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) {
+    // One plain statement: every request with a session runs it, and Prisma's nested
+    // relation reads cost several times its database time in the process.
+    const [session] = await prisma.$queryRaw<SessionRow[]>`
+      SELECT s."id"::text AS "id", s."expiresAt", s."revokedAt", u."id"::text AS "userId", u."role"::text AS "role",
+             u."active", u."canViewContact",
+             ARRAY(SELECT m."teamId"::text FROM "TeamMember" m WHERE m."userId" = u."id") AS "teamIds",
+             ARRAY(SELECT w."ticketId"::text FROM "SwarmMember" sm JOIN "Swarm" w ON w."id" = sm."swarmId"
+                   WHERE sm."userId" = u."id" AND sm."leftAt" IS NULL AND w."status" = 'OPEN') AS "swarmTicketIds"
+      FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+      WHERE s."tokenHash" = ${tokenHash}`;
+    if (!session || session.revokedAt || session.expiresAt <= now || !session.active) {
       return { ok: false, reason: "The session is invalid or has expired; sign in again" };
     }
-    const { user } = session;
     return {
       ok: true,
       expiresAt: session.expiresAt,
       viewer: {
         kind: "user",
-        userId: user.id,
+        userId: session.userId,
         sessionId: session.id,
-        role: user.role,
-        canViewContact: user.canViewContact,
-        teamIds: user.memberships.map((m) => m.teamId),
-        swarmTicketIds: user.swarmMemberships.map((m) => m.swarm.ticketId),
+        role: session.role,
+        canViewContact: session.canViewContact,
+        teamIds: session.teamIds,
+        swarmTicketIds: session.swarmTicketIds,
       },
     };
   }

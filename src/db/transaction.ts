@@ -94,9 +94,10 @@ export async function inTransaction<T>(
  * the table when the next event shows them the hole (schema/ticket/live-events.ts).
  */
 async function committedPositions(prisma: PrismaClient, events: OutboxEvent[]): Promise<Outbox> {
-  const rows = await prisma.ticketEvent
-    .findMany({ where: { seq: { in: events.map((event) => event.seq) } }, select: { seq: true, position: true } })
-    .catch(() => []);
+  const rows = await prisma.$queryRaw<{ seq: bigint; position: bigint | null }[]>`
+      SELECT "seq", "position" FROM "TicketEvent" WHERE "seq" = ANY(${events.map((event) => event.seq.toString())}::bigint[])`.catch(
+    () => [],
+  );
   const positions = new Map(rows.map((row) => [row.seq, row.position]));
   return events.flatMap((event) => {
     const position = positions.get(event.seq);

@@ -3,10 +3,11 @@
 // one change it allows is the commit setting the event's `position` once).
 // The transaction and the outbox that publishes its events after commit are the database
 // layer's (src/db/transaction.ts).
+import { withMembers } from "../db/sql.js";
 import { publishEventAfterCommit, type Tx } from "../db/transaction.js";
 import type { CommentAccessFacts, Viewer } from "../domain/access.js";
 import { webhookEventOfTicketEvent } from "../domain/webhooks.js";
-import type { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.js";
 import type { TicketFacts } from "../realtime/pubsub.js";
 import { enqueueTicketSlack } from "./slack/enqueue.js";
 import { enqueueTicketWebhooks, type TicketWebhook } from "./webhooks/enqueue.js";
@@ -76,16 +77,30 @@ export async function recordEvent(
 }
 
 /**
+ * The change itself, written by the events' statement: `caseUpdate` updates the case
+ * (the events' one case) and returns its row's facts ("id", "teamId", "assigneeId",
+ * "submittedById", "status", "priority"), which the events then carry; `alongside` are
+ * other row writes of the change. When `caseUpdate` changes no row (a stale version),
+ * no event is written and recordEvents answers no facts.
+ */
+export interface CaseWrite {
+  caseUpdate: Prisma.Sql;
+  alongside: readonly Prisma.Sql[];
+}
+
+/**
  * Writes a set of audit events by one actor at one instant in one statement (in the given
  * order), reading each case's access facts in the same statement, and queues their
  * webhook messages in one more; returns the facts, one per event in the given order.
- * Every case event passes here (recordEvent is the set of one).
+ * Every case event passes here (recordEvent is the set of one). With `write`, the same
+ * statement also writes the change (CaseWrite).
  */
 export async function recordEvents(
   tx: Tx,
   viewer: Viewer | null | "customer",
   at: Date,
   events: readonly CaseEventRecord[],
+  write?: CaseWrite,
 ): Promise<TicketFacts[]> {
   if (!events.length) return [];
   const actor: { actorKind: string; actorUserId?: string; actorTokenId?: string } = actorOf(viewer);
@@ -102,7 +117,7 @@ export async function recordEvents(
       comment: CommentAccessFacts | null;
     })[]
   >`
-    WITH input AS (
+    WITH ${write ? Prisma.sql`${withMembers(write.caseUpdate, write.alongside)},` : Prisma.empty} input AS (
       SELECT * FROM unnest(${events.map((e) => e.ticketId)}::uuid[], ${events.map((e) => e.type)}::text[],
                            ${events.map((e) => json(e.before))}::jsonb[], ${events.map((e) => json(e.after))}::jsonb[],
                            ${events.map((e) => e.note ?? null)}::text[], ${events.map((e) => e.commentId ?? null)}::uuid[])
@@ -111,7 +126,7 @@ export async function recordEvents(
       INSERT INTO "TicketEvent" ("ticketId", "type", "actorKind", "actorUserId", "actorTokenId", "before", "after", "note", "commentId", "at")
       SELECT i."ticketId", i."type", ${actor.actorKind}::"ActorKind", ${actor.actorUserId ?? null}::uuid,
              ${actor.actorTokenId ?? null}::uuid, i."before", i."after", i."note", i."commentId", ${at}
-      FROM input i ORDER BY i."ord"
+      FROM input i ${write ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM main)` : Prisma.empty} ORDER BY i."ord"
       RETURNING "seq", "ticketId", "type", "commentId"
     )
     SELECT event."seq", event."ticketId"::text AS "ticketId", event."type",
@@ -124,8 +139,9 @@ export async function recordEvents(
            EXISTS(SELECT 1 FROM "SlackChannel" s WHERE s."teamId" = t."teamId") AS "slackRouted",
            (SELECT json_build_object('reviewState', c."reviewState", 'authorId', c."authorId", 'authorMentorId', u."mentorId")
             FROM "Comment" c LEFT JOIN "User" u ON u."id" = c."authorId" WHERE c."id" = event."commentId") AS "comment"
-    FROM event JOIN "Ticket" t ON t."id" = event."ticketId"
+    FROM event JOIN ${write ? Prisma.sql`main` : Prisma.sql`"Ticket"`} t ON t."id" = event."ticketId"
     ORDER BY event."seq"`;
+  if (write && !rows.length) return [];
   // The rows were inserted in the given order, so their seqs follow it.
   if (rows.length !== events.length || rows.some((row, i) => row.ticketId !== events[i]!.ticketId || row.type !== events[i]!.type))
     throw new Error(`Recording ${events.length} events returned ${rows.length} rows out of order`);

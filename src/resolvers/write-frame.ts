@@ -55,11 +55,21 @@ export function permitted<T extends TicketAccessFacts>(
  */
 export async function loadForWrite(w: Write, globalId: string, expectedVersion?: number | null, field = "input.id"): Promise<Ticket> {
   const ticket = await w.tx.ticket.findUnique({ where: { id: decodeId(field, globalId, "Ticket") } });
+  admitForWrite(w, ticket, globalId, expectedVersion);
+  return ticket;
+}
+
+/** loadForWrite's checks, for a write that read the case together with more (transitionTicket). */
+export function admitForWrite(
+  w: Write,
+  ticket: Ticket | null,
+  globalId: string,
+  expectedVersion?: number | null,
+): asserts ticket is Ticket {
   permitted(w.viewer, ticket, globalId, canEditTicket, "Your token may read this case but not change it (needs tickets:write)");
   if (expectedVersion !== null && expectedVersion !== undefined && expectedVersion !== ticket.version) {
     throw new VersionConflictError(expectedVersion, ticket.version);
   }
-  return ticket;
 }
 
 /** The case as it is now inside the write, for the next step. */

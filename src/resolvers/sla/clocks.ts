@@ -3,6 +3,7 @@
 // case. What a move or reply does to which clock, and the clock rules themselves, are
 // decided in src/domain/sla.ts; this module loads the policy and applies them.
 
+import { assignments, IF_MAIN, runTogether, typed } from "../../db/sql.js";
 import type { Tx } from "../../db/transaction.js";
 import { ALWAYS_OPEN, type CalendarRules, type OpeningWindow } from "../../domain/business-time.js";
 import {
@@ -16,11 +17,10 @@ import {
   type SlaKind,
   schedule,
   selectPolicy,
-  slaEffects,
   type TargetClock,
 } from "../../domain/sla.js";
 import { ValidationError } from "../../errors.js";
-import type { Prisma, SlaTarget } from "../../generated/prisma/client.js";
+import { Prisma, type SlaTarget } from "../../generated/prisma/client.js";
 import type { Channel, TicketStatus } from "../../generated/prisma/enums.js";
 
 export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown; holidays: unknown } | null | undefined): CalendarRules {
@@ -32,21 +32,21 @@ export function calendarRules(calendar: { timeZone: string; weeklyHours: unknown
   };
 }
 
-interface SlaSubject {
+export interface SlaSubject {
   id: string;
   priority: Prisma.TicketGetPayload<object>["priority"];
   teamId: string | null;
   tierId: string | null;
 }
 
-interface CalendarRow {
+export interface CalendarRow {
   id: string;
   timeZone: string;
   weeklyHours: unknown;
   holidays: unknown;
 }
 
-interface SettingsRow {
+export interface SettingsRow {
   tierLevel: number | null;
   channel: Channel;
   policies: { policy: PolicyTargets & { id: string }; calendar: CalendarRow | null }[];
@@ -55,22 +55,36 @@ interface SettingsRow {
 }
 
 /**
- * The policy and calendar that apply to a case now: the case's tier and channel (a case
- * keeps the channel it came in by), the policies of its priority with their calendars, its
- * team's calendar and the default one, in one statement (this runs inside every move of a case).
+ * What decides the policy and calendar that apply to a case now, as columns of a
+ * statement: the case's tier and channel (a case keeps the channel it came in by), the
+ * policies of its priority with their calendars, its team's calendar and the default one.
+ * `ticket`: the case's facts as parameters, or `"t"` for a statement reading the case's
+ * row as `t` (whose own "channel" column is then the channel). Read beside the rest of a
+ * move's facts (this runs inside every move of a case).
  */
-async function slaSettings(tx: Tx, ticket: SlaSubject) {
-  const [row] = await tx.$queryRaw<SettingsRow[]>`
-    SELECT
-      (SELECT "level" FROM "Tier" WHERE "id" = ${ticket.tierId}::uuid) AS "tierLevel",
-      (SELECT "channel" FROM "Ticket" WHERE "id" = ${ticket.id}::uuid) AS "channel",
+export function slaSettingsColumns(ticket: SlaSubject | "t"): Prisma.Sql {
+  const of =
+    ticket === "t"
+      ? { tierId: Prisma.sql`t."tierId"`, teamId: Prisma.sql`t."teamId"`, priority: Prisma.sql`t."priority"`, channel: Prisma.empty }
+      : {
+          tierId: Prisma.sql`${ticket.tierId}::uuid`,
+          teamId: Prisma.sql`${ticket.teamId}::uuid`,
+          priority: Prisma.sql`${ticket.priority}::"Priority"`,
+          channel: Prisma.sql`(SELECT "channel" FROM "Ticket" WHERE "id" = ${ticket.id}::uuid) AS "channel",`,
+        };
+  return Prisma.sql`
+      (SELECT "level" FROM "Tier" WHERE "id" = ${of.tierId}) AS "tierLevel", ${of.channel}
       (SELECT coalesce(json_agg(json_build_object('policy', p, 'calendar', c)), '[]'::json)
          FROM "SlaPolicy" p LEFT JOIN "BusinessCalendar" c ON c."id" = p."calendarId"
-        WHERE p."priority" = ${ticket.priority}::"Priority") AS "policies",
-      (SELECT row_to_json(c) FROM "Team" t JOIN "BusinessCalendar" c ON c."id" = t."calendarId"
-        WHERE t."id" = ${ticket.teamId}::uuid) AS "teamCalendar",
+        WHERE p."priority" = ${of.priority}) AS "policies",
+      (SELECT row_to_json(c) FROM "Team" tm JOIN "BusinessCalendar" c ON c."id" = tm."calendarId"
+        WHERE tm."id" = ${of.teamId}) AS "teamCalendar",
       (SELECT row_to_json(c) FROM "BusinessCalendar" c WHERE c."isDefault" LIMIT 1) AS "defaultCalendar"`;
-  const { tierLevel, channel, policies, teamCalendar, defaultCalendar } = row!;
+}
+
+/** The policy and calendar that apply, from the columns of slaSettingsColumns. */
+export function slaSettingsOf(row: SettingsRow, ticket: SlaSubject) {
+  const { tierLevel, channel, policies, teamCalendar, defaultCalendar } = row;
   const chosen = selectPolicy(
     policies.map(({ policy, calendar }) => ({ ...policy, channels: policy.channels ?? [], calendar })),
     { priority: ticket.priority, teamId: ticket.teamId, tierLevel, channel },
@@ -80,25 +94,68 @@ async function slaSettings(tx: Tx, ticket: SlaSubject) {
   return { policy: chosen, calendarId: calendar?.id ?? null, rules: calendarRules(calendar) };
 }
 
-type Settings = Awaited<ReturnType<typeof slaSettings>>;
+export type SlaSettings = ReturnType<typeof slaSettingsOf>;
 
-async function start(tx: Tx, ticketId: string, settings: Settings, kind: SlaKind, cycle: number, now: Date) {
-  if (!settings.policy) return;
+async function slaSettings(tx: Tx, ticket: SlaSubject): Promise<SlaSettings> {
+  const [row] = await tx.$queryRaw<SettingsRow[]>`SELECT ${slaSettingsColumns(ticket)}`;
+  return slaSettingsOf(row!, ticket);
+}
+
+/** The INSERT of a new target's clock, started at `at` with the policy's budget. */
+function startWrite(ticketId: string, settings: SlaSettings, kind: SlaKind, cycle: number, at: Date): Prisma.Sql | null {
+  if (!settings.policy) return null;
   const clock = {
     budgetSeconds: budgetOf(settings.policy, kind),
     consumedSeconds: 0,
     warningBeforeSeconds: settings.policy.warningBeforeSeconds,
-    startedAt: now,
+    startedAt: at,
     warnedAt: null,
     breachedAt: null,
   };
-  await tx.slaTarget.create({
-    data: { ticketId, kind, cycle, calendarId: settings.calendarId, ...clock, ...schedule(settings.rules, clock) },
+  const { dueAt, warnAt, nextCheckAt } = schedule(settings.rules, clock);
+  const ts = "timestamp(3)";
+  return Prisma.sql`INSERT INTO "SlaTarget" ("id", "ticketId", "kind", "cycle", "calendarId", "budgetSeconds", "consumedSeconds",
+      "warningBeforeSeconds", "startedAt", "dueAt", "warnAt", "nextCheckAt")
+    SELECT gen_random_uuid(), ${typed(ticketId, "uuid")}, ${typed(kind, '"SlaTargetKind"')}, ${typed(cycle, "int")},
+           ${typed(settings.calendarId, "uuid")}, ${typed(clock.budgetSeconds, "int")}, 0, ${typed(clock.warningBeforeSeconds, "int")},
+           ${typed(at, ts)}, ${typed(dueAt, ts)}, ${typed(warnAt, ts)}, ${typed(nextCheckAt, ts)}
+    WHERE ${IF_MAIN}`;
+}
+
+/**
+ * The row writes that apply what the domain decided (slaEffects, replyEffects) with the
+ * policy and calendar that apply now: one INSERT or UPDATE per effect, to be sent as one
+ * statement beside a case's UPDATE (an effect never touches a target another effect of the
+ * same event touches; each happens only if the UPDATE did, IF_MAIN).
+ */
+export function slaWrites(ticketId: string, settings: SlaSettings, effects: readonly SlaEffect<SlaTarget>[]): Prisma.Sql[] {
+  return effects.flatMap((effect) => {
+    if (effect.op === "start") return startWrite(ticketId, settings, effect.kind, effect.cycle, effect.at) ?? [];
+    const change =
+      effect.op === "pause"
+        ? pauseClock(settings.rules, effect.target, effect.at)
+        : effect.op === "resume"
+          ? resumeClock(settings.rules, effect.target, effect.at)
+          : meetClock(settings.rules, effect.target, effect.at);
+    return Prisma.sql`UPDATE "SlaTarget" SET ${assignments(change)} WHERE "id" = ${effect.target.id}::uuid AND ${IF_MAIN}`;
   });
 }
 
-async function update(tx: Tx, target: SlaTarget, data: Prisma.SlaTargetUncheckedUpdateInput) {
-  await tx.slaTarget.update({ where: { id: target.id }, data });
+/** A case's SLA targets as a JSON array column (`json_agg` of the rows), for a statement reading more than them (`"t"`: of the case row `t` it reads). */
+export function slaTargetsColumn(ticketId: string | "t"): Prisma.Sql {
+  const id = ticketId === "t" ? Prisma.sql`t."id"` : Prisma.sql`${ticketId}::uuid`;
+  return Prisma.sql`(SELECT coalesce(json_agg(s), '[]'::json) FROM "SlaTarget" s WHERE s."ticketId" = ${id})`;
+}
+
+const TARGET_INSTANTS = ["startedAt", "dueAt", "warnAt", "pausedAt", "metAt", "warnedAt", "breachedAt", "nextCheckAt"] as const;
+
+/** The targets of slaTargetsColumn as rows: JSON has no instants, and the columns hold UTC without a zone. */
+export function slaTargetsFromJson(rows: Record<string, unknown>[]): SlaTarget[] {
+  return rows.map((row) => {
+    const target = { ...row };
+    for (const key of TARGET_INSTANTS) target[key] = row[key] ? new Date(`${row[key]}Z`) : null;
+    return target as unknown as SlaTarget;
+  });
 }
 
 /** Every SLA target of a case, read once by a move for both the breach check and the clocks. */
@@ -109,18 +166,7 @@ export function slaTargetsOf(tx: Tx, ticketId: string): Promise<SlaTarget[]> {
 /** Applies what the domain decided (slaEffects, replyEffects) with the policy and calendar that apply now. */
 async function applyEffects(tx: Tx, ticket: SlaSubject, effects: readonly SlaEffect<SlaTarget>[]) {
   if (!effects.length) return;
-  const settings = await slaSettings(tx, ticket);
-  for (const effect of effects) {
-    if (effect.op === "start") await start(tx, ticket.id, settings, effect.kind, effect.cycle, effect.at);
-    else if (effect.op === "pause") await update(tx, effect.target, pauseClock(settings.rules, effect.target, effect.at));
-    else if (effect.op === "resume") await update(tx, effect.target, resumeClock(settings.rules, effect.target, effect.at));
-    else await update(tx, effect.target, meetClock(settings.rules, effect.target, effect.at));
-  }
-}
-
-/** Starts, pauses, resumes and meets targets as a case moves (`targets`: all of the case's, from slaTargetsOf). */
-export async function slaOnTransition(tx: Tx, ticket: SlaSubject, targets: SlaTarget[], from: TicketStatus, to: TicketStatus, now: Date) {
-  await applyEffects(tx, ticket, slaEffects(from, to, targets, now));
+  await runTogether(tx, slaWrites(ticket.id, await slaSettings(tx, ticket), effects));
 }
 
 /** A public reply by staff: the owning team's first response, or a follow-up while the customer is awaited. */
@@ -141,10 +187,13 @@ export async function slaOnPolicyChange(tx: Tx, ticket: SlaSubject) {
       warningBeforeSeconds: settings.policy.warningBeforeSeconds,
     };
     if (clock.budgetSeconds === target.budgetSeconds && clock.warningBeforeSeconds === target.warningBeforeSeconds) continue;
-    await update(tx, target, {
-      budgetSeconds: clock.budgetSeconds,
-      warningBeforeSeconds: clock.warningBeforeSeconds,
-      ...(target.pausedAt ? {} : schedule(settings.rules, clock)),
+    await tx.slaTarget.update({
+      where: { id: target.id },
+      data: {
+        budgetSeconds: clock.budgetSeconds,
+        warningBeforeSeconds: clock.warningBeforeSeconds,
+        ...(target.pausedAt ? {} : schedule(settings.rules, clock)),
+      },
     });
   }
 }
