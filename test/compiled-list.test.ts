@@ -84,7 +84,7 @@ async function bothPaths(query: string, variables: Record<string, unknown>, toke
   const compiled = await app.gql(query, variables, { token });
   // The credentials' own statements (a session; a token, which may also note its last use) left out.
   const statements = app.queries.filter(
-    (q) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(q) && !/^(SELECT|UPDATE) .*"public"\."(Session|ApiToken)"/s.test(q),
+    (q) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(q) && !/^\s*(SELECT|UPDATE) .*(?:"public"\.)?"(Session|ApiToken)"/s.test(q),
   );
   const auth = await authenticate(app.db.prisma, app.clock, `Bearer ${token}`);
   if (!auth.ok) throw new Error(auth.reason);
