@@ -4,16 +4,12 @@
 // subscriber.
 // Run with: node --expose-gc --import tsx scripts/bench/realtime-heap.ts [N=2000] [top=40]
 import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
-import pino from "pino";
-import { hashToken, newBearerToken } from "../../src/auth/secrets.js";
-import { loadConfig } from "../../src/config.js";
-import { createApp } from "../../src/server.js";
+import { startBenchServer } from "./realtime-server.js";
 
 const count = Number(process.argv[2] ?? 2000);
 const top = Number(process.argv[3] ?? 40);
@@ -21,19 +17,7 @@ const exposedGc = (globalThis as { gc?: () => void }).gc;
 if (!exposedGc) throw new Error("run with node --expose-gc");
 const gc = exposedGc;
 
-const config = {
-  ...loadConfig({ LOG_LEVEL: "silent", CASEFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), SLA_MONITOR: "false" }),
-  database: { kind: "pglite" as const, dataDir: "memory://" },
-};
-const app = await createApp(config, { logger: pino({ level: "silent" }) });
-const { port } = await app.start(0);
-const prisma = app.db.prisma;
-const team = await prisma.team.create({ data: { name: "Bench" } });
-const user = await prisma.user.create({
-  data: { email: "bench@example.com", name: "Bench", role: "MANAGER", passwordHash: "x", memberships: { create: { teamId: team.id } } },
-});
-const token = newBearerToken("session");
-await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) } });
+const { app, port, token } = await startBenchServer();
 
 /** Self size per "type name" of every object in a snapshot, and how many there are. */
 async function kinds(): Promise<Map<string, { bytes: number; count: number }>> {

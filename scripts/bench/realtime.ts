@@ -10,15 +10,11 @@
 // Run with: node --expose-gc --import tsx scripts/bench/realtime.ts [counts...]
 // BENCH_ROUNDS=<n> sets the rounds per side (default 15); one more of each is a discarded warm-up.
 import { type ChildProcess, fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pino from "pino";
-import { hashToken, newBearerToken } from "../../src/auth/secrets.js";
-import { loadConfig } from "../../src/config.js";
-import { createApp } from "../../src/server.js";
+import { startBenchServer } from "./realtime-server.js";
 
 const counts = process.argv.slice(2).map(Number).filter(Boolean);
 const sizes = counts.length ? counts : [1_000, 10_000];
@@ -35,19 +31,7 @@ const settle = async () => {
 };
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-const config = {
-  ...loadConfig({ LOG_LEVEL: "silent", CASEFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), SLA_MONITOR: "false" }),
-  database: { kind: "pglite" as const, dataDir: "memory://" },
-};
-const app = await createApp(config, { logger: pino({ level: "silent" }) });
-const { port } = await app.start(0);
-const prisma = app.db.prisma;
-const team = await prisma.team.create({ data: { name: "Bench" } });
-const user = await prisma.user.create({
-  data: { email: "bench@example.com", name: "Bench", role: "MANAGER", passwordHash: "x", memberships: { create: { teamId: team.id } } },
-});
-const token = newBearerToken("session");
-await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) } });
+const { app, port, team, token } = await startBenchServer();
 
 // Where the event leaves the server: the time and the process's CPU use at the last publish.
 let publishedAt = 0n;
