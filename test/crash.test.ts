@@ -181,5 +181,5 @@ describe("SIGKILL under load", () => {
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });

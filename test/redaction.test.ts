@@ -344,7 +344,7 @@ beforeAll(async () => {
   live.incidentEvents = await subscribeWs(client, subscription("incidentEvents"));
   live.slaAlerts = await subscribeWs(client, subscription("slaAlerts"));
   live.liveMetrics = await subscribeWs(client, subscription("liveMetrics"));
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await liveClient?.dispose();
@@ -809,5 +809,5 @@ describe("redaction, end to end", () => {
     );
 
     expect([...written].sort()).toEqual(mustBeWritten);
-  }, 120_000);
+  }, 300_000);
 });
