@@ -7,9 +7,11 @@
 // response_url, or when it fails, chat.postEphemeral in the click's channel says it.
 import type { Logger } from "pino";
 import type { SlackConfig } from "../../config.js";
-import { SLACK_RESPONSE_URL_ORIGIN, slackResponseUrlProblem } from "../../domain/slack.js";
+import { slackResponseUrlProblem } from "../../domain/slack.js";
 import { postWebhook } from "../webhooks/post.js";
 import type { SlackApi } from "./api.js";
+
+const isSlackHost = (hostname: string) => hostname === "slack.com" || hostname.endsWith(".slack.com");
 
 export interface ClickAnswer {
   responseUrl: string | null;
@@ -30,8 +32,9 @@ export async function answerClick(deps: { api: SlackApi; config: SlackConfig; lo
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text: answer.text }),
         timeoutMs: config.timeoutMs,
-        // Slack's own origin must resolve to public addresses; a stand-in or proxy the operator configured may be local.
-        allowPrivateNetworks: new URL(answer.responseUrl).origin !== SLACK_RESPONSE_URL_ORIGIN,
+        // Slack's own hosts must resolve to public addresses; a stand-in or proxy the operator
+        // configured as SLACK_API_URL (off slack.com) may be local.
+        allowPrivateNetworks: !isSlackHost(new URL(answer.responseUrl).hostname),
       });
       if (result.ok) return;
       logger.warn({ error: result.error, statusCode: result.statusCode }, "Slack's response_url did not take a click's answer");
