@@ -301,7 +301,13 @@ describe.runIf(redisAnswers)("failed logins counted by every instance through Re
   let one: TestApp;
   let two: TestApp;
   beforeAll(async () => {
-    const shared = { redisUrl: REDIS_URL, redisChannelPrefix: `caseflow-test-${randomBytes(6).toString("hex")}:` };
+    // Instances of one installation share its encryption key (required on PostgreSQL), which
+    // keys the e-mail pseudonyms the counters are kept under.
+    const shared = {
+      redisUrl: REDIS_URL,
+      redisChannelPrefix: `caseflow-test-${randomBytes(6).toString("hex")}:`,
+      encryptionKey: randomBytes(32),
+    };
     [one, two] = await Promise.all([createTestApp(shared), createTestApp(shared)]);
     // Two instances whose clocks agree (the second's a hair later), as NTP keeps them.
     one.clock.freeze();

@@ -4,7 +4,6 @@
 // a few free failures, then doubles the wait after every further failure up to a cap.
 // Counters forget after a quiet hour; a success clears its account's counter only, so
 // signing in to one's own account does not wipe an address's record of guessing at others.
-import { createHash } from "node:crypto";
 
 export interface BackoffPolicy {
   /** Failures that cost nothing; the next attempt after them waits `firstDelaySeconds`. */
@@ -65,9 +64,4 @@ export function secondsToWait(count: FailureCount, now: number, policy: BackoffP
 /** The e-mail as accounts are looked up by it. */
 export function normalizedEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-/** A short, stable name for an e-mail in logs and counters, which never hold it in clear. */
-export function emailDigest(email: string): string {
-  return createHash("sha256").update(normalizedEmail(email)).digest("base64url").slice(0, 16);
 }

@@ -1,7 +1,7 @@
 import { hashToken, newBearerToken, verifyPassword } from "../auth/secrets.js";
 import type { Context } from "../context.js";
 import { inTransaction } from "../db/transaction.js";
-import { emailDigest, normalizedEmail } from "../domain/login-backoff.js";
+import { normalizedEmail } from "../domain/login-backoff.js";
 import { InvalidCredentialsError, RateLimitedError } from "../errors.js";
 
 /**
@@ -13,7 +13,7 @@ import { InvalidCredentialsError, RateLimitedError } from "../errors.js";
  */
 export async function login(ctx: Context, email: string, password: string) {
   const normalized = normalizedEmail(email);
-  const keys = { account: emailDigest(normalized), address: ctx.clientAddress };
+  const keys = { account: ctx.cipher.pseudonym(normalized), address: ctx.clientAddress };
   const verdict = await ctx.loginThrottle.attempt(keys, ctx.clock.now());
   const user = await ctx.prisma.user.findUnique({ where: { email: normalized }, select: { id: true, active: true, passwordHash: true } });
   // Logs name the account by id, or by a digest when there is none; never the e-mail or password.
