@@ -13,6 +13,7 @@
 // for a delivery that will not come.
 //
 // Run by the parent: realtime-clients.ts caseflow <url> <token> <count> | bare <url> <count>
+import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 
 type Side = "caseflow" | "bare";
@@ -23,6 +24,13 @@ const token = side === "caseflow" ? args[2]! : "";
 const count = Number(side === "caseflow" ? args[3] : args[2]);
 const QUERY = "subscription { ticketEvents { type ticket { number status } } }";
 const NEXT_PREFIX = '"type":"next","payload":';
+/**
+ * Each subscription's id, as graphql-ws's own client makes them (a UUID), the same on both
+ * sides so that both write frames of the same size. Not the subscriber's number: graphql-ws
+ * keeps a connection's subscriptions in an object keyed by id, and an id like "537" is an
+ * array index there, which makes V8 give that one connection an elements array 537 slots long.
+ */
+const ids = Array.from({ length: count }, () => randomUUID());
 let delivered = 0;
 let closing = false;
 const sockets: WebSocket[] = [];
@@ -80,7 +88,7 @@ function subscribe(i: number, attempt = 1): Promise<void> {
       if (message.type === "connection_ack") {
         acknowledged = true;
         failOnClose(socket, `subscription ${i}'s connection`);
-        socket.send(JSON.stringify({ id: String(i), type: "subscribe", payload: { query: QUERY } }));
+        socket.send(JSON.stringify({ id: ids[i], type: "subscribe", payload: { query: QUERY } }));
         sockets.push(socket);
         resolve();
       } else if (message.type === "error") {
@@ -97,7 +105,7 @@ function subscribe(i: number, attempt = 1): Promise<void> {
 
 function connectBare(i: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${url}?id=${i}`);
+    const socket = new WebSocket(`${url}?id=${ids[i]}`);
     sockets.push(socket);
     socket.on("open", () => {
       failOnClose(socket, `bare connection ${i}`);

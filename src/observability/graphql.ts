@@ -25,7 +25,7 @@ export function errorCode(error: AnyError): string {
 export function answeredErrors<E extends AnyError>(errors: readonly E[], record: RequestRecord, metrics: Metrics): E[] {
   return errors.map((error) => {
     const code = errorCode(error);
-    record.errorCodes.add(code);
+    if (!record.errorCodes.includes(code)) record.errorCodes.push(code);
     metrics.errors.inc({ code, transport: record.transport });
     const extensions = { ...error.extensions, requestId: record.id };
     if (error instanceof GraphQLError) {

@@ -7,6 +7,7 @@ import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST
 import { Repeater } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { hasRole, type Viewer } from "../domain/access.js";
+import type { CredentialWatch } from "./credentials.js";
 import type { SendSerialized } from "./frames.js";
 
 /**
@@ -107,10 +108,23 @@ export class SubscriptionGroups {
       group = created;
       this.groups.set(key, group);
     }
-    return this.join(group, ctx, send);
+    const credentials = { viewer: ctx.viewer, expiresAt: ctx.credentialsExpireAt };
+    const joined = this.join(group, ctx.credentialWatch, credentials, send);
+    // The transport keeps a member's ExecutionArgs for as long as it is subscribed (graphql-ws
+    // holds them until the subscription ends) but never executes them again: the group does.
+    // Letting go of their context (with the request, parameters and every service) and their
+    // enveloped root leaves an idle member holding only its membership.
+    args.contextValue = undefined;
+    args.rootValue = undefined;
+    return joined;
   }
 
-  private async join(group: Group, ctx: Context, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  private async join(
+    group: Group,
+    credentialWatch: CredentialWatch,
+    credentials: Parameters<CredentialWatch["watch"]>[0],
+    send: SendSerialized,
+  ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     const started = await group.started;
     if (!("next" in started)) return started;
     return new Repeater<ExecutionResult>(async (_push, stop) => {
@@ -118,7 +132,7 @@ export class SubscriptionGroups {
       if (group.ended) return stop();
       group.members.add(member);
       this.everyone.add(member);
-      const unwatch = ctx.credentialWatch.watch({ viewer: ctx.viewer, expiresAt: ctx.credentialsExpireAt }, (error) => stop(error));
+      const unwatch = credentialWatch.watch(credentials, (error) => stop(error));
       await stop;
       unwatch();
       group.members.delete(member);
