@@ -54,7 +54,9 @@ export function describeOperation(document: DocumentNode, operationName?: string
 
 /** Puts the operation on its request's record (for the access log) and counts it. */
 export function noteOperation(record: RequestRecord, operation: OperationRef, metrics: Metrics) {
-  record.operations.push(operation);
+  // A new array of exactly the operations, not a push: the first push gives an empty array
+  // room for 17, kept for as long as a subscription's record is.
+  record.operations = [...record.operations, operation];
   const labels = metrics.labels(operation.name, operation.type, record.transport);
   metrics.operations.inc(labels);
   return labels;

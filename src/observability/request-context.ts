@@ -26,7 +26,7 @@ export interface RequestRecord {
   /** process.hrtime.bigint() when the request arrived. */
   readonly startedAt: bigint;
   /** Operations executed for the request (a batch has several), by name or null when anonymous. */
-  readonly operations: OperationRef[];
+  operations: readonly OperationRef[];
   credential: CredentialRef | null;
   /**
    * Codes of the errors answered (each once), for the access log. An array, not a Set: a
