@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,14 @@ export default defineConfig({
     // keep per file is reset by test/setup.ts. Tests replace functions with vi.spyOn on
     // the module object, not vi.mock, which would not reach modules already loaded.
     isolate: false,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // vitest's default is one worker fewer than the cores: one worker on a 2-core machine,
+    // which leaves a core idle whenever a file waits on a child process, a browser or a
+    // socket. One more worker than cores keeps both busy (a whole PGlite run on 2 idle
+    // cores: 496 s with 1 worker, 359 s with 3).
+    maxWorkers: availableParallelism() + 1,
+    // Timeouts only bound a hang: a test that is slow on a busy machine is not wrong. Tests
+    // that start processes or browsers set 300 s themselves.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
   },
 });

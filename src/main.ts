@@ -1,8 +1,12 @@
 // The only reader of process.env: validate the configuration, build the app, serve,
 // and stop gracefully on SIGTERM/SIGINT.
+//
+// Only the configuration is imported up front: the app and the tracing SDK are loaded
+// once the configuration is known to be valid (and tracing wanted), so a wrong setting is
+// reported at once instead of after seconds of loading modules.
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { startTracing, type Tracing } from "./observability/tracing.js";
-import { type App, createApp } from "./server.js";
+import type { Tracing } from "./observability/tracing.js";
+import type { App } from "./server.js";
 
 let config: Config;
 try {
@@ -15,11 +19,15 @@ try {
 
 // Before the app, so that its first statements are traced too.
 const tracing: Tracing | null = config.tracing.otlpEndpoint
-  ? startTracing({ serviceName: config.tracing.serviceName, exporter: { otlpEndpoint: config.tracing.otlpEndpoint } })
+  ? (await import("./observability/tracing.js")).startTracing({
+      serviceName: config.tracing.serviceName,
+      exporter: { otlpEndpoint: config.tracing.otlpEndpoint },
+    })
   : null;
 
 let app: App;
 try {
+  const { createApp } = await import("./server.js");
   app = await createApp(config);
 } catch (error) {
   // One line an operator can act on (the database or Redis does not answer, a migration

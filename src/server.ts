@@ -30,7 +30,7 @@ import { useInputErrorCodes } from "./http/input-errors.js";
 import { useBodyLimit, useCostLimit, useExecutionTimeout, useOperationLimits } from "./http/limits.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { useSingleLogin } from "./http/single-login.js";
-import { useSlack } from "./http/slack.js";
+import { type SlackClicks, useSlack } from "./http/slack.js";
 import { useWallboard } from "./http/wallboard.js";
 import type { OutboxDispatcher } from "./integrations/dispatcher.js";
 import { createSlackApi } from "./integrations/slack/api.js";
@@ -84,6 +84,8 @@ export interface App {
   webhookDispatcher: WebhookDispatcher | null;
   /** Null when Slack is off (no SLACK_BOT_TOKEN) or WEBHOOK_DISPATCHER is off on this instance. */
   slackDispatcher: OutboxDispatcher | null;
+  /** Slack clicks acknowledged and still being worked on (src/http/slack.ts). */
+  slackClicks: SlackClicks;
   /** Listens on `port` (0 picks a free one); resolves to the bound port. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** Stops accepting work, lets in-flight requests finish, closes sockets and the database. */
@@ -165,6 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   const slackApi = config.slack ? createSlackApi(config.slack) : null;
+  const slack = useSlack(services, config.slack, slackApi);
   const persistedOperations = config.persistedOperationsFile ? await loadPersistedOperations(config.persistedOperationsFile) : null;
   const gate = new Gate({ prisma: db.prisma, clock, rateLimits, persistedOperations, addressOf: clientAddresses(config.trustedProxies) });
   const httpGate = useGate(gate);
@@ -223,7 +226,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       useCsvImport(services, gate, config.importMaxBytes),
       useBodyLimit(config.limits.maxBodyBytes),
       useCsvExport(services, gate),
-      useSlack(services, config.slack, slackApi),
+      slack.plugin,
       useWallboard(GRAPHQL_PATH),
       ...(config.production ? [useCSRFPrevention({ requestHeaders: ["x-caseflow-csrf", "graphql-require-preflight"] })] : []),
       httpGate,
@@ -379,6 +382,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     slaMonitor,
     webhookDispatcher,
     slackDispatcher,
+    slackClicks: slack.clicks,
     subscriptionGroups: groups,
     httpServer,
     start: (port = config.port) =>
@@ -405,6 +409,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const timer = setTimeout(() => httpServer.closeAllConnections(), grace);
         await closed;
         clearTimeout(timer);
+        // Clicks acknowledged before the stop are worked on and answered before the database closes.
+        await slack.clicks.idle();
         await slaMonitor?.stop();
         await webhookDispatcher?.stop();
         await slackDispatcher?.stop();

@@ -291,6 +291,10 @@ const RULES: Record<string, Case> = {
 
   // ─── Slack (routes: administrators and the team's supervisors; links: administrators)
   slackChannels: q(`{ slackChannels { id } }`, LEADS),
+  slackDeliveries: q(`query($t: ID!) { slackDeliveries(teamId: $t, first: 5) { edges { cursor } } }`, ["supervisor", "admin"], (f) => ({
+    t: f.team.gid,
+  })),
+  slackLinkEvents: q(`{ slackLinkEvents(first: 5) { edges { cursor } } }`, ADMIN),
   upsertSlackChannel: m(
     "upsertSlackChannel",
     "input",

@@ -77,7 +77,7 @@ describe("embedded backup and restore", () => {
     } finally {
       await copy.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it("takes over a lock left by a process that is gone, or by an earlier process with this pid, but not a live one", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "caseflow-lock-"));

@@ -77,7 +77,7 @@ describe("loadConfig", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
       env: { PATH: process.env.PATH, PORT: "abc", DATABASE_URL: "postgres://" },
       encoding: "utf8",
-      timeout: 30_000,
+      timeout: 120_000, // bounds a hang only; a busy machine slows the start
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/Invalid configuration/);

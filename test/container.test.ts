@@ -97,7 +97,7 @@ describe("the container image", () => {
     }
     expect(await server.exited).toBe(0);
     expect(healthcheck()).toBe(1);
-  }, 240_000);
+  }, 300_000);
 
   it("keeps the build context small and the secrets out of it", async () => {
     const ignored = (await readFile(path.join(root, ".dockerignore"), "utf8")).split("\n");

@@ -15,7 +15,7 @@ beforeAll(async () => {
   app = await createTestApp({ graphiql: true, slaMonitor: false });
   ({ port } = await app.start(0));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();
@@ -45,7 +45,7 @@ describe("GraphiQL without internet", () => {
     });
     expect(elsewhere).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   it("runs a subscription over graphql-ws with the headers editor's token and shows an event published after it started", async () => {
     const team = await seedTeam(app);
@@ -69,5 +69,5 @@ describe("GraphiQL without internet", () => {
     expect(await page.textContent(".result-window")).toContain('"CREATED"');
     expect(elsewhere).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 });

@@ -155,6 +155,10 @@ const STRING_INPUTS: Record<string, Handling> = {
   "Query.users(after)": { notFreeText: "a page cursor" },
   "Query.users(before)": { notFreeText: "a page cursor" },
   "Query.users(search)": "lookup",
+  "Query.slackDeliveries(after)": { notFreeText: "a page cursor" },
+  "Query.slackDeliveries(before)": { notFreeText: "a page cursor" },
+  "Query.slackLinkEvents(after)": { notFreeText: "a page cursor" },
+  "Query.slackLinkEvents(before)": { notFreeText: "a page cursor" },
   "Query.webhookDeliveries(after)": { notFreeText: "a page cursor" },
   "Query.webhookDeliveries(before)": { notFreeText: "a page cursor" },
   "Subscription.ticketEvents(after)": "lookup",
@@ -333,6 +337,7 @@ beforeAll(async () => {
     { logger },
   );
   team = await seedTeam(app, "CS-Payment");
+  ARGUMENTS["Query.slackDeliveries"] = `(teamId: ${JSON.stringify(team.gid)}, first: 100)`;
   admin = await seedUser(app, "ADMIN", [team.id], { canViewContact: true, name: "Ada Admin" });
   trainee = await seedUser(app, "AGENT", [team.id], { name: "Tess Trainee" });
   await app.db.prisma.user.update({ where: { id: trainee.id }, data: { reviewRequired: true } });
@@ -344,7 +349,7 @@ beforeAll(async () => {
   live.incidentEvents = await subscribeWs(client, subscription("incidentEvents"));
   live.slaAlerts = await subscribeWs(client, subscription("slaAlerts"));
   live.liveMetrics = await subscribeWs(client, subscription("liveMetrics"));
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await liveClient?.dispose();
@@ -809,5 +814,5 @@ describe("redaction, end to end", () => {
     );
 
     expect([...written].sort()).toEqual(mustBeWritten);
-  }, 120_000);
+  }, 300_000);
 });

@@ -88,7 +88,7 @@ describe("a resumable event stream", () => {
     agentA = await seedUser(seeding, "AGENT", [teamA.id]);
     agentB = await seedUser(seeding, "AGENT", [teamB.id]);
     manager = await seedUser(seeding, "MANAGER");
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const { app } of instances) await app.stop().catch(() => {});
@@ -284,5 +284,5 @@ describe("a resumable event stream", () => {
     } finally {
       await Promise.all([all.stop(), mine.stop()]);
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -469,3 +469,71 @@ describe.skipIf(!process.env.DATABASE_URL)("two instances on PostgreSQL and Redi
     }
   });
 });
+
+describe("slackDeliveries", () => {
+  const LIST = `query($teamId: ID!, $status: SlackDeliveryStatus) { slackDeliveries(teamId: $teamId, status: $status) {
+    edges { node { id eventType caseNumber channel roomName status attempts nextAttemptAt lastErrorCode lastError deliveredAt } } } }`;
+  const list = async (viewer: TestUser, teamGid: string, status?: string) => {
+    const result = await app.gql(LIST, { teamId: teamGid, status }, { token: viewer.token });
+    return { nodes: result.data?.slackDeliveries?.edges.map((e: { node: unknown }) => e.node), code: result.errors?.[0]?.extensions?.code };
+  };
+
+  it("shows a team's messages pending, retried, delivered and refused for good with Slack's code, to its supervisors and administrators only", async () => {
+    await drain();
+    const listed = await seedTeam(app);
+    await route(listed.gid, "C0LISTED001");
+    const supervisor = await seedUser(app, "SUPERVISOR", [listed.id]);
+    const otherSupervisor = await seedUser(app, "SUPERVISOR", [team.id]);
+    const listedAgent = await seedUser(app, "AGENT", [listed.id]);
+    // Another team's message, which the list must leave out.
+    await createTicketVia(app, agent.token, { teamId: team.gid });
+    await drain();
+
+    const first = await createTicketVia(app, listedAgent.token, { teamId: listed.gid });
+    const [pending] = (await list(supervisor, listed.gid)).nodes;
+    expect(pending).toMatchObject({
+      eventType: "TICKET_CREATED",
+      caseNumber: first.number,
+      channel: "C0LISTED001",
+      roomName: null,
+      status: "PENDING",
+      attempts: 0,
+      lastErrorCode: null,
+      deliveredAt: null,
+    });
+    // Rate limited: still pending, retried after Slack's Retry-After, and the code says why.
+    slack.answers.push({ status: 429, headers: { "retry-after": "30" }, body: { ok: false, error: "ratelimited" } });
+    await app.slackDispatcher!.tick();
+    const [retried] = (await list(supervisor, listed.gid)).nodes;
+    expect(retried).toMatchObject({ status: "PENDING", attempts: 1, lastErrorCode: "ratelimited" });
+    expect(new Date(retried.nextAttemptAt).getTime() - app.clock.now().getTime()).toBe(30_000);
+    app.clock.advance(30);
+    await drain();
+    const [delivered] = (await list(supervisor, listed.gid)).nodes;
+    expect(delivered).toMatchObject({ caseNumber: first.number, status: "DELIVERED", attempts: 2, lastErrorCode: null });
+    expect(delivered.deliveredAt).toEqual(expect.any(String));
+
+    const second = await createTicketVia(app, listedAgent.token, { teamId: listed.gid });
+    slack.answers.push({ status: 200, body: { ok: false, error: "channel_not_found" } });
+    await app.slackDispatcher!.tick();
+    const failed = (await list(supervisor, listed.gid, "FAILED")).nodes;
+    expect(failed).toEqual([
+      expect.objectContaining({
+        caseNumber: second.number,
+        status: "FAILED",
+        attempts: 1,
+        nextAttemptAt: null,
+        lastErrorCode: "channel_not_found",
+      }),
+    ]);
+    // Newest first, this team's only; an administrator sees the same.
+    const all = await list(admin, listed.gid);
+    expect(all.nodes.map((n: { caseNumber: string }) => n.caseNumber)).toEqual([second.number, first.number]);
+    // The message text is not shown: only what it is about.
+    expect(JSON.stringify(all.nodes)).not.toContain(second.title);
+
+    // A supervisor of another team, and an agent of this one, are refused.
+    expect(await list(otherSupervisor, listed.gid)).toMatchObject({ nodes: undefined, code: "FORBIDDEN" });
+    expect(await list(listedAgent, listed.gid)).toMatchObject({ nodes: undefined, code: "FORBIDDEN" });
+  });
+});

@@ -5,10 +5,12 @@
 // the server's verifier. Time moves by the injected clock (the signature window too), the
 // outbox is ticked by hand, and "nothing was sent" is shown by a finished tick.
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRACTICE_MARK } from "../src/domain/slack.js";
-import { NOT_LINKED as NOT_LINKED_TEXT } from "../src/resolvers/slack/actions.js";
+import { NOT_LINKED as NOT_LINKED_TEXT, SLACK_LOOKUP_FAILED } from "../src/resolvers/slack/actions.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 import { SlackStandIn } from "./helpers/slack.js";
@@ -68,7 +70,13 @@ const command = (user: string, text: string, channel = CHANNEL, sign?: Parameter
     sign,
   );
 
-const click = (user: string, actionId: string, value: string, sign?: Parameters<typeof post>[2]) =>
+/** A button click as Slack sends it; resolves with the acknowledgement, before the click is worked on. */
+const clickSent = (
+  user: string,
+  actionId: string,
+  value: string,
+  options: { sign?: Parameters<typeof post>[2]; responseUrl?: string | null } = {},
+) =>
   post(
     "/integrations/slack/interactions",
     new URLSearchParams({
@@ -77,11 +85,18 @@ const click = (user: string, actionId: string, value: string, sign?: Parameters<
         user: { id: user },
         channel: { id: CHANNEL },
         actions: [{ action_id: actionId, value, type: "button" }],
-        response_url: "https://hooks.slack.invalid/actions/1",
+        ...(options.responseUrl === null ? {} : { response_url: options.responseUrl ?? slack.responseUrl() }),
       }),
     }).toString(),
-    sign,
+    options.sign,
   );
+
+/** A click, once it has been worked on and its answer sent to Slack. */
+const click = async (user: string, actionId: string, value: string, sign?: Parameters<typeof post>[2]) => {
+  const sent = await clickSent(user, actionId, value, { sign });
+  await app.slackClicks.idle();
+  return sent;
+};
 
 // ─── operations ─────────────────────────────────────────────────────────────
 
@@ -202,6 +217,48 @@ describe("routes and links", () => {
     expect(
       await app.db.prisma.outboundDelivery.count({ where: { channel: "slack", payload: { path: ["channel"], equals: OTHER_CHANNEL } } }),
     ).toBe(0);
+  });
+});
+
+describe("the audit of Slack links", () => {
+  const EVENTS = `query($userId: ID) { slackLinkEvents(userId: $userId) {
+    edges { node { action via slackUserId user { id } actor { kind user { id } } } } } }`;
+  const eventsOf = async (user: TestUser) =>
+    (await app.gql(EVENTS, { userId: user.gid }, { token: admin.token })).data.slackLinkEvents.edges.map((e: { node: unknown }) => e.node);
+
+  it("stores who linked which member to whom, how, and each unlink, for administrators only", async () => {
+    const person = await seedUser(app, "AGENT", [team.id]);
+    await link(person, "U0AUDIT001");
+    await link(person, "U0AUDIT002"); // relinked: the old member is unlinked, the new one linked
+    await link(person, "U0AUDIT002"); // no change, no row
+    const unlinked = await app.gql(LINK, { input: { userId: person.gid, slackUserId: null } }, { token: admin.token });
+    expect(unlinked.data.linkSlackUser.user.slackUserId).toBeNull();
+    const byAdmin = { kind: "USER", user: { id: admin.gid } };
+    expect(await eventsOf(person)).toEqual([
+      { action: "UNLINKED", via: "ADMIN", slackUserId: "U0AUDIT002", user: { id: person.gid }, actor: byAdmin },
+      { action: "LINKED", via: "ADMIN", slackUserId: "U0AUDIT002", user: { id: person.gid }, actor: byAdmin },
+      { action: "UNLINKED", via: "ADMIN", slackUserId: "U0AUDIT001", user: { id: person.gid }, actor: byAdmin },
+      { action: "LINKED", via: "ADMIN", slackUserId: "U0AUDIT001", user: { id: person.gid }, actor: byAdmin },
+    ]);
+    // A refused link stores nothing.
+    const taken = await app.gql(LINK, { input: { userId: person.gid, slackUserId: SLACK.taker } }, { token: admin.token });
+    expect(taken.data.linkSlackUser.field).toBe("input.slackUserId");
+    expect(await eventsOf(person)).toHaveLength(4);
+
+    // Linked by e-mail on the member's first command: stored too, with no administrator.
+    const mailed = await seedUser(app, "AGENT", [team.id]);
+    const email = (await app.db.prisma.user.findUniqueOrThrow({ where: { id: mailed.id } })).email;
+    slack.members.set("U0AUDITMAIL", { email });
+    await command("U0AUDITMAIL", "WX-19990101-999");
+    expect(await eventsOf(mailed)).toEqual([
+      { action: "LINKED", via: "EMAIL", slackUserId: "U0AUDITMAIL", user: { id: mailed.gid }, actor: { kind: "SYSTEM", user: null } },
+    ]);
+    // Ids only: the address that matched is not stored with the link.
+    const rows = await app.db.prisma.slackLinkEvent.findMany({ where: { userId: mailed.id } });
+    expect(JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(email);
+
+    const bySupervisor = await app.gql(EVENTS, {}, { token: supervisor.token });
+    expect(bySupervisor.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });
 
@@ -382,7 +439,7 @@ describe("/case", () => {
       const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
       await moveVia(app, submitter.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version });
       await click("U0CLICKER1", "case_take", ticket.id);
-      expect(slack.ephemerals().at(-1)!.args.text).toContain(`You took ${ticket.number}`);
+      expect(slack.responses().at(-1)!.args.text).toContain(`You took ${ticket.number}`);
       expect(await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } })).toMatchObject({
         assigneeId: person.id,
       });
@@ -410,23 +467,33 @@ describe("/case", () => {
       ).toBe(0);
     });
 
-    it("refuses clearly when Slack cannot say (an API error), and links nothing", async () => {
+    it('says Slack could not be reached, not "not linked", when users.info errs or hangs, links nothing, and links once Slack answers', async () => {
       const person = await seedUser(app, "AGENT", [team.id]);
       slack.members.set("U0SCOPELESS", { email: await emailOf(person) });
       slack.answers.push({ status: 200, body: { ok: false, error: "missing_scope", needed: "users:read.email" } });
       const refused = await command("U0SCOPELESS", "new ACC-9033 not without the scope");
       expect(refused.status).toBe(200);
-      expect(refused.json.text).toBe(NOT_LINKED_TEXT);
+      expect(refused.json.text).toBe(SLACK_LOOKUP_FAILED);
       expect(await slackIdOf(person)).toBeNull();
       slack.answers.push({ status: 503, body: { ok: false } });
-      expect((await command("U0SCOPELESS", "new ACC-9033 not while Slack is down")).json.text).toBe(NOT_LINKED_TEXT);
+      expect((await command("U0SCOPELESS", "new ACC-9033 not while Slack is down")).json.text).toBe(SLACK_LOOKUP_FAILED);
       expect(await slackIdOf(person)).toBeNull();
+      // A click is told the same, through its response_url.
+      const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid });
+      await moveVia(app, submitter.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version });
+      slack.answers.push({ status: 200, body: { ok: false, error: "internal_error" } });
+      await click("U0SCOPELESS", "case_take", ticket.id);
+      expect(slack.responses().at(-1)!.args.text).toBe(SLACK_LOOKUP_FAILED);
+      expect(await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } })).toMatchObject({
+        status: "NOT_STARTED",
+        assigneeId: null,
+      });
       // Slack hung: the command is answered within Slack's 3 s window (the lookup's own
       // timeout, SLACK_LOOKUP_TIMEOUT_MS, not SLACK_TIMEOUT_MS), while the lookup is still held open.
       slack.hold();
       try {
         const hung = await command("U0SCOPELESS", "new ACC-9033 not while Slack hangs");
-        expect(hung.json.text).toBe(NOT_LINKED_TEXT);
+        expect(hung.json.text).toBe(SLACK_LOOKUP_FAILED);
         expect(slack.heldOpen()).toEqual(["users.info"]);
       } finally {
         slack.release();
@@ -489,14 +556,15 @@ describe("buttons", () => {
     const moved = await moveVia(app, submitter.token, { id: ticket.id, to: "NOT_STARTED", expectedVersion: ticket.version });
     return { ...ticket, version: moved.ticket.version };
   }
+  const lastAnswer = () => slack.responses().at(-1)!.args;
   const lastEphemeral = () => slack.ephemerals().at(-1)!.args;
 
   it("Take it moves the case to TEAM_CHECKING and assigns it to whoever clicked, in their name", async () => {
     const ticket = await readyCase();
     const answer = await click(SLACK.taker, "case_take", ticket.id);
     expect(answer.status).toBe(200);
-    expect(lastEphemeral()).toMatchObject({ channel: CHANNEL, user: SLACK.taker });
-    expect(lastEphemeral().text).toContain(`You took ${ticket.number}`);
+    expect(lastAnswer()).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(lastAnswer().text).toContain(`You took ${ticket.number}`);
     const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id }, include: { events: true } });
     expect(row).toMatchObject({ status: "TEAM_CHECKING", assigneeId: taker.id });
     const made = row.events.filter((e) => e.type === "STATUS_CHANGED" || e.type === "ASSIGNED").slice(-2);
@@ -509,8 +577,8 @@ describe("buttons", () => {
   it("answers a refused move with the workflow's message and changes nothing", async () => {
     const ticket = await createTicketVia(app, submitter.token, { teamId: team.gid }); // NEW: TEAM_CHECKING is not next
     await click(SLACK.taker, "case_take", ticket.id);
-    expect(lastEphemeral().text).toContain("Not done: ");
-    expect(lastEphemeral().text).toContain("NOT_STARTED");
+    expect(lastAnswer().text).toContain("Not done: ");
+    expect(lastAnswer().text).toContain("NOT_STARTED");
     const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } });
     expect(row).toMatchObject({ status: "NEW", assigneeId: null });
   });
@@ -518,11 +586,70 @@ describe("buttons", () => {
   it("answers not found to someone who may not see the case, and refuses unknown members", async () => {
     const ticket = await readyCase();
     await click(SLACK.outsider, "case_take", ticket.id);
-    expect(lastEphemeral().text).toBe("Case not found.");
+    expect(lastAnswer().text).toBe("Case not found.");
     await click(SLACK.unknown, "case_take", ticket.id);
-    expect(lastEphemeral().text).toContain("not linked to a caseflow user");
+    expect(lastAnswer().text).toContain("not linked to a caseflow user");
     const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id } });
     expect(row).toMatchObject({ status: "NOT_STARTED", assigneeId: null });
+  });
+
+  it("acknowledges a click before Slack hears its outcome, then makes the change once and answers on the response_url", async () => {
+    const ticket = await readyCase();
+    const answered = slack.responses().length;
+    slack.hold();
+    let ack: Awaited<ReturnType<typeof clickSent>>;
+    try {
+      ack = await clickSent(SLACK.taker, "case_take", ticket.id);
+      // The 200 is in hand while the answer to Slack is not even sent, or held open unanswered.
+      await slack.whenHolding(1);
+      expect(slack.heldOpen()).toEqual(["response_url"]);
+    } finally {
+      slack.release();
+    }
+    expect(ack).toMatchObject({ status: 200, text: "" });
+    await app.slackClicks.idle();
+    expect(
+      slack
+        .responses()
+        .slice(answered)
+        .map((r) => r.args),
+    ).toEqual([{ response_type: "ephemeral", replace_original: false, text: expect.stringContaining(`You took ${ticket.number}`) }]);
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: decodeGlobalID(ticket.id).id }, include: { events: true } });
+    expect(row).toMatchObject({ status: "TEAM_CHECKING", assigneeId: taker.id });
+    expect(row.events.filter((e) => e.type === "STATUS_CHANGED" || e.type === "ASSIGNED").length).toBe(3); // NOT_STARTED, TEAM_CHECKING, ASSIGNED
+  });
+
+  it("calls no response_url off Slack's origin, and tells the clicker with chat.postEphemeral instead, as when the response_url fails", async () => {
+    const hits: string[] = [];
+    const elsewhere = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    try {
+      const ticket = await readyCase();
+      const answered = slack.responses().length;
+      const port = (elsewhere.address() as AddressInfo).port;
+      await clickSent(SLACK.taker, "case_take", ticket.id, { responseUrl: `http://127.0.0.1:${port}/actions/1` });
+      await app.slackClicks.idle();
+      // The answer went out (below) after the refused URL would have been called: it never was.
+      expect(hits).toEqual([]);
+      expect(slack.responses().length).toBe(answered);
+      expect(lastEphemeral()).toMatchObject({
+        channel: CHANNEL,
+        user: SLACK.taker,
+        text: expect.stringContaining(`You took ${ticket.number}`),
+      });
+
+      const second = await readyCase();
+      slack.answers.push({ status: 500, body: {} }); // the response_url fails
+      await click(SLACK.taker, "case_take", second.id);
+      expect(slack.responses().length).toBe(answered + 1);
+      expect(lastEphemeral().text).toContain(`You took ${second.number}`);
+    } finally {
+      elsewhere.closeAllConnections();
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
   });
 
   it("puts the 👀 and ✅ markers on the comment the message showed", async () => {
@@ -538,7 +665,7 @@ describe("buttons", () => {
     const resolved = buttons.find((b) => b.action_id === "case_marker_resolved")!;
     await click(SLACK.taker, onIt.action_id, onIt.value);
     await click(SLACK.taker, resolved.action_id, resolved.value);
-    expect(lastEphemeral().text).toContain(`Marked ✅ on the latest comment of ${ticket.number}`);
+    expect(lastAnswer().text).toContain(`Marked ✅ on the latest comment of ${ticket.number}`);
     const commentId = decodeGlobalID(JSON.parse(onIt.value).commentId).id;
     const marks = await app.db.prisma.commentReaction.findMany({ where: { commentId }, orderBy: { emoji: "asc" } });
     expect(marks.map((m) => [m.emoji, m.userId]).sort()).toEqual([

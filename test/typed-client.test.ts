@@ -73,7 +73,7 @@ describe("the client's types", () => {
     );
     expect([...failingLines].sort((a, b) => a - b)).toEqual(expected);
     expect(found.every((d) => d.file && path.resolve(d.file.fileName) === MISUSE)).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("the committed generated code", () => {
@@ -91,7 +91,7 @@ describe("the committed generated code", () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 
   it("names each persisted document by the sha256 of its text, as documentId and the APQ hash both do", async () => {
     const manifest = JSON.parse(await readFile(MANIFEST, "utf8")) as Record<string, string>;
@@ -127,7 +127,7 @@ describe("the client against a server that runs only the generated manifest", ()
     team = await seedTeam(app);
     ({ token } = await seedUser(app, "SUPERVISOR", [team.id]));
     client = createCaseflowClient({ url, token, persisted: true, fetch: recordingFetch, webSocketImpl: WebSocket });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await client?.close();
     await app?.close();

@@ -93,7 +93,7 @@ describe.runIf(hasChromium)("the wallboard", () => {
       elsewhere.push(url.href);
       return route.abort();
     });
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await context?.close();
@@ -228,7 +228,7 @@ describe.runIf(hasChromium)("the wallboard", () => {
     expect(await stateText(board)).toBe("Live");
     expect(elsewhere).toEqual([]);
     expect(policyViolations).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("fits a 1920x1080 and a 1280x720 screen, in large type", async () => {
     for (const viewport of [

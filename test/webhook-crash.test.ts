@@ -162,5 +162,5 @@ describe("SIGKILL while a webhook is in flight", () => {
       lastResponseCode: 204,
     });
     expect(receiver.arrivals.filter((a) => a.headers["webhook-id"] === first.headers["webhook-id"])).toHaveLength(2);
-  }, 120_000);
+  }, 300_000);
 });

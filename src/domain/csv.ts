@@ -1,6 +1,10 @@
 // CSV for spreadsheets (RFC 4180). Cells that a spreadsheet would run as a formula are
 // defused with a leading apostrophe: a customer's text must never execute on a desk.
-/** The columns of the case export, in order; the import reads them by these names. */
+/**
+ * The columns of the case export, in order; the import reads them by these names
+ * (domain/import.ts IMPORT_FIELDS), and the export writes its rows by them (caseCsvRow),
+ * so a column added here is written and read under the same name or fails to compile.
+ */
 export const CASE_CSV_COLUMNS = [
   "number",
   "title",
@@ -24,6 +28,13 @@ export const CASE_CSV_COLUMNS = [
   "resolution",
   "practice",
 ] as const;
+
+export type CaseCsvColumn = (typeof CASE_CSV_COLUMNS)[number];
+
+/** One exported case: every column's value by its name, written in CASE_CSV_COLUMNS' order under its header. */
+export function caseCsvRow(values: Readonly<Record<CaseCsvColumn, unknown>>): string {
+  return csvRow(CASE_CSV_COLUMNS.map((column) => values[column]));
+}
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 

@@ -18,14 +18,21 @@ export const PASSWORD_POLICY = {
   estimatedLength: 64,
 } as const;
 
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: english.translations,
-  maxLength: PASSWORD_POLICY.estimatedLength,
-  // Caps the l33t matcher's combinations, its slowest part; p@ssw0rd-like spellings stay caught.
-  l33tMaxSubstitutions: 20,
-});
+// Built on first use: ranking the dictionaries costs about half a second of CPU, which
+// every process start would pay (a server, each command-line tool) though most never
+// check a password.
+let estimator: ZxcvbnFactory | undefined;
+function passwordEstimator(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...english.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: english.translations,
+    maxLength: PASSWORD_POLICY.estimatedLength,
+    // Caps the l33t matcher's combinations, its slowest part; p@ssw0rd-like spellings stay caught.
+    l33tMaxSubstitutions: 20,
+  });
+  return estimator;
+}
 
 /**
  * What the estimator should treat as known to an attacker: each value and its words, so
@@ -50,7 +57,7 @@ export function personalWords(values: readonly (string | null | undefined)[]): s
 export function passwordProblem(password: string, personal: readonly (string | null | undefined)[] = []): string | null {
   if (password.length < PASSWORD_POLICY.minLength) return `must be at least ${PASSWORD_POLICY.minLength} characters`;
   if (password.length > PASSWORD_POLICY.maxLength) return `must be at most ${PASSWORD_POLICY.maxLength} characters`;
-  const result = estimator.check(password, personalWords(personal));
+  const result = passwordEstimator().check(password, personalWords(personal));
   if (result.score >= PASSWORD_POLICY.minScore) return null;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(" ");
   return `is too easy to guess${advice ? `: ${advice}` : ""}`;

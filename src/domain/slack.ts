@@ -587,3 +587,26 @@ export function slackSignatureProblem(args: {
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "bad signature";
   return null;
 }
+
+// ─── answering a click ──────────────────────────────────────────────────────
+
+/** Where Slack's `response_url`s point (https://api.slack.com/interactivity/handling#message_responses). */
+export const SLACK_RESPONSE_URL_ORIGIN = "https://hooks.slack.com";
+
+/**
+ * Why a click's `response_url` is not to be called, or null. caseflow POSTs to it from
+ * inside its network, so only Slack's own origin is called (or, for a stand-in or proxy,
+ * the origin of the configured SLACK_API_URL): a signed payload naming any other address
+ * would otherwise make caseflow reach wherever it says.
+ */
+export function slackResponseUrlProblem(value: string, apiUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "is not a URL";
+  }
+  if (url.username || url.password) return "carries credentials";
+  if (url.origin === SLACK_RESPONSE_URL_ORIGIN || url.origin === new URL(apiUrl).origin) return null;
+  return `is not on ${SLACK_RESPONSE_URL_ORIGIN}`;
+}

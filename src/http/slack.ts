@@ -4,13 +4,18 @@
 // secret and within five minutes of the app's clock (domain/slack.ts
 // slackSignatureProblem): an unsigned, stale or tampered request gets 401 and nothing is
 // read from it or done. Bodies are capped. What is done is done as the linked person
-// (resolvers/slack/actions.ts); the answer is shown to the asker only.
+// (resolvers/slack/actions.ts); the answer is shown to the asker only. A click is
+// acknowledged with an empty 200 at once and worked on afterwards, its outcome sent to the
+// click's response_url (integrations/slack/respond.ts): Slack gives an interaction 3 s,
+// and a click's write plus a Web API call can take longer. The slash command's answer is
+// its response body, as Slack documents, so it is worked on before answering.
 import type { Plugin } from "graphql-yoga";
 import type { SlackConfig } from "../config.js";
 import type { AppServices } from "../context.js";
 import { slackLookupTimeoutMs, slackSignatureProblem } from "../domain/slack.js";
 import { createSlackApi, type SlackApi, slackMemberEmail } from "../integrations/slack/api.js";
-import { clickButton, slashCommand } from "../resolvers/slack/actions.js";
+import { answerClick } from "../integrations/slack/respond.js";
+import { CLICK_FAILED, clickButton, slashCommand } from "../resolvers/slack/actions.js";
 
 export const SLACK_COMMANDS_PATH = "/integrations/slack/commands";
 export const SLACK_INTERACTIONS_PATH = "/integrations/slack/interactions";
@@ -34,11 +39,23 @@ async function readCapped(request: Request, max: number): Promise<Buffer | null>
   return Buffer.concat(chunks);
 }
 
-export function useSlack(services: AppServices, config: SlackConfig | null, api: SlackApi | null): Plugin {
+/** Clicks acknowledged and still being worked on: the server waits for them before it stops. */
+export interface SlackClicks {
+  /** Resolves once every click taken so far has been worked on and answered. */
+  idle(): Promise<void>;
+}
+
+export function useSlack(services: AppServices, config: SlackConfig | null, api: SlackApi | null): { plugin: Plugin; clicks: SlackClicks } {
   const { logger } = services;
+  const inFlight = new Set<Promise<void>>();
+  const clicks: SlackClicks = {
+    async idle() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+  };
   // users.info while Slack waits for the answer: a client of its own with a timeout inside Slack's 3 s.
   const lookupApi = config ? createSlackApi({ ...config, timeoutMs: slackLookupTimeoutMs(config.timeoutMs) }) : null;
-  return {
+  const plugin: Plugin = {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== SLACK_COMMANDS_PATH && url.pathname !== SLACK_INTERACTIONS_PATH) return;
       if (!config || !api || !lookupApi) return endResponse(text(404, "Slack is not configured on this server\n"));
@@ -71,28 +88,42 @@ export function useSlack(services: AppServices, config: SlackConfig | null, api:
         }
         const payload = parsePayload(form.get("payload"));
         if (!payload) return endResponse(text(400, "Expected a block_actions payload\n"));
-        const answer = await clickButton(services, { ...payload, lookupEmail });
-        // Slack shows nothing of the click's HTTP answer: the asker is told in the channel, to them only.
-        if (payload.channelId) {
-          await api.chat
-            .postEphemeral({ channel: payload.channelId, user: payload.slackUserId, text: answer })
-            .catch((error: unknown) => logger.warn({ err: error }, "could not tell a Slack member how their click went"));
-        }
+        const work = (async () => {
+          const text = await clickButton(services, { ...payload, lookupEmail }).catch((error: unknown) => {
+            logger.error({ err: error, path: url.pathname }, "Slack click failed unexpectedly");
+            return CLICK_FAILED;
+          });
+          await answerClick({ api, config, logger }, { ...payload, text });
+        })()
+          .catch((error: unknown) => logger.error({ err: error }, "could not answer a Slack click"))
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
         return endResponse(new Response(null, { status: 200 }));
       } catch (error) {
         logger.error({ err: error, path: url.pathname }, "Slack request failed unexpectedly");
-        return endResponse(json({ response_type: "ephemeral", text: "Something went wrong in caseflow; nothing was changed. Try again." }));
+        return endResponse(json({ response_type: "ephemeral", text: CLICK_FAILED }));
       }
     },
   };
+  return { plugin, clicks };
 }
 
-function parsePayload(raw: string | null): { slackUserId: string; channelId: string | null; actionId: string; value: string } | null {
+interface ClickPayload {
+  slackUserId: string;
+  channelId: string | null;
+  actionId: string;
+  value: string;
+  /** Where Slack takes the answer (checked before it is called: integrations/slack/respond.ts). */
+  responseUrl: string | null;
+}
+
+function parsePayload(raw: string | null): ClickPayload | null {
   if (!raw) return null;
   let payload: {
     type?: unknown;
     user?: { id?: unknown };
     channel?: { id?: unknown };
+    response_url?: unknown;
     actions?: { action_id?: unknown; value?: unknown }[];
   };
   try {
@@ -108,5 +139,6 @@ function parsePayload(raw: string | null): { slackUserId: string; channelId: str
     channelId: typeof payload.channel?.id === "string" ? payload.channel.id : null,
     actionId: action.action_id,
     value: action.value,
+    responseUrl: typeof payload.response_url === "string" ? payload.response_url : null,
   };
 }

@@ -60,6 +60,8 @@ export interface AttemptResult {
   error: string | null;
   /** The receiver's Retry-After header, as sent. */
   retryAfter: string | null;
+  /** The receiver's own code for the failure (Slack's `channel_not_found`…), when it gives one. */
+  errorCode?: string | null;
   /** Trying again cannot mend it (the receiver said so): the delivery fails now, not after its window. */
   giveUp?: boolean;
 }
@@ -69,6 +71,7 @@ export interface AttemptOutcome {
   statusCode: number | null;
   latencyMs: number | null;
   error: string | null;
+  errorCode?: string | null;
   /** When to try again after a failure; null gives up. */
   nextAttemptAt: Date | null;
 }
@@ -87,6 +90,7 @@ export async function recordAttempt(prisma: PrismaClient, delivery: ClaimedDeliv
       lastStatusCode: outcome.statusCode,
       lastLatencyMs: outcome.latencyMs,
       lastError: outcome.error,
+      lastErrorCode: outcome.ok ? null : (outcome.errorCode ?? null),
       ...(outcome.ok ? { deliveredAt: now } : {}),
     },
   });

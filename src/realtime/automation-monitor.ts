@@ -177,7 +177,8 @@ async function fireSet(parts: AutomationMonitorParts, now: Date, size: number, o
         WHERE t."id" = v."id"`;
     for (const [id, c] of changed)
       if (c.policyChanged) await slaOnPolicyChange(tx, { id, teamId: c.teamId, priority: c.priority, tierId: c.tierId });
-    for (const note of notes) await addCommentRow(tx, null, note.ticketId, now, note.body, "INTERNAL", "SYSTEM");
+    for (const note of notes)
+      await addCommentRow(tx, null, { ticketId: note.ticketId, at: now, body: note.body, visibility: "INTERNAL", kind: "SYSTEM" });
     // The audit events of the whole set (and their webhook messages) in one statement each.
     await recordEvents(tx, null, now, events);
     return { claimed: claimed.length, fired: events.length };

@@ -35,7 +35,7 @@ export async function writeComment(
   details: Record<string, unknown> = {},
   swarmId: string | null = null,
 ) {
-  const row = await addCommentRow(w.tx, w.viewer, ticketId, w.now, body, visibility, kind, swarmId);
+  const row = await addCommentRow(w.tx, w.viewer, { ticketId, at: w.now, body, visibility, kind, swarmId });
   await recordEvent(w.tx, w.viewer, ticketId, w.now, {
     type: "COMMENTED",
     after: {

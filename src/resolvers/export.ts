@@ -2,7 +2,7 @@
 // Production cases only, unless practice=true asks for the practice cases instead.
 import type { Context } from "../context.js";
 import { hasScope } from "../domain/access.js";
-import { CASE_CSV_COLUMNS, csvRow } from "../domain/csv.js";
+import { CASE_CSV_COLUMNS, caseCsvRow, csvRow } from "../domain/csv.js";
 import { PRODUCTION_CASES } from "../domain/training.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Channel, Priority, TicketStatus, TicketType } from "../generated/prisma/enums.js";
@@ -70,32 +70,32 @@ export async function* exportTickets(ctx: Context, filter: TicketFilter): AsyncG
       },
     });
     for (const t of page) {
-      yield csvRow([
-        t.number,
-        t.title,
-        t.status,
-        t.priority,
-        t.channel,
-        t.type,
-        t.subcategory,
-        t.team?.name,
-        t.assignee?.name,
-        t.accountId,
-        t.externalRef,
-        t.customer?.name,
-        t.customer?.contactMasked,
-        t.tags
+      yield caseCsvRow({
+        number: t.number,
+        title: t.title,
+        status: t.status,
+        priority: t.priority,
+        channel: t.channel,
+        type: t.type,
+        subcategory: t.subcategory,
+        team: t.team?.name,
+        assignee: t.assignee?.name,
+        accountId: t.accountId,
+        externalRef: t.externalRef,
+        requester: t.customer?.name,
+        requesterContact: t.customer?.contactMasked,
+        tags: t.tags
           .map((x) => x.tag.name)
           .sort()
           .join(" "),
-        t.createdAt,
-        t.updatedAt,
-        t.dueAt,
-        t.firstRespondedAt,
-        t.doneAt,
-        t.resolution,
-        t.practice,
-      ]);
+        createdAt: t.createdAt,
+        updatedAt: t.updatedAt,
+        dueAt: t.dueAt,
+        firstRespondedAt: t.firstRespondedAt,
+        doneAt: t.doneAt,
+        resolution: t.resolution,
+        practice: t.practice,
+      });
     }
     if (page.length < PAGE) return;
     cursor = page.at(-1)!.id;

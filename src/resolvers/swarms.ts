@@ -127,7 +127,15 @@ export function closeSwarm(ctx: Context, args: { swarmId: string; summary?: stri
     if (!mayRun(w.viewer, swarm)) throw new ForbiddenError("The swarm's owner or a supervisor closes it");
     assertOpen(swarm);
     await w.tx.swarm.update({ where: { id: swarm.id }, data: { status: "CLOSED", closedAt: w.now } });
-    if (summary) await addCommentRow(w.tx, w.viewer, swarm.ticketId, w.now, summary, "INTERNAL", "NOTE", swarm.id);
+    if (summary)
+      await addCommentRow(w.tx, w.viewer, {
+        ticketId: swarm.ticketId,
+        at: w.now,
+        body: summary,
+        visibility: "INTERNAL",
+        kind: "NOTE",
+        swarmId: swarm.id,
+      });
     await recordEvent(w.tx, w.viewer, swarm.ticketId, w.now, {
       type: "SWARM_CLOSED",
       after: { swarmId: swarm.id, ...redactionsIn(summary) },

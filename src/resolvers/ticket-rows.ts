@@ -106,42 +106,38 @@ function authorOf(viewer: Viewer | null) {
   };
 }
 
+/** A comment as written beside a case's change; who wrote it is the write's viewer. */
+export interface CommentRow {
+  ticketId: string;
+  at: Date;
+  body: string;
+  visibility: CommentVisibility;
+  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY" | "SYSTEM";
+  /** The swarm whose thread it belongs to. */
+  swarmId?: string | null;
+  /** PENDING_REVIEW for a reply held for its author's mentor (domain/training.ts). */
+  reviewState?: ReviewState | null;
+}
+
 /** The INSERT of a comment row (what addCommentRow writes), for a statement that writes it beside a case's UPDATE (only if that happened, IF_MAIN). */
-export function commentInsert(
-  viewer: Viewer | null,
-  ticketId: string,
-  at: Date,
-  body: string,
-  visibility: CommentVisibility,
-  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY" | "SYSTEM",
-): Prisma.Sql {
+export function commentInsert(viewer: Viewer | null, row: Omit<CommentRow, "swarmId" | "reviewState">): Prisma.Sql {
   const { authorId, authorTokenId } = authorOf(viewer);
   return Prisma.sql`INSERT INTO "Comment" ("id", "ticketId", "authorId", "authorTokenId", "body", "visibility", "kind", "createdAt")
-    SELECT gen_random_uuid(), ${typed(ticketId, "uuid")}, ${typed(authorId, "uuid")}, ${typed(authorTokenId, "uuid")}, ${typed(body, "text")},
-           ${typed(visibility, '"CommentVisibility"')}, ${typed(kind, '"CommentKind"')}, ${typed(at, "timestamp(3)")}
+    SELECT gen_random_uuid(), ${typed(row.ticketId, "uuid")}, ${typed(authorId, "uuid")}, ${typed(authorTokenId, "uuid")}, ${typed(row.body, "text")},
+           ${typed(row.visibility, '"CommentVisibility"')}, ${typed(row.kind, '"CommentKind"')}, ${typed(row.at, "timestamp(3)")}
     WHERE ${IF_MAIN}`;
 }
 
-export async function addCommentRow(
-  tx: Tx,
-  viewer: Viewer | null,
-  ticketId: string,
-  at: Date,
-  body: string,
-  visibility: CommentVisibility,
-  kind: "NOTE" | "REPLY" | "CUSTOMER_REPLY" | "SYSTEM",
-  swarmId: string | null = null,
-  reviewState: ReviewState | null = null,
-) {
+export async function addCommentRow(tx: Tx, viewer: Viewer | null, row: CommentRow) {
   return tx.comment.create({
     data: {
-      ticketId,
-      body,
-      visibility,
-      kind,
-      swarmId,
-      reviewState,
-      createdAt: at,
+      ticketId: row.ticketId,
+      body: row.body,
+      visibility: row.visibility,
+      kind: row.kind,
+      swarmId: row.swarmId ?? null,
+      reviewState: row.reviewState ?? null,
+      createdAt: row.at,
       ...authorOf(viewer),
     },
     select: { id: true, reviewState: true },

@@ -36,7 +36,14 @@ export async function holdReply(
   extra: Record<string, string> = {},
 ) {
   const { tx, viewer, now } = w;
-  const row = await addCommentRow(tx, viewer, ticket.id, now, body, "PUBLIC", "REPLY", null, "PENDING_REVIEW");
+  const row = await addCommentRow(tx, viewer, {
+    ticketId: ticket.id,
+    at: now,
+    body,
+    visibility: "PUBLIC",
+    kind: "REPLY",
+    reviewState: "PENDING_REVIEW",
+  });
   await saveTicket(tx, ticket, null, { updatedAt: now });
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "REPLY_HELD",

@@ -1,10 +1,16 @@
 // The Slack bridge: which team's events go to which Slack channel, and which Slack
 // member is which person. Routes: administrators, or a supervisor or manager of the team.
 // Links: administrators.
+
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { SlackPayload } from "../domain/slack.js";
 import { mayManageSlackChannel, mayManageSomeSlackChannel, SLACK_EVENT_TYPES, type SlackEventType } from "../domain/slack.js";
+import { decodeId } from "../resolvers/ids.js";
 import { deleteSlackChannel, linkSlackUser, upsertSlackChannel, visibleSlackChannelWhere } from "../resolvers/slack/channels.js";
-import { builder } from "./builder.js";
+import { slackDeliveriesWhere } from "../resolvers/slack/deliveries.js";
+import { builder, maxPageSize } from "./builder.js";
 import { commonErrors } from "./errors.js";
+import { ActorRef, actorFrom } from "./ticket/actor.js";
 import { UserRef } from "./user.js";
 
 export const SlackEventTypeEnum = builder.enumType("SlackEventType", {
@@ -51,7 +57,143 @@ builder.prismaObjectField(UserRef, "slackUserId", (t) =>
   }),
 );
 
+const SlackDeliveryStatusEnum = builder.enumType("SlackDeliveryStatus", {
+  description: "Where a Slack message stands.",
+  values: {
+    PENDING: { description: "Waiting for its first attempt or for a retry (see `nextAttemptAt`, `lastError`)." },
+    DELIVERED: { description: "Slack took it." },
+    FAILED: {
+      description:
+        "Given up: Slack refused it for good (`lastErrorCode`: channel_not_found, not_in_channel, invalid_auth…), or every attempt failed for 24 h.",
+    },
+  } as const,
+});
+
+export const SlackDeliveryRef = builder.prismaObject("OutboundDelivery", {
+  variant: "SlackDelivery",
+  description:
+    "One message of the Slack bridge in the outbox and how sending it went. Shows what it is about (event, case number, channel), never its text.",
+  fields: (t) => ({
+    id: t.id({ description: "Global id.", resolve: (d) => encodeGlobalID("SlackDelivery", d.id) }),
+    eventType: t.exposeString("eventType", {
+      description:
+        "What it tells of: a SlackEventType, or ROOM_OPENED, ROOM_INVITE, ROOM_MESSAGE, ROOM_CLOSED for swarm and incident channels.",
+    }),
+    caseNumber: t.string({
+      nullable: true,
+      description: "The case it is about (WX-20231025-001); null for incident and room messages.",
+      resolve: (d) => {
+        const payload = d.payload as SlackPayload;
+        return payload.kind === "case" ? payload.case.number : null;
+      },
+    }),
+    channel: t.string({
+      nullable: true,
+      description: "The routed channel's id (C…); null for a swarm's or incident's own channel (see `roomName`).",
+      resolve: (d) => {
+        const payload = d.payload as SlackPayload;
+        return payload.kind === "case" || payload.kind === "incident" ? payload.channel : null;
+      },
+    }),
+    roomName: t.string({
+      nullable: true,
+      description: "The swarm's or incident's own channel (swarm-wx-20231025-001, inc-…) it is for; its opening message names it.",
+      resolve: (d) => {
+        const payload = d.payload as SlackPayload;
+        return payload.kind === "room-open" ? payload.name : null;
+      },
+    }),
+    status: t.field({ type: SlackDeliveryStatusEnum, description: "Where it stands.", resolve: (d) => d.status }),
+    attempts: t.exposeInt("attempts", { description: "Attempts made so far." }),
+    nextAttemptAt: t.expose("nextAttemptAt", { type: "DateTime", nullable: true, description: "When the next attempt is due." }),
+    lastAttemptAt: t.expose("lastAttemptAt", { type: "DateTime", nullable: true, description: "When the last attempt started." }),
+    lastErrorCode: t.exposeString("lastErrorCode", {
+      nullable: true,
+      description: "Slack's error code of the last failure (channel_not_found, ratelimited…); null when Slack gave none.",
+    }),
+    lastError: t.exposeString("lastError", { nullable: true, description: "Why the last attempt failed, in words." }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true, description: "When Slack took it." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the change it tells of committed." }),
+  }),
+});
+
+const SlackLinkActionEnum = builder.enumType("SlackLinkAction", {
+  description: "What happened to a Slack link.",
+  values: {
+    LINKED: { description: "The Slack member now acts as the person." },
+    UNLINKED: { description: "The Slack member no longer acts as the person." },
+  } as const,
+});
+
+const SlackLinkViaEnum = builder.enumType("SlackLinkVia", {
+  description: "How a Slack link changed.",
+  values: {
+    ADMIN: { description: "linkSlackUser, by an administrator (see `actor`)." },
+    EMAIL: { description: "The member's e-mail address in Slack was the person's, on their first command or click." },
+  } as const,
+});
+
+builder.prismaObject("SlackLinkEvent", {
+  description: "A Slack member linked to or unlinked from a person: who acts as whom from Slack, and since when.",
+  fields: (t) => ({
+    id: t.id({ description: "Global id.", resolve: (e) => encodeGlobalID("SlackLinkEvent", e.id) }),
+    at: t.expose("at", { type: "DateTime", description: "When." }),
+    action: t.field({ type: SlackLinkActionEnum, description: "Linked or unlinked.", resolve: (e) => e.action }),
+    via: t.field({ type: SlackLinkViaEnum, description: "How.", resolve: (e) => e.via }),
+    slackUserId: t.exposeString("slackUserId", { description: "The Slack member id (U…)." }),
+    user: t.relation("user", { description: "The person." }),
+    actor: t.field({
+      type: ActorRef,
+      description: "The administrator or token who did it; `caseflow` for a link by e-mail.",
+      select: { actorUser: { select: { id: true, name: true } }, actorToken: { select: { name: true } } },
+      resolve: (e) => actorFrom(e.actorUser, e.actorToken),
+    }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  slackDeliveries: t.prismaConnection(
+    {
+      type: SlackDeliveryRef,
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 50,
+      description:
+        "A team's Slack messages (its channel's, its swarms' and incidents' channels'), newest first. Administrators and the team's supervisors and managers.",
+      authScopes: (_root, _args, ctx) => mayManageSomeSlackChannel(ctx.viewer),
+      args: {
+        teamId: t.arg.id({ required: true, description: "The team." }),
+        status: t.arg({ type: SlackDeliveryStatusEnum, description: "Only messages in this state." }),
+      },
+      resolve: async (query, _root, args, ctx) =>
+        ctx.prisma.outboundDelivery.findMany({
+          ...query,
+          where: await slackDeliveriesWhere(ctx, { teamId: String(args.teamId), status: args.status }),
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        }),
+    },
+    { name: "SlackDeliveryConnection", description: "A page of Slack messages." },
+    { name: "SlackDeliveryEdge", description: "A Slack message and its cursor." },
+  ),
+  slackLinkEvents: t.prismaConnection(
+    {
+      type: "SlackLinkEvent",
+      cursor: "id",
+      maxSize: maxPageSize,
+      defaultSize: 50,
+      description: "Every link and unlink of a Slack member to a person, newest first. Administrators only.",
+      authScopes: { admin: true },
+      args: { userId: t.arg.id({ description: "Only this person's." }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.slackLinkEvent.findMany({
+          ...query,
+          where: args.userId ? { userId: decodeId("userId", String(args.userId), "User") } : {},
+          orderBy: { seq: "desc" },
+        }),
+    },
+    { name: "SlackLinkEventConnection", description: "A page of Slack link changes." },
+    { name: "SlackLinkEventEdge", description: "A Slack link change and its cursor." },
+  ),
   slackChannels: t.prismaField({
     type: ["SlackChannel"],
     description: "The Slack channels routed for the teams the viewer manages, by channel id.",

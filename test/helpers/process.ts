@@ -23,6 +23,27 @@ export async function preparedDataDir(prefix = "caseflow-"): Promise<string> {
   return dataDir;
 }
 
+/** Servers this file started and has not seen exit. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills what a file left running (test/setup.ts, after each file): a test that failed or
+ * timed out before its own SIGTERM must not leave a server loading the machine for the
+ * files after it.
+ */
+export async function killLeftoverServers(): Promise<void> {
+  const left = [...running];
+  running.clear();
+  const alive = left.filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(
+    alive.map((child) => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      return exited;
+    }),
+  );
+}
+
 /** The server's own entry point, run from source; `npm start` is the other way in. */
 const fromSource = [process.execPath, "--import", "tsx", "src/main.ts"];
 
@@ -36,8 +57,14 @@ export async function startServer(env: Record<string, string>, command: string[]
     env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   const logs: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start line:\n${logs.join("")}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {

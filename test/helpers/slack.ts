@@ -4,7 +4,9 @@
 // conversations.create ({ ok, channel: { id, name } }), other conversations.* ({ ok }),
 // users.info ({ ok, user: { id, deleted, is_bot, profile: { email } } } for a known member,
 // { ok: false, error: "user_not_found" } otherwise: https://api.slack.com/methods/users.info).
-// Queued answers replace the next calls' answers (errors, 429s). hold() stands in for Slack
+// It also takes clicks' answers at /actions/… as Slack's response_url does (JSON, recorded
+// as method "response_url", answered 200 "ok"). Queued answers replace the next calls'
+// answers (errors, 429s). hold() stands in for Slack
 // being slow or hung: requests are taken and never answered until release().
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,10 +45,11 @@ export class SlackStandIn {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
-        const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-        const args: Record<string, any> = Object.fromEntries(form);
-        if (args.blocks) args.blocks = JSON.parse(args.blocks);
-        const method = (req.url ?? "").replace(/^\/api\//, "");
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const isResponseUrl = (req.url ?? "").startsWith("/actions/");
+        const args: Record<string, any> = isResponseUrl ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+        if (args.blocks && typeof args.blocks === "string") args.blocks = JSON.parse(args.blocks);
+        const method = isResponseUrl ? "response_url" : (req.url ?? "").replace(/^\/api\//, "");
         this.calls.push({ method, authorization: req.headers.authorization, args });
         if (this.holding) {
           this.held.push({ method, args, res });
@@ -71,7 +74,13 @@ export class SlackStandIn {
     return `http://127.0.0.1:${this.port}/api/`;
   }
 
+  /** A response_url as a click carries it, on this stand-in (the origin of SLACK_API_URL). */
+  responseUrl(id = "1") {
+    return `http://127.0.0.1:${this.port}/actions/${id}`;
+  }
+
   private answer(method: string, args: Record<string, any>) {
+    if (method === "response_url") return { ok: true };
     const ts = `${++this.ts}.000100`;
     if (method === "chat.postEphemeral") return { ok: true, message_ts: ts };
     if (method === "conversations.create") return { ok: true, channel: { id: `C0ROOM${this.ts}`, name: args.name } };
@@ -125,6 +134,11 @@ export class SlackStandIn {
 
   ephemerals() {
     return this.calls.filter((c) => c.method === "chat.postEphemeral");
+  }
+
+  /** Clicks' answers POSTed to a response_url. */
+  responses() {
+    return this.calls.filter((c) => c.method === "response_url");
   }
 
   close() {

@@ -38,7 +38,14 @@ export interface SlackAttemptResult extends AttemptResult {
  */
 export function failedCall(error: unknown, latencyMs: number): SlackAttemptResult {
   if (error instanceof WebAPIRateLimitedError) {
-    return { ok: false, statusCode: 429, latencyMs, error: "rate limited by Slack", retryAfter: String(error.retryAfter) };
+    return {
+      ok: false,
+      statusCode: 429,
+      latencyMs,
+      error: "rate limited by Slack",
+      errorCode: "ratelimited",
+      retryAfter: String(error.retryAfter),
+    };
   }
   if (error instanceof WebAPIPlatformError) {
     const code = String(error.data.error);
@@ -48,6 +55,7 @@ export function failedCall(error: unknown, latencyMs: number): SlackAttemptResul
       statusCode: 200,
       latencyMs,
       error: kind ? `Slack refused it: ${code} (${REFUSAL_TEXT[kind]}); not retried` : `Slack answered ${code}`,
+      errorCode: code,
       retryAfter: null,
       ...(kind ? { giveUp: true, refusal: { kind, code } } : {}),
     };
@@ -60,11 +68,18 @@ export function failedCall(error: unknown, latencyMs: number): SlackAttemptResul
 
 /**
  * A Slack member's e-mail address (users.info; needs the users:read and users:read.email
- * scopes), or null when Slack gives none or the member is a bot or deactivated. Throws
- * when Slack answers an error (user_not_found, missing_scope…) or cannot be reached.
+ * scopes), or null when Slack answers that there is no such member, gives no address, or
+ * the member is a bot or deactivated. Throws when Slack cannot say: another error
+ * (missing_scope, internal_error…), an HTTP error, a timeout, no connection.
  */
 export async function slackMemberEmail(api: SlackApi, slackUserId: string): Promise<string | null> {
-  const { user } = await api.users.info({ user: slackUserId });
+  let user: Awaited<ReturnType<SlackApi["users"]["info"]>>["user"];
+  try {
+    ({ user } = await api.users.info({ user: slackUserId }));
+  } catch (error) {
+    if (error instanceof WebAPIPlatformError && error.data.error === "user_not_found") return null;
+    throw error;
+  }
   if (!user || user.deleted || user.is_bot) return null;
   return user.profile?.email ?? null;
 }

@@ -26,6 +26,7 @@ import { visibleTicketWhere } from "../tickets/reads.js";
 import { moveStep } from "../tickets/transition.js";
 import { loadForWrite, reload, write } from "../write-frame.js";
 import { slackCase } from "./enqueue.js";
+import { linkSlackMemberByEmail } from "./links.js";
 
 /** What Slack shows the person who asked: only them (ephemeral). */
 export interface SlackReply {
@@ -43,52 +44,69 @@ const reply = (text: string, blocks?: Record<string, unknown>[]): SlackReply => 
 export const NOT_LINKED =
   "Your Slack account is not linked to a caseflow user (and its e-mail address is not an active caseflow user's), so caseflow cannot act for you. Ask a caseflow administrator to link it (linkSlackUser).";
 
+/** When Slack could not be asked who the member is: not "not linked", which would send them to an administrator for nothing. */
+export const SLACK_LOOKUP_FAILED =
+  "caseflow could not reach Slack to check your account just now, so nothing was done. Try again in a moment; if this keeps happening, tell a caseflow administrator.";
+
+/** What Slack is told when a command or click failed unexpectedly (the cause goes to the log). */
+export const CLICK_FAILED = "Something went wrong in caseflow; nothing was changed. Try again.";
+
 /** A Slack member's e-mail address as Slack's users.info gives it, or null (none, a bot, deactivated); throws when Slack cannot say. */
 export type SlackEmailLookup = (slackUserId: string) => Promise<string | null>;
+
+/** Why a Slack member gets no viewer: linked to nobody (Slack answered), or Slack could not be asked. */
+export type SlackViewerRefusal = "not-linked" | "lookup-failed";
+
+const REFUSAL_TEXT: Record<SlackViewerRefusal, string> = { "not-linked": NOT_LINKED, "lookup-failed": SLACK_LOOKUP_FAILED };
 
 /**
  * Links an unlinked Slack member to the active person whose e-mail address Slack gives
  * for them (the address compared as login compares it: normalizedEmail, one person per
  * address). Not when that person is linked to another member already: relinking is an
- * administrator's act. Resolves to whether the member is linked now.
+ * administrator's act. Resolves to "linked", or why not.
  */
-async function linkByEmail(services: AppServices, slackUserId: string, lookupEmail: SlackEmailLookup): Promise<boolean> {
-  if (slackUserIdProblem(slackUserId)) return false;
+async function linkByEmail(
+  services: AppServices,
+  slackUserId: string,
+  lookupEmail: SlackEmailLookup,
+): Promise<"linked" | SlackViewerRefusal> {
+  if (slackUserIdProblem(slackUserId)) return "not-linked";
   let email: string | null;
   try {
     email = await lookupEmail(slackUserId);
   } catch (error) {
-    // users:read.email missing, Slack down…: refused like any unknown member, and the operator told why.
+    // users:read.email missing, Slack down or slow: the member may well be a colleague, so
+    // they are told to try again, and the operator is told why.
     services.logger.warn({ err: error, slackUserId }, "could not look up a Slack member's e-mail address; the member was not linked");
-    return false;
+    return "lookup-failed";
   }
-  if (!email) return false;
+  if (!email) return "not-linked";
   const person = await services.prisma.user.findUnique({
     where: { email: normalizedEmail(email) },
     select: { id: true, active: true, slackUserId: true },
   });
-  if (!person?.active || person.slackUserId) return false;
-  try {
-    const { count } = await services.prisma.user.updateMany({ where: { id: person.id, slackUserId: null }, data: { slackUserId } });
-    if (count === 1)
-      services.logger.info({ event: "slack.linked", via: "email", userId: person.id, slackUserId }, "Slack member linked by e-mail");
-  } catch (error) {
-    // Another request linked this member at the same moment: whoever won is the link.
-    if ((error as { code?: string }).code !== "P2002") throw error;
-  }
-  return true;
+  if (!person?.active || person.slackUserId) return "not-linked";
+  // Not linked here: another request linked this member (or this person) at the same
+  // moment; the member is linked if that request linked them.
+  await linkSlackMemberByEmail(services, { userId: person.id, slackUserId, at: services.clock.now() });
+  return "linked";
 }
 
 /**
  * The linked, active person as a viewer (as a session would give: role, teams, joined
- * swarms), or null. A member linked to nobody is linked by e-mail first when Slack can
- * be asked (`lookupEmail`).
+ * swarms), or why there is none. A member linked to nobody is linked by e-mail first when
+ * Slack can be asked (`lookupEmail`).
  */
-export async function slackViewer(services: AppServices, slackUserId: string, lookupEmail?: SlackEmailLookup): Promise<Viewer | null> {
+export async function slackViewer(
+  services: AppServices,
+  slackUserId: string,
+  lookupEmail?: SlackEmailLookup,
+): Promise<Viewer | SlackViewerRefusal> {
   const viewer = await linkedViewer(services, slackUserId);
-  if (viewer !== undefined || !lookupEmail) return viewer ?? null;
-  if (!(await linkByEmail(services, slackUserId, lookupEmail))) return null;
-  return (await linkedViewer(services, slackUserId)) ?? null;
+  if (viewer !== undefined || !lookupEmail) return viewer ?? "not-linked";
+  const linked = await linkByEmail(services, slackUserId, lookupEmail);
+  if (linked !== "linked") return linked;
+  return (await linkedViewer(services, slackUserId)) ?? "not-linked";
 }
 
 /** The viewer of the person linked to the member; null when that person is deactivated, undefined when nobody is linked. */
@@ -133,7 +151,7 @@ export async function slashCommand(
   if (command.kind === "help") return reply(SLASH_HELP);
   if (command.kind === "invalid") return reply(command.message);
   const viewer = await slackViewer(services, args.slackUserId, args.lookupEmail);
-  if (!viewer) return reply(NOT_LINKED);
+  if (typeof viewer === "string") return reply(REFUSAL_TEXT[viewer]);
   const ctx = createContext(services, viewer, "slack");
 
   if (command.kind === "show") {
@@ -178,7 +196,8 @@ export async function clickButton(
   args: { slackUserId: string; actionId: string; value: string; lookupEmail?: SlackEmailLookup },
 ): Promise<string> {
   const viewer = await slackViewer(services, args.slackUserId, args.lookupEmail);
-  if (viewer?.kind !== "user") return NOT_LINKED;
+  if (typeof viewer === "string") return REFUSAL_TEXT[viewer];
+  if (viewer.kind !== "user") return NOT_LINKED;
   const ctx = createContext(services, viewer, "slack");
   try {
     if (args.actionId === SLACK_ACTIONS.take) {

@@ -15,6 +15,7 @@ import {
 } from "../../domain/slack.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.js";
 import { decodeId } from "../ids.js";
+import { setSlackLink } from "./links.js";
 
 function viewerOf(ctx: Context): Viewer {
   if (!ctx.viewer) throw new ForbiddenError("You are not allowed to do this");
@@ -92,18 +93,18 @@ export async function linkSlackUser(ctx: Context, args: { userId: string; slackU
       const holder = await tx.user.findUnique({ where: { slackUserId }, select: { id: true } });
       if (holder && holder.id !== userId) throw ValidationError.of("input.slackUserId", "is already linked to another person");
     }
-    await tx.user.update({ where: { id: userId }, data: { slackUserId } });
-    return { userId };
-  });
-  // Who acts as whom from Slack is a security fact: logged as login failures are.
-  ctx.logger.info(
-    {
-      event: slackUserId ? "slack.linked" : "slack.unlinked",
-      via: "admin",
+    // Stored, not only logged: who acts as whom from Slack is a security fact (slackLinkEvents).
+    await setSlackLink(tx, {
       userId,
       slackUserId,
-      by: viewer.kind === "user" ? viewer.userId : viewer.tokenId,
-    },
+      via: "ADMIN",
+      actor: viewer.kind === "user" ? { userId: viewer.userId } : { tokenId: viewer.tokenId },
+      at: ctx.clock.now(),
+    });
+    return { userId };
+  });
+  ctx.logger.info(
+    { event: slackUserId ? "slack.linked" : "slack.unlinked", via: "admin", userId, slackUserId },
     slackUserId ? "Slack member linked" : "Slack member unlinked",
   );
   return linked;

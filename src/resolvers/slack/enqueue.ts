@@ -79,10 +79,12 @@ export async function slackCase(tx: Tx, ticketId: string): Promise<SlackCase> {
 
 const newMessageId = () => `slack_${randomUUID().replaceAll("-", "")}`;
 
-async function enqueue(tx: Tx, messageId: string, payload: SlackPayload, at: Date) {
+/** Queues a message for a team's routed channel; `teamId` is whose list (slackDeliveries) it shows in. */
+async function enqueue(tx: Tx, messageId: string, payload: SlackPayload, at: Date, teamId: string) {
   await tx.outboundDelivery.create({
     data: {
       channel: SLACK_CHANNEL,
+      teamIds: [teamId],
       messageId,
       eventType: payload.event,
       payload: payload as unknown as Prisma.InputJsonValue,
@@ -138,7 +140,7 @@ export async function enqueueTicketSlack(tx: Tx, events: readonly SlackCaseEvent
         case: shown,
         note: slackNoteOfTicketEvent(event.type, event.after, event.note),
       };
-      await enqueue(tx, messageId, payload, at);
+      await enqueue(tx, messageId, payload, at, route.teamId);
     }
   }
 }
@@ -155,12 +157,12 @@ export async function enqueueIncidentSlack(tx: Tx, incidentId: string, kind: str
   if (!type) return;
   const routes = await tx.slackChannel.findMany({
     where: { teamId: { in: incident.teams.map((t) => t.team.id) }, eventTypes: { has: type } },
-    select: { channel: true },
+    select: { channel: true, teamId: true },
     orderBy: { channel: "asc" },
   });
   if (!routes.length) return;
   const shown = { ...incident, teams: incident.teams.map((t) => t.team.name).sort((a, b) => a.localeCompare(b)) };
   for (const route of routes) {
-    await enqueue(tx, newMessageId(), { kind: "incident", event: type, channel: route.channel, incident: shown, entry }, at);
+    await enqueue(tx, newMessageId(), { kind: "incident", event: type, channel: route.channel, incident: shown, entry }, at, route.teamId);
   }
 }

@@ -32,10 +32,22 @@ import { SLACK_CHANNEL, slackCase } from "./enqueue.js";
 const swarmRoom = (swarmId: string) => `swarm:${swarmId}`;
 const incidentRoom = (incidentId: string) => `incident:${incidentId}`;
 
+/** The teams a room's messages count for in slackDeliveries: the swarm's case's team, or the incident's teams. */
+async function roomTeamIds(tx: Tx, key: string): Promise<string[]> {
+  const [kind, id] = key.split(":") as [string, string];
+  if (kind === "swarm") {
+    const swarm = await tx.swarm.findUnique({ where: { id }, select: { ticket: { select: { teamId: true } } } });
+    return swarm?.ticket.teamId ? [swarm.ticket.teamId] : [];
+  }
+  const teams = await tx.incidentTeam.findMany({ where: { incidentId: id }, select: { teamId: true } });
+  return teams.map((t) => t.teamId);
+}
+
 async function enqueue(tx: Tx, payload: SlackRoomPayload, at: Date, messageId = `slack_${randomUUID().replaceAll("-", "")}`) {
   await tx.outboundDelivery.create({
     data: {
       channel: SLACK_CHANNEL,
+      teamIds: await roomTeamIds(tx, payload.room),
       messageId,
       eventType: payload.event,
       payload: payload as unknown as Prisma.InputJsonValue,

@@ -114,14 +114,13 @@ export async function moveStep(
       ...automationWrites(ticket.id, request.to, facts.automations, automationCalendar(facts.teamCalendar, facts.defaultCalendar), now),
       ...(note && !options.noteIsPosted
         ? [
-            commentInsert(
-              viewer,
-              ticket.id,
-              now,
-              note,
-              customerReplied ? "PUBLIC" : "INTERNAL",
-              customerReplied ? "CUSTOMER_REPLY" : "NOTE",
-            ),
+            commentInsert(viewer, {
+              ticketId: ticket.id,
+              at: now,
+              body: note,
+              visibility: customerReplied ? "PUBLIC" : "INTERNAL",
+              kind: customerReplied ? "CUSTOMER_REPLY" : "NOTE",
+            }),
           ]
         : []),
     ],
