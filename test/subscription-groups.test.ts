@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { subscribeWs, wsClient } from "./helpers/live.js";
+import { type CapturedLogs, captureLogs } from "./helpers/log-capture.js";
 import { createTicketVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -10,11 +11,13 @@ let port: number;
 let team: Awaited<ReturnType<typeof seedTeam>>;
 let managers: TestUser[];
 let agent: TestUser;
+let logs: CapturedLogs;
 
 const EVENTS = `subscription { ticketEvents { type ticket { number } } }`;
 
 beforeAll(async () => {
-  app = await createTestApp({ slaMonitor: false });
+  logs = captureLogs("info");
+  app = await createTestApp({ slaMonitor: false }, { logger: logs.logger });
   ({ port } = await app.start(0));
   team = await seedTeam(app);
   managers = await Promise.all([1, 2, 3].map(() => seedUser(app, "MANAGER")));
@@ -47,6 +50,12 @@ describe("grouped subscription execution", () => {
       await app.gql(`mutation { logout { __typename } }`, {}, { token: managers[0]!.token });
       await feeds[0]!.completed;
       expect(JSON.stringify(feeds[0]!.errors)).toMatch(/revoked/);
+      // A member keeps its own operation's request id (a group executes with none of its
+      // members' contexts): on the error it was sent and on its access line.
+      const [revoked] = feeds[0]!.errors as { extensions: { code: string; requestId: string } }[][];
+      expect(revoked![0]!.extensions).toMatchObject({ code: "UNAUTHENTICATED", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      const access = await logs.next((line) => line.access && line.requestId === revoked![0]!.extensions.requestId);
+      expect(access).toMatchObject({ transport: "ws", operations: ["subscription anonymous"], errors: ["UNAUTHENTICATED"] });
       feeds[1]!.stop();
       // The server hears of the client's stop when its message arrives; the bound only ends a hang.
       await vi.waitFor(() => expect(app.subscriptionGroups.size).toEqual({ groups: 2, members: 2 }), { timeout: 10_000 });

@@ -48,3 +48,5 @@ process.on("message", (message: { type: string; payload?: string }) => {
     process.exit(0);
   }
 });
+// The parent is gone (it failed or was stopped): so are we.
+process.on("disconnect", () => process.exit(0));

@@ -3,13 +3,11 @@
 // bench:realtime), compared by object kind. Prints the kinds that grew most, in bytes per
 // subscriber.
 // Run with: node --expose-gc --import tsx scripts/bench/realtime-heap.ts [N=2000] [top=40]
-import { fork } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
-import { startBenchServer } from "./realtime-server.js";
+import { startBenchServer, startClients, untilSubscribed } from "./realtime-server.js";
 
 const count = Number(process.argv[2] ?? 2000);
 const top = Number(process.argv[3] ?? 40);
@@ -56,12 +54,9 @@ async function kinds(): Promise<Map<string, { bytes: number; count: number }>> {
 }
 
 const before = await kinds();
-const child = fork(
-  path.join(path.dirname(fileURLToPath(import.meta.url)), "realtime-clients.ts"),
-  [`ws://127.0.0.1:${port}/graphql`, token, String(count)],
-  { execArgv: ["--import", "tsx"] },
-);
-await new Promise<void>((resolve) => child.on("message", (m: { type: string }) => m.type === "live" && resolve()));
+const clients = startClients("caseflow", [`ws://127.0.0.1:${port}/graphql`, token, String(count)]);
+await clients.next("live");
+await untilSubscribed(app, count, clients.next);
 await new Promise((r) => setTimeout(r, 500));
 const after = await kinds();
 const growth = [...after].map(([key, { bytes, count: n }]) => ({
@@ -74,6 +69,6 @@ const total = growth.reduce((sum, g) => sum + g.bytes, 0);
 console.log(`${count} idle subscribers: ${total.toFixed(0)} bytes of heap each (self sizes)\n`);
 console.log("bytes/sub  objects/sub  kind");
 for (const g of growth.slice(0, top)) console.log(`${g.bytes.toFixed(0).padStart(9)}  ${g.objects.toFixed(2).padStart(11)}  ${g.key}`);
-child.send({ type: "close" });
+clients.child.send({ type: "close" });
 await app.stop();
 process.exit(0);

@@ -9,12 +9,12 @@
 // Clients run in a child process so the server's memory is measured alone.
 // Run with: node --expose-gc --import tsx scripts/bench/realtime.ts [counts...]
 // BENCH_ROUNDS=<n> sets the rounds per side (default 15); one more of each is a discarded warm-up.
-import { type ChildProcess, fork } from "node:child_process";
+import { fork } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startBenchServer } from "./realtime-server.js";
+import { mailbox, startBenchServer, startClients, untilSubscribed } from "./realtime-server.js";
 
 const counts = process.argv.slice(2).map(Number).filter(Boolean);
 const sizes = counts.length ? counts : [1_000, 10_000];
@@ -51,30 +51,15 @@ const gql = async (query: string, variables: Record<string, unknown>) => {
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  return response.json();
+  const result = (await response.json()) as { errors?: unknown[] };
+  // A failed mutation publishes nothing: its round would wait for an event that never comes.
+  if (result.errors) throw new Error(`the event's mutation failed: ${JSON.stringify(result.errors)}`);
+  return result;
 };
-
-type Message = { type: string; [key: string]: unknown };
-/** The child's messages in order; `next(type)` takes the first of that type, waiting for it. */
-function mailbox(child: ChildProcess) {
-  const queue: Message[] = [];
-  const waiting: { type: string; resolve: (m: Message) => void }[] = [];
-  child.on("message", (m: Message) => {
-    const i = waiting.findIndex((w) => w.type === m.type);
-    if (i >= 0) waiting.splice(i, 1)[0]!.resolve(m);
-    else queue.push(m);
-  });
-  return (type: string) =>
-    new Promise<Message>((resolve) => {
-      const i = queue.findIndex((m) => m.type === type);
-      if (i >= 0) resolve(queue.splice(i, 1)[0]!);
-      else waiting.push({ type, resolve });
-    });
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bare = fork(path.join(here, "realtime-bare.ts"), [], { execArgv: ["--import", "tsx"] });
-const fromBare = mailbox(bare);
+const fromBare = mailbox(bare, "the bare server");
 const barePort = (await fromBare("listening")).port as number;
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
@@ -90,22 +75,24 @@ let ticketNumber = 0;
 for (const count of sizes) {
   await settle();
   const before = process.memoryUsage();
-  const child = fork(path.join(here, "realtime-clients.ts"), [`ws://127.0.0.1:${port}/graphql`, token, String(count)], {
-    execArgv: ["--import", "tsx"],
-  });
-  const fromClients = mailbox(child);
-  child.on("exit", (code) => {
-    if (code) throw new Error(`the clients' process failed (exit code ${code})`);
-  });
-  await fromClients("live");
+  const caseflowClients = startClients("caseflow", [`ws://127.0.0.1:${port}/graphql`, token, String(count)]);
+  await caseflowClients.next("live");
+  await untilSubscribed(app, count, caseflowClients.next);
   await new Promise((r) => setTimeout(r, 500));
   await settle();
   const after = process.memoryUsage();
   const perSubscription = (after.heapUsed - before.heapUsed) / count;
   const rssPerSubscription = (after.rss - before.rss) / count;
-  child.send({ type: "bare", url: `ws://127.0.0.1:${barePort}/` });
-  await fromClients("bare-live");
+  const bareClients = startClients("bare", [`ws://127.0.0.1:${barePort}/`, String(count)]);
+  await bareClients.next("live");
   await settle();
+  // A round that has not ended after this long will not: it fails, saying how far it got.
+  const roundLimitMs = 60_000;
+  const howFar = (clients: typeof caseflowClients) => async () => {
+    const answer = clients.next("count", 5_000);
+    clients.child.send({ type: "count" });
+    return `${(await answer.catch(() => ({ delivered: "?" }))).delivered} of ${count} delivered`;
+  };
 
   // BENCH_CPU_PROFILE=<folder> writes a .cpuprofile of the server during the deliveries.
   const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : null;
@@ -121,7 +108,7 @@ for (const count of sizes) {
   for (let round = 0; round <= ROUNDS; round++) {
     // caseflow: a case is created; its CREATED event goes to every subscriber.
     const cpuAtRequest = process.cpuUsage();
-    const delivered = fromClients("delivered");
+    const delivered = caseflowClients.next("delivered", roundLimitMs, howFar(caseflowClients));
     ticketNumber++;
     await gql(`mutation($i: CreateTicketInput!) { createTicket(input: $i) { __typename } }`, {
       i: {
@@ -144,7 +131,7 @@ for (const count of sizes) {
     }
 
     // bare: the same frame to as many sockets.
-    const bareDelivered = fromClients("delivered");
+    const bareDelivered = bareClients.next("delivered", roundLimitMs, howFar(bareClients));
     bare.send({ type: "write", payload });
     const written = await fromBare("written");
     const bareDone = await bareDelivered;
@@ -174,8 +161,11 @@ for (const count of sizes) {
       `  caseflow publish→last delivery ${caseflow.latency.map((l) => l.toFixed(0)).join(", ")} ms\n` +
       `  bare     write→last delivery   ${ceiling.latency.map((l) => l.toFixed(0)).join(", ")} ms`,
   );
-  child.send({ type: "close" });
-  await new Promise((r) => child.on("exit", r));
+  for (const clients of [caseflowClients, bareClients]) {
+    const exited = new Promise((r) => clients.child.on("exit", r));
+    clients.child.send({ type: "close" });
+    await exited;
+  }
 }
 bare.send({ type: "close" });
 

@@ -26,7 +26,7 @@ export function writeAccessLog(logger: Logger, record: RequestRecord, outcome: O
     operations: record.operations.map((operation) => `${operation.type} ${operation.name ?? "anonymous"}`),
     credential: record.credential?.kind ?? "anonymous",
     ...(record.credential ? { credentialId: record.credential.id } : {}),
-    ...(record.errorCodes.size ? { errors: [...record.errorCodes] } : {}),
+    ...(record.errorCodes.length ? { errors: [...record.errorCodes] } : {}),
   };
   if (outcome.route && PROBES.has(outcome.route)) logger.debug(line, "access");
   else logger.info(line, "access");

@@ -25,7 +25,7 @@ export function errorCode(error: AnyError): string {
 export function answeredErrors<E extends AnyError>(errors: readonly E[], record: RequestRecord, metrics: Metrics): E[] {
   return errors.map((error) => {
     const code = errorCode(error);
-    record.errorCodes.add(code);
+    if (!record.errorCodes.includes(code)) record.errorCodes.push(code);
     metrics.errors.inc({ code, transport: record.transport });
     const extensions = { ...error.extensions, requestId: record.id };
     if (error instanceof GraphQLError) {
@@ -54,7 +54,9 @@ export function describeOperation(document: DocumentNode, operationName?: string
 
 /** Puts the operation on its request's record (for the access log) and counts it. */
 export function noteOperation(record: RequestRecord, operation: OperationRef, metrics: Metrics) {
-  record.operations.push(operation);
+  // A new array of exactly the operations, not a push: the first push gives an empty array
+  // room for 17, kept for as long as a subscription's record is.
+  record.operations = [...record.operations, operation];
   const labels = metrics.labels(operation.name, operation.type, record.transport);
   metrics.operations.inc(labels);
   return labels;

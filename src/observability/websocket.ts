@@ -93,6 +93,6 @@ export class WebSocketObservation {
     operations!.delete(id);
     if (operation.live) this.metrics.liveSubscriptions.dec({ transport: "ws" });
     operation.span.end();
-    writeAccessLog(this.logger, operation.record, { status: status ?? (operation.record.errorCodes.size ? "error" : "ok") });
+    writeAccessLog(this.logger, operation.record, { status: status ?? (operation.record.errorCodes.length ? "error" : "ok") });
   }
 }

@@ -4,9 +4,9 @@
 // instead of executing and serializing once per subscriber. A member leaves without
 // disturbing the others, and its stream ends on its own when its credentials are revoked.
 import { type ExecutionArgs, type ExecutionResult, GraphQLError, getOperationAST, Kind, print } from "graphql";
-import { Repeater } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { hasRole, type Viewer } from "../domain/access.js";
+import type { CredentialWatch } from "./credentials.js";
 import type { SendSerialized } from "./frames.js";
 
 /**
@@ -107,27 +107,44 @@ export class SubscriptionGroups {
       group = created;
       this.groups.set(key, group);
     }
-    return this.join(group, ctx, send);
+    const credentials = { viewer: ctx.viewer, expiresAt: ctx.credentialsExpireAt };
+    const joined = this.join(group, ctx.credentialWatch, credentials, send);
+    // The transport keeps a member's ExecutionArgs for as long as it is subscribed (graphql-ws
+    // holds them until the subscription ends) but never executes them again: the group does.
+    // Letting go of their context (with the request, parameters and every service) and their
+    // enveloped root leaves an idle member holding only its membership.
+    args.contextValue = undefined;
+    args.rootValue = undefined;
+    return joined;
   }
 
-  private async join(group: Group, ctx: Context, send: SendSerialized): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  private async join(
+    group: Group,
+    credentialWatch: CredentialWatch,
+    credentials: Parameters<CredentialWatch["watch"]>[0],
+    send: SendSerialized,
+  ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     const started = await group.started;
     if (!("next" in started)) return started;
-    return new Repeater<ExecutionResult>(async (_push, stop) => {
-      const member: Member = { send, end: (error) => stop(error) };
-      if (group.ended) return stop();
-      group.members.add(member);
-      this.everyone.add(member);
-      const unwatch = ctx.credentialWatch.watch({ viewer: ctx.viewer, expiresAt: ctx.credentialsExpireAt }, (error) => stop(error));
-      await stop;
+    const member: Member = { send, end: (error) => stream.end(error) };
+    let unwatch = () => {};
+    const stream = new MemberStream(() => {
       unwatch();
       group.members.delete(member);
       this.everyone.delete(member);
       if (group.members.size === 0 && this.groups.get(group.key) === group) {
         this.groups.delete(group.key);
-        await started.return?.();
+        void started.return?.();
       }
     });
+    if (group.ended) {
+      stream.end();
+      return stream;
+    }
+    group.members.add(member);
+    this.everyone.add(member);
+    unwatch = credentialWatch.watch(credentials, (error) => stream.end(error));
+    return stream;
   }
 
   /** Executes and serializes each event once and sends the same text to every member. */
@@ -149,5 +166,55 @@ export class SubscriptionGroups {
 
   close() {
     for (const member of this.everyone) member.end();
+  }
+}
+
+/**
+ * A grouped member's stream as the transport sees it: it yields nothing (the group writes
+ * the member's results itself) and ends once, by the client's complete (`return`), by its
+ * credentials' end or the shared stream's failure (`end(error)`: the pending `next`
+ * rejects with it, and the transport sends it as the operation's error), or by the shared
+ * stream's end. An idle member waits in one pending `next`; a Repeater here kept a dozen
+ * promises, arrays and closures for each of thousands of idle members.
+ */
+class MemberStream implements AsyncIterableIterator<ExecutionResult> {
+  private waiting: { resolve: (result: IteratorResult<ExecutionResult>) => void; reject: (error: unknown) => void } | null = null;
+  private ended = false;
+  /** The error to give the next `next` when the stream ended with one before it was asked. */
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly onEnd: () => void) {}
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.failure) {
+      const { error } = this.failure;
+      this.failure = null;
+      return Promise.reject(error);
+    }
+    if (this.ended) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.end();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  /** Ends the stream (with `error`, if given) and the membership; later calls do nothing. */
+  end(error?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd();
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (error === undefined) waiting?.resolve({ done: true, value: undefined });
+    else if (waiting) waiting.reject(error);
+    else this.failure = { error };
   }
 }
