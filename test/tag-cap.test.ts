@@ -98,3 +98,19 @@ describe("the tag cap", () => {
     expect(unchanged.events.map((e: any) => e.type)).toEqual(["CREATED"]);
   });
 });
+
+describe("concurrent tag changes of one case", () => {
+  it("let one win and answer the others with a typed error, never INTERNAL", async () => {
+    const ticket = await createTicketVia(app, agent.token, { teamId: team.gid });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => app.gql(ADD_TAGS, { i: { ticketId: ticket.id, tags: ["raced"] } }, { token: agent.token })),
+    );
+    const outcomes = answers.map((answer) => answer.data?.addTags?.__typename ?? JSON.stringify(answer.errors));
+    expect(outcomes.filter((outcome) => outcome === "AddTagsPayload")).toHaveLength(1);
+    // Later ones find the tag there (ValidationError) or lost the race for the case (VersionConflictError).
+    expect(outcomes.filter((outcome) => outcome !== "AddTagsPayload" && !/^(ValidationError|VersionConflictError)$/.test(outcome))).toEqual(
+      [],
+    );
+    expect((await state(ticket.id)).tags).toEqual(["raced"]);
+  });
+});

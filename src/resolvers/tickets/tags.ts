@@ -20,13 +20,16 @@ export async function tagStep(w: Write, ticket: Ticket, names: readonly string[]
   // A person asked for these tags: leaving some off would be a surprise, so it is refused.
   if (change.leftOff.length) throw ValidationError.of(field, `a case carries at most ${MAX_TAGS} tags`);
   const after = change.tags;
+  // The case's versioned update first: it locks the case, so a concurrent change of its
+  // tags waits here and then loses as a version conflict, instead of both reading the
+  // same tags and the second failing on the duplicate row.
+  await saveTicket(tx, ticket, null, { updatedAt: now });
   if (mode === "add") {
     const rows = await ensureTags(tx, change.added);
     await tx.ticketTag.createMany({ data: rows.map((tag) => ({ ticketId: ticket.id, tagId: tag.id, addedAt: now })) });
   } else {
     await tx.ticketTag.deleteMany({ where: { ticketId: ticket.id, tag: { name: { in: change.removed } } } });
   }
-  await saveTicket(tx, ticket, null, { updatedAt: now });
   await recordEvent(tx, viewer, ticket.id, now, {
     type: "TAGGED",
     before: { tags: currentNames },
