@@ -136,6 +136,76 @@ describe("an admin token limited to teams", () => {
   });
 });
 
+describe("what every team shares", () => {
+  // Each write with an input that would succeed for an unlimited administrator.
+  const shared: [field: string, query: string, variables: () => Record<string, unknown>][] = [
+    ["createTeam", `mutation($i: CreateTeamInput!) { createTeam(input: $i) { __typename } }`, () => ({ i: { name: `Shared ${++n}` } })],
+    [
+      "upsertRoutingRule",
+      `mutation($i: UpsertRoutingRuleInput!) { upsertRoutingRule(input: $i) { __typename } }`,
+      () => ({
+        i: { name: `R ${++n}`, position: 900 + n, runsOn: ["UPDATED"], conditions: { tags: [`shared-${n}`] }, actions: { atRisk: true } },
+      }),
+    ],
+    [
+      "upsertSlaPolicy",
+      `mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { __typename } }`,
+      () => ({
+        i: { name: `P ${++n}`, priority: "LOW", teamId: teamA.gid, firstResponseSeconds: 60, resolutionSeconds: 600, followUpSeconds: 600 },
+      }),
+    ],
+    [
+      "upsertBusinessCalendar",
+      `mutation($i: UpsertBusinessCalendarInput!) { upsertBusinessCalendar(input: $i) { __typename } }`,
+      () => ({ i: { name: `C ${++n}`, timeZone: "UTC", weeklyHours: [] } }),
+    ],
+    [
+      "upsertAutoReply",
+      `mutation($i: UpsertAutoReplyInput!) { upsertAutoReply(input: $i) { __typename } }`,
+      () => ({ i: { channel: "EMAIL", template: "Got it: {{ticket.number}}" } }),
+    ],
+    [
+      "upsertStatusAutomation",
+      `mutation($i: UpsertStatusAutomationInput!) { upsertStatusAutomation(input: $i) { __typename } }`,
+      () => ({ i: { name: `A ${++n}`, status: "INFORM_CUSTOMER", afterSeconds: 60, enabled: false, actions: { addTags: ["x"] } } }),
+    ],
+  ];
+
+  it("is administered by an unlimited administrator, never by an admin token limited to teams", async () => {
+    const unlimited = await seedApiToken(app, ["admin"]);
+    const refusedFor: string[] = [];
+    for (const [field, query, variables] of shared) {
+      const answer = await app.gql(query, variables(), { token: limited.token });
+      if (answer.data?.[field]?.__typename === "ForbiddenError") refusedFor.push(field);
+      // The same write is an administrator's to make: the refusal above is about who asked.
+      expect((await app.gql(query, variables(), { token: unlimited.token })).data[field].__typename, field).not.toMatch(/Error$/);
+    }
+    expect(refusedFor).toEqual(shared.map(([field]) => field));
+  });
+
+  it("keeps every token, every Slack link and imports from an admin token limited to teams", async () => {
+    const person = await seedUser(app, "ADMIN");
+    const link = await app.gql(
+      `mutation($i: LinkSlackUserInput!) { linkSlackUser(input: $i) { __typename } }`,
+      { i: { userId: person.gid, slackUserId: "U0TAKEOVER" } },
+      { token: limited.token },
+    );
+    // Linking an administrator to one's own Slack member would let the token act as them.
+    expect(link.data.linkSlackUser.__typename).toBe("ForbiddenError");
+    expect((await app.db.prisma.user.findUniqueOrThrow({ where: { id: person.id } })).slackUserId).toBeNull();
+    for (const query of [`{ apiTokens(first: 5) { totalCount } }`, `{ slackLinkEvents(first: 5) { edges { cursor } } }`]) {
+      const answer = await app.gql(query, {}, { token: limited.token });
+      expect(answer.errors?.[0]?.extensions?.code, query).toBe("FORBIDDEN");
+    }
+    const imported = await app.yoga.fetch("http://caseflow.test/import/tickets.csv?dryRun=true", {
+      method: "POST",
+      headers: { authorization: `Bearer ${limited.token}`, "content-type": "text/csv" },
+      body: "title,teamName\nACC-1 imported,Other\n",
+    });
+    expect(imported.status).toBe(403);
+  });
+});
+
 describe("an administrator", () => {
   it("grants contact access only when it has it", async () => {
     const admin = await seedUser(app, "ADMIN");

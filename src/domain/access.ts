@@ -42,6 +42,19 @@ export function hasRole(viewer: Viewer | null, role: Role): boolean {
   return RANK[viewer.role] >= RANK[role];
 }
 
+/**
+ * Whether `viewer` administers the whole installation: a person with the ADMIN role, or
+ * an `admin` token limited to no team. What is shared by every team (routing rules, SLA
+ * policies and calendars, automations, acknowledgements, teams, the list of API tokens,
+ * Slack links, imports) is theirs alone: an `admin` token limited to teams administers
+ * people and tokens of its teams only (mayDelegate), and could otherwise reach other
+ * teams' cases through a rule, or act as anyone by linking them to its own Slack member.
+ */
+export function administersEverything(viewer: Viewer | null): boolean {
+  if (!hasRole(viewer, "ADMIN")) return false;
+  return viewer!.kind === "user" || viewer!.teamIds.length === 0;
+}
+
 /** Scopes that include others: writing cases includes reading and commenting; commenting needs reading. */
 const IMPLIED: Partial<Record<TokenScope, readonly TokenScope[]>> = {
   "tickets:write": ["tickets:read", "comments:write"],

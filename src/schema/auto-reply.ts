@@ -50,7 +50,7 @@ builder.mutationField("upsertAutoReply", (t) =>
   t.field({
     type: AutoReplyPayload,
     description: "Sets a channel's automatic acknowledgement. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertAutoReplyInput, required: true, description: "The acknowledgement." }) },
     resolve: (_root, { input }, ctx) => upsertAutoReply(ctx, input),

@@ -145,7 +145,7 @@ builder.mutationFields((t) => ({
     type: StatusAutomationPayload,
     description:
       "Creates or changes a time-in-status automation. It is scheduled for stays that begin after the save; checks already scheduled keep their due time and read the new conditions and actions when due. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertStatusAutomationInput, required: true, description: "The automation." }) },
     resolve: (_root, { input }, ctx) =>
@@ -159,7 +159,7 @@ builder.mutationFields((t) => ({
   deleteStatusAutomation: t.field({
     type: DeleteStatusAutomationPayload,
     description: "Deletes an automation and its pending checks. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { id: t.arg.id({ required: true, description: "The automation." }) },
     resolve: (_root, { id }, ctx) => deleteStatusAutomation(ctx, id),

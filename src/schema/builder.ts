@@ -9,7 +9,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError } from "graphql";
 import type { Context } from "../context.js";
 import type { TokenScope } from "../domain/access.js";
-import { hasRole, hasScope } from "../domain/access.js";
+import { administersEverything, hasRole, hasScope } from "../domain/access.js";
 import { ForbiddenError } from "../errors.js";
 import type PrismaTypes from "../generated/pothos-prisma-types.js";
 import { getDatamodel } from "../generated/pothos-prisma-types.js";
@@ -35,6 +35,8 @@ interface TypeOptions {
     supervisor: boolean;
     manager: boolean;
     admin: boolean;
+    /** An administrator of everything, not an admin token limited to teams (administersEverything). */
+    installationAdmin: boolean;
     scope: TokenScope;
   };
 }
@@ -53,6 +55,7 @@ export const builder = new SchemaBuilder<TypeOptions>({
       supervisor: hasRole(ctx.viewer, "SUPERVISOR"),
       manager: hasRole(ctx.viewer, "MANAGER"),
       admin: hasRole(ctx.viewer, "ADMIN"),
+      installationAdmin: administersEverything(ctx.viewer),
       scope: (scope) => hasScope(ctx.viewer, scope),
     }),
     unauthorizedError: (_parent, ctx) =>

@@ -172,7 +172,7 @@ builder.mutationFields((t) => ({
   upsertRoutingRule: t.field({
     type: RoutingRulePayload,
     description: "Creates or changes a routing rule or tag trigger. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertRoutingRuleInput, required: true, description: "The rule." }) },
     resolve: (_root, { input }, ctx) =>
@@ -190,7 +190,7 @@ builder.mutationFields((t) => ({
   deleteRoutingRule: t.field({
     type: DeleteRoutingRulePayload,
     description: "Deletes a rule. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { id: t.arg.id({ required: true, description: "The rule." }) },
     resolve: (_root, { id }, ctx) => deleteRoutingRule(ctx, id),

@@ -182,7 +182,7 @@ builder.queryFields((t) => ({
       maxSize: maxPageSize,
       defaultSize: 50,
       description: "Every link and unlink of a Slack member to a person, newest first. Administrators only.",
-      authScopes: { admin: true },
+      authScopes: { installationAdmin: true },
       args: { userId: t.arg.id({ description: "Only this person's." }) },
       resolve: (query, _root, args, ctx) =>
         ctx.prisma.slackLinkEvent.findMany({
@@ -283,7 +283,7 @@ builder.mutationFields((t) => ({
     type: LinkSlackUserPayload,
     description:
       "Links a person to their Slack member id, so `/case` and the buttons in Slack act as them (or unlinks). Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: LinkSlackUserInput, required: true, description: "Who and which Slack member." }) },
     resolve: (_root, { input }, ctx) => linkSlackUser(ctx, { userId: String(input.userId), slackUserId: input.slackUserId }),

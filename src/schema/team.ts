@@ -119,7 +119,7 @@ builder.mutationFields((t) => ({
   createTeam: t.field({
     type: TeamPayload,
     description: "Creates a team. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: CreateTeamInput, required: true, description: "The team." }) },
     resolve: (_root, { input }, ctx) => createTeam(ctx, input),

@@ -7,6 +7,8 @@ import { TeamRef } from "./team.js";
 builder.prismaNode("ApiToken", {
   description: "A credential for a bot or integration. The secret itself is never shown again after creation.",
   id: { field: "id" },
+  // Any administrator reads a token it is shown (the one an admin token limited to teams
+  // just made); listing every token is for administrators of everything (apiTokens).
   authScopes: { admin: true },
   fields: (t) => ({
     name: t.exposeString("name", { description: "What the token is for." }),
@@ -32,8 +34,8 @@ builder.queryField("apiTokens", (t) =>
       cursor: "id",
       maxSize: maxPageSize,
       defaultSize: 50,
-      description: "API tokens, newest first. Administrators only.",
-      authScopes: { admin: true },
+      description: "API tokens, newest first. Administrators of the whole installation only (not admin tokens limited to teams).",
+      authScopes: { installationAdmin: true },
       args: { includeRevoked: t.arg.boolean({ description: "Also revoked tokens (default false)." }) },
       totalCount: (_connection, { includeRevoked }, ctx) => ctx.prisma.apiToken.count({ where: tokenWhere(includeRevoked) }),
       resolve: (query, _root, { includeRevoked }, ctx) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  administersEverything,
   type Grant,
   HIDDEN_CASE_ENTRY,
   mayAssign,
@@ -92,6 +93,18 @@ describe("mayDelegate: what people may hand out", () => {
       { field: "scopes", message: expect.stringContaining("tickets:write") },
       { field: "teamIds", message: "names a team outside your own" },
     ]);
+  });
+});
+
+describe("administersEverything", () => {
+  it("is ADMIN people (whatever their teams) and unlimited admin tokens, nobody else", () => {
+    expect(administersEverything(person("ADMIN"))).toBe(true);
+    expect(administersEverything(person("ADMIN", ["a"]))).toBe(true);
+    expect(administersEverything(token(["admin"]))).toBe(true);
+    expect(administersEverything(token(["admin"], ["a"]))).toBe(false);
+    expect(administersEverything(person("MANAGER"))).toBe(false);
+    expect(administersEverything(token(["tickets:write", "webhooks:manage", "reports:read"]))).toBe(false);
+    expect(administersEverything(null)).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@
 // linked acts as that person in caseflow from Slack, so nobody links themselves.
 import type { Context } from "../../context.js";
 import { inTransaction } from "../../db/transaction.js";
-import { hasRole, type Viewer } from "../../domain/access.js";
+import { administersEverything, type Viewer } from "../../domain/access.js";
 import {
   DEFAULT_SLACK_EVENT_TYPES,
   mayManageSlackChannel,
@@ -80,7 +80,7 @@ export async function deleteSlackChannel(ctx: Context, args: { id: string }) {
 /** Links (or, with null, unlinks) a person's Slack member id. Administrators only. */
 export async function linkSlackUser(ctx: Context, args: { userId: string; slackUserId?: string | null }) {
   const viewer = viewerOf(ctx);
-  if (!hasRole(viewer, "ADMIN")) throw new ForbiddenError("Only administrators link Slack accounts");
+  if (!administersEverything(viewer)) throw new ForbiddenError("Only administrators of the whole installation link Slack accounts");
   const userId = decodeId("input.userId", args.userId, "User");
   const slackUserId = args.slackUserId?.trim() || null;
   if (slackUserId) {

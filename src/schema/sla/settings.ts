@@ -153,7 +153,7 @@ builder.mutationFields((t) => ({
   upsertSlaPolicy: t.field({
     type: SlaPolicyPayload,
     description: "Creates or changes an SLA policy. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertSlaPolicyInput, required: true, description: "The policy." }) },
     resolve: (_root, { input }, ctx) =>
@@ -162,7 +162,7 @@ builder.mutationFields((t) => ({
   upsertBusinessCalendar: t.field({
     type: BusinessCalendarPayload,
     description: "Creates or changes a business calendar. Administrators only.",
-    authScopes: { admin: true },
+    authScopes: { installationAdmin: true },
     errors: { types: commonErrors },
     args: { input: t.arg({ type: UpsertBusinessCalendarInput, required: true, description: "The calendar." }) },
     resolve: (_root, { input }, ctx) => upsertBusinessCalendar(ctx, { ...input, id: input.id ?? null }),
