@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRACTICE_MARK } from "../src/domain/slack.js";
 import { NOT_LINKED as NOT_LINKED_TEXT, SLACK_LOOKUP_FAILED } from "../src/resolvers/slack/actions.js";
 import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
-import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
+import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 import { SlackStandIn } from "./helpers/slack.js";
 
 // ─── signed requests, as Slack sends them ───────────────────────────────────
@@ -194,6 +194,15 @@ describe("routes and links", () => {
     expect(
       (await app.gql(CHANNELS, { teamId: team.gid }, { token: supervisor.token })).data.slackChannels.map((c: any) => c.channel),
     ).toEqual([CHANNEL]);
+    // An admin token limited to the other team routes that team only: it cannot send this
+    // team's cases to a channel of its choosing, nor see or delete this team's route.
+    const limited = await seedApiToken(app, ["admin"], [otherTeam.id]);
+    const byLimited = await app.gql(UPSERT, { input: { teamId: team.gid, channel: "C0EVIL0001" } }, { token: limited.token });
+    expect(byLimited.data.upsertSlackChannel.code).toBe("FORBIDDEN");
+    expect((await app.gql(CHANNELS, { teamId: team.gid }, { token: limited.token })).data.slackChannels).toEqual([]);
+    const own = await app.gql(UPSERT, { input: { teamId: otherTeam.gid, channel: "C0LIMITED1" } }, { token: limited.token });
+    expect(own.data.upsertSlackChannel.__typename).toBe("SlackChannelPayload");
+    await app.gql(DELETE, { input: { id: own.data.upsertSlackChannel.slackChannel.id } }, { token: limited.token });
   });
 
   it("names the field of a bad channel, a channel of another team, or a bad Slack id; links are for administrators", async () => {
@@ -259,6 +268,16 @@ describe("the audit of Slack links", () => {
 
     const bySupervisor = await app.gql(EVENTS, {}, { token: supervisor.token });
     expect(bySupervisor.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    // Append-only, whoever writes: the database refuses to rewrite or erase a link's record.
+    const [row] = rows;
+    await expect(app.db.prisma.slackLinkEvent.update({ where: { id: row!.id }, data: { slackUserId: "U0FORGED" } })).rejects.toThrow(
+      /immutable/,
+    );
+    await expect(app.db.prisma.$executeRawUnsafe(`DELETE FROM "SlackLinkEvent" WHERE "userId" = '${mailed.id}'`)).rejects.toThrow(
+      /immutable/,
+    );
+    expect(await eventsOf(mailed)).toHaveLength(1);
   });
 });
 

@@ -97,10 +97,13 @@ export function routedEvent(candidates: readonly SlackEventType[], routed: reado
 
 // ─── who routes a team's events ─────────────────────────────────────────────
 
-/** Administrators (and `admin` tokens) for any team; a supervisor or manager for a team they belong to. */
+/**
+ * Administrators (and `admin` tokens) for any team, an `admin` token limited to teams for
+ * those teams only; a supervisor or manager for a team they belong to.
+ */
 export function mayManageSlackChannel(viewer: Viewer | null, teamId: string): boolean {
   if (!viewer) return false;
-  if (viewer.kind === "token") return viewer.scopes.includes("admin");
+  if (viewer.kind === "token") return viewer.scopes.includes("admin") && (viewer.teamIds.length === 0 || viewer.teamIds.includes(teamId));
   if (viewer.role === "ADMIN") return true;
   return (viewer.role === "SUPERVISOR" || viewer.role === "MANAGER") && viewer.teamIds.includes(teamId);
 }
