@@ -134,7 +134,9 @@ export class SubscriptionGroups {
       this.everyone.delete(member);
       if (group.members.size === 0 && this.groups.get(group.key) === group) {
         this.groups.delete(group.key);
-        void started.return?.();
+        // Nobody waits on the shared stream's cleanup; a failure of it must not become an
+        // unhandled rejection, which would end the process.
+        started.return?.().catch(() => {});
       }
     });
     if (group.ended) {
