@@ -193,16 +193,36 @@ describe("what every team shares", () => {
     // Linking an administrator to one's own Slack member would let the token act as them.
     expect(link.data.linkSlackUser.__typename).toBe("ForbiddenError");
     expect((await app.db.prisma.user.findUniqueOrThrow({ where: { id: person.id } })).slackUserId).toBeNull();
-    for (const query of [`{ apiTokens(first: 5) { totalCount } }`, `{ slackLinkEvents(first: 5) { edges { cursor } } }`]) {
-      const answer = await app.gql(query, {}, { token: limited.token });
-      expect(answer.errors?.[0]?.extensions?.code, query).toBe("FORBIDDEN");
-    }
+    const history = await app.gql(`{ slackLinkEvents(first: 5) { edges { cursor } } }`, {}, { token: limited.token });
+    expect(history.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const imported = await app.yoga.fetch("http://caseflow.test/import/tickets.csv?dryRun=true", {
       method: "POST",
       headers: { authorization: `Bearer ${limited.token}`, "content-type": "text/csv" },
       body: "title,teamName\nACC-1 imported,Other\n",
     });
     expect(imported.status).toBe(403);
+  });
+});
+
+describe("the list of API tokens", () => {
+  const LIST = `{ apiTokens(first: 100) { totalCount edges { node { id } } } }`;
+  const listed = async (token: string) => {
+    const { apiTokens } = (await app.gql(LIST, {}, { token })).data;
+    return { ids: apiTokens.edges.map((e: { node: { id: string } }) => e.node.id) as string[], total: apiTokens.totalCount as number };
+  };
+
+  it("holds every token for an unlimited administrator, and only its own teams' for an admin token limited to teams", async () => {
+    const own = await seedApiToken(app, ["tickets:read"], [teamA.id]);
+    const other = await seedApiToken(app, ["tickets:read"], [teamB.id]);
+    const both = await seedApiToken(app, ["tickets:read"], [teamA.id, teamB.id]);
+    const unlimited = await seedApiToken(app, ["admin"]);
+    const everything = await listed(unlimited.token);
+    expect(everything.ids).toEqual(expect.arrayContaining([own.gid, other.gid, both.gid, unlimited.gid, limited.gid]));
+    const mine = await listed(limited.token);
+    expect(mine.ids).toContain(own.gid);
+    expect(mine.ids).toContain(limited.gid);
+    for (const beyond of [other, both, unlimited]) expect(mine.ids).not.toContain(beyond.gid);
+    expect(mine.total).toBe(mine.ids.length);
   });
 });
 

@@ -45,7 +45,7 @@ export function hasRole(viewer: Viewer | null, role: Role): boolean {
 /**
  * Whether `viewer` administers the whole installation: a person with the ADMIN role, or
  * an `admin` token limited to no team. What is shared by every team (routing rules, SLA
- * policies and calendars, automations, acknowledgements, teams, the list of API tokens,
+ * policies and calendars, automations, acknowledgements, teams,
  * Slack links, imports) is theirs alone: an `admin` token limited to teams administers
  * people and tokens of its teams only (mayDelegate), and could otherwise reach other
  * teams' cases through a rule, or act as anyone by linking them to its own Slack member.
@@ -53,6 +53,16 @@ export function hasRole(viewer: Viewer | null, role: Role): boolean {
 export function administersEverything(viewer: Viewer | null): boolean {
   if (!hasRole(viewer, "ADMIN")) return false;
   return viewer!.kind === "user" || viewer!.teamIds.length === 0;
+}
+
+/**
+ * The API tokens `viewer` may list: every one for an administrator of everything; for an
+ * `admin` token limited to teams, the tokens limited to some of its own teams (the ones it
+ * may revoke), never an unlimited token or another team's.
+ */
+export function listableTokensWhere(viewer: Viewer) {
+  if (administersEverything(viewer)) return {};
+  return { teams: { some: {}, every: { teamId: { in: [...viewer.teamIds] } } } };
 }
 
 /** Scopes that include others: writing cases includes reading and commenting; commenting needs reading. */

@@ -1,5 +1,7 @@
-import { TOKEN_SCOPES } from "../domain/access.js";
+import type { Context } from "../context.js";
+import { listableTokensWhere, TOKEN_SCOPES } from "../domain/access.js";
 import { createApiToken, revokeApiToken } from "../resolvers/admin.js";
+import { viewerOf } from "../resolvers/write-frame.js";
 import { builder, maxPageSize, totalCountField } from "./builder.js";
 import { commonErrors } from "./errors.js";
 import { TeamRef } from "./team.js";
@@ -8,7 +10,7 @@ builder.prismaNode("ApiToken", {
   description: "A credential for a bot or integration. The secret itself is never shown again after creation.",
   id: { field: "id" },
   // Any administrator reads a token it is shown (the one an admin token limited to teams
-  // just made); listing every token is for administrators of everything (apiTokens).
+  // just made); which tokens it may list is apiTokens' listableTokensWhere.
   authScopes: { admin: true },
   fields: (t) => ({
     name: t.exposeString("name", { description: "What the token is for." }),
@@ -34,19 +36,27 @@ builder.queryField("apiTokens", (t) =>
       cursor: "id",
       maxSize: maxPageSize,
       defaultSize: 50,
-      description: "API tokens, newest first. Administrators of the whole installation only (not admin tokens limited to teams).",
-      authScopes: { installationAdmin: true },
+      description:
+        "API tokens, newest first. Administrators; an admin token limited to teams lists the tokens limited to its own teams only.",
+      authScopes: { admin: true },
       args: { includeRevoked: t.arg.boolean({ description: "Also revoked tokens (default false)." }) },
-      totalCount: (_connection, { includeRevoked }, ctx) => ctx.prisma.apiToken.count({ where: tokenWhere(includeRevoked) }),
+      totalCount: (_connection, { includeRevoked }, ctx) => ctx.prisma.apiToken.count({ where: tokenWhere(ctx, includeRevoked) }),
       resolve: (query, _root, { includeRevoked }, ctx) =>
-        ctx.prisma.apiToken.findMany({ ...query, where: tokenWhere(includeRevoked), orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+        ctx.prisma.apiToken.findMany({
+          ...query,
+          where: tokenWhere(ctx, includeRevoked),
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        }),
     },
     { name: "ApiTokenConnection", description: "A page of API tokens.", fields: totalCountField("tokens") },
     { name: "ApiTokenEdge", description: "An API token and its cursor." },
   ),
 );
 
-const tokenWhere = (includeRevoked: boolean | null | undefined) => (includeRevoked ? undefined : { revokedAt: null });
+const tokenWhere = (ctx: Context, includeRevoked: boolean | null | undefined) => ({
+  ...listableTokensWhere(viewerOf(ctx)),
+  ...(includeRevoked ? {} : { revokedAt: null }),
+});
 
 const CreateApiTokenPayload = builder.objectRef<{ token: string; apiTokenId: string }>("CreateApiTokenPayload").implement({
   description: "A new token. Store `token` now: it is shown only this once.",
