@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticate } from "../src/auth/authenticate.js";
 import { createContext } from "../src/context.js";
 import { schema } from "../src/schema/index.js";
-import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { createTestApp, type TestApp, withoutBackgroundScans } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -23,7 +23,7 @@ const COMPILED = /^SELECT json_build_object\(/;
 
 beforeAll(async () => {
   // No background work (SLA monitor, webhook dispatcher): its statements would land among those counted.
-  app = await createTestApp({ slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false } });
+  app = await createTestApp(withoutBackgroundScans());
   // SLA state counts seconds to the clock's now: both paths must read the same now.
   app.clock.freeze();
   teamA = await seedTeam(app, "CS-Payment");

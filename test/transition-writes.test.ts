@@ -3,7 +3,7 @@
 // event; a move that loses to a concurrent change at that write leaves nothing behind.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp, testConfig } from "./helpers/app.js";
+import { createTestApp, type TestApp, withoutBackgroundScans } from "./helpers/app.js";
 import { createTicketVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
 
 let app: TestApp;
@@ -12,7 +12,7 @@ let teamGid: string;
 
 beforeAll(async () => {
   // No background scans, so every statement counted is the move's own.
-  app = await createTestApp({ slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false } });
+  app = await createTestApp(withoutBackgroundScans());
   const team = await seedTeam(app);
   teamGid = team.gid;
   agent = await seedUser(app, "AGENT", [team.id]);

@@ -69,6 +69,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
+/**
+ * Settings for a test that counts the SQL statements of a request: no SLA scan and no outbox scan
+ * runs in the background, so every statement in `app.queries` is the request's own.
+ */
+export function withoutBackgroundScans(overrides: Partial<Config> = {}): Partial<Config> {
+  return { slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false }, ...overrides };
+}
+
 /** What the HTTP server hands yoga for a request from `address`. */
 const peer = (address: string) => ({ req: { socket: { remoteAddress: address }, headers: {} } as unknown as IncomingMessage });
 
