@@ -47,6 +47,19 @@ const MAX_WAIT_MS = 10_000;
 /** How far past the request's deadline a blocked transaction is given up. */
 const DEADLINE_GRACE_MS = 100;
 
+/** How many times a write is tried when PostgreSQL aborts it to break a deadlock. */
+const ATTEMPTS = 4;
+
+/**
+ * PostgreSQL aborted the transaction to break a deadlock (40P01) or a serialization
+ * failure (40001); nothing of it was written and trying again is the documented remedy.
+ * Prisma reports it as P2034 for its own queries and as P2010 with the driver's code for raw ones.
+ */
+function isWriteConflict(error: unknown): boolean {
+  const { code, meta } = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return code === "P2034" || meta?.driverAdapterError?.cause?.kind === "TransactionWriteConflict";
+}
+
 /**
  * Runs `work` in one transaction; the events it records are published once the
  * transaction has committed, and not at all if it rolls back. Under a request deadline
@@ -54,8 +67,26 @@ const DEADLINE_GRACE_MS = 100;
  * once the operation may have answered TIMEOUT, and then the transaction rolls back, so a
  * request answered TIMEOUT leaves nothing behind; granted, and the answer waits for the
  * commit and reports it.
+ *
+ * Writes that lock the same rows in different orders (a transition locks its case, then its
+ * SLA targets; the SLA monitor claims targets, then escalates their case) can deadlock, and
+ * PostgreSQL then aborts one of them. That one runs again from the start, reading afresh,
+ * so `work` must keep its effects inside the transaction (publish through the outbox).
  */
 export async function inTransaction<T>(
+  services: { prisma: PrismaClient; realtime: Realtime; deadline?: Deadline | null },
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptTransaction(services, work);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isWriteConflict(error)) throw error;
+    }
+  }
+}
+
+async function attemptTransaction<T>(
   services: { prisma: PrismaClient; realtime: Realtime; deadline?: Deadline | null },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
@@ -63,6 +94,7 @@ export async function inTransaction<T>(
   const late = () => timeoutError("The operation ran out of time; nothing was changed");
   if (deadline && !deadline.open) throw late();
   const remaining = deadline ? deadline.at - Date.now() : null;
+  // Each attempt has its own outbox: an aborted attempt's events are never published.
   const outbox: Pending = { events: [], publications: [] };
   const result = await services.prisma
     .$transaction(
