@@ -87,12 +87,20 @@ export interface TicketAccessFacts {
   submittedById: string | null;
 }
 
+/**
+ * The one rule for a token's team limit: a token limited to no team acts for every team,
+ * one limited to teams for those only (and never for a case with no team).
+ */
+export function tokenReachesTeam(token: { teamIds: readonly string[] }, teamId: string | null): boolean {
+  return token.teamIds.length === 0 || (teamId !== null && token.teamIds.includes(teamId));
+}
+
 /** Managers and admins see every case; others their teams' cases and their own. */
 function worksOn(viewer: Viewer | null, ticket: TicketAccessFacts): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") {
     if (!hasScope(viewer, "tickets:read")) return false;
-    return viewer.teamIds.length === 0 || (ticket.teamId !== null && viewer.teamIds.includes(ticket.teamId));
+    return tokenReachesTeam(viewer, ticket.teamId);
   }
   if (hasRole(viewer, "MANAGER")) return true;
   return (
@@ -119,7 +127,7 @@ export function canComment(viewer: Viewer | null, ticket: TicketAccessFacts): bo
 /** Whether the viewer acts as a member of the team that owns the case. */
 export function actsForTeam(viewer: Viewer | null, teamId: string | null): boolean {
   if (!viewer || teamId === null) return false;
-  if (viewer.kind === "token") return viewer.teamIds.length === 0 || viewer.teamIds.includes(teamId);
+  if (viewer.kind === "token") return tokenReachesTeam(viewer, teamId);
   return viewer.teamIds.includes(teamId);
 }
 
@@ -193,7 +201,7 @@ export function receivesAlert(
 ): boolean {
   if (!viewer) return false;
   if (viewer.kind === "token") {
-    return hasScope(viewer, "tickets:read") && (viewer.teamIds.length === 0 || teamIds.some((id) => viewer.teamIds.includes(id)));
+    return hasScope(viewer, "tickets:read") && (viewer.teamIds.length === 0 || teamIds.some((id) => tokenReachesTeam(viewer, id)));
   }
   if (hasRole(viewer, "MANAGER")) return true;
   // An alert for the case's assignee, or for named people (a mentor, a reply's author), reaches them whatever their role.

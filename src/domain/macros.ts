@@ -2,7 +2,7 @@
 // Who may keep which macro, who may use it, and the fixed order its actions run in.
 import { z } from "zod";
 import type { MacroVisibility, TicketStatus } from "../generated/prisma/enums.js";
-import { hasRole, type Viewer } from "./access.js";
+import { hasRole, tokenReachesTeam, type Viewer } from "./access.js";
 import { descriptionText, freeText, label, tagList } from "./input.js";
 
 export interface MacroActions {
@@ -74,7 +74,7 @@ export function canUseMacro(viewer: Viewer | null, macro: MacroOwnership): boole
   if (!viewer) return false;
   if (macro.visibility === "GLOBAL") return true;
   if (macro.visibility === "PERSONAL") return viewer.kind === "user" && macro.ownerId === viewer.userId;
-  if (viewer.kind === "token") return viewer.teamIds.length === 0 || (macro.teamId !== null && viewer.teamIds.includes(macro.teamId));
+  if (viewer.kind === "token") return tokenReachesTeam(viewer, macro.teamId);
   return hasRole(viewer, "MANAGER") || (macro.teamId !== null && viewer.teamIds.includes(macro.teamId));
 }
 

@@ -4,7 +4,7 @@
 // Slack's own descriptions: https://api.slack.com/reference/block-kit,
 // https://api.slack.com/authentication/verifying-requests-from-slack.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Viewer } from "./access.js";
+import { tokenReachesTeam, type Viewer } from "./access.js";
 import { countsInProduction } from "./training.js";
 
 export const SLACK_EVENT_TYPES = {
@@ -103,7 +103,7 @@ export function routedEvent(candidates: readonly SlackEventType[], routed: reado
  */
 export function mayManageSlackChannel(viewer: Viewer | null, teamId: string): boolean {
   if (!viewer) return false;
-  if (viewer.kind === "token") return viewer.scopes.includes("admin") && (viewer.teamIds.length === 0 || viewer.teamIds.includes(teamId));
+  if (viewer.kind === "token") return viewer.scopes.includes("admin") && tokenReachesTeam(viewer, teamId);
   if (viewer.role === "ADMIN") return true;
   return (viewer.role === "SUPERVISOR" || viewer.role === "MANAGER") && viewer.teamIds.includes(teamId);
 }

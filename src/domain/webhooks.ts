@@ -4,7 +4,7 @@
 // which addresses a delivery may never reach. Pure: no database, no network.
 import { createHmac } from "node:crypto";
 import ipaddr from "ipaddr.js";
-import type { Viewer } from "./access.js";
+import { tokenReachesTeam, type Viewer } from "./access.js";
 
 export const WEBHOOK_EVENT_TYPES = {
   TICKET_CREATED: "A case was created.",
@@ -57,8 +57,8 @@ export function mayManageWebhooks(viewer: Viewer | null): boolean {
 /** Whether the viewer may create or see an endpoint of these teams: a team-limited token only within its teams. */
 export function managesWebhookTeams(viewer: Viewer, teamIds: readonly string[]): boolean {
   if (!mayManageWebhooks(viewer)) return false;
-  if (viewer.kind === "user" || viewer.teamIds.length === 0) return true;
-  return teamIds.every((id) => viewer.teamIds.includes(id));
+  if (viewer.kind === "user") return true;
+  return teamIds.every((id) => tokenReachesTeam(viewer, id));
 }
 
 // ─── messages ───────────────────────────────────────────────────────────────

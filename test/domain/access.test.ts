@@ -7,6 +7,7 @@ import {
   mayDelegate,
   type TokenScope,
   timelineBody,
+  tokenReachesTeam,
   type Viewer,
 } from "../../src/domain/access.js";
 import type { Role } from "../../src/generated/prisma/enums.js";
@@ -105,6 +106,16 @@ describe("administersEverything", () => {
     expect(administersEverything(person("MANAGER"))).toBe(false);
     expect(administersEverything(token(["tickets:write", "webhooks:manage", "reports:read"]))).toBe(false);
     expect(administersEverything(null)).toBe(false);
+  });
+});
+
+describe("tokenReachesTeam", () => {
+  it("is every team for a token limited to none, its own teams only for a limited one, and never a case without a team for the latter", () => {
+    expect(tokenReachesTeam({ teamIds: [] }, "a")).toBe(true);
+    expect(tokenReachesTeam({ teamIds: [] }, null)).toBe(true);
+    expect(tokenReachesTeam({ teamIds: ["a", "b"] }, "b")).toBe(true);
+    expect(tokenReachesTeam({ teamIds: ["a"] }, "b")).toBe(false);
+    expect(tokenReachesTeam({ teamIds: ["a"] }, null)).toBe(false);
   });
 });
 
