@@ -596,20 +596,28 @@ export function slackSignatureProblem(args: {
 /** Where Slack's `response_url`s point (https://api.slack.com/interactivity/handling#message_responses). */
 export const SLACK_RESPONSE_URL_ORIGIN = "https://hooks.slack.com";
 
+/** Whether a click's `response_url` is called, and where it may resolve to. */
+export type ResponseUrlCall = { problem: string } | { problem: null; allowPrivateNetworks: boolean };
+
+const isSlackHost = (hostname: string) => hostname === "slack.com" || hostname.endsWith(".slack.com");
+
 /**
- * Why a click's `response_url` is not to be called, or null. caseflow POSTs to it from
- * inside its network, so only Slack's own origin is called (or, for a stand-in or proxy,
- * the origin of the configured SLACK_API_URL): a signed payload naming any other address
- * would otherwise make caseflow reach wherever it says.
+ * Whether a click's `response_url` is called. caseflow POSTs to it from inside its network,
+ * so only Slack's own origin is called (or, for a stand-in or proxy, the origin of the
+ * configured SLACK_API_URL): a signed payload naming any other address would otherwise make
+ * caseflow reach wherever it says. Slack's own hosts must resolve to public addresses; a
+ * stand-in or proxy the operator configured (off slack.com) may be local.
  */
-export function slackResponseUrlProblem(value: string, apiUrl: string): string | null {
+export function slackResponseUrlCall(value: string, apiUrl: string): ResponseUrlCall {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return "is not a URL";
+    return { problem: "is not a URL" };
   }
-  if (url.username || url.password) return "carries credentials";
-  if (url.origin === SLACK_RESPONSE_URL_ORIGIN || url.origin === new URL(apiUrl).origin) return null;
-  return `is not on ${SLACK_RESPONSE_URL_ORIGIN}`;
+  if (url.username || url.password) return { problem: "carries credentials" };
+  if (url.origin !== SLACK_RESPONSE_URL_ORIGIN && url.origin !== new URL(apiUrl).origin) {
+    return { problem: `is not on ${SLACK_RESPONSE_URL_ORIGIN}` };
+  }
+  return { problem: null, allowPrivateNetworks: !isSlackHost(url.hostname) };
 }

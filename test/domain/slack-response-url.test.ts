@@ -1,16 +1,23 @@
 // Which `response_url` of a click caseflow calls: Slack's own origin, or the configured
 // SLACK_API_URL's (a stand-in or proxy), and nothing else, however the URL is dressed up.
 import { describe, expect, it } from "vitest";
-import { slackResponseUrlProblem } from "../../src/domain/slack.js";
+import { slackResponseUrlCall } from "../../src/domain/slack.js";
 
 const SLACK_API = "https://slack.com/api/";
 const STAND_IN = "http://127.0.0.1:4567/api/";
 
-describe("slackResponseUrlProblem", () => {
+describe("slackResponseUrlCall", () => {
   it("accepts Slack's response URLs, and the configured API's origin", () => {
-    expect(slackResponseUrlProblem("https://hooks.slack.com/actions/T1/2/abc", SLACK_API)).toBeNull();
-    expect(slackResponseUrlProblem("https://HOOKS.slack.com:443/actions/T1/2/abc", SLACK_API)).toBeNull();
-    expect(slackResponseUrlProblem("http://127.0.0.1:4567/actions/1", STAND_IN)).toBeNull();
+    // Slack's own host only at public addresses; the operator's stand-in may be local.
+    expect(slackResponseUrlCall("https://hooks.slack.com/actions/T1/2/abc", SLACK_API)).toEqual({
+      problem: null,
+      allowPrivateNetworks: false,
+    });
+    expect(slackResponseUrlCall("https://HOOKS.slack.com:443/actions/T1/2/abc", SLACK_API)).toEqual({
+      problem: null,
+      allowPrivateNetworks: false,
+    });
+    expect(slackResponseUrlCall("http://127.0.0.1:4567/actions/1", STAND_IN)).toEqual({ problem: null, allowPrivateNetworks: true });
   });
 
   it("refuses every other address, look-alike or scheme", () => {
@@ -25,8 +32,8 @@ describe("slackResponseUrlProblem", () => {
       "file:///etc/passwd",
       "not a url",
     ]) {
-      expect(slackResponseUrlProblem(url, url.includes("4568") ? STAND_IN : SLACK_API), url).not.toBeNull();
+      expect(slackResponseUrlCall(url, url.includes("4568") ? STAND_IN : SLACK_API).problem, url).not.toBeNull();
     }
-    expect(slackResponseUrlProblem("https://user:pw@hooks.slack.com/actions/1", SLACK_API)).toBe("carries credentials");
+    expect(slackResponseUrlCall("https://user:pw@hooks.slack.com/actions/1", SLACK_API)).toEqual({ problem: "carries credentials" });
   });
 });

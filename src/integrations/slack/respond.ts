@@ -2,16 +2,14 @@
 // the acknowledgement within 3 s and shows nothing of its body, so the outcome goes to the
 // click's `response_url` as Slack documents (an ephemeral message, the original left as
 // it is). The URL is called only on Slack's origin (domain/slack.ts
-// slackResponseUrlProblem), through the webhooks' guarded POST (integrations/webhooks/
+// slackResponseUrlCall), through the webhooks' guarded POST (integrations/webhooks/
 // post.ts: public addresses after DNS, no redirects, a timeout). Without a usable
 // response_url, or when it fails, chat.postEphemeral in the click's channel says it.
 import type { Logger } from "pino";
 import type { SlackConfig } from "../../config.js";
-import { slackResponseUrlProblem } from "../../domain/slack.js";
+import { slackResponseUrlCall } from "../../domain/slack.js";
 import { postWebhook } from "../webhooks/post.js";
 import type { SlackApi } from "./api.js";
-
-const isSlackHost = (hostname: string) => hostname === "slack.com" || hostname.endsWith(".slack.com");
 
 export interface ClickAnswer {
   responseUrl: string | null;
@@ -23,18 +21,16 @@ export interface ClickAnswer {
 export async function answerClick(deps: { api: SlackApi; config: SlackConfig; logger: Logger }, answer: ClickAnswer): Promise<void> {
   const { api, config, logger } = deps;
   if (answer.responseUrl) {
-    const problem = slackResponseUrlProblem(answer.responseUrl, config.apiUrl);
-    if (problem) {
-      logger.warn({ problem }, "a signed Slack click named a response_url off Slack's origin; not called");
+    const call = slackResponseUrlCall(answer.responseUrl, config.apiUrl);
+    if (call.problem !== null) {
+      logger.warn({ problem: call.problem }, "a signed Slack click named a response_url off Slack's origin; not called");
     } else {
       const result = await postWebhook({
         url: answer.responseUrl,
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text: answer.text }),
         timeoutMs: config.timeoutMs,
-        // Slack's own hosts must resolve to public addresses; a stand-in or proxy the operator
-        // configured as SLACK_API_URL (off slack.com) may be local.
-        allowPrivateNetworks: !isSlackHost(new URL(answer.responseUrl).hostname),
+        allowPrivateNetworks: call.allowPrivateNetworks,
       });
       if (result.ok) return;
       logger.warn({ error: result.error, statusCode: result.statusCode }, "Slack's response_url did not take a click's answer");
