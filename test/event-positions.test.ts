@@ -63,23 +63,26 @@ describe("audit event positions", () => {
   });
 
   // Two connections at once: PGlite serves one at a time.
-  it.skipIf(!process.env.DATABASE_URL)("gives a transaction that commits later higher positions, though its rows were inserted first", async () => {
-    let inserted!: () => void;
-    const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
-    let release!: () => void;
-    const otherCommitted = new Promise<void>((resolve) => (release = resolve));
-    const first = app.db.prisma.$transaction(async (tx) => {
-      await insertEvents(tx, 50, "inserted-first");
-      inserted();
-      await otherCommitted;
-    });
-    await firstInserted;
-    await app.db.prisma.$transaction((tx) => insertEvents(tx, 50, "committed-first"));
-    release();
-    await first;
-    const insertedFirst = await positionsOf("inserted-first");
-    const committedFirst = await positionsOf("committed-first");
-    expect(insertedFirst[0]!.seq < committedFirst[0]!.seq).toBe(true);
-    expect(insertedFirst[0]!.position! > committedFirst.at(-1)!.position!).toBe(true);
-  });
+  it.skipIf(!process.env.DATABASE_URL)(
+    "gives a transaction that commits later higher positions, though its rows were inserted first",
+    async () => {
+      let inserted!: () => void;
+      const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+      let release!: () => void;
+      const otherCommitted = new Promise<void>((resolve) => (release = resolve));
+      const first = app.db.prisma.$transaction(async (tx) => {
+        await insertEvents(tx, 50, "inserted-first");
+        inserted();
+        await otherCommitted;
+      });
+      await firstInserted;
+      await app.db.prisma.$transaction((tx) => insertEvents(tx, 50, "committed-first"));
+      release();
+      await first;
+      const insertedFirst = await positionsOf("inserted-first");
+      const committedFirst = await positionsOf("committed-first");
+      expect(insertedFirst[0]!.seq < committedFirst[0]!.seq).toBe(true);
+      expect(insertedFirst[0]!.position! > committedFirst.at(-1)!.position!).toBe(true);
+    },
+  );
 });
