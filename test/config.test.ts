@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { serverCommand } from "./helpers/process.js";
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -74,7 +75,8 @@ describe("loadConfig", () => {
   });
 
   it("makes the server exit non-zero with the full list instead of starting half-working", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const [file, ...args] = serverCommand();
+    const run = spawnSync(file, args, {
       env: { PATH: process.env.PATH, PORT: "abc", DATABASE_URL: "postgres://" },
       encoding: "utf8",
       timeout: 120_000, // bounds a hang only; a busy machine slows the start

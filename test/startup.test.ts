@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { preparedDataDir, startServer } from "./helpers/process.js";
+import { preparedDataDir, serverCommand, startServer } from "./helpers/process.js";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -16,7 +16,8 @@ const key = randomBytes(32).toString("base64");
 
 describe("start-up and shutdown without their dependencies", () => {
   it("says in one line that the database does not answer, without its password, and exits 1", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const [file, ...args] = serverCommand();
+    const child = spawn(file, args, {
       env: {
         PATH: process.env.PATH,
         PORT: "0",

@@ -44,14 +44,21 @@ export async function killLeftoverServers(): Promise<void> {
   );
 }
 
-/** The server's own entry point, run from source; `npm start` is the other way in. */
-const fromSource = [process.execPath, "--import", "tsx", "src/main.ts"];
+/**
+ * The server's own entry point (`npm start` is the other way in): dist/main.js when it is
+ * up to date with src/, else src/main.ts under tsx (test/global-setup.ts decides).
+ */
+export const serverCommand = (): [string, ...string[]] => inject("serverCommand");
 
 /**
  * `startTimeoutMs` only bounds a failure: `npm start` may compile the server first, and
  * a server on an empty folder migrates it, which takes minutes on a busy machine.
  */
-export async function startServer(env: Record<string, string>, command: string[] = fromSource, startTimeoutMs = 180_000): Promise<Running> {
+export async function startServer(
+  env: Record<string, string>,
+  command: string[] = serverCommand(),
+  startTimeoutMs = 180_000,
+): Promise<Running> {
   const [file, ...args] = command as [string, ...string[]];
   const child = spawn(file, args, {
     env: { PATH: process.env.PATH, PORT: "0", HOST: "127.0.0.1", ...env },
