@@ -260,9 +260,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : null;
 
   // Every instance may fold; one fold runs at a time across them (src/reports/fold.ts).
-  const reportFolder = config.reportFoldIntervalMs > 0
-    ? startReportFolder({ prisma: db.prisma, intervalMs: config.reportFoldIntervalMs, logger })
-    : null;
+  const reportFolder =
+    config.reportFoldIntervalMs > 0 ? startReportFolder({ prisma: db.prisma, intervalMs: config.reportFoldIntervalMs, logger }) : null;
 
   const webhookDispatcher: WebhookDispatcher | null = config.webhooks.dispatcher
     ? startWebhookDispatcher({ prisma: db.prisma, realtime, clock, cipher: services.cipher, logger, config: config.webhooks })

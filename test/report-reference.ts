@@ -112,4 +112,3 @@ export async function recountReport(db: PrismaClient, args: { from: Date; to: Da
     backlogRatio: backlogRatio(openCases, resolvedRecently),
   };
 }
-

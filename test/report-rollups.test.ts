@@ -37,7 +37,12 @@ beforeAll(async () => {
   app.clock.advance((Math.ceil(now / DAY) * DAY - now) / 1000 - 5 * HOUR);
   start = app.clock.now().getTime();
   teams = [await seedTeam(app, "Rollup-A"), await seedTeam(app, "Rollup-B")];
-  agent = await seedUser(app, "AGENT", teams.map((t) => t.id), { name: "Rollup Agent" });
+  agent = await seedUser(
+    app,
+    "AGENT",
+    teams.map((t) => t.id),
+    { name: "Rollup Agent" },
+  );
   manager = await seedUser(app, "MANAGER");
   admin = await seedUser(app, "ADMIN");
   // The seeded sessions last a day of real time; this test moves the clock further.
@@ -60,7 +65,10 @@ function periods(): { from: Date; to: Date }[] {
 async function reportVia(period: { from: Date; to: Date }, teamId: string | null) {
   const result = await app.gql(
     REPORT,
-    { period: { from: period.from.toISOString(), to: period.to.toISOString() }, teamId: teamId ? teams.find((t) => t.id === teamId)!.gid : null },
+    {
+      period: { from: period.from.toISOString(), to: period.to.toISOString() },
+      teamId: teamId ? teams.find((t) => t.id === teamId)!.gid : null,
+    },
     { token: manager.token },
   );
   if (!result.data?.report) throw new Error(JSON.stringify(result.errors));
@@ -74,7 +82,10 @@ async function expectExact(label: string) {
     for (const period of periods()) {
       for (const teamId of [null, ...teams.map((t) => t.id)]) {
         const expected = await recountReport(app.db.prisma, { ...period, teamId });
-        expect(await reportVia(period, teamId), `${label}, ${folded ? "folded" : "unfolded"}, ${period.from.toISOString()} – ${period.to.toISOString()}, ${teamId ?? "all teams"}`).toEqual(expected);
+        expect(
+          await reportVia(period, teamId),
+          `${label}, ${folded ? "folded" : "unfolded"}, ${period.from.toISOString()} – ${period.to.toISOString()}, ${teamId ?? "all teams"}`,
+        ).toEqual(expected);
       }
     }
   }
@@ -91,9 +102,17 @@ async function create(overrides: Record<string, unknown> = {}) {
 const update = (input: Record<string, unknown>) =>
   app.gql(`mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { __typename } }`, { input }, { token: agent.token });
 const tags = (mutation: "addTags" | "removeTags", ticketId: string, names: string[]) =>
-  app.gql(`mutation($input: TicketTagsInput!) { ${mutation}(input: $input) { __typename } }`, { input: { ticketId, tags: names } }, { token: agent.token });
+  app.gql(
+    `mutation($input: TicketTagsInput!) { ${mutation}(input: $input) { __typename } }`,
+    { input: { ticketId, tags: names } },
+    { token: agent.token },
+  );
 const assign = (id: string) =>
-  app.gql(`mutation($input: AssignTicketInput!) { assignTicket(input: $input) { __typename } }`, { input: { id, assigneeId: agent.gid } }, { token: agent.token });
+  app.gql(
+    `mutation($input: AssignTicketInput!) { assignTicket(input: $input) { __typename } }`,
+    { input: { id, assigneeId: agent.gid } },
+    { token: agent.token },
+  );
 
 async function close(id: string) {
   const result = await app.gql(
@@ -107,7 +126,23 @@ const answer = (token: string, rating: string) =>
   app.gql(`mutation($i: SubmitSurveyInput!) { submitSurvey(input: $i) { __typename } }`, { i: { token, rating } });
 
 async function importCases(rows: unknown[][]) {
-  const header = ["number", "title", "status", "priority", "channel", "type", "team", "assignee", "accountId", "externalRef", "requesterContact", "tags", "createdAt", "doneAt", "resolution"];
+  const header = [
+    "number",
+    "title",
+    "status",
+    "priority",
+    "channel",
+    "type",
+    "team",
+    "assignee",
+    "accountId",
+    "externalRef",
+    "requesterContact",
+    "tags",
+    "createdAt",
+    "doneAt",
+    "resolution",
+  ];
   const response = await app.yoga.fetch("http://caseflow.test/import/tickets.csv", {
     method: "POST",
     headers: { "content-type": "text/csv; charset=utf-8", authorization: `Bearer ${admin.token}` },
@@ -161,8 +196,40 @@ describe("report from rollups", { timeout: 300_000 }, () => {
 
     const day = new Date(app.clock.now().getTime() - 2 * HOUR * 1000).toISOString();
     await importCases([
-      ["", "ACC-900 imported open", "TEAM_CHECKING", "HIGH", "EMAIL", "COMPLAINT", "Rollup-A", "", "ACC-900", "EXT-900", "", "refund vip", day, "", ""],
-      ["", "ACC-901 imported done", "DONE", "LOW", "WEB", "INQUIRY", "Rollup-B", "", "ACC-901", "EXT-901", "", "", day, new Date(app.clock.now().getTime() - 1000).toISOString(), "sent"],
+      [
+        "",
+        "ACC-900 imported open",
+        "TEAM_CHECKING",
+        "HIGH",
+        "EMAIL",
+        "COMPLAINT",
+        "Rollup-A",
+        "",
+        "ACC-900",
+        "EXT-900",
+        "",
+        "refund vip",
+        day,
+        "",
+        "",
+      ],
+      [
+        "",
+        "ACC-901 imported done",
+        "DONE",
+        "LOW",
+        "WEB",
+        "INQUIRY",
+        "Rollup-B",
+        "",
+        "ACC-901",
+        "EXT-901",
+        "",
+        "",
+        day,
+        new Date(app.clock.now().getTime() - 1000).toISOString(),
+        "sent",
+      ],
     ]);
     await expectExact("imported");
   });
@@ -181,7 +248,13 @@ describe("report from rollups", { timeout: 300_000 }, () => {
       const target = pick(cases);
       switch (random(9)) {
         case 0:
-          await create({ teamId: pick(teams).gid, priority: pick(["HIGH", "MEDIUM", "LOW"]), channel: pick(["EMAIL", "APP", "WEB"]), tags: [pick(["a", "b", "c"])], practice: random(8) === 0 });
+          await create({
+            teamId: pick(teams).gid,
+            priority: pick(["HIGH", "MEDIUM", "LOW"]),
+            channel: pick(["EMAIL", "APP", "WEB"]),
+            tags: [pick(["a", "b", "c"])],
+            practice: random(8) === 0,
+          });
           break;
         case 1:
         case 2: {
@@ -269,4 +342,3 @@ async function waitUntilBlocked(blocker: pg.Client) {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
-

@@ -100,7 +100,8 @@ async function addCases(wanted: number) {
         FROM (${cases}) c WHERE c.status = 'DONE' AND g % 3 = 0`),
         prisma.$executeRawUnsafe(`
         INSERT INTO "TicketTag" ("ticketId", "tagId") SELECT c.id, (${arr(tags)})[1 + (g * 7) % 10] FROM (${cases}) c`),
-      ]) await step;
+      ])
+        await step;
       process.stderr.write(`\r${to.toLocaleString("en")} / ${wanted.toLocaleString("en")}`);
     }
   } finally {

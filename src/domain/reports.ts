@@ -72,5 +72,3 @@ export type ReportMetric = (typeof REPORT_METRICS)[keyof typeof REPORT_METRICS];
 
 /** Facts about now are stored at this instant and in this rollup day, so one range query shape serves both. */
 export const NOW_FACT_AT = "-infinity";
-
-

@@ -2,10 +2,11 @@
 // report figure counts. The fold stores them per case and sums them per day
 // (src/reports/fold.ts); a report reads those sums and recounts from here the cases
 // changed since the last fold (src/resolvers/reports.ts), so both count the same way.
-import { NOW_FACT_AT, REPORT_METRICS as M, type ReportMetric, splitPeriod } from "../domain/reports.js";
+
+import { productionSql } from "../db/production.js";
+import { REPORT_METRICS as M, NOW_FACT_AT, type ReportMetric, splitPeriod } from "../domain/reports.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
 import { Prisma } from "../generated/prisma/client.js";
-import { productionSql } from "../db/production.js";
 
 /** Columns of every fact row, in the order of ReportFact's insert. */
 export const FACT_COLUMNS = Prisma.raw(`"ticketId", metric, key, at, at2, value, "teamId", practice`);

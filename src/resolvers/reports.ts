@@ -5,9 +5,9 @@ import type { Context } from "../context.js";
 import { hasRole } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
 import { REPORT_METRICS as M, type ReportMetric } from "../domain/reports.js";
-import { factRows, type Span, singleFacts } from "../reports/facts.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { factRows, type Span, singleFacts } from "../reports/facts.js";
 import { decodeId } from "./ids.js";
 
 export interface ReportArgs {
@@ -74,7 +74,9 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
               UNION ALL
               SELECT ${M.missed}, key, -1 FROM (${singleFacts(M.missedTwice, period, teamId)}) p WHERE p.at2 >= ${from} AND p.at2 < ${to}) f
         GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1`,
-      db.$queryRaw<{ rating: string; n: bigint }[]>`SELECT key AS rating, sum(n) AS n FROM ${sums([M.csat], period)} f GROUP BY 1 HAVING sum(n) > 0`,
+      db.$queryRaw<
+        { rating: string; n: bigint }[]
+      >`SELECT key AS rating, sum(n) AS n FROM ${sums([M.csat], period)} f GROUP BY 1 HAVING sum(n) > 0`,
       counts([M.closed, M.reopened], period),
       db.$queryRaw<{ id: string; name: string; n: bigint }[]>`
         SELECT u.id::text AS id, u.name, sum(f.n) AS n FROM ${sums([M.openByAgent], "now")} f JOIN "User" u ON u.id::text = f.key
