@@ -153,7 +153,10 @@ const monitors = [
 const deadlocks = async () =>
   Number((await admin.query(`SELECT deadlocks FROM pg_stat_database WHERE datname = $1`, [name])).rows[0].deadlocks);
 const deadlocksBefore = await deadlocks();
-const statuses = ["NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "NOT_STARTED"];
+// Each case's next move, team, priority and tag change are tracked here, so most writes
+// are valid ones (writers racing on a case still collide, which is the point).
+const CYCLE = ["NOT_STARTED", "TEAM_CHECKING", "INFORM_CUSTOMER", "DONE", "NOT_STARTED"] as const;
+const state = hot.map(() => ({ step: 0, team: 0, priority: 0, tagged: false }));
 const until = Date.now() + Number(opts.seconds) * 1000;
 let ops = 0;
 let seed = 7;
@@ -164,20 +167,28 @@ const random = (n: number) => {
 await Promise.all(
   Array.from({ length: 10 }, async () => {
     while (Date.now() < until) {
-      const id = hot[random(hot.length)]!;
+      const index = random(hot.length);
+      const id = hot[index]!;
+      const s = state[index]!;
       switch (random(5)) {
         case 0:
-        case 1:
-          await gql(MOVE, { input: { id, to: statuses[random(statuses.length)], resolution: "done", breachReason: "stress", note: "n" } });
+        case 1: {
+          const to = CYCLE[s.step % CYCLE.length]!;
+          s.step = (s.step % (CYCLE.length - 1)) + 1;
+          await gql(MOVE, { input: { id, to, resolution: to === "DONE" ? "done" : undefined, breachReason: "stress", note: "n" } });
           break;
+        }
         case 2:
-          await gql(UPDATE, { input: { id, teamId: teamGid(random(2)) } });
+          s.team = 1 - s.team;
+          await gql(UPDATE, { input: { id, teamId: teamGid(s.team) } });
           break;
         case 3:
-          await gql(UPDATE, { input: { id, priority: ["HIGH", "MEDIUM", "LOW"][random(3)] } });
+          s.priority = (s.priority + 1) % 3;
+          await gql(UPDATE, { input: { id, priority: ["HIGH", "MEDIUM", "LOW"][s.priority] } });
           break;
         case 4:
-          await gql(TAG(random(2) ? "addTags" : "removeTags"), { input: { ticketId: id, tags: [`t${random(3)}`] } });
+          s.tagged = !s.tagged;
+          await gql(TAG(s.tagged ? "addTags" : "removeTags"), { input: { ticketId: id, tags: ["hot"] } });
           break;
       }
       ops++;

@@ -72,3 +72,37 @@ export type ReportMetric = (typeof REPORT_METRICS)[keyof typeof REPORT_METRICS];
 
 /** Facts about now are stored at this instant and in this rollup day, so one range query shape serves both. */
 export const NOW_FACT_AT = "-infinity";
+
+/**
+ * Lower bounds of the duration classes, in business seconds, about 10 % apart: a met
+ * target's class is stored with it, and the daily rollups count each class, so a
+ * percentile finds the class holding its rank from the rollups and reads only that
+ * class's values. The class of v is the last bound ≤ v (PostgreSQL's width_bucket; 0
+ * below the first).
+ */
+export const DURATION_CLASS_BOUNDS: readonly number[] = (() => {
+  const bounds = [1];
+  while (bounds.at(-1)! < 100_000_000) bounds.push(Math.max(bounds.at(-1)! + 1, Math.round(bounds.at(-1)! * 1.1)));
+  return bounds;
+})();
+
+/** Digits of a class number in a fact's key: fixed, so keys sort as the classes do. */
+export const DURATION_CLASS_DIGITS = 4;
+
+/** The fraction of the duration percentile reports show (p90). */
+export const DURATION_PERCENTILE = 0.9;
+
+/**
+ * The two ranks (0-based, in ascending order of value) that PostgreSQL's
+ * percentile_cont(fraction) interpolates between over `count` values.
+ */
+export function percentileRanks(fraction: number, count: number): { low: number; high: number } {
+  const position = fraction * (count - 1);
+  return { low: Math.floor(position), high: Math.ceil(position) };
+}
+
+/** percentile_cont(fraction) from the values at its two ranks, with PostgreSQL's arithmetic (float8_lerp). */
+export function percentileCont(fraction: number, count: number, low: number, high: number): number {
+  const position = fraction * (count - 1);
+  return low + (high - low) * (position - Math.floor(position));
+}

@@ -2,9 +2,15 @@
 // report figure counts. The fold stores them per case and sums them per day
 // (src/reports/fold.ts); a report reads those sums and recounts from here the cases
 // changed since the last fold (src/resolvers/reports.ts), so both count the same way.
-
 import { productionSql } from "../db/production.js";
-import { REPORT_METRICS as M, NOW_FACT_AT, type ReportMetric, splitPeriod } from "../domain/reports.js";
+import {
+  DURATION_CLASS_BOUNDS,
+  DURATION_CLASS_DIGITS,
+  REPORT_METRICS as M,
+  NOW_FACT_AT,
+  type ReportMetric,
+  splitPeriod,
+} from "../domain/reports.js";
 import { OPEN_STATUSES } from "../domain/workflow.js";
 import { Prisma } from "../generated/prisma/client.js";
 
@@ -17,6 +23,7 @@ const NO_AT = Prisma.raw(`NULL::timestamp(3)`);
 const NO_VALUE = Prisma.raw(`NULL::int`);
 const NOW = Prisma.raw(`'${NOW_FACT_AT}'::timestamp(3)`);
 const caseCols = Prisma.raw(`t."teamId", t.practice`);
+const CLASS_BOUNDS = Prisma.raw(`'{${DURATION_CLASS_BOUNDS.join(",")}}'`);
 
 /**
  * SELECTs of one metric's facts for the cases whose id satisfies `cases` (a condition
@@ -40,8 +47,9 @@ const SOURCES: Record<ReportMetric, (cases: Prisma.Sql) => Prisma.Sql[]> = {
     Prisma.sql`SELECT t.id, ${M.tag}, tt."tagId"::text, t."createdAt", ${NO_AT}, ${NO_VALUE}, ${caseCols}
       FROM "TicketTag" tt JOIN "Ticket" t ON t.id = tt."ticketId" WHERE tt."ticketId" ${c}`,
   ],
+  // Keyed by kind and duration class (src/domain/reports.ts), e.g. FIRST_RESPONSE:0042.
   [M.met]: (c) => [
-    Prisma.sql`SELECT t.id, ${M.met}, s.kind::text, s."metAt", ${NO_AT}, s."elapsedSeconds", ${caseCols}
+    Prisma.sql`SELECT t.id, ${M.met}, s.kind::text || ':' || lpad(width_bucket(s."elapsedSeconds", ${CLASS_BOUNDS}::int[])::text, ${DURATION_CLASS_DIGITS}, '0'), s."metAt", ${NO_AT}, s."elapsedSeconds", ${caseCols}
       FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
       WHERE s."ticketId" ${c} AND ${counted} AND s."metAt" IS NOT NULL AND s."elapsedSeconds" IS NOT NULL`,
   ],
@@ -94,8 +102,16 @@ export function factSource(metrics: readonly ReportMetric[], cases: Prisma.Sql):
   return Prisma.sql`SELECT * FROM (${Prisma.join(selects, " UNION ALL ")}) AS source (${FACT_COLUMNS})`;
 }
 
-/** Cases marked since the last fold: their stored facts may be stale. */
-export const MARKED = Prisma.sql`IN (SELECT "ticketId" FROM "ReportDirty")`;
+/** Cases marked since the last fold, once each: their stored facts may be stale. */
+const MARKED_CASES = Prisma.sql`(SELECT DISTINCT "ticketId" FROM "ReportDirty")`;
+
+/**
+ * For each marked case, `rows` (which may name d."ticketId"): a lateral subquery fenced
+ * with OFFSET 0, so the few marked cases drive index look-ups whatever the statistics
+ * say (after a backfill they still count a million marks, and the planner then scanned
+ * a third of ReportFact to find none).
+ */
+const perMarkedCase = (rows: Prisma.Sql) => Prisma.sql`SELECT m.* FROM ${MARKED_CASES} d CROSS JOIN LATERAL (${rows} OFFSET 0) m`;
 
 /** A report's span: a period of dated facts, or now (open cases). */
 export type Span = { from: Date; to: Date } | "now";
@@ -142,10 +158,14 @@ export function factRows(metrics: readonly ReportMetric[], span: Span, teamId: s
     parts.push(Prisma.sql`SELECT f.metric, f.key, coalesce(f."teamId"::text, ''), 1::bigint, coalesce(f.value, 0)::bigint
       FROM "ReportFact" f WHERE f.metric IN (${list}) AND (${edges}) AND ${scope("f", teamId, "teamId")}`);
   }
-  parts.push(Prisma.sql`SELECT f.metric, f.key, coalesce(f."teamId"::text, ''), -1::bigint, -coalesce(f.value, 0)::bigint
-    FROM "ReportFact" f WHERE f."ticketId" ${MARKED} AND f.metric IN (${list}) AND ${spanAt("f", span)} AND ${scope("f", teamId, "teamId")}`);
-  parts.push(Prisma.sql`SELECT f.metric, f.key, coalesce(f."teamId"::text, ''), 1::bigint, coalesce(f.value, 0)::bigint
-    FROM (${factSource(metrics, MARKED)}) f WHERE ${spanAt("f", span)} AND ${scope("f", teamId, "teamId")}`);
+  parts.push(
+    perMarkedCase(Prisma.sql`SELECT f.metric, f.key, coalesce(f."teamId"::text, '') AS team, -1::bigint AS n, -coalesce(f.value, 0)::bigint AS total
+      FROM "ReportFact" f WHERE f."ticketId" = d."ticketId" AND f.metric IN (${list}) AND ${spanAt("f", span)} AND ${scope("f", teamId, "teamId")}`),
+  );
+  parts.push(
+    perMarkedCase(Prisma.sql`SELECT f.metric, f.key, coalesce(f."teamId"::text, '') AS team, 1::bigint AS n, coalesce(f.value, 0)::bigint AS total
+      FROM (${factSource(metrics, Prisma.sql`= d."ticketId"`)}) f WHERE ${spanAt("f", span)} AND ${scope("f", teamId, "teamId")}`),
+  );
   return Prisma.sql`SELECT * FROM (${Prisma.join(parts, " UNION ALL ")}) AS facts (metric, key, team, n, total)`;
 }
 
@@ -154,10 +174,18 @@ export function factRows(metrics: readonly ReportMetric[], span: Span, teamId: s
  * percentile, a pair of instants): the stored facts of unmarked cases and the recounted
  * facts of marked ones. Rows (key, at2, value).
  */
-export function singleFacts(metric: ReportMetric, span: { from: Date; to: Date }, teamId: string | null): Prisma.Sql {
-  const at = spanAt("f", span);
+export function singleFacts(
+  metric: ReportMetric,
+  span: { from: Date; to: Date },
+  teamId: string | null,
+  /** A further condition on f.key. */
+  keys: Prisma.Sql = Prisma.sql`TRUE`,
+): Prisma.Sql {
+  const at = Prisma.sql`${spanAt("f", span)} AND ${keys}`;
   return Prisma.sql`SELECT f.key, f.at2, f.value FROM "ReportFact" f
-      WHERE f.metric = ${metric} AND ${at} AND ${scope("f", teamId, "teamId")} AND NOT (f."ticketId" ${MARKED})
+      WHERE f.metric = ${metric} AND ${at} AND ${scope("f", teamId, "teamId")}
+        AND NOT EXISTS (SELECT FROM "ReportDirty" x WHERE x."ticketId" = f."ticketId")
     UNION ALL
-    SELECT f.key, f.at2, f.value FROM (${factSource([metric], MARKED)}) f WHERE ${at} AND ${scope("f", teamId, "teamId")}`;
+    ${perMarkedCase(Prisma.sql`SELECT f.key, f.at2, f.value FROM (${factSource([metric], Prisma.sql`= d."ticketId"`)}) f
+      WHERE ${at} AND ${scope("f", teamId, "teamId")}`)}`;
 }

@@ -4,7 +4,7 @@
 import type { Context } from "../context.js";
 import { hasRole } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
-import { REPORT_METRICS as M, type ReportMetric } from "../domain/reports.js";
+import { DURATION_PERCENTILE, REPORT_METRICS as M, percentileCont, type ReportMetric } from "../domain/reports.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { factRows, type Span, singleFacts } from "../reports/facts.js";
@@ -60,11 +60,33 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
         GROUP BY 1 HAVING sum(f.n) > 0 ORDER BY 2 DESC, 1 LIMIT 5`,
       byKey(M.subcategory, 5),
       db.$queryRaw<{ kind: string; avg: number | null; n: bigint }[]>`
-        SELECT key AS kind, (sum(total)::numeric / nullif(sum(n), 0))::float8 AS avg, sum(n) AS n FROM ${sums([M.met], period)} f
-        GROUP BY 1 HAVING sum(n) > 0`,
-      db.$queryRaw<{ kind: string; p90: number | null }[]>`
-        SELECT key AS kind, percentile_cont(0.9) WITHIN GROUP (ORDER BY value)::float8 AS p90 FROM (${singleFacts(M.met, period, teamId)}) f
-        GROUP BY 1`,
+        SELECT split_part(key, ':', 1) AS kind, (sum(total)::numeric / nullif(sum(n), 0))::float8 AS avg, sum(n) AS n
+        FROM ${sums([M.met], period)} f GROUP BY 1 HAVING sum(n) > 0`,
+      // The percentile is not a sum: the rollups count the met targets per duration class,
+      // which finds the classes holding the two ranks percentile_cont interpolates
+      // between; only those classes' values are read and sorted (src/domain/reports.ts).
+      db.$queryRaw<{ kind: string; total: bigint; low: bigint; values: number[] }[]>`
+        WITH classes AS (
+          SELECT split_part(key, ':', 1) AS kind, key AS class, sum(n) AS n FROM ${sums([M.met], period)} f
+          GROUP BY 1, 2 HAVING sum(n) > 0
+        ), ranked AS (
+          SELECT kind, class, n, sum(n) OVER (PARTITION BY kind ORDER BY class) - n AS before, sum(n) OVER (PARTITION BY kind) AS total
+          FROM classes
+        ), wanted AS (
+          SELECT DISTINCT kind, total, floor(${DURATION_PERCENTILE}::float8 * (total - 1)::float8)::bigint AS low,
+                 ceil(${DURATION_PERCENTILE}::float8 * (total - 1)::float8)::bigint AS high
+          FROM ranked
+        ), spans AS (
+          SELECT w.kind, w.total, w.low, w.high, min(r.class) AS first, max(r.class) AS last, min(r.before) AS skip
+          FROM wanted w JOIN ranked r ON r.kind = w.kind AND r.before <= w.high AND r.before + r.n > w.low
+          GROUP BY 1, 2, 3, 4
+        )
+        SELECT s.kind, s.total, s.low, v.values FROM spans s CROSS JOIN LATERAL (
+          SELECT array_agg(value ORDER BY value) AS values FROM (
+            SELECT f.value FROM (${singleFacts(M.met, period, teamId, Prisma.sql`f.key >= s.first AND f.key <= s.last`)}) f
+            ORDER BY f.value OFFSET s.low - s.skip LIMIT s.high - s.low + 1
+          ) x
+        ) v`,
       // A breached target met later counts once when both instants fall in the period:
       // its two missed facts give back one (src/domain/reports.ts).
       db.$queryRaw<{ priority: string; kept: bigint; missed: bigint }[]>`
@@ -90,8 +112,11 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
 
   const duration = (kind: string) => {
     const row = durations.find((d) => d.kind === kind);
-    const p90 = percentiles.find((d) => d.kind === kind);
-    return { count: count(row?.n), averageSeconds: seconds(row?.avg), p90Seconds: seconds(p90?.p90) };
+    const ranks = percentiles.find((d) => d.kind === kind);
+    const [low, high] = ranks?.values ?? [];
+    const p90 =
+      ranks && low !== undefined ? percentileCont(DURATION_PERCENTILE, count(ranks.total), Number(low), Number(high ?? low)) : null;
+    return { count: count(row?.n), averageSeconds: seconds(row?.avg), p90Seconds: seconds(p90) };
   };
   const sumOf = (rows: { metric: string; n: bigint }[], metric: ReportMetric) => count(rows.find((r) => r.metric === metric)?.n);
   const ratings = Object.fromEntries(csat.map((r) => [r.rating, count(r.n)]));

@@ -57,6 +57,9 @@ CREATE INDEX IF NOT EXISTS "ReportFact_ticketId_idx" ON "ReportFact"("ticketId")
 -- CreateIndex
 CREATE INDEX IF NOT EXISTS "ReportFact_metric_at_teamId_practice_key_value_at2_ticketId_idx" ON "ReportFact"("metric", "at", "teamId", "practice", "key", "value", "at2", "ticketId");
 
+-- CreateIndex
+CREATE INDEX IF NOT EXISTS "ReportFact_metric_key_at_value_teamId_practice_ticketId_idx" ON "ReportFact"("metric", "key", "at", "value", "teamId", "practice", "ticketId");
+
 -- Marks for a statement's inserted or deleted rows, one INSERT per statement (a bulk
 -- import of 20,000 cases pays one INSERT ... SELECT, not 20,000 function calls). The
 -- transition table is called "changed" by every trigger that uses these functions.
