@@ -6,10 +6,14 @@
 // 40 agents, every status, SLA targets met or breached, STATUS_CHANGED audit events (to
 // DONE for 60 %, reopened for 5 %), surveys and tags; one case in 50 is a practice case.
 import { randomBytes } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import pino from "pino";
 import { loadConfig } from "../../src/config.js";
+import type { Context } from "../../src/context.js";
 import { foldAll } from "../../src/reports/fold.js";
+import { buildReport } from "../../src/resolvers/reports.js";
 import { createApp } from "../../src/server.js";
+import { recountReport } from "../../test/report-reference.js";
 import { benchManager } from "./manager.js";
 
 const config = loadConfig({
@@ -138,6 +142,41 @@ async function time(days: number, teamId?: string) {
   }
   runs.sort((a, b) => a - b);
   return `| ${days} days | ${teamId ? "one team" : "all teams"} | ${total.toLocaleString("en")} | ${runs[2]!.toFixed(0)} ms | ${runs[0]!.toFixed(0)} / ${runs.at(-1)!.toFixed(0)} ms |`;
+}
+
+// `--verify`: each timed report also against the plain statements' recount
+// (test/report-reference.ts), figure for figure, outside the timings.
+if (process.argv.includes("--verify")) {
+  const ctx = { prisma, viewer: { kind: "token", teamIds: [] } } as unknown as Context;
+  for (const [days, teamId] of [
+    [30, null],
+    [90, null],
+    [90, team.id],
+  ] as const) {
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const {
+      from: _f,
+      to: _t,
+      teamId: _team,
+      agentLoad,
+      teamLoad,
+      ...figures
+    } = await buildReport(ctx, {
+      from,
+      to,
+      teamId: teamId ? teamGid : null,
+    });
+    const report = {
+      ...figures,
+      agentLoad: agentLoad.map(({ name, openCases }) => ({ name, openCases })),
+      teamLoad: teamLoad.map(({ name, openCases }) => ({ name, openCases })),
+    };
+    const same = isDeepStrictEqual(report, await recountReport(prisma, { from, to, teamId }));
+    console.log(
+      `${days} days, ${teamId ? "one team" : "all teams"}: ${same ? "same figures as the recount" : "DIFFERENT from the recount"}`,
+    );
+  }
 }
 
 console.log(`report on ${app.db.kind} with ${cases.toLocaleString("en")} cases\n`);
