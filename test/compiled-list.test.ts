@@ -23,7 +23,7 @@ const COMPILED = /^SELECT json_build_object\(/;
 
 beforeAll(async () => {
   // No background work (SLA monitor, webhook dispatcher): its statements would land among those counted.
-  app = await createTestApp({ slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false } });
+  app = await createTestApp({ slaMonitor: false, reportFoldIntervalMs: 0, webhooks: { ...testConfig().webhooks, dispatcher: false } });
   // SLA state counts seconds to the clock's now: both paths must read the same now.
   app.clock.freeze();
   teamA = await seedTeam(app, "CS-Payment");

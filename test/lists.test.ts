@@ -10,7 +10,7 @@ let other: Awaited<ReturnType<typeof seedTeam>>;
 
 beforeAll(async () => {
   // No SLA monitor: its background scans would land among the statements counted below.
-  app = await createTestApp({ slaMonitor: false });
+  app = await createTestApp({ slaMonitor: false, reportFoldIntervalMs: 0 });
   team = await seedTeam(app, "CS-Payment");
   other = await seedTeam(app, "Customer-Service-Department");
   manager = await seedUser(app, "MANAGER");

@@ -12,7 +12,7 @@ let teamGid: string;
 
 beforeAll(async () => {
   // No background scans, so every statement counted is the move's own.
-  app = await createTestApp({ slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false } });
+  app = await createTestApp({ slaMonitor: false, reportFoldIntervalMs: 0, webhooks: { ...testConfig().webhooks, dispatcher: false } });
   const team = await seedTeam(app);
   teamGid = team.gid;
   agent = await seedUser(app, "AGENT", [team.id]);
