@@ -60,6 +60,8 @@ const PERIODS = [
   { from: new Date("2026-10-25T00:00:00Z"), to: new Date("2026-11-20T00:00:00Z") },
   { from: new Date("2026-11-02T13:17:00Z"), to: new Date("2026-11-08T05:45:00Z") },
   { from: new Date("2026-11-04T08:00:00Z"), to: new Date("2026-11-04T20:00:00Z") },
+  // Shorter than many breached-then-met resolutions: pairs span the whole period.
+  { from: new Date("2026-11-06T00:00:00Z"), to: new Date("2026-11-06T01:00:00Z") },
 ];
 
 describe("the report_rollups migration", { timeout: 300_000 }, () => {

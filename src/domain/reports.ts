@@ -56,8 +56,18 @@ export const REPORT_METRICS = {
    * back one through `missedTwice`.
    */
   missed: "missed",
-  /** A breached target that was met too: at its metAt, at2 its breachedAt. */
+  /**
+   * A breached target met later (breachedAt < metAt, as the monitor only breaches unmet
+   * targets): at its metAt, at2 its breachedAt. Both fall in [from, to) exactly when
+   * metAt < to and not breachedAt < from, unless the pair spans the whole period, so
+   * the pairs inside a period are sums: #(metAt < to) − #(breachedAt < from) +
+   * #(breachedAt < from, metAt ≥ to), the last read one by one (none for a period ending now).
+   */
   missedTwice: "missed_both",
+  /** The same pair dated by its breachedAt (at2: metAt). */
+  missedTwiceByBreach: "missed_both_breach",
+  /** A pair the other way round (met before its breach, never by the monitor): read one by one. */
+  missedTwiceOther: "missed_both_other",
   /** A survey answered, keyed by its rating ('' without one). */
   csat: "csat",
   closed: "closed",
@@ -106,3 +116,7 @@ export function percentileCont(fraction: number, count: number, low: number, hig
   const position = fraction * (count - 1);
   return low + (high - low) * (position - Math.floor(position));
 }
+
+/** Before any fact and after every fact: the open ends of the pair sums above. */
+export const FACTS_SINCE = new Date("1900-01-01T00:00:00Z");
+export const FACTS_UNTIL = new Date("9999-01-01T00:00:00Z");

@@ -69,7 +69,17 @@ const SOURCES: Record<ReportMetric, (cases: Prisma.Sql) => Prisma.Sql[]> = {
   [M.missedTwice]: (c) => [
     Prisma.sql`SELECT t.id, ${M.missedTwice}, t.priority::text, s."metAt", s."breachedAt", ${NO_VALUE}, ${caseCols}
       FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
-      WHERE s."ticketId" ${c} AND ${counted} AND s."breachedAt" IS NOT NULL AND s."metAt" IS NOT NULL`,
+      WHERE s."ticketId" ${c} AND ${counted} AND s."breachedAt" < s."metAt"`,
+  ],
+  [M.missedTwiceByBreach]: (c) => [
+    Prisma.sql`SELECT t.id, ${M.missedTwiceByBreach}, t.priority::text, s."breachedAt", s."metAt", ${NO_VALUE}, ${caseCols}
+      FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
+      WHERE s."ticketId" ${c} AND ${counted} AND s."breachedAt" < s."metAt"`,
+  ],
+  [M.missedTwiceOther]: (c) => [
+    Prisma.sql`SELECT t.id, ${M.missedTwiceOther}, t.priority::text, s."metAt", s."breachedAt", ${NO_VALUE}, ${caseCols}
+      FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId"
+      WHERE s."ticketId" ${c} AND ${counted} AND s."breachedAt" >= s."metAt"`,
   ],
   [M.csat]: (c) => [
     Prisma.sql`SELECT t.id, ${M.csat}, coalesce(v.rating::text, ''), v."answeredAt", ${NO_AT}, ${NO_VALUE}, ${caseCols}

@@ -4,7 +4,14 @@
 import type { Context } from "../context.js";
 import { hasRole } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
-import { DURATION_PERCENTILE, REPORT_METRICS as M, percentileCont, type ReportMetric } from "../domain/reports.js";
+import {
+  DURATION_PERCENTILE,
+  FACTS_SINCE,
+  FACTS_UNTIL,
+  REPORT_METRICS as M,
+  percentileCont,
+  type ReportMetric,
+} from "../domain/reports.js";
 import { ForbiddenError, ValidationError } from "../errors.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { factRows, type Span, singleFacts } from "../reports/facts.js";
@@ -88,13 +95,19 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
           ) x
         ) v`,
       // A breached target met later counts once when both instants fall in the period:
-      // its two missed facts give back one (src/domain/reports.ts).
+      // each such pair gives back one, counted from sums (src/domain/reports.ts).
       db.$queryRaw<{ priority: string; kept: bigint; missed: bigint }[]>`
         SELECT key AS priority, coalesce(sum(n) FILTER (WHERE metric = ${M.kept}), 0) AS kept,
                coalesce(sum(n) FILTER (WHERE metric = ${M.missed}), 0) AS missed
         FROM (SELECT metric, key, n FROM ${sums([M.kept, M.missed], period)} s
               UNION ALL
-              SELECT ${M.missed}, key, -1 FROM (${singleFacts(M.missedTwice, period, teamId)}) p WHERE p.at2 >= ${from} AND p.at2 < ${to}) f
+              SELECT ${M.missed}, key, -n FROM ${sums([M.missedTwice], { from: FACTS_SINCE, to })} p
+              UNION ALL
+              SELECT ${M.missed}, key, n FROM ${sums([M.missedTwiceByBreach], { from: FACTS_SINCE, to: from })} p
+              UNION ALL
+              SELECT ${M.missed}, key, -1 FROM (${singleFacts(M.missedTwice, { from: to, to: FACTS_UNTIL }, teamId)}) p WHERE p.at2 < ${from}
+              UNION ALL
+              SELECT ${M.missed}, key, -1 FROM (${singleFacts(M.missedTwiceOther, period, teamId)}) p WHERE p.at2 >= ${from} AND p.at2 < ${to}) f
         GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1`,
       db.$queryRaw<
         { rating: string; n: bigint }[]
