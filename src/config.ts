@@ -49,6 +49,8 @@ export interface Config {
   /** Whether this instance scans for due SLA alerts (every instance may; each alert fires once). */
   slaMonitor: boolean;
   slaMonitorIntervalMs: number;
+  /** How often this instance folds report marks into the rollups (src/reports/fold.ts); 0: never. */
+  reportFoldIntervalMs: number;
   /** Satisfaction surveys: how long after DONE to send, and how long the link works. */
   survey: { delaySeconds: number; ttlSeconds: number };
   /** Seconds SIGTERM waits for in-flight work before closing connections. */
@@ -219,6 +221,7 @@ const env = z.object({
   SURVEY_TTL_HOURS: int("SURVEY_TTL_HOURS", 7 * 24, 1, 24 * 90),
   SLA_MONITOR: bool("SLA_MONITOR", true),
   SLA_MONITOR_INTERVAL_MS: int("SLA_MONITOR_INTERVAL_MS", 250, 50, 60_000),
+  REPORT_FOLD_INTERVAL_MS: int("REPORT_FOLD_INTERVAL_MS", 1000, 0, 3_600_000),
   MAX_QUERY_DEPTH: int("MAX_QUERY_DEPTH", 12, 1, 100),
   MAX_ALIASES: int("MAX_ALIASES", 30, 0, 1000),
   MAX_TOKENS: int("MAX_TOKENS", 5000, 10, 1_000_000),
@@ -331,6 +334,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     survey: { delaySeconds: e.SURVEY_DELAY_SECONDS, ttlSeconds: e.SURVEY_TTL_HOURS * 3600 },
     slaMonitor: e.SLA_MONITOR,
     slaMonitorIntervalMs: e.SLA_MONITOR_INTERVAL_MS,
+    reportFoldIntervalMs: e.REPORT_FOLD_INTERVAL_MS,
     limits: {
       maxDepth: e.MAX_QUERY_DEPTH,
       maxAliases: e.MAX_ALIASES,

@@ -47,6 +47,7 @@ import { SubscriptionGroups } from "./realtime/groups.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { type SlaMonitor, startSlaMonitor } from "./realtime/sla-monitor.js";
+import { startReportFolder } from "./reports/fold.js";
 import { schema } from "./schema/index.js";
 import { useCompiledTicketList } from "./schema/ticket/compiled-list.js";
 
@@ -258,6 +259,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : null;
 
+  // Every instance may fold; one fold runs at a time across them (src/reports/fold.ts).
+  const reportFolder =
+    config.reportFoldIntervalMs > 0 ? startReportFolder({ prisma: db.prisma, intervalMs: config.reportFoldIntervalMs, logger }) : null;
+
   const webhookDispatcher: WebhookDispatcher | null = config.webhooks.dispatcher
     ? startWebhookDispatcher({ prisma: db.prisma, realtime, clock, cipher: services.cipher, logger, config: config.webhooks })
     : null;
@@ -412,6 +417,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         // Clicks acknowledged before the stop are worked on and answered before the database closes.
         await slack.clicks.idle();
         await slaMonitor?.stop();
+        await reportFolder?.stop();
         await webhookDispatcher?.stop();
         await slackDispatcher?.stop();
         services.liveMetrics.dispose();

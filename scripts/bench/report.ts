@@ -6,21 +6,39 @@
 // 40 agents, every status, SLA targets met or breached, STATUS_CHANGED audit events (to
 // DONE for 60 %, reopened for 5 %), surveys and tags; one case in 50 is a practice case.
 import { randomBytes } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import pino from "pino";
 import { loadConfig } from "../../src/config.js";
+import type { Context } from "../../src/context.js";
+import { foldAll } from "../../src/reports/fold.js";
+import { buildReport } from "../../src/resolvers/reports.js";
 import { createApp } from "../../src/server.js";
+import { recountReport } from "../../test/report-reference.js";
 import { benchManager } from "./manager.js";
 
 const config = loadConfig({
   ...process.env,
   LOG_LEVEL: "silent",
   SLA_MONITOR: "false",
+  REPORT_FOLD_INTERVAL_MS: "0",
   CASEFLOW_ENCRYPTION_KEY: process.env.CASEFLOW_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
 });
 const app = await createApp(config, { logger: pino({ level: "silent" }) });
 const prisma = app.db.prisma;
 const casesArg = process.argv.indexOf("--cases");
 if (casesArg > 0) await addCases(Number(process.argv[casesArg + 1]));
+// Fold every case marked since the last fold (after a migration or the load above: all),
+// so the timings below read rollups, as a running server's would.
+{
+  const started = process.cpuUsage();
+  const wall = performance.now();
+  const folded = await foldAll(prisma);
+  const cpu = process.cpuUsage(started);
+  if (folded)
+    console.log(
+      `folded ${folded.toLocaleString("en")} cases in ${((performance.now() - wall) / 1000).toFixed(0)} s (Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s)`,
+    );
+}
 const cases = await prisma.ticket.count();
 const { token } = await benchManager(prisma);
 async function addCases(wanted: number) {
@@ -48,7 +66,9 @@ async function addCases(wanted: number) {
       const to = Math.min(wanted, from + 99_999);
       const cases = `SELECT id, "createdAt", status, substring(number from 14)::int AS g FROM "Ticket"
       WHERE number LIKE 'BNR-%' AND substring(number from 14)::int BETWEEN ${from} AND ${to}`;
-      await prisma.$transaction([
+      // One statement after another, not one transaction: on a busy machine a batch outlasts
+      // the transaction timeout, and a failed load is restarted on a fresh database anyway.
+      for (const step of [
         prisma.$executeRawUnsafe(`
         INSERT INTO "Ticket" (id, number, title, "accountId", channel, type, subcategory, priority, status, "teamId", "assigneeId", practice, "createdAt", "updatedAt")
         SELECT gen_random_uuid(), 'BNR-20260101-' || g, 'Bench case ' || g, 'ACC-' || (g % 5000),
@@ -84,7 +104,8 @@ async function addCases(wanted: number) {
         FROM (${cases}) c WHERE c.status = 'DONE' AND g % 3 = 0`),
         prisma.$executeRawUnsafe(`
         INSERT INTO "TicketTag" ("ticketId", "tagId") SELECT c.id, (${arr(tags)})[1 + (g * 7) % 10] FROM (${cases}) c`),
-      ]);
+      ])
+        await step;
       process.stderr.write(`\r${to.toLocaleString("en")} / ${wanted.toLocaleString("en")}`);
     }
   } finally {
@@ -121,6 +142,41 @@ async function time(days: number, teamId?: string) {
   }
   runs.sort((a, b) => a - b);
   return `| ${days} days | ${teamId ? "one team" : "all teams"} | ${total.toLocaleString("en")} | ${runs[2]!.toFixed(0)} ms | ${runs[0]!.toFixed(0)} / ${runs.at(-1)!.toFixed(0)} ms |`;
+}
+
+// `--verify`: each timed report also against the plain statements' recount
+// (test/report-reference.ts), figure for figure, outside the timings.
+if (process.argv.includes("--verify")) {
+  const ctx = { prisma, viewer: { kind: "token", teamIds: [] } } as unknown as Context;
+  for (const [days, teamId] of [
+    [30, null],
+    [90, null],
+    [90, team.id],
+  ] as const) {
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const {
+      from: _f,
+      to: _t,
+      teamId: _team,
+      agentLoad,
+      teamLoad,
+      ...figures
+    } = await buildReport(ctx, {
+      from,
+      to,
+      teamId: teamId ? teamGid : null,
+    });
+    const report = {
+      ...figures,
+      agentLoad: agentLoad.map(({ name, openCases }) => ({ name, openCases })),
+      teamLoad: teamLoad.map(({ name, openCases }) => ({ name, openCases })),
+    };
+    const same = isDeepStrictEqual(report, await recountReport(prisma, { from, to, teamId }));
+    console.log(
+      `${days} days, ${teamId ? "one team" : "all teams"}: ${same ? "same figures as the recount" : "DIFFERENT from the recount"}`,
+    );
+  }
 }
 
 console.log(`report on ${app.db.kind} with ${cases.toLocaleString("en")} cases\n`);

@@ -64,17 +64,20 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       CASEFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       RATE_LIMIT_PER_MINUTE: "1000000",
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: "1000000",
+      // Report tests fold when they choose (foldReports); a report is exact folded or not,
+      // and a fold a second in every test app would cost the suite CPU for nothing.
+      REPORT_FOLD_INTERVAL_MS: "0",
     }),
     ...overrides,
   };
 }
 
 /**
- * Settings for a test that counts the SQL statements of a request: no SLA scan and no outbox scan
- * runs in the background, so every statement in `app.queries` is the request's own.
+ * Settings for a test that counts the SQL statements of a request: no SLA scan, outbox scan
+ * or report fold runs in the background, so every statement in `app.queries` is the request's own.
  */
 export function withoutBackgroundScans(overrides: Partial<Config> = {}): Partial<Config> {
-  return { slaMonitor: false, webhooks: { ...testConfig().webhooks, dispatcher: false }, ...overrides };
+  return { slaMonitor: false, reportFoldIntervalMs: 0, webhooks: { ...testConfig().webhooks, dispatcher: false }, ...overrides };
 }
 
 /** What the HTTP server hands yoga for a request from `address`. */
