@@ -2,6 +2,7 @@
 // equals the recount by the plain statements (test/report-reference.ts), for periods
 // with whole days and part-days, all teams and one. Time is the app's clock, moved by
 // the test, so cases, targets and events fall on the days chosen here.
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvRow } from "../src/domain/csv.js";
@@ -232,6 +233,26 @@ describe("report from rollups", { timeout: 300_000 }, () => {
       ],
     ]);
     await expectExact("imported");
+  });
+
+  it("reads a team named by an upper-case id as that team (folded rows store ids in lower case)", async () => {
+    await create({ priority: "HIGH" });
+    later(30);
+    await foldAll(app.db.prisma);
+    const team = teams[0]!;
+    const period = { from: new Date(app.clock.now().getTime() - 40 * DAY), to: new Date(app.clock.now().getTime() + 1000) };
+    const ask = async (teamGid: string) => {
+      const result = await app.gql(
+        REPORT,
+        { period: { from: period.from.toISOString(), to: period.to.toISOString() }, teamId: teamGid },
+        { token: manager.token },
+      );
+      if (!result.data?.report) throw new Error(JSON.stringify(result.errors));
+      return result.data.report;
+    };
+    const expected = await recountReport(app.db.prisma, { ...period, teamId: team.id });
+    expect(expected.totalCases).toBeGreaterThan(0);
+    expect(await ask(encodeGlobalID("Team", team.id.toUpperCase()))).toEqual(expected);
   });
 
   it("equals the recount after a seeded random sequence of writes, part folded", async () => {

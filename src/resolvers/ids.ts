@@ -5,7 +5,11 @@ import { ValidationError } from "../errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A global id's type name and row id, or null when it is not a well-formed global id of a row. */
+/**
+ * A global id's type name and row id, or null when it is not a well-formed global id of a row.
+ * The row id comes back in lower case, as the database writes UUIDs: code that compares ids
+ * as text (the viewer's teams, report rollups keyed by team) must see one spelling.
+ */
 export function parseGlobalId(globalId: string): { typename: string; id: string } | null {
   let decoded: { typename: string; id: string };
   try {
@@ -13,7 +17,7 @@ export function parseGlobalId(globalId: string): { typename: string; id: string 
   } catch {
     return null;
   }
-  return UUID.test(decoded.id) ? decoded : null;
+  return UUID.test(decoded.id) ? { typename: decoded.typename, id: decoded.id.toLowerCase() } : null;
 }
 
 export function decodeId(field: string, globalId: string, typename: string): string {
