@@ -47,7 +47,7 @@ import { SubscriptionGroups } from "./realtime/groups.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { type SlaMonitor, startSlaMonitor } from "./realtime/sla-monitor.js";
-import { startReportFolder } from "./reports/fold.js";
+import { EMBEDDED_FOLD_BATCH, FOLD_BATCH, startReportFolder } from "./reports/fold.js";
 import { schema } from "./schema/index.js";
 import { useCompiledTicketList } from "./schema/ticket/compiled-list.js";
 
@@ -261,7 +261,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // Every instance may fold; one fold runs at a time across them (src/reports/fold.ts).
   const reportFolder =
-    config.reportFoldIntervalMs > 0 ? startReportFolder({ prisma: db.prisma, intervalMs: config.reportFoldIntervalMs, logger }) : null;
+    config.reportFoldIntervalMs > 0
+      ? startReportFolder({
+          prisma: db.prisma,
+          intervalMs: config.reportFoldIntervalMs,
+          logger,
+          batch: db.kind === "pglite" ? EMBEDDED_FOLD_BATCH : FOLD_BATCH,
+        })
+      : null;
 
   const webhookDispatcher: WebhookDispatcher | null = config.webhooks.dispatcher
     ? startWebhookDispatcher({ prisma: db.prisma, realtime, clock, cipher: services.cipher, logger, config: config.webhooks })

@@ -12,6 +12,12 @@ const FOLD_LOCK = 7208493177013355202n;
 
 /** Marks folded per transaction, so the backfill of a large database is many short transactions. */
 export const FOLD_BATCH = 20_000;
+/**
+ * On the embedded database one statement runs at a time, so a fold holds up every request
+ * and the SLA monitor while it runs: smaller batches (about a second each) let them through
+ * between batches during a backfill.
+ */
+export const EMBEDDED_FOLD_BATCH = 1_000;
 
 type Db = Pick<PrismaClient, "$transaction" | "$executeRawUnsafe">;
 
@@ -92,7 +98,17 @@ export interface ReportFolder {
 }
 
 /** Folds every `intervalMs` (sooner while a batch came back full, to drain a backfill). */
-export function startReportFolder({ prisma, intervalMs, logger }: { prisma: Db; intervalMs: number; logger: Logger }): ReportFolder {
+export function startReportFolder({
+  prisma,
+  intervalMs,
+  logger,
+  batch = FOLD_BATCH,
+}: {
+  prisma: Db;
+  intervalMs: number;
+  logger: Logger;
+  batch?: number;
+}): ReportFolder {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -101,7 +117,7 @@ export function startReportFolder({ prisma, intervalMs, logger }: { prisma: Db; 
     running = (async () => {
       let full = false;
       try {
-        full = (await foldReports(prisma)).more;
+        full = (await foldReports(prisma, batch)).more;
         if (draining && !full) await analyzeAfterBackfill(prisma);
         draining = full;
       } catch (error) {
