@@ -335,6 +335,8 @@ describe("report from rollups", { timeout: 300_000 }, () => {
       await writer.query(`UPDATE "Ticket" SET channel = 'EMAIL' WHERE id = $1`, [fromGid(victim.id)]);
       const fold = foldReports(app.db.prisma);
       await waitUntilBlocked(blocker);
+      // Meanwhile another fold (another instance's) finds the lock taken and says so.
+      expect(await foldReports(app.db.prisma)).toEqual({ cases: 0, more: false, busy: true });
       await writer.query(`UPDATE "Ticket" SET priority = 'MEDIUM', "teamId" = $2 WHERE id = $1`, [fromGid(victim.id), teams[0]!.id]);
       await blocker.query("COMMIT");
       expect((await fold).cases).toBe(1);

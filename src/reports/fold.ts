@@ -21,10 +21,11 @@ export const EMBEDDED_FOLD_BATCH = 1_000;
 
 type Db = Pick<PrismaClient, "$transaction" | "$executeRawUnsafe">;
 
-/** What one fold did: the cases it folded (0 when another fold was running) and whether marks were left over. */
+/** What one fold did: the cases it folded and whether marks were left over; `busy` when another fold was running. */
 export interface FoldResult {
   cases: number;
   more: boolean;
+  busy: boolean;
 }
 
 /**
@@ -38,7 +39,7 @@ export async function foldReports(db: Db, batch = FOLD_BATCH): Promise<FoldResul
   return db.$transaction(
     async (tx) => {
       const [lock] = await tx.$queryRaw<{ held: boolean }[]>`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}) AS held`;
-      if (!lock?.held) return { cases: 0, more: false };
+      if (!lock?.held) return { cases: 0, more: false, busy: true };
       const rows = await tx.$queryRaw<{ cases: bigint; marks: bigint }[]>`
         WITH oldest AS MATERIALIZED (
           SELECT "ticketId" FROM "ReportDirty" ORDER BY id LIMIT ${batch}
@@ -63,7 +64,7 @@ export async function foldReports(db: Db, batch = FOLD_BATCH): Promise<FoldResul
           DO UPDATE SET n = "ReportRollup".n + EXCLUDED.n, total = "ReportRollup".total + EXCLUDED.total
         )
         SELECT (SELECT count(*) FROM batch) AS cases, (SELECT count(*) FROM oldest) AS marks`;
-      return { cases: Number(rows[0]?.cases ?? 0), more: Number(rows[0]?.marks ?? 0) >= batch };
+      return { cases: Number(rows[0]?.cases ?? 0), more: Number(rows[0]?.marks ?? 0) >= batch, busy: false };
     },
     { timeout: 600_000, maxWait: 60_000 },
   );
@@ -117,9 +118,13 @@ export function startReportFolder({
     running = (async () => {
       let full = false;
       try {
-        full = (await foldReports(prisma, batch)).more;
-        if (draining && !full) await analyzeAfterBackfill(prisma);
-        draining = full;
+        const fold = await foldReports(prisma, batch);
+        // Another instance's fold is draining the marks: that one vacuums when it is done.
+        if (!fold.busy) {
+          full = fold.more;
+          if (draining && !full) await analyzeAfterBackfill(prisma);
+          draining = full;
+        }
       } catch (error) {
         // A fold that fails leaves the marks in place: reports stay exact, only slower.
         logger.warn({ err: error }, "report fold failed; retrying");
