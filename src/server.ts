@@ -47,7 +47,7 @@ import { SubscriptionGroups } from "./realtime/groups.js";
 import { LiveMetrics } from "./realtime/live-metrics.js";
 import { createRealtime, type Realtime } from "./realtime/pubsub.js";
 import { type SlaMonitor, startSlaMonitor } from "./realtime/sla-monitor.js";
-import { EMBEDDED_FOLD_BATCH, FOLD_BATCH, startReportFolder } from "./reports/fold.js";
+import { EMBEDDED_FOLD_BATCH, FOLD_BATCH, type ReportFolder, startReportFolder } from "./reports/fold.js";
 import { schema } from "./schema/index.js";
 import { useCompiledTicketList } from "./schema/ticket/compiled-list.js";
 
@@ -79,6 +79,8 @@ export interface App {
   subscriptionGroups: SubscriptionGroups;
   /** Null when SLA_MONITOR is off on this instance. */
   slaMonitor: SlaMonitor | null;
+  /** Null when REPORT_FOLD_INTERVAL_MS is 0 on this instance. */
+  reportFolder: ReportFolder | null;
   /** The HTTP server (also carrying the WebSocket upgrades); tests wait on its events. */
   httpServer: Server;
   /** Null when WEBHOOK_DISPATCHER is off on this instance. */
@@ -260,13 +262,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : null;
 
   // Every instance may fold; one fold runs at a time across them (src/reports/fold.ts).
-  const reportFolder =
+  const reportFolder: ReportFolder | null =
     config.reportFoldIntervalMs > 0
       ? startReportFolder({
           prisma: db.prisma,
           intervalMs: config.reportFoldIntervalMs,
           logger,
           batch: db.kind === "pglite" ? EMBEDDED_FOLD_BATCH : FOLD_BATCH,
+          onFold: (result) => {
+            metrics.reportFolds.inc({ outcome: result === null ? "failed" : result.busy ? "busy" : "folded" });
+            if (result) metrics.reportFoldedCases.inc(result.cases);
+          },
         })
       : null;
 
@@ -392,6 +398,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     realtime,
     slaMonitor,
+    reportFolder,
     webhookDispatcher,
     slackDispatcher,
     slackClicks: slack.clicks,

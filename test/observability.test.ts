@@ -25,7 +25,11 @@ let teamId: string;
 
 beforeAll(async () => {
   logs = captureLogs();
-  app = await createTestApp({ metricsToken: METRICS_TOKEN, slaMonitorIntervalMs: 3_600_000 }, { logger: logs.logger });
+  // The monitors' own loops wait an hour: the tests tick them.
+  app = await createTestApp(
+    { metricsToken: METRICS_TOKEN, slaMonitorIntervalMs: 3_600_000, reportFoldIntervalMs: 3_600_000 },
+    { logger: logs.logger },
+  );
   ({ url, port } = await app.start(0));
   const team = await seedTeam(app);
   teamId = team.id;
@@ -143,6 +147,19 @@ describe("/metrics", () => {
     expect(delta("caseflow_sla_alert_lag_seconds_bucket", { kind: "BREACH", le: "10" })).toBe(
       delta("caseflow_sla_alert_lag_seconds_count", { kind: "BREACH" }),
     );
+  });
+
+  it("counts report folds and the changed cases they folded", async () => {
+    await createTicketVia(app, agent.token, { teamId: gid("Team", teamId) });
+    const before = (await metrics()).families;
+    const fold = await app.reportFolder!.tick();
+    expect(fold).toMatchObject({ busy: false });
+    expect(fold!.cases).toBeGreaterThanOrEqual(1);
+    const after = (await metrics()).families;
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
+    expect(delta("caseflow_report_folds_total", { outcome: "folded" })).toBe(1);
+    expect(delta("caseflow_report_folded_cases_total")).toBe(fold!.cases);
   });
 
   it("reports the PostgreSQL pool by state, and nothing for PGlite, which has no pool", async () => {

@@ -72,6 +72,17 @@ export class Metrics {
     buckets: LAG_BUCKETS,
     registers: [this.registry],
   });
+  readonly reportFolds = new Counter({
+    name: "caseflow_report_folds_total",
+    help: "Report folds run by this instance, by outcome (folded; busy: another instance's fold held the lock; failed). Reports stay exact without folds but slow down as marks pile up.",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly reportFoldedCases = new Counter({
+    name: "caseflow_report_folded_cases_total",
+    help: "Changed cases whose report facts this instance folded into the rollups.",
+    registers: [this.registry],
+  });
   readonly eventBusLag = new Histogram({
     name: "caseflow_event_bus_lag_seconds",
     help: "From publishing a live event on one instance to receiving it from Redis on another, by topic.",

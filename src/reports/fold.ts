@@ -95,6 +95,8 @@ async function analyzeAfterBackfill(db: Db) {
 }
 
 export interface ReportFolder {
+  /** One fold now, as the loop runs it (the loop's own folds wait for it, and it for them). */
+  tick(): Promise<FoldResult | null>;
   stop(): Promise<void>;
 }
 
@@ -104,36 +106,51 @@ export function startReportFolder({
   intervalMs,
   logger,
   batch = FOLD_BATCH,
+  onFold,
 }: {
   prisma: Db;
   intervalMs: number;
   logger: Logger;
   batch?: number;
+  /** Told of every fold (null: it failed), for the metrics that show marks being folded or not. */
+  onFold?: (result: FoldResult | null) => void;
 }): ReportFolder {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<FoldResult | null> = Promise.resolve(null);
   let draining = false;
-  const tick = () => {
-    running = (async () => {
-      let full = false;
-      try {
-        const fold = await foldReports(prisma, batch);
-        // Another instance's fold is draining the marks: that one vacuums when it is done.
-        if (!fold.busy) {
-          full = fold.more;
-          if (draining && !full) await analyzeAfterBackfill(prisma);
-          draining = full;
-        }
-      } catch (error) {
-        // A fold that fails leaves the marks in place: reports stay exact, only slower.
-        logger.warn({ err: error }, "report fold failed; retrying");
+
+  async function fold(): Promise<FoldResult | null> {
+    try {
+      const result = await foldReports(prisma, batch);
+      // Another instance's fold is draining the marks: that one vacuums when it is done.
+      if (!result.busy) {
+        if (draining && !result.more) await analyzeAfterBackfill(prisma);
+        draining = result.more;
       }
-      if (!stopped) timer = setTimeout(tick, full ? 0 : intervalMs);
-    })();
+      onFold?.(result);
+      return result;
+    } catch (error) {
+      // A fold that fails leaves the marks in place: reports stay exact, only slower.
+      logger.warn({ err: error }, "report fold failed; retrying");
+      onFold?.(null);
+      return null;
+    }
+  }
+
+  /** Runs a fold after the one in progress, if any. */
+  const next = () => {
+    running = running.then(fold);
+    return running;
   };
-  timer = setTimeout(tick, intervalMs);
+
+  const loop = async () => {
+    const result = await next();
+    if (!stopped) timer = setTimeout(loop, result?.more && !result.busy ? 0 : intervalMs);
+  };
+  timer = setTimeout(loop, intervalMs);
   return {
+    tick: next,
     async stop() {
       stopped = true;
       clearTimeout(timer);
