@@ -2,6 +2,11 @@
 // report figure counts. The fold stores them per case and sums them per day
 // (src/reports/fold.ts); a report reads those sums and recounts from here the cases
 // changed since the last fold (src/resolvers/reports.ts), so both count the same way.
+// Two duties come with changing this file: a column read here must be watched by its
+// table's update trigger (migration report_rollups; test/report-marks.test.ts checks it),
+// and a change to what a figure counts (or to DURATION_CLASS_BOUNDS) needs a migration that
+// marks every case again (INSERT INTO "ReportDirty" SELECT id FROM "Ticket"), or the stored
+// facts and the recounts disagree.
 import { productionSql } from "../db/production.js";
 import {
   DURATION_CLASS_BOUNDS,
