@@ -2,6 +2,7 @@
 // cases into JavaScript. Every statement is bounded by the period and the team, and reads
 // daily rollups corrected by the cases changed since the last fold (src/reports/).
 import type { Context } from "../context.js";
+import { boundedReads } from "../db/bounded.js";
 import { hasRole } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
 import {
@@ -47,7 +48,8 @@ export async function buildReport(ctx: Context, args: ReportArgs) {
   const { from, to } = args;
   const period = { from, to };
   const backlog = { from: new Date(to.getTime() - BACKLOG_WEEKS * 7 * 86_400_000), to };
-  const db = ctx.prisma;
+  // Every statement ends with the request's time (src/db/bounded.ts).
+  const db = boundedReads(ctx.prisma, ctx.deadline);
   // Each figure sums the rollups and corrects them by the cases changed since the last
   // fold (src/reports/facts.ts), so it is exact whether the fold has run or not.
   const sums = (metrics: ReportMetric[], span: Span) => Prisma.sql`(${factRows(metrics, span, teamId)})`;
