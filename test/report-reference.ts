@@ -9,6 +9,14 @@ import { Prisma, type PrismaClient } from "../src/generated/prisma/client.js";
 const count = (value: unknown) => Number(value ?? 0);
 const seconds = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value)));
 
+/** The whole report through GraphQL, every figure selected: its answer is what recountReport returns. */
+export const REPORT = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
+  totalCases byChannel { key count } byType { key count } topTags { key count } topSubcategories { key count }
+  firstResponse { count averageSeconds p90Seconds } resolution { count averageSeconds p90Seconds }
+  slaAttainment { priority kept missed share } csat { answered satisfied neutral unsatisfied satisfiedShare }
+  closed reopened reopenRate agentLoad { name openCases } teamLoad { name openCases } openCases resolvedLastFourWeeks backlogRatio
+} }`;
+
 /** The report of [from, to) for one team or all, in the shape of the GraphQL report. */
 export async function recountReport(db: PrismaClient, args: { from: Date; to: Date; teamId: string | null }) {
   const { teamId } = args;

@@ -9,14 +9,7 @@ import { csvRow } from "../src/domain/csv.js";
 import { foldAll, foldReports } from "../src/reports/fold.js";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedTeam, seedUser, type TestUser } from "./helpers/seed.js";
-import { recountReport } from "./report-reference.js";
-
-const REPORT = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
-  totalCases byChannel { key count } byType { key count } topTags { key count } topSubcategories { key count }
-  firstResponse { count averageSeconds p90Seconds } resolution { count averageSeconds p90Seconds }
-  slaAttainment { priority kept missed share } csat { answered satisfied neutral unsatisfied satisfiedShare }
-  closed reopened reopenRate agentLoad { name openCases } teamLoad { name openCases } openCases resolvedLastFourWeeks backlogRatio
-} }`;
+import { REPORT, recountReport } from "./report-reference.js";
 
 const HOUR = 3600;
 const DAY = 86_400_000;

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./helpers/app.js";
 import { createTicketVia, moveVia, seedApiToken, seedTeam, seedUser, type TestUser, TRANSITION } from "./helpers/seed.js";
+import { REPORT } from "./report-reference.js";
 
 let app: TestApp;
 let team: Awaited<ReturnType<typeof seedTeam>>;
@@ -17,13 +18,6 @@ const at = (seconds: number) => {
   app.clock.advance(seconds - elapsed);
   elapsed = seconds;
 };
-
-const REPORT = `query($period: PeriodInput!, $teamId: ID) { report(period: $period, teamId: $teamId) {
-  totalCases byChannel { key count } byType { key count } topTags { key count } topSubcategories { key count }
-  firstResponse { count averageSeconds p90Seconds } resolution { count averageSeconds p90Seconds }
-  slaAttainment { priority kept missed share } csat { answered satisfied neutral unsatisfied satisfiedShare }
-  closed reopened reopenRate agentLoad { name openCases } teamLoad { name openCases } openCases resolvedLastFourWeeks backlogRatio
-} }`;
 
 beforeAll(async () => {
   // The monitor only runs when the test says so, at the instants the test chooses.
