@@ -23,7 +23,7 @@
 // Prints a Markdown report on stdout (and --json <file> writes every round's figures).
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
@@ -31,6 +31,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import pg from "pg";
 import { hashToken, newBearerToken } from "../../src/auth/secrets.js";
+import { cpuTicks, TICK_MS } from "./cpu.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const peer = path.join(root, "scripts/bench/peer");
@@ -80,18 +81,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-/** utime + stime of a process in clock ticks (field 14 and 15 of /proc/<pid>/stat). */
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0; // the process has ended
-  }
-}
-const TICK_MS = 1000 / Number(process.env.CLK_TCK ?? 100);
 
 interface Server {
   name: string;

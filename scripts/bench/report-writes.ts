@@ -14,9 +14,10 @@ import { parseArgs } from "node:util";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import pg from "pg";
 import pino from "pino";
-import { hashToken, newBearerToken } from "../../src/auth/secrets.js";
 import { loadConfig } from "../../src/config.js";
 import { createApp } from "../../src/server.js";
+import { cpuTicks, TICK_MS } from "./cpu.js";
+import { benchManager } from "./manager.js";
 
 const { values: opts } = parseArgs({ options: { seconds: { type: "string", default: "20" }, label: { type: "string", default: "" } } });
 const base = process.env.DATABASE_URL;
@@ -49,17 +50,8 @@ const teams = [
   await prisma.team.create({ data: { name: `W-A-${randomBytes(3).toString("hex")}` } }),
   await prisma.team.create({ data: { name: `W-B-${randomBytes(3).toString("hex")}` } }),
 ];
-const user = await prisma.user.create({
-  data: {
-    email: `${randomBytes(6).toString("hex")}@example.com`,
-    name: "Writer",
-    role: "MANAGER",
-    passwordHash: "x",
-    memberships: { create: teams.map((t) => ({ teamId: t.id })) },
-  },
-});
-const token = newBearerToken("session");
-await prisma.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) } });
+// A manager sees every team's cases.
+const { token } = await benchManager(prisma);
 const teamGid = (i: number) => encodeGlobalID("Team", teams[i]!.id);
 
 const codes = new Map<string, number>();
@@ -103,16 +95,6 @@ async function createCase(team: number) {
   return body.data.createTicket.ticket.id;
 }
 
-/** utime + stime in clock ticks (fields 14 and 15 of /proc/<pid>/stat); 0 once the process is gone. */
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
 const backends = async () =>
   (await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [name])).rows.map((r) => r.pid as number);
 const pgTicks = async () => new Map((await backends()).map((pid) => [pid, cpuTicks(pid)]));
@@ -135,10 +117,9 @@ const nodeCpu = process.cpuUsage(node);
 const after = await pgTicks();
 let ticks = 0;
 for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-const tickMs = 1000 / Number(process.env.CLK_TCK ?? 100);
 const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(
-  `${opts.label} transitions: ${transitions}, PostgreSQL CPU ${((ticks * tickMs) / transitions).toFixed(2)} ms each, Node CPU ${((nodeCpu.user + nodeCpu.system) / 1000 / transitions).toFixed(2)} ms each (load ${load()})`,
+  `${opts.label} transitions: ${transitions}, PostgreSQL CPU ${((ticks * TICK_MS) / transitions).toFixed(2)} ms each, Node CPU ${((nodeCpu.user + nodeCpu.system) / 1000 / transitions).toFixed(2)} ms each (load ${load()})`,
 );
 
 // 2. Stress. Targets fall due within seconds, so the monitors breach while the writers write.
