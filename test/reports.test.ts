@@ -150,6 +150,16 @@ describe("report", () => {
     expect((await app.gql(REPORT, { period: period() }, { token: reader.token })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
+  it("gives a report token limited to teams its own teams only, and names teamId otherwise", async () => {
+    const elsewhere = await seedTeam(app);
+    const limited = await seedApiToken(app, ["reports:read"], [team.id]);
+    const ask = (teamId?: string) => app.gql(REPORT, { period: period(), ...(teamId ? { teamId } : {}) }, { token: limited.token });
+    expect((await ask(team.gid)).data.report.totalCases).toBe(3);
+    for (const refused of [await ask(), await ask(elsewhere.gid)]) {
+      expect(refused.errors?.[0]).toMatchObject({ extensions: { code: "VALIDATION", field: "teamId" } });
+    }
+  });
+
   it("refuses a reversed or overlong period, naming it", async () => {
     const reversed = await app.gql(REPORT, { period: { from: period().to, to: period().from } }, { token: manager.token });
     expect(reversed.errors?.[0]).toMatchObject({ extensions: { code: "VALIDATION", field: "period.to" } });

@@ -3,7 +3,7 @@
 // daily rollups corrected by the cases changed since the last fold (src/reports/).
 import type { Context } from "../context.js";
 import { boundedReads } from "../db/bounded.js";
-import { hasRole } from "../domain/access.js";
+import { hasRole, tokenReachesTeam } from "../domain/access.js";
 import { BACKLOG_WEEKS, backlogRatio, share } from "../domain/metrics.js";
 import {
   DURATION_PERCENTILE,
@@ -31,7 +31,7 @@ const seconds = (value: unknown) => (value === null || value === undefined ? nul
 function reportTeam(ctx: Context, teamId: string | null): string | null {
   const viewer = ctx.viewer!;
   if (viewer.kind === "token") {
-    if (viewer.teamIds.length && (!teamId || !viewer.teamIds.includes(teamId))) {
+    if (!tokenReachesTeam(viewer, teamId)) {
       throw ValidationError.of("teamId", "this token reports only on its teams: name one of them");
     }
     return teamId;
